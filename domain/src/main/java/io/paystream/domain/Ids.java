@@ -1,0 +1,36 @@
+package io.paystream.domain;
+
+import com.github.f4b6a3.uuid.UuidCreator;
+import java.util.UUID;
+
+/**
+ * Time-ordered identifiers (UUIDv7, RFC 9562): they sort by creation time, which keeps B-tree
+ * inserts at the right edge of the index and makes ids usable as a stable pagination order.
+ */
+public final class Ids {
+
+  private Ids() {}
+
+  public static UUID newId() {
+    return UuidCreator.getTimeOrderedEpoch();
+  }
+
+  /** Parses a client-supplied id; a malformed one is {@link Rejection#VALIDATION_FAILED}. */
+  public static UUID parse(String text) {
+    if (text == null || text.length() != 36) {
+      throw new RejectedException(Rejection.VALIDATION_FAILED, "not a UUID: " + abbreviate(text));
+    }
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedException(Rejection.VALIDATION_FAILED, "not a UUID: " + abbreviate(text));
+    }
+  }
+
+  private static String abbreviate(String text) {
+    if (text == null) {
+      return "null";
+    }
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+  }
+}
