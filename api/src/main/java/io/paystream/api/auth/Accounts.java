@@ -1,0 +1,166 @@
+package io.paystream.api.auth;
+
+import io.paystream.api.auth.AuthController.LoginRequest;
+import io.paystream.api.auth.AuthController.RefreshRequest;
+import io.paystream.api.auth.AuthController.RegisterRequest;
+import io.paystream.api.auth.AuthController.TokenPair;
+import io.paystream.api.auth.AuthController.UserDocument;
+import io.paystream.api.security.CurrentUser;
+import io.paystream.api.security.PasswordHasher;
+import io.paystream.api.security.TokenService;
+import io.paystream.api.web.ApiError;
+import io.paystream.api.web.ApiException;
+import io.paystream.api.web.FieldChecks;
+import io.paystream.domain.Ids;
+import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.user.RefreshTokenStore;
+import io.paystream.persistence.user.RefreshTokenStore.Presented;
+import io.paystream.persistence.user.UserRecord;
+import io.paystream.persistence.user.UserStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/** User accounts of the API (not money accounts): registration, credentials and sessions. */
+@Service
+public class Accounts {
+
+  /** The contract's password policy. */
+  static final int PASSWORD_LENGTH_MIN = 12;
+  static final int PASSWORD_LENGTH_MAX = 128;
+
+  /** RFC 5321 caps an address at 254 characters. */
+  static final int EMAIL_LENGTH_MAX = 254;
+  static final int NAME_LENGTH_MAX = 100;
+
+  /** Deliberately simple: one @, a dot in the domain, no spaces. Real proof is a mail round trip. */
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+
+  private final UserStore users;
+  private final RefreshTokenStore refreshTokens;
+  private final PasswordHasher hasher;
+  private final TokenService tokens;
+  private final Clock clock;
+
+  public Accounts(UserStore users, RefreshTokenStore refreshTokens, PasswordHasher hasher,
+      TokenService tokens, Clock clock) {
+    this.users = users;
+    this.refreshTokens = refreshTokens;
+    this.hasher = hasher;
+    this.tokens = tokens;
+    this.clock = clock;
+  }
+
+  public static String normaliseEmail(String email) {
+    return email.trim().toLowerCase(Locale.ROOT);
+  }
+
+  public Mono<UserDocument> register(RegisterRequest request) {
+    FieldChecks checks = new FieldChecks();
+    String email = email(checks, request.email());
+    password(checks, request.password());
+    String name = checks.requiredText("name", request.name(), NAME_LENGTH_MAX);
+    checks.throwIfInvalid();
+    return hasher.hash(request.password())
+        .flatMap(hash -> {
+          UserRecord user = new UserRecord(Ids.newId(), email, name.trim(), hash,
+              List.of(CurrentUser.CUSTOMER), Timestamps.now(clock));
+          return users.insert(user).flatMap(inserted -> inserted
+              ? Mono.just(new UserDocument(user.id(), user.email(), user.name()))
+              : Mono.error(new ApiException(ApiError.EMAIL_TAKEN,
+                  "an account with this email already exists")));
+        });
+  }
+
+  public Mono<TokenPair> login(LoginRequest request) {
+    FieldChecks checks = new FieldChecks();
+    checks.requiredText("email", request.email(), EMAIL_LENGTH_MAX);
+    checks.requiredText("password", request.password(), PASSWORD_LENGTH_MAX);
+    checks.throwIfInvalid();
+    ApiException invalid = new ApiException(ApiError.INVALID_CREDENTIALS,
+        "email or password is wrong");
+    return users.findByEmail(normaliseEmail(request.email()))
+        .map(java.util.Optional::of)
+        .defaultIfEmpty(java.util.Optional.empty())
+        .flatMap(found -> hasher.matches(request.password(),
+                found.map(UserRecord::passwordHash).orElse(null))
+            .flatMap(matched -> matched && found.isPresent()
+                ? startSession(found.get())
+                : Mono.error(invalid)));
+  }
+
+  public Mono<TokenPair> refresh(RefreshRequest request) {
+    FieldChecks checks = new FieldChecks();
+    checks.requiredText("refreshToken", request.refreshToken(), 512);
+    checks.throwIfInvalid();
+    Instant now = Timestamps.now(clock);
+    return refreshTokens.spend(TokenService.hash(request.refreshToken()), now)
+        .flatMap(presented -> {
+          if (presented instanceof Presented.Spent spent) {
+            return users.find(spent.userId()).flatMap(user -> issue(user, spent.familyId(), now));
+          }
+          if (presented instanceof Presented.Reused) {
+            return Mono.error(new ApiException(ApiError.REFRESH_TOKEN_REUSED,
+                "this refresh token was already used; sign in again"));
+          }
+          return Mono.error(new ApiException(ApiError.INVALID_REFRESH_TOKEN,
+              "the refresh token is not valid"));
+        })
+        .switchIfEmpty(Mono.error(() -> new ApiException(ApiError.INVALID_REFRESH_TOKEN,
+            "the refresh token is not valid")));
+  }
+
+  public Mono<Void> logout(CurrentUser user, RefreshRequest request) {
+    FieldChecks checks = new FieldChecks();
+    checks.requiredText("refreshToken", request.refreshToken(), 512);
+    checks.throwIfInvalid();
+    return refreshTokens.revokeFamilyOf(TokenService.hash(request.refreshToken()),
+        Timestamps.now(clock));
+  }
+
+  private Mono<TokenPair> startSession(UserRecord user) {
+    return issue(user, Ids.newId(), Timestamps.now(clock));
+  }
+
+  private Mono<TokenPair> issue(UserRecord user, UUID familyId, Instant now) {
+    String refresh = tokens.newRefreshToken();
+    return refreshTokens.issue(Ids.newId(), user.id(), familyId, TokenService.hash(refresh), now,
+            now.plusSeconds(tokensRefreshTtl()))
+        .then(Mono.fromCallable(() -> new TokenPair(
+            tokens.accessToken(user.id(), user.roles(), familyId, now), refresh, "Bearer",
+            tokens.accessTokenTtlSeconds())));
+  }
+
+  private long tokensRefreshTtl() {
+    return tokens.refreshTokenTtlSeconds();
+  }
+
+  private static String email(FieldChecks checks, String raw) {
+    if (raw == null || raw.isBlank()) {
+      checks.fail("email", "is required");
+      return null;
+    }
+    String email = normaliseEmail(raw);
+    if (email.length() > EMAIL_LENGTH_MAX || !EMAIL.matcher(email).matches()) {
+      checks.fail("email", "must be a valid email address");
+    }
+    return email;
+  }
+
+  private static void password(FieldChecks checks, String password) {
+    if (password == null) {
+      checks.fail("password", "is required");
+      return;
+    }
+    int length = password.codePointCount(0, password.length());
+    if (length < PASSWORD_LENGTH_MIN || length > PASSWORD_LENGTH_MAX) {
+      checks.fail("password", "must be " + PASSWORD_LENGTH_MIN + " to " + PASSWORD_LENGTH_MAX
+          + " characters");
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.paystream.api.history;
+
+import io.paystream.api.account.AccountAccess;
+import io.paystream.api.security.CurrentUser;
+import io.paystream.api.web.ApiException;
+import io.paystream.api.web.Items;
+import io.paystream.api.web.Page;
+import io.paystream.persistence.ledger.LedgerEntry;
+import io.paystream.persistence.ledger.LedgerStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** An account's ledger entries: by month, paged newest first, and the latest few. */
+@RestController
+public class HistoryController {
+
+  /** The contract's "recent" list length. */
+  static final int RECENT_ENTRIES = 20;
+
+  private final AccountAccess access;
+  private final LedgerStore ledger;
+  private final Clock clock;
+
+  public HistoryController(AccountAccess access, LedgerStore ledger, Clock clock) {
+    this.access = access;
+    this.ledger = ledger;
+    this.clock = clock;
+  }
+
+  @GetMapping("/api/v1/accounts/{id}/transactions")
+  public Mono<Page<LedgerEntry>> transactions(@AuthenticationPrincipal Jwt jwt,
+      @PathVariable UUID id, @RequestParam(required = false) String month,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String cursor) {
+    YearMonth period = month(month);
+    int size = Page.limit(limit);
+    EntryCursor after = cursor == null ? null : EntryCursor.decode(cursor);
+    Instant from = period.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    Instant until = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    return access.visible(CurrentUser.of(jwt), id)
+        .flatMap(account -> ledger.page(id, from, until,
+                after == null ? null : after.createdAt(), after == null ? null : after.id(),
+                size + 1)
+            .collectList())
+        .map(entries -> page(entries, size));
+  }
+
+  @GetMapping("/api/v1/accounts/{id}/transactions/recent")
+  public Mono<Items<LedgerEntry>> recent(@AuthenticationPrincipal Jwt jwt,
+      @PathVariable UUID id) {
+    return access.visible(CurrentUser.of(jwt), id)
+        .flatMap(account -> ledger.latest(id, RECENT_ENTRIES).collectList())
+        .map(Items::new);
+  }
+
+  private static Page<LedgerEntry> page(List<LedgerEntry> entries, int size) {
+    if (entries.size() <= size) {
+      return new Page<>(entries, null);
+    }
+    List<LedgerEntry> items = entries.subList(0, size);
+    LedgerEntry last = items.get(size - 1);
+    return new Page<>(items, new EntryCursor(last.createdAt(), last.id()).encode());
+  }
+
+  private YearMonth month(String month) {
+    if (month == null) {
+      return YearMonth.now(clock.withZone(ZoneOffset.UTC));
+    }
+    try {
+      if (!month.matches("\\d{4}-\\d{2}")) {
+        throw new DateTimeParseException("not YYYY-MM", month, 0);
+      }
+      return YearMonth.parse(month);
+    } catch (DateTimeParseException e) {
+      throw ApiException.invalid("month", "must be a month as YYYY-MM");
+    }
+  }
+}

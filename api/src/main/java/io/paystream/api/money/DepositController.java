@@ -1,0 +1,55 @@
+package io.paystream.api.money;
+
+import io.paystream.api.idempotency.IdempotencyService;
+import io.paystream.api.money.MoneyRequests.DepositRequest;
+import io.paystream.api.security.CurrentUser;
+import io.paystream.api.web.FieldChecks;
+import io.paystream.domain.Money;
+import io.paystream.persistence.deposit.DepositStore;
+import io.paystream.persistence.idempotency.StoredResponse;
+import java.util.Currency;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Simulated funding of an account (owner or OPS), idempotent by key. */
+@RestController
+public class DepositController {
+
+  private final DepositStore deposits;
+  private final IdempotencyService idempotency;
+  private final JsonMapper json;
+
+  public DepositController(DepositStore deposits, IdempotencyService idempotency,
+      JsonMapper json) {
+    this.deposits = deposits;
+    this.idempotency = idempotency;
+    this.json = json;
+  }
+
+  @PostMapping("/api/v1/deposits")
+  public Mono<ResponseEntity<byte[]>> deposit(@AuthenticationPrincipal Jwt jwt,
+      @RequestHeader(name = IdempotencyService.KEY_HEADER, required = false) String key,
+      @RequestBody DepositRequest request) {
+    IdempotencyService.requireKey(key);
+    FieldChecks checks = new FieldChecks();
+    checks.id("accountId", request.accountId());
+    Long amount = checks.amount("amount", request.amount());
+    Currency currency = checks.currency("currency", request.currency());
+    checks.text("reference", request.reference(), MoneyRequests.TEXT_LENGTH_MAX);
+    checks.throwIfInvalid();
+    Money money = Money.of(amount, currency);
+    CurrentUser user = CurrentUser.of(jwt);
+    return idempotency.execute(user, key,
+        "POST /api/v1/deposits " + json.writeValueAsString(request),
+        () -> deposits.deposit(user.id(), user.isOps(), request.accountId(), money,
+                request.reference())
+            .map(deposit -> new StoredResponse(201, json.writeValueAsString(deposit), null)));
+  }
+}

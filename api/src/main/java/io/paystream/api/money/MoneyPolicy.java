@@ -1,0 +1,31 @@
+package io.paystream.api.money;
+
+import io.paystream.api.ApiProperties;
+import io.paystream.domain.CurrencyCodes;
+import io.paystream.domain.TransferLimits;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** The configured transfer limits, parsed once from {@link ApiProperties}. */
+@Component
+public class MoneyPolicy {
+
+  private final TransferLimits limits;
+
+  public MoneyPolicy(ApiProperties properties) {
+    this.limits = new TransferLimits(parse(properties.transferMaxMinorUnits()),
+        parse(properties.dailyOutgoingMaxMinorUnits()));
+  }
+
+  public TransferLimits limits() {
+    return limits;
+  }
+
+  private static Map<Currency, Long> parse(Map<String, Long> byCode) {
+    Map<Currency, Long> parsed = new HashMap<>();
+    byCode.forEach((code, max) -> parsed.put(CurrencyCodes.parse(code.toUpperCase()), max));
+    return parsed;
+  }
+}

@@ -1,0 +1,89 @@
+package io.paystream.api.money;
+
+import io.paystream.api.idempotency.IdempotencyService;
+import io.paystream.api.money.MoneyRequests.TransferRequest;
+import io.paystream.api.security.CurrentUser;
+import io.paystream.api.web.FieldChecks;
+import io.paystream.domain.Money;
+import io.paystream.domain.RejectedException;
+import io.paystream.domain.Rejection;
+import io.paystream.persistence.idempotency.StoredResponse;
+import io.paystream.persistence.transfer.AcceptTransfer;
+import io.paystream.persistence.transfer.TransferDocument;
+import io.paystream.persistence.transfer.TransferStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Currency;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Transfers between customer accounts. The POST commits the payer's debit and answers 202 with
+ * the PENDING transfer; the credit completes asynchronously through the outbox and Kafka.
+ */
+@RestController
+public class TransferController {
+
+  private final TransferStore transfers;
+  private final IdempotencyService idempotency;
+  private final MoneyPolicy policy;
+  private final JsonMapper json;
+  private final Timer acceptLatency;
+
+  public TransferController(TransferStore transfers, IdempotencyService idempotency,
+      MoneyPolicy policy, JsonMapper json, MeterRegistry meters) {
+    this.transfers = transfers;
+    this.idempotency = idempotency;
+    this.policy = policy;
+    this.json = json;
+    this.acceptLatency = Timer.builder("paystream.transfer.accept")
+        .description("time to accept a transfer: idempotency, debit, commit")
+        .publishPercentileHistogram()
+        .register(meters);
+  }
+
+  @PostMapping("/api/v1/transfers")
+  public Mono<ResponseEntity<byte[]>> create(@AuthenticationPrincipal Jwt jwt,
+      @RequestHeader(name = IdempotencyService.KEY_HEADER, required = false) String key,
+      @RequestBody TransferRequest request) {
+    IdempotencyService.requireKey(key);
+    FieldChecks checks = new FieldChecks();
+    checks.id("fromAccountId", request.fromAccountId());
+    checks.id("toAccountId", request.toAccountId());
+    Long amount = checks.amount("amount", request.amount());
+    Currency currency = checks.currency("currency", request.currency());
+    checks.text("description", request.description(), MoneyRequests.TEXT_LENGTH_MAX);
+    checks.throwIfInvalid();
+    Money money = Money.of(amount, currency);
+    CurrentUser user = CurrentUser.of(jwt);
+    AcceptTransfer accept = new AcceptTransfer(user.id(), user.isOps(), request.fromAccountId(),
+        request.toAccountId(), money, request.description(), policy.limits());
+    Timer.Sample started = Timer.start();
+    return idempotency.execute(user, key,
+            "POST /api/v1/transfers " + json.writeValueAsString(request),
+            () -> transfers.accept(accept).map(transfer -> new StoredResponse(202,
+                json.writeValueAsString(TransferDocument.of(transfer)),
+                "/api/v1/transfers/" + transfer.id())))
+        .doOnSuccess(response -> started.stop(acceptLatency));
+  }
+
+  @GetMapping("/api/v1/transfers/{id}")
+  public Mono<TransferDocument> get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
+    CurrentUser user = CurrentUser.of(jwt);
+    return transfers.find(id)
+        .filterWhen(transfer -> user.isOps() ? Mono.just(true) : transfers.isParty(id, user.id()))
+        .map(TransferDocument::of)
+        .switchIfEmpty(Mono.error(() ->
+            new RejectedException(Rejection.TRANSFER_NOT_FOUND, "transfer not found")));
+  }
+}

@@ -1,0 +1,108 @@
+package io.paystream.api.ops;
+
+import io.paystream.api.web.ApiException;
+import io.paystream.api.web.Page;
+import io.paystream.domain.TransferStatus;
+import io.paystream.persistence.ledger.LedgerStore;
+import io.paystream.persistence.ledger.LedgerStore.CurrencySum;
+import io.paystream.persistence.ops.OpsQueries;
+import io.paystream.persistence.ops.OpsQueries.Volume;
+import io.paystream.persistence.outbox.OutboxStore;
+import io.paystream.persistence.transfer.TransferDocument;
+import io.paystream.persistence.transfer.TransferStore;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** The operators' view of the whole system (OPS role, enforced by the security chain). */
+@RestController
+@RequestMapping("/api/v1/ops")
+public class OpsController {
+
+  private final OpsQueries queries;
+  private final OutboxStore outbox;
+  private final TransferStore transfers;
+  private final LedgerStore ledger;
+
+  public OpsController(OpsQueries queries, OutboxStore outbox, TransferStore transfers,
+      LedgerStore ledger) {
+    this.queries = queries;
+    this.outbox = outbox;
+    this.transfers = transfers;
+    this.ledger = ledger;
+  }
+
+  public record Stats(long users, Map<String, Long> accounts, Map<String, Long> transfers,
+      List<Volume> volumeByCurrency, long outboxBacklog) {}
+
+  public record LedgerCheck(boolean balanced, List<CurrencySum> byCurrency,
+      long unreconciledAccounts) {}
+
+  @GetMapping("/stats")
+  public Mono<Stats> stats() {
+    return queries.users()
+        .zipWith(queries.accountsByStatus())
+        .zipWith(queries.transfersByStatus())
+        .zipWith(queries.volumeByCurrency())
+        .zipWith(outbox.backlog())
+        .map(t -> new Stats(t.getT1().getT1().getT1().getT1(), t.getT1().getT1().getT1().getT2(),
+            t.getT1().getT1().getT2(), t.getT1().getT2(), t.getT2()));
+  }
+
+  @GetMapping("/transfers")
+  public Mono<Page<TransferDocument>> transfers(@RequestParam(required = false) String status,
+      @RequestParam(required = false) UUID accountId,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String cursor) {
+    int size = Page.limit(limit);
+    TransferStatus wanted = status == null ? null : status(status);
+    UUID before = cursor == null ? null : decode(cursor);
+    return transfers.page(wanted, accountId, before, size + 1)
+        .map(TransferDocument::of)
+        .collectList()
+        .map(items -> items.size() <= size ? new Page<>(items, null)
+            : new Page<>(items.subList(0, size), encode(items.get(size - 1).id())));
+  }
+
+  /**
+   * Double-entry holds when every currency's entries sum to zero (system accounts included) and
+   * every customer balance equals the sum of its own entries.
+   */
+  @GetMapping("/ledger/check")
+  public Mono<LedgerCheck> ledgerCheck() {
+    return ledger.sumsByCurrency().collectList()
+        .zipWith(ledger.countUnreconciledAccounts())
+        .map(t -> new LedgerCheck(
+            t.getT1().stream().allMatch(sum -> sum.sum() == 0) && t.getT2() == 0,
+            t.getT1(), t.getT2()));
+  }
+
+  private static TransferStatus status(String status) {
+    try {
+      return TransferStatus.valueOf(status);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("status", "must be PENDING, COMPLETED or FAILED");
+    }
+  }
+
+  private static String encode(UUID id) {
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(id.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static UUID decode(String cursor) {
+    try {
+      return UUID.fromString(new String(Base64.getUrlDecoder().decode(cursor),
+          StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      throw ApiException.invalid("cursor", "is not a cursor this API issued");
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.paystream.api.security;
+
+import io.paystream.api.web.ApiError;
+import io.paystream.api.web.ApiException;
+import io.paystream.api.web.ProblemWriter;
+import java.util.Collection;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import reactor.core.publisher.Mono;
+
+/**
+ * Stateless bearer-token security. Public: registration, login, refresh, health, the OpenAPI
+ * document and Swagger UI. OPS-only: the ops endpoints, freeze/unfreeze, metrics. Everything
+ * else needs a valid access token. Failures answer problem+json, 401 with
+ * {@code WWW-Authenticate: Bearer}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+public class SecurityConfiguration {
+
+  @Bean
+  ReactiveJwtDecoder jwtDecoder(TokenService tokens) {
+    return tokens.decoder();
+  }
+
+  @Bean
+  SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemWriter problems) {
+    ServerAuthenticationEntryPoint unauthorized = (exchange, failure) -> {
+      exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE,
+          failure instanceof org.springframework.security.oauth2.server.resource.InvalidBearerTokenException
+              ? "Bearer error=\"invalid_token\"" : "Bearer");
+      return problems.write(exchange, new ApiException(ApiError.UNAUTHORIZED,
+          "a valid bearer token is required"));
+    };
+    ServerAccessDeniedHandler forbidden = (exchange, denied) -> problems.write(exchange,
+        new ApiException(ApiError.FORBIDDEN, "this operation needs the OPS role"));
+    return http
+        .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+        .logout(ServerHttpSecurity.LogoutSpec::disable)
+        .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        .authorizeExchange(auth -> auth
+            .pathMatchers(HttpMethod.POST, "/api/v1/auth/register", "/api/v1/auth/login",
+                "/api/v1/auth/refresh").permitAll()
+            .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
+            .pathMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+                "/swagger-ui/**", "/webjars/**").permitAll()
+            .pathMatchers("/api/v1/ops/**").hasRole(CurrentUser.OPS)
+            .pathMatchers(HttpMethod.POST, "/api/v1/accounts/*/freeze",
+                "/api/v1/accounts/*/unfreeze").hasRole(CurrentUser.OPS)
+            .pathMatchers("/actuator/**").hasRole(CurrentUser.OPS)
+            .anyExchange().authenticated())
+        .oauth2ResourceServer(oauth -> oauth
+            .authenticationEntryPoint(unauthorized)
+            .accessDeniedHandler(forbidden)
+            .jwt(jwt -> jwt.jwtAuthenticationConverter(SecurityConfiguration::authentication)))
+        .exceptionHandling(handling -> handling
+            .authenticationEntryPoint(unauthorized)
+            .accessDeniedHandler(forbidden))
+        .build();
+  }
+
+  private static Mono<AbstractAuthenticationToken> authentication(Jwt jwt) {
+    List<String> roles = jwt.getClaimAsStringList(TokenService.ROLES_CLAIM);
+    Collection<GrantedAuthority> authorities = roles == null ? List.of()
+        : roles.stream().<GrantedAuthority>map(role -> new SimpleGrantedAuthority("ROLE_" + role))
+            .toList();
+    return Mono.just(new JwtAuthenticationToken(jwt, authorities, jwt.getSubject()));
+  }
+}

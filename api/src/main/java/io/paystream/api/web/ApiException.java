@@ -1,0 +1,42 @@
+package io.paystream.api.web;
+
+import java.util.List;
+import java.util.Objects;
+
+/** An error answer decided by the api layer; rendered as problem+json by {@link ProblemWriter}. */
+public final class ApiException extends RuntimeException {
+
+  private final ApiError error;
+  private final List<FieldError> errors;
+
+  public ApiException(ApiError error, String detail) {
+    this(error, detail, List.of());
+  }
+
+  public ApiException(ApiError error, String detail, List<FieldError> errors) {
+    super(detail, null, false, false);
+    this.error = Objects.requireNonNull(error);
+    this.errors = List.copyOf(errors);
+  }
+
+  public static ApiException invalid(List<FieldError> errors) {
+    return new ApiException(ApiError.VALIDATION_FAILED,
+        errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
+            : errors.size() + " fields are invalid", errors);
+  }
+
+  public static ApiException invalid(String field, String message) {
+    return invalid(List.of(new FieldError(field, message)));
+  }
+
+  public ApiError error() {
+    return error;
+  }
+
+  public List<FieldError> errors() {
+    return errors;
+  }
+
+  /** One invalid field: the JSON property name (or header/parameter name) and why. */
+  public record FieldError(String field, String message) {}
+}

@@ -1,0 +1,160 @@
+package io.paystream.api.web;
+
+import io.paystream.domain.RejectedException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.NotAcceptableStatusException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+
+/**
+ * The one place where failures become problem+json: business rejections, validation errors,
+ * malformed bodies, unknown routes, and bugs (500 with a request id to quote, nothing else).
+ * Ordered before Spring Boot's own error handler so no default error page ever shows.
+ */
+@Component
+@Order(-2)
+public class ProblemExceptionHandler implements WebExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+  private final ProblemWriter problems;
+
+  public ProblemExceptionHandler(ProblemWriter problems) {
+    this.problems = problems;
+  }
+
+  @Override
+  public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+    ServerHttpResponse response = exchange.getResponse();
+    if (response.isCommitted()) {
+      return Mono.error(failure);
+    }
+    ApiException problem = toProblem(failure, exchange);
+    if (problem.error() == ApiError.INTERNAL_ERROR) {
+      log.error("request {} {} failed (request id {})", exchange.getRequest().getMethod(),
+          exchange.getRequest().getPath(), exchange.getAttribute(RequestIdFilter.ATTRIBUTE),
+          failure);
+    }
+    if (failure instanceof MethodNotAllowedException notAllowed) {
+      response.getHeaders().setAllow(notAllowed.getSupportedMethods());
+    }
+    return problems.write(exchange, problem);
+  }
+
+  static ApiException toProblem(Throwable failure, ServerWebExchange exchange) {
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure instanceof RejectedException rejected) {
+      return new ApiException(ApiError.of(rejected.rejection()), rejected.getMessage());
+    }
+    if (hasCause(failure, DataBufferLimitException.class)) {
+      return new ApiException(ApiError.PAYLOAD_TOO_LARGE, "the request body is too large");
+    }
+    if (failure instanceof ServerWebInputException input) {
+      return fromInput(input);
+    }
+    if (failure instanceof UnsupportedMediaTypeStatusException) {
+      return new ApiException(ApiError.UNSUPPORTED_MEDIA_TYPE,
+          "send the request body as application/json");
+    }
+    if (failure instanceof MethodNotAllowedException) {
+      return new ApiException(ApiError.METHOD_NOT_ALLOWED,
+          exchange.getRequest().getMethod() + " is not supported here");
+    }
+    if (failure instanceof NotAcceptableStatusException) {
+      return new ApiException(ApiError.NOT_ACCEPTABLE, "no acceptable representation");
+    }
+    if (failure instanceof AccessDeniedException) {
+      return new ApiException(ApiError.FORBIDDEN, "this operation needs another role");
+    }
+    if (failure instanceof AuthenticationException) {
+      return new ApiException(ApiError.UNAUTHORIZED, "a valid bearer token is required");
+    }
+    if (failure instanceof ResponseStatusException status) {
+      return byStatus(status.getStatusCode());
+    }
+    return new ApiException(ApiError.INTERNAL_ERROR,
+        "an internal error occurred; quote the X-Request-Id when reporting it");
+  }
+
+  private static ApiException fromInput(ServerWebInputException input) {
+    JacksonException json = cause(input, JacksonException.class);
+    if (json != null) {
+      String field = json.getPath().stream()
+          .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName()
+              : "[" + ref.getIndex() + "]")
+          .collect(Collectors.joining("."));
+      if (field.isEmpty()) {
+        return ApiException.invalid("body", "malformed JSON");
+      }
+      return ApiException.invalid(field, describe(json));
+    }
+    if (hasCause(input, DecodingException.class)) {
+      return ApiException.invalid("body", "malformed JSON");
+    }
+    if (input.getMethodParameter() != null && input.getMethodParameter().getParameterName() != null) {
+      return ApiException.invalid(input.getMethodParameter().getParameterName(),
+          "has the wrong format");
+    }
+    return ApiException.invalid("body", "a JSON request body is required");
+  }
+
+  /** Says what was wrong with a field without echoing Jackson's message (it names our classes). */
+  private static String describe(JacksonException json) {
+    String name = json.getClass().getSimpleName();
+    if (name.contains("UnrecognizedProperty") || name.contains("IgnoredProperty")) {
+      return "is not a known property";
+    }
+    if (name.contains("InvalidFormat") || name.contains("MismatchedInput")
+        || name.contains("InvalidType") || name.contains("Coercion")) {
+      return "has the wrong type or format";
+    }
+    return "is not valid";
+  }
+
+  private static ApiException byStatus(HttpStatusCode status) {
+    return switch (status.value()) {
+      case 400 -> ApiException.invalid("request", "is not valid");
+      case 401 -> new ApiException(ApiError.UNAUTHORIZED, "a valid bearer token is required");
+      case 403 -> new ApiException(ApiError.FORBIDDEN, "this operation needs another role");
+      case 404 -> new ApiException(ApiError.NOT_FOUND, "no such resource");
+      case 405 -> new ApiException(ApiError.METHOD_NOT_ALLOWED, "method not allowed");
+      case 413 -> new ApiException(ApiError.PAYLOAD_TOO_LARGE, "the request body is too large");
+      case 415 -> new ApiException(ApiError.UNSUPPORTED_MEDIA_TYPE,
+          "send the request body as application/json");
+      case 503 -> new ApiException(ApiError.SERVICE_UNAVAILABLE, "try again shortly");
+      default -> new ApiException(ApiError.INTERNAL_ERROR,
+          "an internal error occurred; quote the X-Request-Id when reporting it");
+    };
+  }
+
+  private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+    return cause(failure, type) != null;
+  }
+
+  private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,42 @@
+package io.paystream.messaging;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every limit of the messaging module, under {@code paystream.kafka}.
+ *
+ * @param bootstrapServers the Kafka cluster; the contract's default is a local broker
+ * @param topicPartitions partitions per topic: the ceiling on parallel credit-leg consumers
+ *     across instances; 6 lets up to 6 instances share the work on a 2-core machine's broker
+ * @param outboxBatchSizeMax rows the relay sends per database transaction: large enough to
+ *     amortise the commit, small enough that a batch's row locks are held only milliseconds
+ * @param outboxPollIntervalSeconds the relay's safety net when a NOTIFY is lost (a restart of
+ *     the listening connection); NOTIFY is the normal wake-up
+ * @param outboxRetentionHours sent outbox rows are purged after this; they have been delivered
+ * @param creditRetryAttemptsMax transient failures (database unavailable, deadlock) of one
+ *     message are retried this often before it goes to the dead-letter topic
+ * @param creditRetryBackoffMinMillis first retry delay; doubled each attempt, with jitter
+ * @param creditRetryBackoffMaxMillis ceiling of the retry delay
+ * @param consumerCommitIntervalMillis how often acknowledged offsets are committed; a crash
+ *     redelivers at most this window, which the inbox turns into no-ops
+ * @param consumerGroup the credit-leg consumer group, shared by all instances
+ */
+@ConfigurationProperties("paystream.kafka")
+public record MessagingProperties(
+    @DefaultValue("localhost:9092") String bootstrapServers,
+    @DefaultValue("6") int topicPartitions,
+    @DefaultValue("200") int outboxBatchSizeMax,
+    @DefaultValue("2") int outboxPollIntervalSeconds,
+    @DefaultValue("24") int outboxRetentionHours,
+    @DefaultValue("8") int creditRetryAttemptsMax,
+    @DefaultValue("50") long creditRetryBackoffMinMillis,
+    @DefaultValue("5000") long creditRetryBackoffMaxMillis,
+    @DefaultValue("200") long consumerCommitIntervalMillis,
+    @DefaultValue("paystream-credit-leg") String consumerGroup) {
+
+  public Duration outboxPollInterval() {
+    return Duration.ofSeconds(outboxPollIntervalSeconds);
+  }
+}

@@ -1,0 +1,126 @@
+package io.paystream.messaging.relay;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.messaging.MessagingProperties;
+import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.outbox.OutboxStore;
+import io.paystream.persistence.outbox.OutboxStore.OutboxRow;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.kafka.sender.KafkaSender;
+import reactor.kafka.sender.SenderRecord;
+import reactor.util.retry.Retry;
+
+/**
+ * Sends outbox rows to Kafka, at least once, in id order per key. Each batch is one database
+ * transaction: lock unsent rows ({@code FOR UPDATE SKIP LOCKED}, so several instances share the
+ * work without sending a row twice concurrently), send them and wait for every acknowledgement,
+ * mark them sent, commit. A failure anywhere rolls back and the rows are sent again later; the
+ * consumers' inbox makes that repetition harmless.
+ */
+@Component
+public class OutboxRelay {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+  /** Header carrying the event type, so consumers can skip events they do not handle cheaply. */
+  public static final String TYPE_HEADER = "paystream-event-type";
+
+  private final OutboxStore outbox;
+  private final KafkaSender<String, String> sender;
+  private final TransactionalOperator transaction;
+  private final MessagingProperties properties;
+  private final Clock clock;
+  private final Counter sent;
+  private final AtomicLong backlog = new AtomicLong();
+
+  public OutboxRelay(OutboxStore outbox, KafkaSender<String, String> sender,
+      TransactionalOperator transaction, MessagingProperties properties, Clock clock,
+      MeterRegistry meters) {
+    this.outbox = outbox;
+    this.sender = sender;
+    this.transaction = transaction;
+    this.properties = properties;
+    this.clock = clock;
+    this.sent = Counter.builder("paystream.outbox.sent").description("outbox events sent to Kafka")
+        .register(meters);
+    Gauge.builder("paystream.outbox.backlog", backlog, AtomicLong::get)
+        .description("outbox rows not yet sent to Kafka, as last measured").register(meters);
+  }
+
+  /**
+   * Drains on every wake-up signal: each element of {@code wakeUps} (a NOTIFY, or the safety-net
+   * tick) runs batches until the outbox is empty. Signals that arrive while draining collapse into
+   * one, so a burst of commits costs one extra pass, not one pass each.
+   */
+  public Flux<Integer> run(Flux<?> wakeUps) {
+    return wakeUps
+        .onBackpressureLatest()
+        .concatMap(signal -> drain()
+            .onErrorResume(error -> {
+              log.warn("outbox relay pass failed; rows stay unsent and are retried: {}",
+                  rootCause(error));
+              return Mono.just(0);
+            }), 1);
+  }
+
+  /** Sends batches until one comes back short; emits the number of events sent. */
+  public Mono<Integer> drain() {
+    return sendBatch()
+        .expand(count -> count == properties.outboxBatchSizeMax() ? sendBatch() : Mono.empty())
+        .reduce(0, Integer::sum)
+        .flatMap(total -> outbox.backlog().doOnNext(backlog::set).thenReturn(total));
+  }
+
+  /** One transaction: lock, send, await acks, mark sent. Emits the batch's size. */
+  Mono<Integer> sendBatch() {
+    Mono<Integer> batch = outbox.lockUnsent(properties.outboxBatchSizeMax())
+        .collectList()
+        .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : send(rows)
+            .then(outbox.markSent(rows.stream().map(OutboxRow::id).toList(),
+                Timestamps.now(clock)))
+            .thenReturn(rows.size()));
+    return transaction.transactional(batch)
+        .doOnNext(sent::increment);
+  }
+
+  private Mono<Void> send(List<OutboxRow> rows) {
+    Flux<SenderRecord<String, String, Long>> records = Flux.fromIterable(rows)
+        .map(row -> SenderRecord.create(new ProducerRecord<>(row.topic(), null, row.key(),
+            row.payload(), new RecordHeaders(List.of(new RecordHeader(TYPE_HEADER,
+                row.type().getBytes(StandardCharsets.UTF_8))))),
+            row.id()));
+    return sender.send(records)
+        .concatMap(result -> result.exception() == null ? Mono.empty()
+            : Mono.error(result.exception()))
+        .then();
+  }
+
+  private static String rootCause(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == error ? error.toString() : error + " caused by " + root;
+  }
+
+  /** Retry policy for the LISTEN connection: it must come back after a database restart. */
+  static Retry reconnect() {
+    return Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
+        .jitter(0.5);
+  }
+}

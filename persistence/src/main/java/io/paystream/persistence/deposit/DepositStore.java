@@ -1,0 +1,111 @@
+package io.paystream.persistence.deposit;
+
+import io.paystream.domain.Ids;
+import io.paystream.domain.Money;
+import io.paystream.domain.PostingRules;
+import io.paystream.domain.RejectedException;
+import io.paystream.domain.Rejection;
+import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.account.AccountStore;
+import io.paystream.persistence.account.SystemAccounts;
+import io.paystream.persistence.ledger.LedgerStore;
+import io.paystream.persistence.outbox.OutboxEvent;
+import io.paystream.persistence.outbox.OutboxStore;
+import io.paystream.persistence.outbox.Topics;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Simulated funding: money enters a customer account from the currency's WORLD account in one
+ * transaction, with its journal and a {@code deposit.completed} event.
+ */
+@Repository
+public class DepositStore {
+
+  private final DatabaseClient db;
+  private final AccountStore accounts;
+  private final SystemAccounts systemAccounts;
+  private final LedgerStore ledger;
+  private final OutboxStore outbox;
+  private final TransactionalOperator transaction;
+  private final JsonMapper json;
+  private final Clock clock;
+
+  public DepositStore(DatabaseClient db, AccountStore accounts, SystemAccounts systemAccounts,
+      LedgerStore ledger, OutboxStore outbox, TransactionalOperator transaction, JsonMapper json,
+      Clock clock) {
+    this.db = db;
+    this.accounts = accounts;
+    this.systemAccounts = systemAccounts;
+    this.ledger = ledger;
+    this.outbox = outbox;
+    this.transaction = transaction;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /**
+   * Credits {@code amount} to the account. Refused (before any write) when the account is not
+   * visible to the caller, not ACTIVE, or in another currency.
+   */
+  public Mono<DepositDocument> deposit(UUID requestedBy, boolean asOps, UUID accountId,
+      Money amount, String reference) {
+    Mono<DepositDocument> flow = accounts.find(accountId)
+        .filter(account -> asOps || account.isOwnedBy(requestedBy))
+        .switchIfEmpty(Mono.error(() ->
+            new RejectedException(Rejection.ACCOUNT_NOT_FOUND, "account not found")))
+        .flatMap(account -> account.refusesCredit(amount)
+            .<Mono<DepositDocument>>map(why -> Mono.error(new RejectedException(why,
+                why == Rejection.CURRENCY_MISMATCH
+                    ? "the account holds " + account.currency().getCurrencyCode()
+                    : "the account is " + account.status())))
+            .orElseGet(() -> credit(requestedBy, accountId, amount, reference)));
+    return transaction.transactional(flow);
+  }
+
+  private Mono<DepositDocument> credit(UUID requestedBy, UUID accountId, Money amount,
+      String reference) {
+    Instant now = Timestamps.now(clock);
+    DepositDocument deposit = new DepositDocument(Ids.newId(), accountId, amount.minorUnits(),
+        amount.currencyCode(), reference, "COMPLETED", now);
+    return db.sql("""
+            UPDATE account SET balance = balance + :amount
+             WHERE id = :id AND kind = 'CUSTOMER' AND status = 'ACTIVE' AND currency = :currency
+            RETURNING balance""")
+        .bind("amount", amount.minorUnits())
+        .bind("id", accountId)
+        .bind("currency", amount.currencyCode())
+        .map(row -> row.get("balance", Long.class))
+        .one()
+        .switchIfEmpty(Mono.error(() -> new RejectedException(Rejection.ACCOUNT_NOT_ACTIVE,
+            "the account changed status")))
+        .flatMap(balance -> db.sql("""
+                INSERT INTO deposit (id, account_id, amount, currency, reference, created_by,
+                                     created_at)
+                VALUES (:id, :account, :amount, :currency, :reference, :createdBy, :at)""")
+            .bind("id", deposit.id())
+            .bind("account", accountId)
+            .bind("amount", amount.minorUnits())
+            .bind("currency", amount.currencyCode())
+            .bind("reference", Parameters.in(R2dbcType.VARCHAR, reference))
+            .bind("createdBy", requestedBy)
+            .bind("at", now)
+            .fetch().rowsUpdated()
+            .then(systemAccounts.id(SystemAccounts.Kind.WORLD, amount.currency()))
+            .flatMap(world -> ledger.append(
+                PostingRules.deposit(deposit.id(), world, accountId, amount),
+                Map.of(accountId, balance), reference, now)))
+        .then(outbox.append(Topics.EVENTS, new OutboxEvent(Ids.newId(), "deposit.completed",
+            accountId.toString(), now, json.writeValueAsString(deposit))))
+        .thenReturn(deposit);
+  }
+}

@@ -1,0 +1,84 @@
+package io.paystream.persistence.outbox;
+
+import java.time.Instant;
+import java.util.List;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The transactional outbox. {@link #append} runs inside the transaction that caused the event and
+ * raises a NOTIFY that PostgreSQL delivers only if that transaction commits, waking the relay.
+ */
+@Repository
+public class OutboxStore {
+
+  /** The LISTEN/NOTIFY channel the relay listens on. */
+  public static final String CHANNEL = "paystream_outbox";
+
+  private final DatabaseClient db;
+  private final JsonMapper json;
+
+  public OutboxStore(DatabaseClient db, JsonMapper json) {
+    this.db = db;
+    this.json = json;
+  }
+
+  public Mono<Void> append(String topic, OutboxEvent event) {
+    return db.sql("""
+            WITH o AS (
+                INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at)
+                VALUES (:eventId, :topic, :key, :type, :payload, :at)
+            )
+            SELECT pg_notify('""" + CHANNEL + "', '')")
+        .bind("eventId", event.eventId())
+        .bind("topic", topic)
+        .bind("key", event.key())
+        .bind("type", event.type())
+        .bind("payload", json.writeValueAsString(event))
+        .bind("at", event.occurredAt())
+        .fetch().rowsUpdated()
+        .then();
+  }
+
+  /**
+   * Locks up to {@code limit} unsent rows in id order, skipping rows another relay holds. Call it
+   * inside a transaction and mark what was sent before committing; an abort leaves them unsent.
+   */
+  public Flux<OutboxRow> lockUnsent(int limit) {
+    return db.sql("""
+            SELECT id, topic, message_key, event_type, payload FROM outbox
+             WHERE sent_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""")
+        .bind("limit", limit)
+        .map(row -> new OutboxRow(row.get("id", Long.class), row.get("topic", String.class),
+            row.get("message_key", String.class), row.get("event_type", String.class),
+            row.get("payload", String.class)))
+        .all();
+  }
+
+  public Mono<Long> markSent(List<Long> ids, Instant at) {
+    return db.sql("UPDATE outbox SET sent_at = :at WHERE id = ANY(:ids)")
+        .bind("at", at)
+        .bind("ids", ids.toArray(Long[]::new))
+        .fetch().rowsUpdated();
+  }
+
+  /** Rows written but not yet sent: the relay's backlog, a health and alerting signal. */
+  public Mono<Long> backlog() {
+    return db.sql("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL")
+        .map(row -> row.get("n", Long.class))
+        .one();
+  }
+
+  /** Deletes rows sent before {@code before}; they have done their job. */
+  public Mono<Long> purgeSentBefore(Instant before) {
+    return db.sql("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < :before")
+        .bind("before", before)
+        .fetch().rowsUpdated();
+  }
+
+  /** A row as sent: {@code payload} is the JSON of its {@link OutboxEvent}. */
+  public record OutboxRow(long id, String topic, String key, String type, String payload) {}
+}

@@ -1,0 +1,359 @@
+package io.paystream.persistence.transfer;
+
+import io.paystream.domain.Account;
+import io.paystream.domain.Money;
+import io.paystream.domain.Rejection;
+import io.paystream.domain.RejectedException;
+import io.paystream.domain.Transfer;
+import io.paystream.domain.TransferRules;
+import io.paystream.domain.TransferStatus;
+import io.paystream.domain.Ids;
+import io.paystream.domain.PostingRules;
+import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.account.AccountStore;
+import io.paystream.persistence.account.SystemAccounts;
+import io.paystream.persistence.ledger.LedgerStore;
+import io.paystream.persistence.outbox.OutboxEvent;
+import io.paystream.persistence.outbox.OutboxStore;
+import io.paystream.persistence.outbox.Topics;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
+import io.r2dbc.spi.Readable;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.function.Tuples;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every statement that moves money for a transfer. Each public method is one database
+ * transaction (joining the caller's, when there is one).
+ *
+ * <p>{@link #accept} is the payer's side: a conditional debit into TRANSIT, the PENDING transfer,
+ * its journal and a {@code transfer.pending} outbox event. {@link #settle} is the payee's side,
+ * run by the credit-leg consumer: the credit from TRANSIT, or the refund to the payer.
+ */
+@Repository
+public class TransferStore {
+
+  static final String COLUMNS = "id, from_account_id, to_account_id, amount, currency,"
+      + " description, status, failure_reason, created_at, updated_at";
+
+  private final DatabaseClient db;
+  private final AccountStore accounts;
+  private final SystemAccounts systemAccounts;
+  private final LedgerStore ledger;
+  private final OutboxStore outbox;
+  private final TransactionalOperator transaction;
+  private final JsonMapper json;
+  private final Clock clock;
+
+  public TransferStore(DatabaseClient db, AccountStore accounts, SystemAccounts systemAccounts,
+      LedgerStore ledger, OutboxStore outbox, TransactionalOperator transaction, JsonMapper json,
+      Clock clock) {
+    this.db = db;
+    this.accounts = accounts;
+    this.systemAccounts = systemAccounts;
+    this.ledger = ledger;
+    this.outbox = outbox;
+    this.transaction = transaction;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /**
+   * Debits the payer and records the PENDING transfer. Fails with {@link RejectedException} when
+   * the transfer is refused; a refusal is always decided before anything is written, so the
+   * caller may still commit its own writes (the idempotency record of the refusal).
+   */
+  public Mono<Transfer> accept(AcceptTransfer request) {
+    Money amount = request.amount();
+    // One connection serves the whole transaction: read the two accounts one after the other.
+    Mono<Transfer> flow = visibleAccount(request.fromAccountId(), request)
+        .flatMap(payer -> accounts.find(request.toAccountId())
+            .switchIfEmpty(rejected(Rejection.ACCOUNT_NOT_FOUND, "recipient account not found"))
+            .map(payee -> Tuples.of(payer, payee)))
+        .flatMap(pair -> {
+          Account from = pair.getT1();
+          Account to = pair.getT2();
+          var refusal = TransferRules.check(from, to, amount, request.limits());
+          if (refusal.isPresent()) {
+            return rejected(refusal.get(), explain(refusal.get(), request));
+          }
+          return checkDailyLimit(request)
+              .then(debit(request))
+              .flatMap(payerBalance -> record(request, payerBalance));
+        });
+    return transaction.transactional(flow);
+  }
+
+  private Mono<Account> visibleAccount(UUID id, AcceptTransfer request) {
+    return accounts.find(id)
+        .filter(account -> request.asOps() || account.isOwnedBy(request.requestedBy()))
+        .switchIfEmpty(rejected(Rejection.ACCOUNT_NOT_FOUND, "account not found"));
+  }
+
+  /**
+   * The daily limit needs the sum of today's transfers, which is only stable while the payer's row
+   * is locked; without a configured limit nothing is locked here and the debit alone decides.
+   */
+  private Mono<Void> checkDailyLimit(AcceptTransfer request) {
+    Money amount = request.amount();
+    if (request.limits().dailyMax(amount.currency()).isEmpty()) {
+      return Mono.empty();
+    }
+    Instant dayStart = clock.instant().atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS)
+        .toInstant();
+    return db.sql("SELECT id FROM account WHERE id = :id FOR UPDATE")
+        .bind("id", request.fromAccountId())
+        .fetch().rowsUpdated()
+        .then(db.sql("""
+                SELECT COALESCE(SUM(amount), 0) AS sent FROM transfer
+                 WHERE from_account_id = :from AND created_at >= :dayStart AND status <> 'FAILED'""")
+            .bind("from", request.fromAccountId())
+            .bind("dayStart", dayStart)
+            .map(row -> row.get("sent", BigDecimal.class).longValueExact())
+            .one())
+        .flatMap(sentToday -> request.limits().dailyBreach(sentToday, amount)
+            .<Mono<Void>>map(limit -> rejected(Rejection.LIMIT_EXCEEDED, limit))
+            .orElse(Mono.empty()));
+  }
+
+  /**
+   * The conditional debit: no read-modify-write, so two concurrent debits cannot both spend the
+   * same money. Empty result means a condition failed after the checks above; re-read to say which.
+   */
+  private Mono<Long> debit(AcceptTransfer request) {
+    Money amount = request.amount();
+    return db.sql("""
+            UPDATE account SET balance = balance - :amount
+             WHERE id = :from AND kind = 'CUSTOMER' AND status = 'ACTIVE'
+               AND currency = :currency AND balance >= :amount
+            RETURNING balance""")
+        .bind("amount", amount.minorUnits())
+        .bind("from", request.fromAccountId())
+        .bind("currency", amount.currencyCode())
+        .map(row -> row.get("balance", Long.class))
+        .one()
+        .switchIfEmpty(Mono.defer(() -> accounts.find(request.fromAccountId())
+            .flatMap(from -> {
+              Rejection why = from.refusesDebit(amount).orElse(Rejection.INSUFFICIENT_FUNDS);
+              return rejected(why, explain(why, request));
+            })));
+  }
+
+  private Mono<Transfer> record(AcceptTransfer request, long payerBalance) {
+    Instant now = Timestamps.now(clock);
+    Transfer transfer = Transfer.accept(request.fromAccountId(), request.toAccountId(),
+        request.amount(), request.description(), now);
+    return systemAccounts.id(SystemAccounts.Kind.TRANSIT, request.amount().currency())
+        .flatMap(transit -> db.sql("""
+                INSERT INTO transfer (id, from_account_id, to_account_id, amount, currency,
+                                      description, status, failure_reason, created_by,
+                                      created_at, updated_at)
+                VALUES (:id, :from, :to, :amount, :currency, :description, 'PENDING', NULL,
+                        :createdBy, :at, :at)""")
+            .bind("id", transfer.id())
+            .bind("from", transfer.fromAccountId())
+            .bind("to", transfer.toAccountId())
+            .bind("amount", transfer.amount().minorUnits())
+            .bind("currency", transfer.amount().currencyCode())
+            .bind("description", Parameters.in(R2dbcType.VARCHAR, transfer.description()))
+            .bind("createdBy", request.requestedBy())
+            .bind("at", now)
+            .fetch().rowsUpdated()
+            .then(ledger.append(
+                PostingRules.transferDebit(transfer.id(), transfer.fromAccountId(), transit,
+                    transfer.amount()),
+                Map.of(transfer.fromAccountId(), payerBalance), transfer.description(), now))
+            .then(publish("transfer.pending", transfer, now)))
+        .thenReturn(transfer);
+  }
+
+  /** What the credit-leg consumer did with a pending transfer. */
+  public enum Settlement { COMPLETED, REFUNDED, ALREADY_SETTLED, UNKNOWN_TRANSFER }
+
+  /**
+   * Applies the credit leg: credits the payee if it can take the money (ACTIVE, same currency),
+   * otherwise refunds the payer, in one transaction with one outbox event. Idempotent: a transfer
+   * already terminal is left alone. The caller records its inbox row in the same transaction.
+   */
+  public Mono<Settlement> settle(UUID transferId) {
+    Mono<Settlement> flow = db.sql("SELECT " + COLUMNS + " FROM transfer WHERE id = :id FOR UPDATE")
+        .bind("id", transferId)
+        .map(TransferStore::map)
+        .one()
+        .flatMap(transfer -> transfer.status().isTerminal()
+            ? Mono.just(Settlement.ALREADY_SETTLED)
+            : creditOrRefund(transfer))
+        .defaultIfEmpty(Settlement.UNKNOWN_TRANSFER);
+    return transaction.transactional(flow);
+  }
+
+  private Mono<Settlement> creditOrRefund(Transfer transfer) {
+    Money amount = transfer.amount();
+    return db.sql("""
+            UPDATE account SET balance = balance + :amount
+             WHERE id = :to AND kind = 'CUSTOMER' AND status = 'ACTIVE' AND currency = :currency
+            RETURNING balance""")
+        .bind("amount", amount.minorUnits())
+        .bind("to", transfer.toAccountId())
+        .bind("currency", amount.currencyCode())
+        .map(row -> row.get("balance", Long.class))
+        .one()
+        .flatMap(payeeBalance -> complete(transfer, payeeBalance))
+        .switchIfEmpty(Mono.defer(() -> refund(transfer)));
+  }
+
+  private Mono<Settlement> complete(Transfer pending, long payeeBalance) {
+    Instant now = Timestamps.now(clock);
+    Transfer done = pending.complete(now);
+    return systemAccounts.id(SystemAccounts.Kind.TRANSIT, done.amount().currency())
+        .flatMap(transit -> ledger.append(
+            PostingRules.transferCredit(done.id(), transit, done.toAccountId(), done.amount()),
+            Map.of(done.toAccountId(), payeeBalance), done.description(), now))
+        .then(markTerminal(done))
+        .then(publish("transfer.completed", done, now))
+        .thenReturn(Settlement.COMPLETED);
+  }
+
+  /**
+   * The payee cannot take the money: return it to the payer whatever the payer's status, because
+   * it is the payer's money. The reason names the payee's state, not its owner.
+   */
+  private Mono<Settlement> refund(Transfer pending) {
+    Instant now = Timestamps.now(clock);
+    return accounts.find(pending.toAccountId())
+        .map(payee -> payee.status() != io.paystream.domain.AccountStatus.ACTIVE
+            ? "recipient account is " + payee.status().name().toLowerCase()
+            : "recipient account cannot take " + pending.amount().currencyCode())
+        .defaultIfEmpty("recipient account not found")
+        .flatMap(reason -> {
+          Transfer failed = pending.fail(reason, now);
+          return db.sql("""
+                  UPDATE account SET balance = balance + :amount
+                   WHERE id = :from AND kind = 'CUSTOMER'
+                  RETURNING balance""")
+              .bind("amount", failed.amount().minorUnits())
+              .bind("from", failed.fromAccountId())
+              .map(row -> row.get("balance", Long.class))
+              .one()
+              .switchIfEmpty(Mono.error(() -> new IllegalStateException(
+                  "payer account " + failed.fromAccountId() + " vanished")))
+              .flatMap(payerBalance -> systemAccounts
+                  .id(SystemAccounts.Kind.TRANSIT, failed.amount().currency())
+                  .flatMap(transit -> ledger.append(
+                      PostingRules.transferRefund(failed.id(), transit, failed.fromAccountId(),
+                          failed.amount()),
+                      Map.of(failed.fromAccountId(), payerBalance), failed.description(), now)))
+              .then(markTerminal(failed))
+              .then(publish("transfer.failed", failed, now));
+        })
+        .thenReturn(Settlement.REFUNDED);
+  }
+
+  private Mono<Void> markTerminal(Transfer transfer) {
+    return db.sql("""
+            UPDATE transfer SET status = :status, failure_reason = :reason, updated_at = :at
+             WHERE id = :id AND status = 'PENDING'""")
+        .bind("status", transfer.status().name())
+        .bind("at", transfer.updatedAt())
+        .bind("id", transfer.id())
+        .bind("reason", Parameters.in(R2dbcType.VARCHAR, transfer.failureReason()))
+        .fetch().rowsUpdated()
+        .flatMap(rows -> rows == 1 ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
+            "transfer " + transfer.id() + " was no longer PENDING when settled")));
+  }
+
+  private Mono<Void> publish(String type, Transfer transfer, Instant at) {
+    String data = json.writeValueAsString(TransferDocument.of(transfer));
+    // Keyed by the payee: the credit leg of every transfer to one account is applied in order.
+    return outbox.append(Topics.EVENTS,
+        new OutboxEvent(Ids.newId(), type, transfer.toAccountId().toString(), at, data));
+  }
+
+  public Mono<Transfer> find(UUID id) {
+    return db.sql("SELECT " + COLUMNS + " FROM transfer WHERE id = :id")
+        .bind("id", id)
+        .map(TransferStore::map)
+        .one();
+  }
+
+  /** Whether {@code userId} owns either party of the transfer. */
+  public Mono<Boolean> isParty(UUID transferId, UUID userId) {
+    return db.sql("""
+            SELECT EXISTS (SELECT 1 FROM transfer t JOIN account a
+                                 ON a.id IN (t.from_account_id, t.to_account_id)
+                            WHERE t.id = :id AND a.owner_id = :user) AS party""")
+        .bind("id", transferId)
+        .bind("user", userId)
+        .map(row -> row.get("party", Boolean.class))
+        .one();
+  }
+
+  /**
+   * A page for operators, newest first (ids are time-ordered), strictly before {@code beforeId}
+   * when given, optionally filtered by status and by an account on either side.
+   */
+  public Flux<Transfer> page(TransferStatus status, UUID accountId, UUID beforeId, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM transfer WHERE true");
+    if (status != null) {
+      sql.append(" AND status = :status");
+    }
+    if (accountId != null) {
+      sql.append(" AND (from_account_id = :account OR to_account_id = :account)");
+    }
+    if (beforeId != null) {
+      sql.append(" AND id < :before");
+    }
+    sql.append(" ORDER BY id DESC LIMIT :limit");
+    var spec = db.sql(sql.toString()).bind("limit", limit);
+    if (status != null) {
+      spec = spec.bind("status", status.name());
+    }
+    if (accountId != null) {
+      spec = spec.bind("account", accountId);
+    }
+    if (beforeId != null) {
+      spec = spec.bind("before", beforeId);
+    }
+    return spec.map(TransferStore::map).all();
+  }
+
+  static Transfer map(Readable row) {
+    return new Transfer(
+        row.get("id", UUID.class),
+        row.get("from_account_id", UUID.class),
+        row.get("to_account_id", UUID.class),
+        Money.of(row.get("amount", Long.class), row.get("currency", String.class)),
+        row.get("description", String.class),
+        TransferStatus.valueOf(row.get("status", String.class)),
+        row.get("failure_reason", String.class),
+        Timestamps.instant(row.get("created_at", Instant.class)),
+        Timestamps.instant(row.get("updated_at", Instant.class)));
+  }
+
+  private static String explain(Rejection rejection, AcceptTransfer request) {
+    return switch (rejection) {
+      case SAME_ACCOUNT -> "a transfer needs two different accounts";
+      case CURRENCY_MISMATCH -> "both accounts must be in " + request.amount().currencyCode();
+      case ACCOUNT_NOT_ACTIVE -> "both accounts must be ACTIVE";
+      case LIMIT_EXCEEDED -> "per_transfer_max";
+      case INSUFFICIENT_FUNDS -> "the balance does not cover " + request.amount();
+      default -> rejection.code();
+    };
+  }
+
+  private static <T> Mono<T> rejected(Rejection rejection, String detail) {
+    return Mono.error(new RejectedException(rejection, detail));
+  }
+}

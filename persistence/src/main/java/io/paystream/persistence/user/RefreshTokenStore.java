@@ -1,0 +1,118 @@
+package io.paystream.persistence.user;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * Refresh tokens, stored only as hashes. {@link #rotate} spends a token and issues its successor
+ * in one transaction; presenting a spent token revokes its whole family (a stolen token used
+ * after its owner refreshed, or the other way round, ends every session of that login).
+ */
+@Repository
+public class RefreshTokenStore {
+
+  private final DatabaseClient db;
+  private final TransactionalOperator transaction;
+
+  public RefreshTokenStore(DatabaseClient db, TransactionalOperator transaction) {
+    this.db = db;
+    this.transaction = transaction;
+  }
+
+  public Mono<Void> issue(UUID id, UUID userId, UUID familyId, String tokenHash, Instant at,
+      Instant expiresAt) {
+    return db.sql("""
+            INSERT INTO refresh_token (id, user_id, family_id, token_hash, created_at, expires_at)
+            VALUES (:id, :user, :family, :hash, :at, :expires)""")
+        .bind("id", id)
+        .bind("user", userId)
+        .bind("family", familyId)
+        .bind("hash", tokenHash)
+        .bind("at", at)
+        .bind("expires", expiresAt)
+        .fetch().rowsUpdated()
+        .then();
+  }
+
+  /** The outcome of presenting a refresh token. */
+  public sealed interface Presented {
+    /** Valid and now spent; issue the next token in {@code familyId}. */
+    record Spent(UUID userId, UUID familyId) implements Presented {}
+    /** Already spent: the family has just been revoked. */
+    record Reused(UUID userId, UUID familyId) implements Presented {}
+    /** Unknown, expired or revoked. */
+    record Invalid() implements Presented {}
+  }
+
+  /**
+   * Spends the token with this hash if it is live, atomically (two concurrent refreshes with the
+   * same token: one spends it, the other sees it spent and revokes the family).
+   */
+  public Mono<Presented> spend(String tokenHash, Instant now) {
+    Mono<Presented> flow = db.sql("""
+            SELECT user_id, family_id, spent_at, revoked_at, expires_at FROM refresh_token
+             WHERE token_hash = :hash FOR UPDATE""")
+        .bind("hash", tokenHash)
+        .map(row -> new Row(row.get("user_id", UUID.class), row.get("family_id", UUID.class),
+            row.get("spent_at", Instant.class) != null, row.get("revoked_at", Instant.class) != null,
+            row.get("expires_at", Instant.class)))
+        .one()
+        .flatMap(token -> {
+          if (token.revoked()) {
+            return Mono.<Presented>just(new Presented.Invalid());
+          }
+          if (token.spent()) {
+            return revokeFamily(token.familyId(), now)
+                .thenReturn(new Presented.Reused(token.userId(), token.familyId()));
+          }
+          if (!token.expiresAt().isAfter(now)) {
+            return Mono.<Presented>just(new Presented.Invalid());
+          }
+          return db.sql("UPDATE refresh_token SET spent_at = :now WHERE token_hash = :hash")
+              .bind("now", now)
+              .bind("hash", tokenHash)
+              .fetch().rowsUpdated()
+              .thenReturn(new Presented.Spent(token.userId(), token.familyId()));
+        })
+        .defaultIfEmpty(new Presented.Invalid());
+    return transaction.transactional(flow);
+  }
+
+  /** Revokes the family of the token with this hash (logout); no-op for unknown tokens. */
+  public Mono<Void> revokeFamilyOf(String tokenHash, Instant now) {
+    return db.sql("""
+            UPDATE refresh_token SET revoked_at = :now
+             WHERE revoked_at IS NULL
+               AND family_id = (SELECT family_id FROM refresh_token WHERE token_hash = :hash)""")
+        .bind("now", now)
+        .bind("hash", tokenHash)
+        .fetch().rowsUpdated()
+        .then();
+  }
+
+  /** True while any token of the family is unrevoked: access tokens of a revoked family die too. */
+  public Mono<Boolean> familyActive(UUID familyId) {
+    return db.sql("""
+            SELECT EXISTS (SELECT 1 FROM refresh_token
+                            WHERE family_id = :family AND revoked_at IS NULL) AS active""")
+        .bind("family", familyId)
+        .map(row -> row.get("active", Boolean.class))
+        .one();
+  }
+
+  private Mono<Void> revokeFamily(UUID familyId, Instant now) {
+    return db.sql("UPDATE refresh_token SET revoked_at = :now WHERE family_id = :family"
+            + " AND revoked_at IS NULL")
+        .bind("now", now)
+        .bind("family", familyId)
+        .fetch().rowsUpdated()
+        .then();
+  }
+
+  private record Row(UUID userId, UUID familyId, boolean spent, boolean revoked,
+      Instant expiresAt) {}
+}
