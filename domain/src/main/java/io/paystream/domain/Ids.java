@@ -2,6 +2,7 @@ package io.paystream.domain;
 
 import com.github.f4b6a3.uuid.UuidCreator;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Time-ordered identifiers (UUIDv7, RFC 9562): they sort by creation time, which keeps B-tree
@@ -17,15 +18,15 @@ public final class Ids {
 
   /** Parses a client-supplied id; a malformed one is {@link Rejection#VALIDATION_FAILED}. */
   public static UUID parse(String text) {
-    if (text == null || text.length() != 36) {
+    // UUID.fromString alone is lenient ("1-1-1-1-1", non-ASCII digits): insist on the canonical form.
+    if (text == null || !CANONICAL.matcher(text).matches()) {
       throw new RejectedException(Rejection.VALIDATION_FAILED, "not a UUID: " + abbreviate(text));
     }
-    try {
-      return UUID.fromString(text);
-    } catch (IllegalArgumentException e) {
-      throw new RejectedException(Rejection.VALIDATION_FAILED, "not a UUID: " + abbreviate(text));
-    }
+    return UUID.fromString(text);
   }
+
+  private static final Pattern CANONICAL = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private static String abbreviate(String text) {
     if (text == null) {

@@ -25,7 +25,7 @@ public record Transfer(UUID id, UUID fromAccountId, UUID toAccountId, Money amou
     if (fromAccountId.equals(toAccountId)) {
       throw new IllegalStateException("transfer " + id + " from an account to itself");
     }
-    if ((status == TransferStatus.FAILED) != (failureReason != null)) {
+    if ((status == TransferStatus.FAILED) != (failureReason != null && !failureReason.isBlank())) {
       throw new IllegalStateException("transfer " + id + " in " + status
           + " with failure reason " + failureReason);
     }

@@ -1,0 +1,140 @@
+package io.paystream.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.Currency;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class AccountTest {
+
+  private static final Currency EUR = Currency.getInstance("EUR");
+  private static final Currency USD = Currency.getInstance("USD");
+  private static final Instant OPENED_AT = Instant.parse("2026-11-21T09:00:00Z");
+
+  @Test
+  void openedAccountIsActiveEmptyAndOwned() {
+    UUID owner = Ids.newId();
+
+    Account account = Account.open(owner, EUR, OPENED_AT);
+
+    assertThat(account.status()).isEqualTo(AccountStatus.ACTIVE);
+    assertThat(account.balance()).isZero();
+    assertThat(account.currency()).isEqualTo(EUR);
+    assertThat(account.createdAt()).isEqualTo(OPENED_AT);
+    assertThat(account.id().version()).isEqualTo(7);
+    assertThat(account.isOwnedBy(owner)).isTrue();
+    assertThat(account.isOwnedBy(Ids.newId())).isFalse();
+  }
+
+  @Test
+  void accountWithANegativeBalanceCannotExist() {
+    assertThatThrownBy(() -> account(AccountStatus.ACTIVE, EUR, -1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("negative balance");
+  }
+
+  // --- debit -------------------------------------------------------------------------------
+
+  @Test
+  void debitOfTheWholeBalanceIsAllowed() {
+    assertThat(account(AccountStatus.ACTIVE, EUR, 1_000).refusesDebit(Money.of(1_000, EUR)))
+        .isEmpty();
+  }
+
+  @Test
+  void debitIsRefusedWhenBalanceWouldGoNegative() {
+    assertThat(account(AccountStatus.ACTIVE, EUR, 999).refusesDebit(Money.of(1_000, EUR)))
+        .contains(Rejection.INSUFFICIENT_FUNDS);
+    assertThat(account(AccountStatus.ACTIVE, EUR, 0).refusesDebit(Money.of(1, EUR)))
+        .contains(Rejection.INSUFFICIENT_FUNDS);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = AccountStatus.class, names = {"FROZEN", "CLOSED"})
+  void debitIsRefusedFromAnAccountThatIsNotActiveEvenWithFunds(AccountStatus status) {
+    assertThat(account(status, EUR, 1_000).refusesDebit(Money.of(1, EUR)))
+        .contains(Rejection.ACCOUNT_NOT_ACTIVE);
+  }
+
+  @Test
+  void debitInAnotherCurrencyIsRefusedAsCurrencyMismatch() {
+    assertThat(account(AccountStatus.ACTIVE, EUR, 1_000).refusesDebit(Money.of(1, USD)))
+        .contains(Rejection.CURRENCY_MISMATCH);
+  }
+
+  @Test
+  void debitRefusalNamesStatusBeforeCurrencyAndCurrencyBeforeFunds() {
+    assertThat(account(AccountStatus.FROZEN, EUR, 0).refusesDebit(Money.of(1, USD)))
+        .contains(Rejection.ACCOUNT_NOT_ACTIVE);
+    assertThat(account(AccountStatus.ACTIVE, EUR, 0).refusesDebit(Money.of(1, USD)))
+        .contains(Rejection.CURRENCY_MISMATCH);
+  }
+
+  // --- credit ------------------------------------------------------------------------------
+
+  @Test
+  void creditIsAllowedToAnEmptyActiveAccountOfTheSameCurrency() {
+    assertThat(account(AccountStatus.ACTIVE, EUR, 0).refusesCredit(Money.of(Money.AMOUNT_MAX, EUR)))
+        .isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = AccountStatus.class, names = {"FROZEN", "CLOSED"})
+  void creditIsRefusedToAnAccountThatIsNotActive(AccountStatus status) {
+    assertThat(account(status, EUR, 0).refusesCredit(Money.of(1, EUR)))
+        .contains(Rejection.ACCOUNT_NOT_ACTIVE);
+    assertThat(account(status, EUR, 0).refusesCredit(Money.of(1, USD)))
+        .contains(Rejection.ACCOUNT_NOT_ACTIVE);
+  }
+
+  @Test
+  void creditInAnotherCurrencyIsRefusedAsCurrencyMismatch() {
+    assertThat(account(AccountStatus.ACTIVE, EUR, 0).refusesCredit(Money.of(1, USD)))
+        .contains(Rejection.CURRENCY_MISMATCH);
+  }
+
+  // --- status ------------------------------------------------------------------------------
+
+  /** Every (from, to) pair, with an empty and a funded account; "-" means allowed. */
+  @ParameterizedTest(name = "{0} -> {1}: empty {2}, funded {3}")
+  @CsvSource({
+      "ACTIVE, ACTIVE, -, -",
+      "ACTIVE, FROZEN, -, -",
+      "ACTIVE, CLOSED, -, BALANCE_NOT_ZERO",
+      "FROZEN, ACTIVE, -, -",
+      "FROZEN, FROZEN, -, -",
+      "FROZEN, CLOSED, -, BALANCE_NOT_ZERO",
+      "CLOSED, ACTIVE, ACCOUNT_NOT_ACTIVE, ACCOUNT_NOT_ACTIVE",
+      "CLOSED, FROZEN, ACCOUNT_NOT_ACTIVE, ACCOUNT_NOT_ACTIVE",
+      "CLOSED, CLOSED, -, -",
+  })
+  void statusChangeFollowsTheLifecycleAndClosingNeedsAZeroBalance(AccountStatus from,
+      AccountStatus to, String whenEmpty, String whenFunded) {
+    assertThat(account(from, EUR, 0).refusesStatus(to)).isEqualTo(expected(whenEmpty));
+    assertThat(account(from, EUR, 1).refusesStatus(to)).isEqualTo(expected(whenFunded));
+  }
+
+  @Test
+  void closedIsTerminal() {
+    for (AccountStatus target : AccountStatus.values()) {
+      assertThat(AccountStatus.CLOSED.canMoveTo(target)).isFalse();
+    }
+    assertThat(AccountStatus.ACTIVE.canMoveTo(AccountStatus.CLOSED)).isTrue();
+    assertThat(AccountStatus.FROZEN.canMoveTo(AccountStatus.CLOSED)).isTrue();
+  }
+
+  private static Optional<Rejection> expected(String rejection) {
+    return rejection.equals("-") ? Optional.empty() : Optional.of(Rejection.valueOf(rejection));
+  }
+
+  static Account account(AccountStatus status, Currency currency, long balance) {
+    return new Account(Ids.newId(), Ids.newId(), currency, balance, status, OPENED_AT);
+  }
+}
