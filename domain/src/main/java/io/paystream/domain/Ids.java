@@ -1,6 +1,8 @@
 package io.paystream.domain;
 
-import com.github.f4b6a3.uuid.UuidCreator;
+import com.github.f4b6a3.uuid.factory.standard.TimeOrderedEpochFactory;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -10,10 +12,36 @@ import java.util.regex.Pattern;
  */
 public final class Ids {
 
+  /**
+   * The random bits come from a DRBG seeded once, here, from the operating system. The JDK's
+   * default NativePRNG reads /dev/urandom again every 100 ms, which is a blocking file read on
+   * whichever thread asks, an event loop included; a seeded DRBG never touches a file again.
+   */
+  private static final SecureRandom RANDOM = seededDrbg();
+
+  private static final TimeOrderedEpochFactory FACTORY = TimeOrderedEpochFactory.builder()
+      .withRandom(RANDOM)
+      .build();
+
   private Ids() {}
 
   public static UUID newId() {
-    return UuidCreator.getTimeOrderedEpoch();
+    return FACTORY.create();
+  }
+
+  /** A cryptographically strong random source that does no I/O after this class is loaded. */
+  public static SecureRandom random() {
+    return RANDOM;
+  }
+
+  private static SecureRandom seededDrbg() {
+    try {
+      SecureRandom drbg = SecureRandom.getInstance("DRBG");
+      drbg.nextBytes(new byte[16]);
+      return drbg;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no DRBG", e);
+    }
   }
 
   /** Parses a client-supplied id; a malformed one is {@link Rejection#VALIDATION_FAILED}. */

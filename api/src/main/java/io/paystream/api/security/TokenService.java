@@ -2,10 +2,10 @@ package io.paystream.api.security;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import io.paystream.api.ApiProperties;
+import io.paystream.domain.Ids;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -46,7 +46,6 @@ public class TokenService {
   private final NimbusJwtEncoder encoder;
   private final ReactiveJwtDecoder decoder;
   private final ApiProperties properties;
-  private final SecureRandom random = new SecureRandom();
 
   public TokenService(ApiProperties properties) {
     this.properties = properties;
@@ -100,7 +99,7 @@ public class TokenService {
         .subject(userId.toString())
         .issuedAt(now)
         .expiresAt(now.plusSeconds(properties.accessTokenTtlSeconds()))
-        .id(UUID.randomUUID().toString())
+        .id(Ids.newId().toString())
         .claim(ROLES_CLAIM, roles)
         .claim(SESSION_CLAIM, sessionId.toString())
         .build();
@@ -119,7 +118,7 @@ public class TokenService {
   /** A new opaque refresh token: 32 random bytes, URL-safe base64. */
   public String newRefreshToken() {
     byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
+    Ids.random().nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 

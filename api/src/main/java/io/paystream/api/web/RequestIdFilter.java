@@ -1,6 +1,6 @@
 package io.paystream.api.web;
 
-import java.util.UUID;
+import io.paystream.domain.Ids;
 import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -27,7 +27,7 @@ public class RequestIdFilter implements WebFilter {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     String sent = exchange.getRequest().getHeaders().getFirst(HEADER);
-    String id = sent != null && SAFE.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
+    String id = sent != null && SAFE.matcher(sent).matches() ? sent : Ids.newId().toString();
     exchange.getAttributes().put(ATTRIBUTE, id);
     exchange.getResponse().getHeaders().set(HEADER, id);
     return chain.filter(exchange);

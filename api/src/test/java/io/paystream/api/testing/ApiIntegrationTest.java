@@ -1,0 +1,54 @@
+package io.paystream.api.testing;
+
+import io.paystream.api.PaystreamApplication;
+import io.paystream.messaging.testing.TestKafka;
+import io.paystream.persistence.testing.TestDatabase;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The whole application on a random port, against the real PostgreSQL (a fresh database per
+ * JVM), the real Redis and an in-JVM Kafka broker. Every subclass shares one application context,
+ * so tests isolate themselves by registering their own users.
+ */
+@SpringBootTest(classes = PaystreamApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+        "paystream.jwt-secret=integration-test-secret-0123456789abcdef",
+        "paystream.ops-email=ops@paystream.test",
+        "paystream.ops-password=ops-password-for-tests",
+        "paystream.transfer-max-minor-units.CHF=50000",
+        "paystream.daily-outgoing-max-minor-units.SEK=100000",
+        "paystream.kafka.outbox-poll-interval-seconds=1",
+    })
+public abstract class ApiIntegrationTest {
+
+  public static final String OPS_EMAIL = "ops@paystream.test";
+  public static final String OPS_PASSWORD = "ops-password-for-tests";
+
+  @LocalServerPort
+  protected int port;
+
+  protected WebTestClient http;
+  protected PaystreamClient client;
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    TestDatabase.register(registry);
+    TestKafka.register(registry);
+  }
+
+  @BeforeEach
+  void connect() {
+    http = WebTestClient.bindToServer()
+        .baseUrl("http://localhost:" + port)
+        .responseTimeout(Duration.ofSeconds(30))
+        .build();
+    client = new PaystreamClient(http);
+  }
+}
