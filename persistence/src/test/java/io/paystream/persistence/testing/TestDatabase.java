@@ -10,7 +10,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A fresh PostgreSQL database per test JVM, on the machine's real server (never a mock): created
- * on first use, migrated by the application's own Flyway, dropped when the JVM exits. Setup runs
+ * on first use, migrated by the application's own Flyway, dropped by a later run once stale. Setup runs
  * on the JUnit thread over JDBC, outside any event loop.
  *
  * <p>The server is {@code PAYSTREAM_TEST_PG_HOST}:{@code PAYSTREAM_TEST_PG_PORT} (default
@@ -32,8 +32,8 @@ public final class TestDatabase {
     if (name == null) {
       String created = "paystream_it_" + Long.toString(System.currentTimeMillis(), 36) + "_"
           + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
+      dropStale();
       execute("postgres", "CREATE DATABASE " + created);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(created)));
       name = created;
     }
     return name;
@@ -78,13 +78,40 @@ public final class TestDatabase {
     }
   }
 
-  private static void drop(String database) {
-    try {
-      execute("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-    } catch (RuntimeException ignored) {
-      // The JVM is exiting; a leftover database is harmless and named as a test one.
+  /**
+   * Drops test databases created more than {@link #STALE_AFTER_MILLIS} ago. Not done at JVM exit:
+   * the application under test may still be closing its connections then.
+   */
+  private static void dropStale() {
+    long now = System.currentTimeMillis();
+    try (Connection connection = DriverManager.getConnection(
+            "jdbc:postgresql://" + HOST + ":" + PORT + "/postgres", USER, PASSWORD);
+         Statement statement = connection.createStatement();
+         var rows = statement.executeQuery(
+             "SELECT datname FROM pg_database WHERE datname LIKE 'paystream\\_it\\_%'")) {
+      java.util.List<String> stale = new java.util.ArrayList<>();
+      while (rows.next()) {
+        String database = rows.getString(1);
+        String[] parts = database.split("_");
+        try {
+          if (parts.length >= 3 && now - Long.parseLong(parts[2], 36) > STALE_AFTER_MILLIS) {
+            stale.add(database);
+          }
+        } catch (NumberFormatException ignored) {
+          // Not one of ours.
+        }
+      }
+      for (String database : stale) {
+        statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("PostgreSQL at " + HOST + ":" + PORT
+          + " is needed for integration tests (see README): " + e.getMessage(), e);
     }
   }
+
+  /** A test JVM lives minutes; a day-old test database belongs to nobody. */
+  private static final long STALE_AFTER_MILLIS = 6 * 60 * 60 * 1000L;
 
   private static String env(String name, String fallback) {
     String value = System.getenv(name);
