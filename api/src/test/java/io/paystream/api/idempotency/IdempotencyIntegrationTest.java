@@ -1,0 +1,354 @@
+package io.paystream.api.idempotency;
+
+import static io.paystream.api.testing.MoneyAssertions.assertProblem;
+import static io.paystream.api.testing.MoneyAssertions.errorFields;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paystream.api.testing.ApiIntegrationTest;
+import io.paystream.api.testing.MoneyAssertions;
+import io.paystream.api.testing.MoneyAssertions.Snapshot;
+import io.paystream.api.testing.PaystreamClient;
+import io.paystream.api.testing.PaystreamClient.User;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** CONTRACT.md, Idempotency: every POST that moves money runs at most once per (user, key). */
+class IdempotencyIntegrationTest extends ApiIntegrationTest {
+
+  private static final String REPLAYED = "Idempotent-Replayed";
+  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(20);
+
+  /** Identical requests sent at once with one key; enough to overlap on two cores. */
+  private static final int CONCURRENT_REQUESTS = 8;
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @Test
+  void sameKeyAndSameBodyReplaysTheOriginalAnswerAndMovesMoneyOnce() {
+    Parties p = parties(10_000);
+    String key = UUID.randomUUID().toString();
+
+    EntityExchangeResult<byte[]> first = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
+        1_000, "EUR");
+    assertThat(first.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(first.getResponseHeaders().getFirst(REPLAYED)).isNull();
+    UUID transfer = UUID.fromString(PaystreamClient.json(first).get("id").asString());
+    assertThat(client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT).get("status").asString())
+        .isEqualTo("COMPLETED");
+
+    // Replayed after completion: still the original 202 with the PENDING body, byte for byte.
+    for (int attempt = 0; attempt < 2; attempt++) {
+      EntityExchangeResult<byte[]> replay = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
+          1_000, "EUR");
+      assertThat(replay.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+      assertThat(replay.getResponseHeaders().getFirst(REPLAYED)).isEqualTo("true");
+      assertThat(replay.getResponseBody()).isEqualTo(first.getResponseBody());
+      assertThat(replay.getResponseHeaders().getLocation())
+          .isEqualTo(first.getResponseHeaders().getLocation())
+          .hasToString("/api/v1/transfers/" + transfer);
+    }
+    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(9_000);
+    assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(1_000);
+  }
+
+  @Test
+  void theSameBodyWithOtherPropertyOrderAndWhitespaceIsAReplayNotAReuse() {
+    Parties p = parties(10_000);
+    String key = UUID.randomUUID().toString();
+    String body = """
+        {"fromAccountId":"%s","toAccountId":"%s","amount":700,"currency":"EUR",\
+        "description":"rent"}""".formatted(p.aliceEur, p.bobEur);
+    String reordered = """
+        {
+          "description" : "rent",
+          "currency" : "EUR",   "amount" : 700,
+          "toAccountId" : "%s", "fromAccountId" : "%s"
+        }""".formatted(p.bobEur, p.aliceEur);
+
+    EntityExchangeResult<byte[]> first = postRaw(p.alice, "/api/v1/transfers", key, body);
+    EntityExchangeResult<byte[]> again = postRaw(p.alice, "/api/v1/transfers", key, reordered);
+
+    assertThat(first.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(again.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(again.getResponseHeaders().getFirst(REPLAYED)).isEqualTo("true");
+    assertThat(again.getResponseBody()).isEqualTo(first.getResponseBody());
+    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(9_300);
+  }
+
+  @Test
+  void sameKeyWithADifferentBodyIsRefusedAndMovesNothing() {
+    Parties p = parties(10_000);
+    User carol = p.bob;
+    UUID carolEur = client.openAccount(carol, "EUR");
+    String key = UUID.randomUUID().toString();
+    UUID transfer = UUID.fromString(PaystreamClient.json(client.transfer(p.alice, key,
+        p.aliceEur, p.bobEur, 1_000, "EUR")).get("id").asString());
+    client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT);
+    Snapshot before = MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur)
+        .of(p.bob, p.bobEur).of(carol, carolEur).take();
+
+    List<EntityExchangeResult<byte[]>> reuses = List.of(
+        client.transfer(p.alice, key, p.aliceEur, p.bobEur, 2_000, "EUR"),
+        client.transfer(p.alice, key, p.aliceEur, carolEur, 1_000, "EUR"),
+        postJson(p.alice, "/api/v1/transfers", key, Map.of("fromAccountId", p.aliceEur,
+            "toAccountId", p.bobEur, "amount", 1_000, "currency", "EUR",
+            "description", "another description")));
+
+    for (EntityExchangeResult<byte[]> reuse : reuses) {
+      assertProblem(reuse, HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused");
+      assertThat(reuse.getResponseHeaders().getFirst(REPLAYED)).isNull();
+    }
+    before.assertUnchanged();
+    assertThat(before.balance(p.aliceEur)).isEqualTo(9_000);
+  }
+
+  @Test
+  void aRequestWithoutAKeyIsRefusedAndMovesNothing() {
+    Parties p = parties(10_000);
+    Snapshot before = MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur)
+        .of(p.bob, p.bobEur).take();
+
+    EntityExchangeResult<byte[]> transfer = postJson(p.alice, "/api/v1/transfers", null,
+        transferBody(p.aliceEur, p.bobEur, 1_000));
+    EntityExchangeResult<byte[]> emptyKey = postJson(p.alice, "/api/v1/transfers", "",
+        transferBody(p.aliceEur, p.bobEur, 1_000));
+    EntityExchangeResult<byte[]> deposit = postJson(p.alice, "/api/v1/deposits", null,
+        depositBody(p.aliceEur, 1_000));
+
+    assertProblem(transfer, HttpStatus.BAD_REQUEST, "idempotency_key_missing");
+    assertProblem(emptyKey, HttpStatus.BAD_REQUEST, "idempotency_key_missing");
+    assertProblem(deposit, HttpStatus.BAD_REQUEST, "idempotency_key_missing");
+    before.assertUnchanged();
+  }
+
+  @Test
+  void aKeyThatIsTooLongOrNotPrintableAsciiIsRefusedAndMovesNothing() {
+    Parties p = parties(10_000);
+    Snapshot before = MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur)
+        .of(p.bob, p.bobEur).take();
+
+    for (String key : List.of("k".repeat(256), "tab\tinside", "caf\u00e9")) {
+      EntityExchangeResult<byte[]> refused = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
+          1_000, "EUR");
+      JsonNode problem = assertProblem(refused, HttpStatus.BAD_REQUEST, "validation_failed");
+      assertThat(errorFields(problem)).containsExactly("Idempotency-Key");
+    }
+    before.assertUnchanged();
+
+    // The boundaries themselves are keys: 255 characters, and every printable ASCII character.
+    assertThat(client.transfer(p.alice, "k".repeat(255), p.aliceEur, p.bobEur, 1, "EUR")
+        .getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(client.transfer(p.alice, "a ~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}z", p.aliceEur,
+        p.bobEur, 1, "EUR").getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+  }
+
+  @Test
+  void keysAreScopedPerUserSoAnotherUserMayUseTheSameKey() {
+    Parties p = parties(10_000);
+    client.deposit(p.bob, p.bobEur, 5_000, "EUR");
+    String key = UUID.randomUUID().toString();
+
+    EntityExchangeResult<byte[]> byAlice = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
+        1_000, "EUR");
+    EntityExchangeResult<byte[]> byBob = client.transfer(p.bob, key, p.bobEur, p.aliceEur,
+        300, "EUR");
+
+    assertThat(byAlice.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(byBob.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(byBob.getResponseHeaders().getFirst(REPLAYED)).isNull();
+    UUID aliceTransfer = id(byAlice);
+    UUID bobTransfer = id(byBob);
+    assertThat(bobTransfer).isNotEqualTo(aliceTransfer);
+    client.awaitTerminal(p.alice, aliceTransfer, SETTLE_TIMEOUT);
+    assertThat(client.awaitTerminal(p.bob, bobTransfer, SETTLE_TIMEOUT).get("status").asString())
+        .isEqualTo("COMPLETED");
+    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(10_000 - 1_000 + 300);
+    assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(5_000 + 1_000 - 300);
+  }
+
+  @Test
+  void aKeyUsedForADepositCannotBeReusedForATransferNorTheOtherWayRound() {
+    Parties p = parties(10_000);
+    String depositKey = UUID.randomUUID().toString();
+    assertThat(postJson(p.alice, "/api/v1/deposits", depositKey, depositBody(p.aliceEur, 500))
+        .getStatus()).isEqualTo(HttpStatus.CREATED);
+    String transferKey = UUID.randomUUID().toString();
+    UUID transfer = id(client.transfer(p.alice, transferKey, p.aliceEur, p.bobEur, 200, "EUR"));
+    client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT);
+    Snapshot before = MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur)
+        .of(p.bob, p.bobEur).take();
+
+    assertProblem(client.transfer(p.alice, depositKey, p.aliceEur, p.bobEur, 500, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused");
+    assertProblem(postJson(p.alice, "/api/v1/deposits", transferKey, depositBody(p.aliceEur, 200)),
+        HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused");
+
+    before.assertUnchanged();
+    assertThat(before.balance(p.aliceEur)).isEqualTo(10_000 + 500 - 200);
+  }
+
+  @Test
+  void aRefusedTransferIsReplayedAsRefusedEvenAfterTheAccountIsFunded() {
+    Parties p = parties(0);
+    String key = UUID.randomUUID().toString();
+
+    EntityExchangeResult<byte[]> refused = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
+        500, "EUR");
+    assertProblem(refused, HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
+    client.deposit(p.alice, p.aliceEur, 1_000, "EUR");
+    EntityExchangeResult<byte[]> replay = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
+        500, "EUR");
+
+    assertProblem(replay, HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
+    assertThat(replay.getResponseHeaders().getFirst(REPLAYED)).isEqualTo("true");
+    assertThat(replay.getResponseBody()).isEqualTo(refused.getResponseBody());
+    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(1_000);
+    assertThat(client.balance(p.bob, p.bobEur)).isZero();
+  }
+
+  @Test
+  void concurrentIdenticalRequestsWithOneKeyExecuteExactlyOnce() {
+    Parties p = parties(10_000);
+    String key = UUID.randomUUID().toString();
+    Map<String, Object> body = transferBody(p.aliceEur, p.bobEur, 1_000);
+    WebClient web = WebClient.create("http://localhost:" + port);
+
+    List<ResponseEntity<String>> answers = Flux.range(0, CONCURRENT_REQUESTS)
+        .flatMap(i -> web.post().uri("/api/v1/transfers")
+            .headers(h -> h.setBearerAuth(p.alice.token()))
+            .header("Idempotency-Key", key)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(body)
+            .exchangeToMono(response -> response.toEntity(String.class)), CONCURRENT_REQUESTS)
+        .collectList()
+        .block(Duration.ofSeconds(30));
+
+    assertThat(answers).hasSize(CONCURRENT_REQUESTS);
+    List<ResponseEntity<String>> executed = answers.stream()
+        .filter(a -> a.getStatusCode().value() == 202 && a.getHeaders().getFirst(REPLAYED) == null)
+        .toList();
+    assertThat(executed).as("answers %s", answers).hasSize(1);
+    String original = executed.get(0).getBody();
+    for (ResponseEntity<String> answer : answers) {
+      if (answer.getStatusCode().value() == 202) {
+        assertThat(answer.getBody()).as("every 202 is the one transfer").isEqualTo(original);
+      } else {
+        assertThat(answer.getStatusCode().value()).as("answer %s", answer).isEqualTo(409);
+        assertThat(answer.getHeaders().getContentType().isCompatibleWith(
+            MediaType.APPLICATION_PROBLEM_JSON)).isTrue();
+        assertThat(answer.getBody()).contains("\"code\":\"idempotency_key_in_use\"");
+      }
+    }
+    UUID transfer = UUID.fromString(JSON.readTree(original).get("id").asString());
+    assertThat(client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT).get("status").asString())
+        .isEqualTo("COMPLETED");
+    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(9_000);
+    assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(1_000);
+  }
+
+  @Test
+  void aDepositReplaysItsOriginal201AndCreditsOnce() {
+    Parties p = parties(0);
+    String key = UUID.randomUUID().toString();
+
+    EntityExchangeResult<byte[]> first = postJson(p.alice, "/api/v1/deposits", key,
+        depositBody(p.aliceEur, 2_500));
+    EntityExchangeResult<byte[]> replay = postJson(p.alice, "/api/v1/deposits", key,
+        depositBody(p.aliceEur, 2_500));
+    EntityExchangeResult<byte[]> reuse = postJson(p.alice, "/api/v1/deposits", key,
+        depositBody(p.aliceEur, 2_501));
+
+    assertThat(first.getStatus()).isEqualTo(HttpStatus.CREATED);
+    assertThat(first.getResponseHeaders().getFirst(REPLAYED)).isNull();
+    JsonNode deposit = PaystreamClient.json(first);
+    assertThat(deposit.get("status").asString()).isEqualTo("COMPLETED");
+    assertThat(deposit.get("amount").asLong()).isEqualTo(2_500);
+    assertThat(replay.getStatus()).isEqualTo(HttpStatus.CREATED);
+    assertThat(replay.getResponseHeaders().getFirst(REPLAYED)).isEqualTo("true");
+    assertThat(replay.getResponseBody()).isEqualTo(first.getResponseBody());
+    assertProblem(reuse, HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused");
+    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(2_500);
+  }
+
+  // --- fixtures -------------------------------------------------------------------------------
+
+  /** Alice (EUR account funded with {@code aliceFunds}) and Bob (empty EUR account). */
+  private record Parties(User alice, UUID aliceEur, User bob, UUID bobEur) {}
+
+  /** Two customers shared by the tests of this class (registration is slow by design). */
+  private static User sharedAlice;
+  private static User sharedBob;
+
+  @BeforeEach
+  void registerCustomersOnce() {
+    if (sharedAlice == null) {
+      sharedAlice = client.newCustomer();
+      sharedBob = client.newCustomer();
+    }
+  }
+
+  /** Fresh accounts per test, so that tests never see each other's money. */
+  private Parties parties(long aliceFunds) {
+    User alice = sharedAlice;
+    User bob = sharedBob;
+    UUID aliceEur = client.openAccount(alice, "EUR");
+    UUID bobEur = client.openAccount(bob, "EUR");
+    if (aliceFunds > 0) {
+      client.deposit(alice, aliceEur, aliceFunds, "EUR");
+    }
+    return new Parties(alice, aliceEur, bob, bobEur);
+  }
+
+  private static Map<String, Object> transferBody(UUID from, UUID to, long amount) {
+    return Map.of("fromAccountId", from.toString(), "toAccountId", to.toString(),
+        "amount", amount, "currency", "EUR", "description", "test transfer");
+  }
+
+  private static Map<String, Object> depositBody(UUID account, long amount) {
+    return Map.of("accountId", account.toString(), "amount", amount, "currency", "EUR",
+        "reference", "test funding");
+  }
+
+  /** POSTs a JSON body; a null key sends no Idempotency-Key header at all. */
+  private EntityExchangeResult<byte[]> postJson(User user, String path, String key,
+      Map<String, Object> body) {
+    return http.post().uri(path)
+        .headers(h -> h.setBearerAuth(user.token()))
+        .headers(h -> {
+          if (key != null) {
+            h.set("Idempotency-Key", key);
+          }
+        })
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(body)
+        .exchange()
+        .expectBody().returnResult();
+  }
+
+  private EntityExchangeResult<byte[]> postRaw(User user, String path, String key, String body) {
+    return http.post().uri(path)
+        .headers(h -> h.setBearerAuth(user.token()))
+        .header("Idempotency-Key", key)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(body)
+        .exchange()
+        .expectBody().returnResult();
+  }
+
+  private static UUID id(EntityExchangeResult<byte[]> result) {
+    assertThat(result.getStatus().is2xxSuccessful()).as(MoneyAssertions.describe(result)).isTrue();
+    return UUID.fromString(PaystreamClient.json(result).get("id").asString());
+  }
+}
