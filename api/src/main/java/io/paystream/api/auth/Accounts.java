@@ -34,6 +34,9 @@ public class Accounts {
   static final int PASSWORD_LENGTH_MIN = 12;
   static final int PASSWORD_LENGTH_MAX = 128;
 
+  /** Longer login attempts are refused as malformed; they cannot match a registered password. */
+  static final int LOGIN_PASSWORD_LENGTH_MAX = 1024;
+
   /** RFC 5321 caps an address at 254 characters. */
   static final int EMAIL_LENGTH_MAX = 254;
   static final int NAME_LENGTH_MAX = 100;
@@ -80,7 +83,9 @@ public class Accounts {
   public Mono<TokenPair> login(LoginRequest request) {
     FieldChecks checks = new FieldChecks();
     checks.requiredText("email", request.email(), EMAIL_LENGTH_MAX);
-    checks.requiredText("password", request.password(), PASSWORD_LENGTH_MAX);
+    // Any length up to a sanity bound is merely wrong, not malformed: 401, never a hint (400)
+    // about the registration policy.
+    checks.requiredText("password", request.password(), LOGIN_PASSWORD_LENGTH_MAX);
     checks.throwIfInvalid();
     ApiException invalid = new ApiException(ApiError.INVALID_CREDENTIALS,
         "email or password is wrong");

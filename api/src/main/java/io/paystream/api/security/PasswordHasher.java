@@ -35,13 +35,28 @@ public class PasswordHasher implements DisposableBean {
   }
 
   public Mono<String> hash(String password) {
-    return Mono.fromCallable(() -> bcrypt.encode(password)).subscribeOn(scheduler);
+    return Mono.fromCallable(() -> bcrypt.encode(prehash(password))).subscribeOn(scheduler);
+  }
+
+  /**
+   * bcrypt reads at most 72 bytes, and Spring's encoder refuses more; the contract allows 128
+   * characters (up to 512 bytes of UTF-8). Hashing first with SHA-256 and base64 (44 bytes)
+   * keeps every character significant, as two passwords sharing 72 bytes must not match.
+   */
+  static String prehash(String password) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getEncoder().encodeToString(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /** True if {@code password} matches {@code hash}; a null hash costs the same and is false. */
   public Mono<Boolean> matches(String password, String hash) {
     return Mono.fromCallable(() -> {
-      boolean matched = bcrypt.matches(password, hash == null ? dummyHash : hash);
+      boolean matched = bcrypt.matches(prehash(password), hash == null ? dummyHash : hash);
       return matched && hash != null;
     }).subscribeOn(scheduler);
   }

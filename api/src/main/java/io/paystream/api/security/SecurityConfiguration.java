@@ -4,7 +4,9 @@ import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.ProblemWriter;
 import java.util.Collection;
+import io.paystream.persistence.user.RefreshTokenStore;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -14,6 +16,7 @@ import org.springframework.security.config.annotation.web.reactive.EnableWebFlux
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -33,9 +36,34 @@ import reactor.core.publisher.Mono;
 @EnableWebFluxSecurity
 public class SecurityConfiguration {
 
+  /**
+   * A verified signature and valid claims are not enough: the token's login (its refresh-token
+   * family, claim {@code sid}) must not be revoked. Logout and refresh-token reuse revoke a
+   * family, and the contract says every token of that login dies with it, access tokens too.
+   * One indexed lookup per request; a revocation takes effect on every instance at once.
+   */
   @Bean
-  ReactiveJwtDecoder jwtDecoder(TokenService tokens) {
-    return tokens.decoder();
+  ReactiveJwtDecoder jwtDecoder(TokenService tokens, RefreshTokenStore families) {
+    ReactiveJwtDecoder signatureAndClaims = tokens.decoder();
+    return token -> signatureAndClaims.decode(token)
+        .flatMap(jwt -> {
+          UUID family = sessionOf(jwt);
+          if (family == null) {
+            return Mono.error(new BadJwtException("the token names no login"));
+          }
+          return families.familyActive(family)
+              .flatMap(active -> active ? Mono.just(jwt)
+                  : Mono.error(new BadJwtException("the login of this token was revoked")));
+        });
+  }
+
+  private static UUID sessionOf(Jwt jwt) {
+    try {
+      String sid = jwt.getClaimAsString(TokenService.SESSION_CLAIM);
+      return sid == null ? null : UUID.fromString(sid);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   @Bean

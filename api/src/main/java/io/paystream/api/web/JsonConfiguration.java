@@ -1,15 +1,16 @@
 package io.paystream.api.web;
 
+import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * Strict JSON for money: {@code "12"} and {@code 12.0} are not amounts, unknown properties are
@@ -37,15 +38,19 @@ public class JsonConfiguration {
             .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
             .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
             .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-            .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
+            .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+        // A number where text belongs ("description": 5) is a client bug, not a string.
+        .withCoercionConfig(LogicalType.Textual, config -> config
+            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
   }
 
-  static JsonFactory constrainedFactory() {
-    return JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(NESTING_DEPTH_MAX)
-            .maxStringLength(STRING_LENGTH_MAX)
-            .build())
-        .build();
+  @Bean
+  JsonFactoryBuilderCustomizer boundedJsonDocuments() {
+    return builder -> builder.streamReadConstraints(StreamReadConstraints.builder()
+        .maxNestingDepth(NESTING_DEPTH_MAX)
+        .maxStringLength(STRING_LENGTH_MAX)
+        .build());
   }
 }

@@ -48,6 +48,8 @@ public abstract class ApiIntegrationTest {
     http = WebTestClient.bindToServer()
         .baseUrl("http://localhost:" + port)
         .responseTimeout(Duration.ofSeconds(30))
+        // The Prometheus page (histograms included) is larger than the 256 KiB default.
+        .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(8 * 1024 * 1024))
         .build();
     client = new PaystreamClient(http);
   }

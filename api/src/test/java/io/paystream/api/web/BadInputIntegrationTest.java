@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -218,8 +217,6 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
             MediaType.APPLICATION_JSON, utf8(Endpoint.DEPOSITS.with("reference", "5")), 400)));
   }
 
-  @Disabled("bug: a JSON number for description/reference is coerced to text (\"5\") and the"
-      + " money moves; JsonConfiguration fails coercion from String/Float/Boolean but not Integer")
   @ParameterizedTest(name = "{0}")
   @MethodSource("numbersWhereTextBelongs")
   void aNumberWhereTextBelongsIsRefusedAndChangesNothing(Case broken) {

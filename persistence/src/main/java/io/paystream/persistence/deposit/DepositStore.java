@@ -103,7 +103,7 @@ public class DepositStore {
             .then(systemAccounts.id(SystemAccounts.Kind.WORLD, amount.currency()))
             .flatMap(world -> ledger.append(
                 PostingRules.deposit(deposit.id(), world, accountId, amount),
-                Map.of(accountId, balance), reference, now)))
+                Map.of(accountId, balance), null, reference, now)))
         .then(outbox.append(Topics.EVENTS, new OutboxEvent(Ids.newId(), "deposit.completed",
             accountId.toString(), now, json.writeValueAsString(deposit))))
         .thenReturn(deposit);

@@ -40,9 +40,12 @@ public class LedgerStore {
    *
    * @param balancesAfter each customer account's balance after this journal, from the UPDATE that
    *     moved it; system accounts are absent (they keep no running balance)
+   * @param counterparty the account a customer sees on its entries: the other customer of a
+   *     transfer (not the TRANSIT account the money passes through), or null for a deposit.
+   *     System-account entries name the customer account of the journal.
    */
-  public Mono<Void> append(Journal journal, Map<UUID, Long> balancesAfter, String description,
-      Instant at) {
+  public Mono<Void> append(Journal journal, Map<UUID, Long> balancesAfter, UUID counterparty,
+      String description, Instant at) {
     List<Posting> postings = journal.postings();
     if (postings.size() != 2) {
       throw new IllegalStateException("only two-posting journals are recorded: " + journal);
@@ -57,9 +60,9 @@ public class LedgerStore {
             INSERT INTO entry (id, journal_id, movement_id, account_id, direction, amount, currency,
                                balance_after, counterparty_account_id, description, created_at)
             VALUES (:id1, :journalId, :movementId, :account1, :direction1, :amount1, :currency1,
-                    :balance1, :account2, :description, :at),
+                    :balance1, :counterparty1, :description, :at),
                    (:id2, :journalId, :movementId, :account2, :direction2, :amount2, :currency2,
-                    :balance2, :account1, :description, :at)""")
+                    :balance2, :counterparty2, :description, :at)""")
         .bind("journalId", journal.id())
         .bind("kind", journal.kind().name())
         .bind("movementId", journal.movementId())
@@ -77,7 +80,21 @@ public class LedgerStore {
     spec = spec.bind("balance1", Parameters.in(R2dbcType.BIGINT, balancesAfter.get(first.accountId())));
     spec = spec.bind("balance2", Parameters.in(R2dbcType.BIGINT, balancesAfter.get(second.accountId())));
     spec = spec.bind("description", Parameters.in(R2dbcType.VARCHAR, description));
+    spec = bindAccount(spec, "counterparty1",
+        counterpartyOf(first, second, balancesAfter, counterparty));
+    spec = bindAccount(spec, "counterparty2",
+        counterpartyOf(second, first, balancesAfter, counterparty));
     return spec.fetch().rowsUpdated().then();
+  }
+
+  private static UUID counterpartyOf(Posting posting, Posting other,
+      Map<UUID, Long> balancesAfter, UUID counterparty) {
+    return balancesAfter.containsKey(posting.accountId()) ? counterparty : other.accountId();
+  }
+
+  private static DatabaseClient.GenericExecuteSpec bindAccount(
+      DatabaseClient.GenericExecuteSpec spec, String name, UUID account) {
+    return account == null ? spec.bindNull(name, UUID.class) : spec.bind(name, account);
   }
 
   /** The newest {@code limit} entries of an account, newest first. */

@@ -174,7 +174,8 @@ public class TransferStore {
             .then(ledger.append(
                 PostingRules.transferDebit(transfer.id(), transfer.fromAccountId(), transit,
                     transfer.amount()),
-                Map.of(transfer.fromAccountId(), payerBalance), transfer.description(), now))
+                Map.of(transfer.fromAccountId(), payerBalance), transfer.toAccountId(),
+                transfer.description(), now))
             .then(publish("transfer.pending", transfer, now)))
         .thenReturn(transfer);
   }
@@ -220,7 +221,8 @@ public class TransferStore {
     return systemAccounts.id(SystemAccounts.Kind.TRANSIT, done.amount().currency())
         .flatMap(transit -> ledger.append(
             PostingRules.transferCredit(done.id(), transit, done.toAccountId(), done.amount()),
-            Map.of(done.toAccountId(), payeeBalance), done.description(), now))
+            Map.of(done.toAccountId(), payeeBalance), done.fromAccountId(),
+            done.description(), now))
         .then(markTerminal(done))
         .then(publish("transfer.completed", done, now))
         .thenReturn(Settlement.COMPLETED);
@@ -254,7 +256,8 @@ public class TransferStore {
                   .flatMap(transit -> ledger.append(
                       PostingRules.transferRefund(failed.id(), transit, failed.fromAccountId(),
                           failed.amount()),
-                      Map.of(failed.fromAccountId(), payerBalance), failed.description(), now)))
+                      Map.of(failed.fromAccountId(), payerBalance), failed.toAccountId(),
+                      failed.description(), now)))
               .then(markTerminal(failed))
               .then(publish("transfer.failed", failed, now));
         })
