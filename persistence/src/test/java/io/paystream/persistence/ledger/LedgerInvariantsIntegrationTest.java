@@ -1,0 +1,147 @@
+package io.paystream.persistence.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paystream.domain.Account;
+import io.paystream.domain.Ids;
+import io.paystream.domain.Money;
+import io.paystream.domain.RejectedException;
+import io.paystream.domain.Rejection;
+import io.paystream.domain.Transfer;
+import io.paystream.domain.TransferLimits;
+import io.paystream.persistence.account.AccountStore;
+import io.paystream.persistence.deposit.DepositStore;
+import io.paystream.persistence.testing.PersistenceTestApplication;
+import io.paystream.persistence.testing.TestDatabase;
+import io.paystream.persistence.transfer.AcceptTransfer;
+import io.paystream.persistence.transfer.TransferStore;
+import io.paystream.persistence.user.UserRecord;
+import io.paystream.persistence.user.UserStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Currency;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+/** The invariants the database itself keeps, whatever the code above it tries. */
+@SpringBootTest(classes = PersistenceTestApplication.class)
+class LedgerInvariantsIntegrationTest {
+
+  private static final Currency EUR = Currency.getInstance("EUR");
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    TestDatabase.register(registry);
+  }
+
+  @Autowired DatabaseClient db;
+  @Autowired UserStore users;
+  @Autowired AccountStore accounts;
+  @Autowired DepositStore deposits;
+  @Autowired TransferStore transfers;
+  @Autowired LedgerStore ledger;
+
+  private UUID owner;
+  private Account payer;
+  private Account payee;
+
+  @BeforeEach
+  void twoAccounts() {
+    owner = Ids.newId();
+    users.insert(new UserRecord(owner, owner + "@example.com", "Owner", "x",
+        List.of("CUSTOMER"), Instant.now())).block(PATIENCE);
+    payer = accounts.open(owner, EUR).block(PATIENCE);
+    payee = accounts.open(owner, EUR).block(PATIENCE);
+  }
+
+  @Test
+  void concurrentDebitsNeverSpendTheSameMoneyTwice() {
+    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
+
+    List<Object> results = Flux.range(0, 20)
+        .flatMap(i -> transfers.accept(accept(100))
+            .<Object>map(Transfer::id)
+            .onErrorResume(RejectedException.class, rejected ->
+                reactor.core.publisher.Mono.just(rejected.rejection())), 20)
+        .collectList()
+        .block(PATIENCE);
+
+    assertThat(results).filteredOn(UUID.class::isInstance).hasSize(10);
+    assertThat(results).filteredOn(Rejection.INSUFFICIENT_FUNDS::equals).hasSize(10);
+    accounts.find(payer.id()).map(Account::balance).as(StepVerifier::create)
+        .expectNext(0L).verifyComplete();
+    ledger.countUnreconciledAccounts().as(StepVerifier::create).expectNext(0L).verifyComplete();
+  }
+
+  @Test
+  void ledgerEntriesCannotBeUpdatedOrDeleted() {
+    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
+
+    db.sql("UPDATE entry SET amount = amount + 1 WHERE account_id = :id")
+        .bind("id", payer.id()).fetch().rowsUpdated()
+        .as(StepVerifier::create)
+        .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("append-only"))
+        .verify(PATIENCE);
+    db.sql("DELETE FROM journal").fetch().rowsUpdated()
+        .as(StepVerifier::create)
+        .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("append-only"))
+        .verify(PATIENCE);
+  }
+
+  @Test
+  void aCustomerBalanceCannotGoNegativeEvenByDirectSql() {
+    db.sql("UPDATE account SET balance = -1 WHERE id = :id")
+        .bind("id", payer.id()).fetch().rowsUpdated()
+        .as(StepVerifier::create)
+        .expectErrorSatisfies(error -> assertThat(error)
+            .hasMessageContaining("account_customer_balance_not_negative"))
+        .verify(PATIENCE);
+  }
+
+  @Test
+  void aTerminalTransferCannotChangeStatusAgain() {
+    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
+    Transfer pending = transfers.accept(accept(300)).block(PATIENCE);
+    transfers.settle(pending.id()).as(StepVerifier::create)
+        .expectNext(TransferStore.Settlement.COMPLETED).verifyComplete();
+
+    db.sql("UPDATE transfer SET status = 'FAILED', failure_reason = 'x' WHERE id = :id")
+        .bind("id", pending.id()).fetch().rowsUpdated()
+        .as(StepVerifier::create)
+        .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("final"))
+        .verify(PATIENCE);
+    transfers.settle(pending.id()).as(StepVerifier::create)
+        .expectNext(TransferStore.Settlement.ALREADY_SETTLED).verifyComplete();
+  }
+
+  @Test
+  void aSettledTransferLeavesEveryCurrencyBalancedAndEveryBalanceReconciled() {
+    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
+    Transfer pending = transfers.accept(accept(250)).block(PATIENCE);
+
+    ledger.sumsByCurrency().filter(sum -> sum.currency().equals("EUR"))
+        .as(StepVerifier::create).expectNextMatches(sum -> sum.sum() == 0).verifyComplete();
+    transfers.settle(pending.id()).block(PATIENCE);
+
+    ledger.sumsByCurrency().filter(sum -> sum.currency().equals("EUR"))
+        .as(StepVerifier::create).expectNextMatches(sum -> sum.sum() == 0).verifyComplete();
+    ledger.countUnreconciledAccounts().as(StepVerifier::create).expectNext(0L).verifyComplete();
+    accounts.find(payee.id()).map(Account::balance).as(StepVerifier::create)
+        .expectNext(250L).verifyComplete();
+  }
+
+  private AcceptTransfer accept(long amount) {
+    return new AcceptTransfer(owner, false, payer.id(), payee.id(), Money.of(amount, EUR),
+        "test", TransferLimits.none());
+  }
+}
