@@ -1,5 +1,8 @@
 package io.paystream.api.account;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.api.web.Items;
@@ -37,6 +40,9 @@ public class AccountController {
 
   public record OpenAccount(String currency) {}
 
+  @ApiResponse(responseCode = "201", description = "The new account, ACTIVE with balance 0",
+      content = @Content(mediaType = "application/json",
+          schema = @Schema(implementation = AccountDocument.class)))
   @PostMapping
   public Mono<ResponseEntity<AccountDocument>> open(@AuthenticationPrincipal Jwt jwt,
       @RequestBody OpenAccount request) {

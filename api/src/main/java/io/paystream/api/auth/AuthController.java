@@ -1,5 +1,8 @@
 package io.paystream.api.auth;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
@@ -41,6 +44,9 @@ public class AuthController {
 
   public record Me(UUID userId, String email, String name, List<String> roles) {}
 
+  @ApiResponse(responseCode = "201", description = "Registered",
+      content = @Content(mediaType = "application/json",
+          schema = @Schema(implementation = UserDocument.class)))
   @PostMapping("/api/v1/auth/register")
   public Mono<ResponseEntity<UserDocument>> register(@RequestBody RegisterRequest request) {
     return accounts.register(request)
@@ -57,6 +63,7 @@ public class AuthController {
     return accounts.refresh(request);
   }
 
+  @ApiResponse(responseCode = "204", description = "Every token of this login is revoked")
   @PostMapping("/api/v1/auth/logout")
   public Mono<ResponseEntity<Void>> logout(@AuthenticationPrincipal Jwt jwt,
       @RequestBody RefreshRequest request) {

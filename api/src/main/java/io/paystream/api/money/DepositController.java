@@ -1,5 +1,9 @@
 package io.paystream.api.money;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.paystream.persistence.deposit.DepositDocument;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.money.MoneyRequests.DepositRequest;
 import io.paystream.api.security.CurrentUser;
@@ -33,6 +37,9 @@ public class DepositController {
     this.json = json;
   }
 
+  @ApiResponse(responseCode = "201", description = "The deposit, COMPLETED",
+      content = @Content(mediaType = "application/json",
+          schema = @Schema(implementation = DepositDocument.class)))
   @PostMapping("/api/v1/deposits")
   public Mono<ResponseEntity<byte[]>> deposit(@AuthenticationPrincipal Jwt jwt,
       @RequestHeader(name = IdempotencyService.KEY_HEADER, required = false) String key,

@@ -1,5 +1,8 @@
 package io.paystream.api.money;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.money.MoneyRequests.TransferRequest;
 import io.paystream.api.security.CurrentUser;
@@ -52,6 +55,9 @@ public class TransferController {
         .register(meters);
   }
 
+  @ApiResponse(responseCode = "202", description = "Accepted: the debit is committed, the credit completes asynchronously",
+      content = @Content(mediaType = "application/json",
+          schema = @Schema(implementation = TransferDocument.class)))
   @PostMapping("/api/v1/transfers")
   public Mono<ResponseEntity<byte[]>> create(@AuthenticationPrincipal Jwt jwt,
       @RequestHeader(name = IdempotencyService.KEY_HEADER, required = false) String key,
