@@ -32,8 +32,13 @@ public record Withdrawal(UUID id, UUID accountId, Money amount, String maskedDes
     }
   }
 
-  public static Withdrawal accept(UUID accountId, Money amount, Iban destination, Instant now) {
-    return new Withdrawal(Ids.newId(), accountId, amount, destination.masked(),
+  /**
+   * @param id chosen by the caller before the destination is encrypted, because the ciphertext
+   *     is bound to it (see the persistence module)
+   */
+  public static Withdrawal accept(UUID id, UUID accountId, Money amount, Iban destination,
+      Instant now) {
+    return new Withdrawal(id, accountId, amount, destination.masked(),
         WithdrawalStatus.PENDING, null, null, now, now);
   }
 

@@ -37,7 +37,7 @@ class WithdrawalStatusTest {
 
   @Test
   void aCompletedWithdrawalCarriesTheProviderReferenceAndCannotFailAfterwards() {
-    Withdrawal pending = Withdrawal.accept(UUID.randomUUID(), Money.of(500, "EUR"),
+    Withdrawal pending = Withdrawal.accept(Ids.newId(), UUID.randomUUID(), Money.of(500, "EUR"),
         Iban.parse("DE89370400440532013000"), NOW);
     Withdrawal completed = pending.processing(NOW).complete("ref-1", NOW);
 
@@ -50,7 +50,7 @@ class WithdrawalStatusTest {
 
   @Test
   void aPendingWithdrawalCannotCompleteWithoutBeingProcessedFirst() {
-    Withdrawal pending = Withdrawal.accept(UUID.randomUUID(), Money.of(500, "EUR"),
+    Withdrawal pending = Withdrawal.accept(Ids.newId(), UUID.randomUUID(), Money.of(500, "EUR"),
         Iban.parse("DE89370400440532013000"), NOW);
     assertThatThrownBy(() -> pending.complete("ref", NOW))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("PENDING");
