@@ -40,7 +40,8 @@ public class OpenApiConfiguration {
       "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh");
 
   /** POSTs that move money and therefore require an Idempotency-Key. */
-  static final Set<String> MONEY_PATHS = Set.of("/api/v1/deposits", "/api/v1/transfers");
+  static final Set<String> MONEY_PATHS = Set.of("/api/v1/deposits", "/api/v1/transfers",
+      "/api/v1/withdrawals");
 
   @Bean
   OpenAPI paystreamOpenApi() {
