@@ -50,3 +50,50 @@ END
 $$;
 CREATE TRIGGER withdrawal_status_transition
     BEFORE UPDATE ON withdrawal FOR EACH ROW EXECUTE FUNCTION withdrawal_status_transition();
+
+-- Webhooks (the same issue as withdrawals, hence the same migration): endpoints a customer
+-- registers, and one delivery row per (endpoint, event), retried until delivered or past its
+-- horizon, then dead-lettered for operators. The signing secret is stored sealed (AES-GCM).
+CREATE TABLE webhook_endpoint (
+    id            uuid        PRIMARY KEY,
+    owner_id      uuid        NOT NULL REFERENCES app_user (id),
+    url           text        NOT NULL,
+    events        text[]      NOT NULL,
+    secret_sealed bytea       NOT NULL,
+    created_at    timestamptz NOT NULL,
+    deleted_at    timestamptz
+);
+CREATE INDEX webhook_endpoint_owner_idx ON webhook_endpoint (owner_id) WHERE deleted_at IS NULL;
+
+CREATE TABLE webhook_delivery (
+    id              uuid        PRIMARY KEY,
+    endpoint_id     uuid        NOT NULL REFERENCES webhook_endpoint (id),
+    event_id        uuid        NOT NULL,
+    event_type      text        NOT NULL,
+    payload         text        NOT NULL,
+    status          text        NOT NULL CHECK (status IN ('PENDING', 'DELIVERED', 'DEAD')),
+    attempts        int         NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NOT NULL,
+    -- retries stop here and the delivery is dead-lettered
+    horizon_at      timestamptz NOT NULL,
+    last_error      text,
+    created_at      timestamptz NOT NULL,
+    finished_at     timestamptz,
+    CONSTRAINT webhook_delivery_once UNIQUE (endpoint_id, event_id)
+);
+CREATE INDEX webhook_delivery_due_idx ON webhook_delivery (next_attempt_at) WHERE status = 'PENDING';
+CREATE INDEX webhook_delivery_dead_idx ON webhook_delivery (finished_at) WHERE status = 'DEAD';
+
+-- Messages the consumers dead-lettered to Kafka, copied here so that operators can list and
+-- replay them through the API. One row per dead-letter topic position.
+CREATE TABLE dead_letter (
+    id          uuid        PRIMARY KEY,
+    dlt_position text       NOT NULL UNIQUE,
+    source      text,
+    consumer    text,
+    error       text,
+    message_key text,
+    payload     text        NOT NULL,
+    created_at  timestamptz NOT NULL,
+    replayed_at timestamptz
+);

@@ -37,6 +37,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "paystream.payout.breaker-half-open-calls=1",
         "paystream.payout.recovery-sweep-interval-seconds=1",
         "paystream.payout.recovery-stale-seconds=3",
+        // Webhooks: the test receiver listens on loopback; retries and the horizon shortened.
+        "paystream.webhooks.allow-loopback=true",
+        "paystream.webhooks.poll-interval-millis=100",
+        "paystream.webhooks.retry-backoff-min-millis=100",
+        "paystream.webhooks.retry-backoff-max-seconds=1",
+        "paystream.webhooks.retry-horizon-seconds=4",
     })
 public abstract class ApiIntegrationTest {
 
