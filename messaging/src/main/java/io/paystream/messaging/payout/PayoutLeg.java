@@ -53,11 +53,15 @@ public class PayoutLeg {
    */
   public Mono<String> apply(String payload) {
     return Mono.fromCallable(() -> decode(payload))
+        // The credit leg dead-letters undecodable messages already; parking them twice would
+        // only double the operators' work. A withdrawal event that names no withdrawal is ours.
+        .onErrorResume(PoisonMessageException.class, undecodable -> Mono.empty())
         .flatMap(event -> !WithdrawalStore.PENDING_EVENT.equals(event.type())
             ? Mono.just(Skip.IGNORED.name())
             : startOnce(event)
                 .flatMap(started -> started.isEmpty() ? Mono.just(Skip.DUPLICATE.name())
-                    : payouts.attempt(started.get()).map(Outcome::name)));
+                    : payouts.attempt(started.get()).map(Outcome::name)))
+        .defaultIfEmpty(Skip.IGNORED.name());
   }
 
   private Mono<Optional<WithdrawalStore.Started>> startOnce(OutboxEvent event) {
