@@ -210,6 +210,23 @@ class WithdrawalIntegrationTest extends ApiIntegrationTest {
     withdrawals.await(sharedAlice, id, SETTLE_TIMEOUT, "COMPLETED");
   }
 
+  @Test
+  void theOpenApiDocumentDescribesWithdrawalsWebhooksAndDeadLetters() {
+    JsonNode document = PaystreamClient.json(http.get().uri("/v3/api-docs").exchange()
+        .expectStatus().isOk().expectBody().returnResult());
+    JsonNode paths = document.get("paths");
+    assertThat(paths.propertyNames()).contains("/api/v1/withdrawals",
+        "/api/v1/withdrawals/{id}", "/api/v1/webhooks", "/api/v1/webhooks/{id}",
+        "/api/v1/ops/dead-letters", "/api/v1/ops/dead-letters/{id}/replay");
+    JsonNode post = paths.get("/api/v1/withdrawals").get("post");
+    assertThat(post.get("responses").has("202")).isTrue();
+    assertThat(post.get("parameters").valueStream()
+        .anyMatch(p -> "Idempotency-Key".equals(p.get("name").asString())
+            && p.get("required").asBoolean())).isTrue();
+    assertThat(paths.get("/api/v1/ops/dead-letters").get("get").get("responses").has("403"))
+        .isTrue();
+  }
+
   private static String hex(String text) {
     return java.util.HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
