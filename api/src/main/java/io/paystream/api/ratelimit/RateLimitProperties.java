@@ -4,9 +4,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Every request-rate limit, under {@code paystream.rate-limit}. Each is a token bucket holding
- * its limit, refilled evenly over {@code windowSeconds}: a client may burst up to the limit, then
- * gets limit/window requests per second. Buckets live in Redis, so every instance shares them.
+ * Every request-rate limit, under {@code paystream.rate-limit}. Each is a token bucket per key
+ * holding its limit, refilled whole every {@code windowSeconds}: at most that many requests per
+ * window, then 429 until the window ends. Buckets live in Redis, so every instance shares them.
  *
  * @param windowSeconds the refill window of every bucket; one minute, the unit people think in
  *     ("10 failed logins a minute"); tests shorten it

@@ -8,6 +8,7 @@ import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -40,6 +42,9 @@ public class RateLimiter implements AutoCloseable {
   /** Redis keys are hashes of the limited value: no email or address is stored in Redis. */
   static final String KEY_PREFIX = "paystream:rate:";
 
+  /** A Redis that does not accept a connection within this is treated as down. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
   private final RateLimitProperties properties;
   private final RedisClient client;
   private final RedisURI uri;
@@ -49,6 +54,7 @@ public class RateLimiter implements AutoCloseable {
   private final AtomicReference<StatefulRedisConnection<byte[], byte[]>> connection =
       new AtomicReference<>();
   private final AtomicLong nextConnectNanos = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicBoolean connecting = new AtomicBoolean();
   private final String namespace;
 
   /**
@@ -66,12 +72,16 @@ public class RateLimiter implements AutoCloseable {
         // back: the fallback answers, the request is not held.
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(timeout))
+        // Connecting happens in the background, so it may take longer than one command.
+        .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
         .build());
     Duration window = Duration.ofSeconds(properties.windowSeconds());
     for (RateLimit limit : RateLimit.values()) {
       int capacity = properties.capacity(limit);
       configurations.put(limit, BucketConfiguration.builder()
-          .addLimit(bandwidth -> bandwidth.capacity(capacity).refillGreedy(capacity, window))
+          // Refilled whole at the end of each window, not token by token: "10 a minute"
+          // means exactly that, and the RateLimit headers describe one window.
+          .addLimit(bandwidth -> bandwidth.capacity(capacity).refillIntervally(capacity, window))
           .build());
     }
     this.local = new LocalBuckets(properties.localBucketsMax());
@@ -112,26 +122,42 @@ public class RateLimiter implements AutoCloseable {
   /** The Redis proxy manager, or empty while Redis is unreachable (then the fallback decides). */
   private Mono<AsyncProxyManager<byte[]>> redisBuckets() {
     AsyncProxyManager<byte[]> ready = redis.get();
-    if (ready != null) {
-      StatefulRedisConnection<byte[], byte[]> open = connection.get();
-      // Lettuce reconnects by itself; while it is disconnected, answer locally at once.
-      return open != null && open.isOpen() ? Mono.just(ready) : Mono.empty();
-    }
-    long now = System.nanoTime();
-    long next = nextConnectNanos.get();
-    if (now < next || !nextConnectNanos.compareAndSet(next,
-        now + Duration.ofSeconds(properties.redisRetrySeconds()).toNanos())) {
+    if (ready == null) {
+      // Never make a request wait for a connection: answer locally, connect in the background.
+      connect().subscribe();
       return Mono.empty();
     }
+    StatefulRedisConnection<byte[], byte[]> open = connection.get();
+    // Lettuce reconnects by itself; while it is disconnected, answer locally at once.
+    return open.isOpen() ? Mono.just(ready) : Mono.empty();
+  }
+
+  /**
+   * Connects to Redis unless connected, connecting, or last tried less than
+   * {@code redisRetrySeconds} ago. Emits whether the shared buckets are in use afterwards.
+   * Called at start-up (without waiting) and by a request that finds no connection.
+   */
+  public Mono<Boolean> connect() {
+    if (redis.get() != null) {
+      return Mono.just(true);
+    }
+    long now = System.nanoTime();
+    if (now < nextConnectNanos.get() || !connecting.compareAndSet(false, true)) {
+      return Mono.just(false);
+    }
+    nextConnectNanos.set(now + Duration.ofSeconds(properties.redisRetrySeconds()).toNanos());
     return Mono.fromFuture(() -> client.connectAsync(ByteArrayCodec.INSTANCE, uri)
             .toCompletableFuture())
-        .timeout(Duration.ofMillis(properties.redisTimeoutMillis()))
-        .map(this::install)
+        .map(opened -> {
+          install(opened);
+          return true;
+        })
         .onErrorResume(failure -> {
           log.warn("Redis unreachable for rate limits ({}); limits apply per instance until it"
               + " is back", failure.getClass().getSimpleName());
-          return Mono.empty();
-        });
+          return Mono.just(false);
+        })
+        .doFinally(signal -> connecting.set(false));
   }
 
   private synchronized AsyncProxyManager<byte[]> install(
