@@ -125,12 +125,13 @@ public class Accounts {
                     .then(Mono.error(invalid))));
   }
 
-  public Mono<TokenPair> refresh(RefreshRequest request) {
+  public Mono<TokenPair> refresh(RefreshRequest request, String clientAddress) {
     FieldChecks checks = new FieldChecks();
     checks.requiredText("refreshToken", request.refreshToken(), 512);
     checks.throwIfInvalid();
     Instant now = Timestamps.now(clock);
-    return refreshTokens.spend(TokenService.hash(request.refreshToken()), now)
+    return limits.refresh(clientAddress)
+        .then(Mono.defer(() -> refreshTokens.spend(TokenService.hash(request.refreshToken()), now)))
         .flatMap(presented -> {
           if (presented instanceof Presented.Spent spent) {
             return users.find(spent.userId()).flatMap(user -> issue(user, spent.familyId(), now));

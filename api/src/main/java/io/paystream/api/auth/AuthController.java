@@ -62,8 +62,8 @@ public class AuthController {
   }
 
   @PostMapping("/api/v1/auth/refresh")
-  public Mono<TokenPair> refresh(@RequestBody RefreshRequest request) {
-    return accounts.refresh(request);
+  public Mono<TokenPair> refresh(@RequestBody RefreshRequest request, ServerHttpRequest http) {
+    return accounts.refresh(request, ClientAddress.of(http));
   }
 
   @ApiResponse(responseCode = "204", description = "Every token of this login is revoked")

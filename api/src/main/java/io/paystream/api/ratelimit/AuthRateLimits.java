@@ -32,6 +32,11 @@ public class AuthRateLimits {
         .then(take(RateLimit.REGISTRATION_PER_EMAIL, normalisedEmail));
   }
 
+  /** As {@link #login}, for refreshing a token: per client address only. */
+  public Mono<Void> refresh(String clientAddress) {
+    return take(RateLimit.REFRESH_PER_ADDRESS, clientAddress);
+  }
+
   private Mono<Void> take(RateLimit limit, String key) {
     return limiter.consume(limit, key)
         .flatMap(decision -> decision.allowed() ? Mono.<Void>empty()

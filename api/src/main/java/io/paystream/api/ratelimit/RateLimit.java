@@ -7,7 +7,8 @@ public enum RateLimit {
   LOGIN_PER_EMAIL("login_per_email"),
   LOGIN_PER_ADDRESS("login_per_address"),
   REGISTRATION_PER_EMAIL("registration_per_email"),
-  REGISTRATION_PER_ADDRESS("registration_per_address");
+  REGISTRATION_PER_ADDRESS("registration_per_address"),
+  REFRESH_PER_ADDRESS("refresh_per_address");
 
   private final String limitName;
 

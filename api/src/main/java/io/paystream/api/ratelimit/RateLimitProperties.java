@@ -25,6 +25,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     registers once, so this only stops scripted probing of which emails exist (409)
  * @param registrationPerAddress registrations per window per client address: 10, so one
  *     address cannot mint accounts in bulk
+ * @param refreshPerAddress token refreshes per window per client address: 60; a refresh token
+ *     cannot be guessed, but each refresh costs a database transaction, and an app refreshes a
+ *     few times an hour
  * @param redisTimeoutMillis how long a bucket operation may wait for Redis before the local
  *     fallback decides: a rate limit must never make a request noticeably slower
  * @param redisRetrySeconds while Redis is unreachable, how often a new connection is tried; in
@@ -41,6 +44,7 @@ public record RateLimitProperties(
     @DefaultValue("30") int loginPerAddress,
     @DefaultValue("5") int registrationPerEmail,
     @DefaultValue("10") int registrationPerAddress,
+    @DefaultValue("60") int refreshPerAddress,
     @DefaultValue("250") long redisTimeoutMillis,
     @DefaultValue("5") long redisRetrySeconds,
     @DefaultValue("100000") int localBucketsMax) {
@@ -54,6 +58,7 @@ public record RateLimitProperties(
       case LOGIN_PER_ADDRESS -> loginPerAddress;
       case REGISTRATION_PER_EMAIL -> registrationPerEmail;
       case REGISTRATION_PER_ADDRESS -> registrationPerAddress;
+      case REFRESH_PER_ADDRESS -> refreshPerAddress;
     };
   }
 }

@@ -65,7 +65,10 @@ public class RateLimiter implements AutoCloseable {
     this.properties = properties;
     this.namespace = namespace;
     Duration timeout = Duration.ofMillis(properties.redisTimeoutMillis());
-    this.uri = RedisURI.builder().withHost(host).withPort(port).withTimeout(timeout).build();
+    // The URI's timeout bounds connecting and its handshake, which a cold client needs more
+    // time for; each command is bounded by the (shorter) command timeout below.
+    this.uri = RedisURI.builder().withHost(host).withPort(port).withTimeout(CONNECT_TIMEOUT)
+        .build();
     this.client = RedisClient.create();
     client.setOptions(ClientOptions.builder()
         // A command sent while disconnected fails at once instead of queueing until Redis is

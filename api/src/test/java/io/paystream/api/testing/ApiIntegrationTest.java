@@ -37,6 +37,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "paystream.rate-limit.money-per-user=1000000",
         "paystream.rate-limit.login-per-address=1000000",
         "paystream.rate-limit.registration-per-address=1000000",
+        "paystream.rate-limit.refresh-per-address=1000000",
     })
 public abstract class ApiIntegrationTest {
 
