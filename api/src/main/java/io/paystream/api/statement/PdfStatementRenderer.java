@@ -29,7 +29,7 @@ import java.util.Locale;
 final class PdfStatementRenderer {
 
   /** Entries table: date, description, counterparty, debit, credit, balance after. */
-  private static final float[] ENTRY_COLUMN_WIDTHS = {13, 24, 27, 12, 12, 12};
+  private static final float[] ENTRY_COLUMN_WIDTHS = {14, 22, 26, 12.5f, 12.5f, 13};
   private static final float MARGIN_POINTS = 36;
   private static final Color RULE = new Color(0xB0, 0xB0, 0xB0);
   private static final Color SHADE = new Color(0xEE, 0xEE, 0xEE);
@@ -61,7 +61,7 @@ final class PdfStatementRenderer {
     footer.setBorderColor(RULE);
     document.setFooter(footer);
     document.open();
-    document.add(new Paragraph("Account statement", title));
+    document.add(new Paragraph("Paystream account statement", title));
     document.add(new Paragraph(period(statement), subtitle));
     document.add(details(statement));
     document.add(totals(statement));
