@@ -2,6 +2,10 @@ package io.paystream.api.statement;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.paystream.api.ApiProperties;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.paystream.api.account.AccountAccess;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiError;
@@ -74,6 +78,15 @@ public class StatementController {
 
   /** The signed link itself: the stored file, as rendered, without re-rendering. */
   @GetMapping(StatementLinks.PATH)
+  @Parameter(name = "account", in = ParameterIn.QUERY, required = true)
+  @Parameter(name = "month", in = ParameterIn.QUERY, required = true)
+  @Parameter(name = "format", in = ParameterIn.QUERY, required = true)
+  @Parameter(name = "expires", in = ParameterIn.QUERY, required = true,
+      description = "Unix seconds")
+  @Parameter(name = "sig", in = ParameterIn.QUERY, required = true,
+      description = "base64url HMAC-SHA256 over the other four")
+  @ApiResponse(responseCode = "200", description = "The statement file", content = {
+      @Content(mediaType = "application/pdf"), @Content(mediaType = "text/csv")})
   public Mono<ResponseEntity<byte[]>> download(ServerHttpRequest request) {
     StatementLinks.Grant grant = links.verify(request.getQueryParams(), statements.now());
     return store.find(grant.account(), grant.month(), grant.format().name())

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.paystream.api.testing.ApiIntegrationTest;
-
+import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
 import java.io.IOException;
 import java.net.URI;
@@ -242,6 +242,23 @@ class StatementIntegrationTest extends ApiIntegrationTest {
     JsonNode problem = assertProblem(result, HttpStatus.BAD_REQUEST, "validation_failed");
     assertThat(errorFields(problem)).containsExactly(
         monthAndQuery.contains("format") ? "format" : "month");
+  }
+
+  @Test
+  void theOpenApiDocumentListsTheDownloadAsPublicWithItsSignedParameters() {
+    JsonNode document = PaystreamClient.json(http.get().uri("/v3/api-docs")
+        .exchange().expectStatus().isOk().expectBody().returnResult());
+
+    JsonNode download = document.get("paths").get(StatementLinks.PATH).get("get");
+    JsonNode link = document.get("paths").get("/api/v1/accounts/{id}/statements/{month}")
+        .get("get");
+
+    assertThat(download.get("security").isEmpty()).as("no bearer token").isTrue();
+    assertThat(download.get("parameters").valueStream().map(p -> p.get("name").asString()))
+        .containsExactlyInAnyOrder("account", "month", "format", "expires", "sig");
+    assertThat(download.get("responses").has("403")).isTrue();
+    assertThat(link.has("security")).as("the link request needs the bearer token").isFalse();
+    assertThat(link.get("responses").has("404")).isTrue();
   }
 
   // --- helpers --------------------------------------------------------------------------------
