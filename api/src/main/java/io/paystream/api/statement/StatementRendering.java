@@ -30,7 +30,6 @@ public class StatementRendering implements DisposableBean {
   private static final int IDLE_THREAD_SECONDS = 60;
 
   private final Scheduler scheduler;
-  private final PdfStatementRenderer pdf = new PdfStatementRenderer();
   private final CsvStatementRenderer csv = new CsvStatementRenderer();
   private final Map<StatementFormat, Counter> rendered = new EnumMap<>(StatementFormat.class);
 
@@ -49,8 +48,10 @@ public class StatementRendering implements DisposableBean {
   /** The rendered file and its SHA-256, computed on the render scheduler. */
   public Mono<Rendered> render(Statement statement, StatementFormat format) {
     return Mono.fromCallable(() -> {
-          byte[] content = format == StatementFormat.PDF ? pdf.render(statement)
-              : csv.render(statement);
+          // A PDF renderer per rendering: OpenPDF's fonts carry mutable state, and two render
+          // threads must not share them.
+          byte[] content = format == StatementFormat.PDF
+              ? new PdfStatementRenderer().render(statement) : csv.render(statement);
           rendered.get(format).increment();
           return new Rendered(content, sha256(content));
         })
