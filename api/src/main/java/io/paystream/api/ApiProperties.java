@@ -1,5 +1,6 @@
 package io.paystream.api;
 
+import io.paystream.api.statement.StatementProperties;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -28,6 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param transferMaxMinorUnits per-transfer ceiling by currency code (limit_exceeded)
  * @param dailyOutgoingMaxMinorUnits per-account daily outgoing ceiling by currency code
  * @param waitSecondsMax the contract's ceiling for {@code Prefer: wait=N}
+ * @param statements monthly statements: link signing, rendering limits, the monthly job
  */
 @ConfigurationProperties("paystream")
 public record ApiProperties(
@@ -45,5 +47,6 @@ public record ApiProperties(
     @DefaultValue("1000") int passwordHashQueueMax,
     @DefaultValue Map<String, Long> transferMaxMinorUnits,
     @DefaultValue Map<String, Long> dailyOutgoingMaxMinorUnits,
-    @DefaultValue("10") int waitSecondsMax) {
+    @DefaultValue("10") int waitSecondsMax,
+    @DefaultValue StatementProperties statements) {
 }

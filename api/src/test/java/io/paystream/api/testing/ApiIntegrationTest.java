@@ -25,6 +25,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "paystream.transfer-max-minor-units.CHF=50000",
         "paystream.daily-outgoing-max-minor-units.SEK=100000",
         "paystream.kafka.outbox-poll-interval-seconds=1",
+        "paystream.statements.signing-key=integration-test-statement-key-0123456789",
+        // Tests see a new entry in the current month's statement at once, and run the monthly
+        // job themselves: a scheduled run would hold its lock under StatementJobIntegrationTest.
+        "paystream.statements.current-month-cache-seconds=0",
+        "paystream.statements.job-enabled=false",
     })
 public abstract class ApiIntegrationTest {
 
