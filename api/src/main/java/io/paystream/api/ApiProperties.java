@@ -1,5 +1,6 @@
 package io.paystream.api;
 
+import io.paystream.api.statement.StatementProperties;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -35,6 +36,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param corsAllowedOrigins browser origins allowed to call the API cross-origin; none by
  *     default, because the API's clients are apps and servers and a browser front end is
  *     deployed deliberately, with its origin named here
+ * @param statements monthly statements: link signing, rendering limits, the monthly job
  */
 @ConfigurationProperties("paystream")
 public record ApiProperties(
@@ -54,5 +56,6 @@ public record ApiProperties(
     @DefaultValue Map<String, Long> dailyOutgoingMaxMinorUnits,
     @DefaultValue("10") int waitSecondsMax,
     @DefaultValue Map<String, Integer> velocityPerMinuteMax,
-    @DefaultValue List<String> corsAllowedOrigins) {
+    @DefaultValue List<String> corsAllowedOrigins,
+    @DefaultValue StatementProperties statements) {
 }

@@ -41,9 +41,13 @@ public class OpenApiConfiguration {
   public static final String REQUIRED_ROLE = "x-required-role";
   static final String PROBLEM = "Problem";
 
-  /** The operations a client may call without a token (CONTRACT.md, Authentication). */
+  /**
+   * The operations a client may call without a token (CONTRACT.md, Authentication), and the
+   * statement download, whose signed link is the credential.
+   */
   static final Set<String> PUBLIC_PATHS = Set.of(
-      "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh");
+      "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh",
+      "/api/v1/statements/download");
 
   /** POSTs that move money and therefore require an Idempotency-Key. */
   static final Set<String> MONEY_PATHS = Set.of("/api/v1/deposits", "/api/v1/transfers");
@@ -98,6 +102,9 @@ public class OpenApiConfiguration {
     }
     if (path.endsWith("/close") || path.endsWith("/freeze") || path.endsWith("/unfreeze")) {
       responses.putIfAbsent("422", problem("balance_not_zero or account_not_active"));
+    }
+    if (path.equals("/api/v1/statements/download")) {
+      responses.putIfAbsent("403", problem("download_link_invalid: tampered with or expired"));
     }
     if (path.equals("/api/v1/auth/register")) {
       responses.putIfAbsent("409", problem("email_taken"));

@@ -91,6 +91,8 @@ public class SecurityConfiguration {
             .pathMatchers(HttpMethod.POST, "/api/v1/auth/register", "/api/v1/auth/login",
                 "/api/v1/auth/refresh").permitAll()
             .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
+            // A statement download link is its own credential (HMAC-signed, expiring).
+            .pathMatchers(HttpMethod.GET, "/api/v1/statements/download").permitAll()
             .pathMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
                 "/swagger-ui/**", "/webjars/**").permitAll()
             .pathMatchers("/api/v1/ops/**").hasRole(CurrentUser.OPS)

@@ -31,9 +31,13 @@ import tools.jackson.databind.JsonNode;
  */
 class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
 
-  /** The contract's operations that need no token. */
+  /**
+   * The contract's operations that need no token: the auth endpoints, and the statement
+   * download, whose signed, expiring link is its credential.
+   */
   static final Set<String> CONTRACT_PUBLIC = Set.of("POST /api/v1/auth/register",
-      "POST /api/v1/auth/login", "POST /api/v1/auth/refresh");
+      "POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
+      "GET /api/v1/statements/download");
 
   private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
 

@@ -38,6 +38,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "paystream.rate-limit.login-per-address=1000000",
         "paystream.rate-limit.registration-per-address=1000000",
         "paystream.rate-limit.refresh-per-address=1000000",
+        "paystream.statements.signing-key=integration-test-statement-key-0123456789",
+        // Tests see a new entry in the current month's statement at once, and run the monthly
+        // job themselves: a scheduled run would hold its lock under StatementJobIntegrationTest.
+        "paystream.statements.current-month-cache-seconds=0",
+        "paystream.statements.job-enabled=false",
     })
 public abstract class ApiIntegrationTest {
 
