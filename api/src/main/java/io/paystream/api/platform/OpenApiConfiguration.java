@@ -33,6 +33,12 @@ import org.springframework.context.annotation.Configuration;
 public class OpenApiConfiguration {
 
   static final String BEARER = "bearerAuth";
+
+  /**
+   * Extension naming the role an operation requires beyond authentication; the authorization
+   * matrix test reads it to check that a customer gets 403.
+   */
+  public static final String REQUIRED_ROLE = "x-required-role";
   static final String PROBLEM = "Problem";
 
   /**
@@ -77,7 +83,12 @@ public class OpenApiConfiguration {
     }
     if (path.startsWith("/api/v1/ops/") || path.endsWith("/freeze") || path.endsWith("/unfreeze")) {
       responses.putIfAbsent("403", problem("The caller does not have the OPS role"));
+      operation.addExtension(REQUIRED_ROLE, "OPS");
     }
+    // Every operation is rate limited: per user when authenticated, per email and client
+    // address for login and registration.
+    responses.putIfAbsent("429", problem("rate_limited: too many requests; see Retry-After and"
+        + " the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers"));
     if (path.contains("{id}")) {
       responses.putIfAbsent("404", problem("No such resource visible to the caller"));
     }
@@ -112,7 +123,8 @@ public class OpenApiConfiguration {
           .schema(new StringSchema().minLength(1).maxLength(255)));
       responses.putIfAbsent("409", problem("idempotency_key_in_use"));
       responses.putIfAbsent("422", problem("A business rejection (insufficient_funds, ...) or"
-          + " idempotency_key_reused"));
+          + " idempotency_key_reused; limit_exceeded names the breached limit in the member"
+          + " limit (per_transfer_max, daily_outgoing_max, velocity_per_minute)"));
     }
   }
 
@@ -134,6 +146,8 @@ public class OpenApiConfiguration {
     problem.addProperty("instance", new StringSchema());
     problem.addProperty("code", new StringSchema().description("stable snake_case error code"));
     problem.addProperty("errors", new ArraySchema().items(fieldError));
+    problem.addProperty("limit", new StringSchema().description(
+        "with limit_exceeded and rate_limited: the name of the limit that was hit"));
     problem.setRequired(List.of("type", "title", "status", "detail", "code"));
     return problem;
   }

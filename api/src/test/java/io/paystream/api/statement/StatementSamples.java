@@ -76,7 +76,7 @@ final class StatementSamples {
   /** Configuration with the statement defaults and {@code signingKey} / {@code jwtSecret}. */
   static ApiProperties properties(String signingKey, String jwtSecret, long linkTtlSeconds) {
     return new ApiProperties(jwtSecret, "paystream", "paystream-api", 900, 2_592_000, 30, null,
-        null, 24, 65_536, 2, 1_000, Map.of(), Map.of(), 10,
+        null, 24, 65_536, 2, 1_000, Map.of(), Map.of(), 10, Map.of(), List.of(),
         new StatementProperties(signingKey, null, linkTtlSeconds, 300, 30, 2, 256, 20_000, true,
             60, 3_600, 100));
   }
