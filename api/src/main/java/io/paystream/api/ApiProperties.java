@@ -1,5 +1,7 @@
 package io.paystream.api;
 
+import io.paystream.api.statement.StatementProperties;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -28,6 +30,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param transferMaxMinorUnits per-transfer ceiling by currency code (limit_exceeded)
  * @param dailyOutgoingMaxMinorUnits per-account daily outgoing ceiling by currency code
  * @param waitSecondsMax the contract's ceiling for {@code Prefer: wait=N}
+ * @param velocityPerMinuteMax transfers one account may send per minute, by currency code
+ *     (limit_exceeded, limit velocity_per_minute); none by default, as a sensible number depends
+ *     on the currency's customers
+ * @param corsAllowedOrigins browser origins allowed to call the API cross-origin; none by
+ *     default, because the API's clients are apps and servers and a browser front end is
+ *     deployed deliberately, with its origin named here
+ * @param statements monthly statements: link signing, rendering limits, the monthly job
  */
 @ConfigurationProperties("paystream")
 public record ApiProperties(
@@ -45,5 +54,8 @@ public record ApiProperties(
     @DefaultValue("1000") int passwordHashQueueMax,
     @DefaultValue Map<String, Long> transferMaxMinorUnits,
     @DefaultValue Map<String, Long> dailyOutgoingMaxMinorUnits,
-    @DefaultValue("10") int waitSecondsMax) {
+    @DefaultValue("10") int waitSecondsMax,
+    @DefaultValue Map<String, Integer> velocityPerMinuteMax,
+    @DefaultValue List<String> corsAllowedOrigins,
+    @DefaultValue StatementProperties statements) {
 }

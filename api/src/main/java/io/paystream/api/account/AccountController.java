@@ -3,6 +3,7 @@ package io.paystream.api.account;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.paystream.api.audit.AuditTrail;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.api.web.Items;
@@ -13,8 +14,10 @@ import io.paystream.domain.Rejection;
 import io.paystream.persistence.account.AccountStore;
 import java.net.URI;
 import java.util.Currency;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,10 +35,15 @@ public class AccountController {
 
   private final AccountStore accounts;
   private final AccountAccess access;
+  private final AuditTrail audit;
+  private final TransactionalOperator transaction;
 
-  public AccountController(AccountStore accounts, AccountAccess access) {
+  public AccountController(AccountStore accounts, AccountAccess access, AuditTrail audit,
+      TransactionalOperator transaction) {
     this.accounts = accounts;
     this.access = access;
+    this.audit = audit;
+    this.transaction = transaction;
   }
 
   public record OpenAccount(String currency) {}
@@ -90,7 +98,7 @@ public class AccountController {
    */
   private Mono<AccountDocument> changeStatus(CurrentUser user, UUID id, AccountStatus target) {
     return access.visible(user, id)
-        .flatMap(account -> decide(account, target))
+        .flatMap(account -> decide(user, account, target))
         .repeatWhenEmpty(STATUS_CHANGE_ATTEMPTS_MAX, repeats -> repeats)
         .map(AccountDocument::of);
   }
@@ -98,13 +106,28 @@ public class AccountController {
   /** A status change races only with other changes of the same account: a few tries suffice. */
   static final int STATUS_CHANGE_ATTEMPTS_MAX = 3;
 
-  private Mono<Account> decide(Account account, AccountStatus target) {
+  private Mono<Account> decide(CurrentUser user, Account account, AccountStatus target) {
     if (account.status() == target) {
       return Mono.just(account);
     }
     return account.refusesStatus(target)
         .<Mono<Account>>map(why -> Mono.error(new RejectedException(why, explain(why, account))))
-        .orElseGet(() -> accounts.changeStatus(account.id(), account.status(), target));
+        .orElseGet(() -> transaction.transactional(
+            accounts.changeStatus(account.id(), account.status(), target)
+                .flatMap(changed -> audit.record(auditType(target), user.id(), Map.of(
+                        "accountId", account.id().toString(),
+                        "ownerId", String.valueOf(account.ownerId()),
+                        "from", account.status().name(),
+                        "to", target.name()))
+                    .thenReturn(changed))));
+  }
+
+  private static String auditType(AccountStatus target) {
+    return switch (target) {
+      case FROZEN -> AuditTrail.ACCOUNT_FROZEN;
+      case ACTIVE -> AuditTrail.ACCOUNT_UNFROZEN;
+      case CLOSED -> AuditTrail.ACCOUNT_CLOSED;
+    };
   }
 
   private static String explain(Rejection why, Account account) {

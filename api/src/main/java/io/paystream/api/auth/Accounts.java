@@ -5,6 +5,9 @@ import io.paystream.api.auth.AuthController.RefreshRequest;
 import io.paystream.api.auth.AuthController.RegisterRequest;
 import io.paystream.api.auth.AuthController.TokenPair;
 import io.paystream.api.auth.AuthController.UserDocument;
+import io.paystream.api.audit.AuditTrail;
+import io.paystream.api.audit.EmailMask;
+import io.paystream.api.ratelimit.AuthRateLimits;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.security.PasswordHasher;
 import io.paystream.api.security.TokenService;
@@ -20,10 +23,12 @@ import io.paystream.persistence.user.UserStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /** User accounts of the API (not money accounts): registration, credentials and sessions. */
@@ -49,38 +54,54 @@ public class Accounts {
   private final PasswordHasher hasher;
   private final TokenService tokens;
   private final Clock clock;
+  private final AuthRateLimits limits;
+  private final AuditTrail audit;
+  private final TransactionalOperator transaction;
 
   public Accounts(UserStore users, RefreshTokenStore refreshTokens, PasswordHasher hasher,
-      TokenService tokens, Clock clock) {
+      TokenService tokens, Clock clock, AuthRateLimits limits, AuditTrail audit,
+      TransactionalOperator transaction) {
     this.users = users;
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
     this.tokens = tokens;
     this.clock = clock;
+    this.limits = limits;
+    this.audit = audit;
+    this.transaction = transaction;
   }
 
   public static String normaliseEmail(String email) {
     return email.trim().toLowerCase(Locale.ROOT);
   }
 
-  public Mono<UserDocument> register(RegisterRequest request) {
+  /**
+   * @param clientAddress where the request came from, for the registration rate limits; null
+   *     only for a caller inside the application (the OPS bootstrap), which is not limited
+   */
+  public Mono<UserDocument> register(RegisterRequest request, String clientAddress) {
     FieldChecks checks = new FieldChecks();
     String email = email(checks, request.email());
     password(checks, request.password());
     String name = checks.requiredText("name", request.name(), NAME_LENGTH_MAX);
     checks.throwIfInvalid();
-    return hasher.hash(request.password())
+    Mono<Void> limited = clientAddress == null ? Mono.empty()
+        : limits.registration(email, clientAddress);
+    return limited
+        .then(Mono.defer(() -> hasher.hash(request.password())))
         .flatMap(hash -> {
           UserRecord user = new UserRecord(Ids.newId(), email, name.trim(), hash,
               List.of(CurrentUser.CUSTOMER), Timestamps.now(clock));
-          return users.insert(user).flatMap(inserted -> inserted
-              ? Mono.just(new UserDocument(user.id(), user.email(), user.name()))
+          return transaction.transactional(users.insert(user).flatMap(inserted -> inserted
+              ? audit.record(AuditTrail.REGISTERED, user.id(),
+                      Map.of("email", EmailMask.mask(email)))
+                  .thenReturn(new UserDocument(user.id(), user.email(), user.name()))
               : Mono.error(new ApiException(ApiError.EMAIL_TAKEN,
-                  "an account with this email already exists")));
+                  "an account with this email already exists"))));
         });
   }
 
-  public Mono<TokenPair> login(LoginRequest request) {
+  public Mono<TokenPair> login(LoginRequest request, String clientAddress) {
     FieldChecks checks = new FieldChecks();
     checks.requiredText("email", request.email(), EMAIL_LENGTH_MAX);
     // Any length up to a sanity bound is merely wrong, not malformed: 401, never a hint (400)
@@ -89,29 +110,38 @@ public class Accounts {
     checks.throwIfInvalid();
     ApiException invalid = new ApiException(ApiError.INVALID_CREDENTIALS,
         "email or password is wrong");
-    return users.findByEmail(normaliseEmail(request.email()))
-        .map(java.util.Optional::of)
-        .defaultIfEmpty(java.util.Optional.empty())
+    String email = normaliseEmail(request.email());
+    Map<String, String> masked = Map.of("email", EmailMask.mask(email));
+    return limits.login(email, clientAddress)
+        .then(Mono.defer(() -> users.findByEmail(email)
+            .map(java.util.Optional::of)
+            .defaultIfEmpty(java.util.Optional.empty())))
         .flatMap(found -> hasher.matches(request.password(),
                 found.map(UserRecord::passwordHash).orElse(null))
             .flatMap(matched -> matched && found.isPresent()
                 ? startSession(found.get())
-                : Mono.error(invalid)));
+                : audit.record(AuditTrail.LOGIN_FAILED,
+                        found.map(UserRecord::id).orElse(null), masked)
+                    .then(Mono.error(invalid))));
   }
 
-  public Mono<TokenPair> refresh(RefreshRequest request) {
+  public Mono<TokenPair> refresh(RefreshRequest request, String clientAddress) {
     FieldChecks checks = new FieldChecks();
     checks.requiredText("refreshToken", request.refreshToken(), 512);
     checks.throwIfInvalid();
     Instant now = Timestamps.now(clock);
-    return refreshTokens.spend(TokenService.hash(request.refreshToken()), now)
+    return limits.refresh(clientAddress)
+        .then(Mono.defer(() -> refreshTokens.spend(TokenService.hash(request.refreshToken()), now)))
         .flatMap(presented -> {
           if (presented instanceof Presented.Spent spent) {
             return users.find(spent.userId()).flatMap(user -> issue(user, spent.familyId(), now));
           }
-          if (presented instanceof Presented.Reused) {
-            return Mono.error(new ApiException(ApiError.REFRESH_TOKEN_REUSED,
-                "this refresh token was already used; sign in again"));
+          if (presented instanceof Presented.Reused reused) {
+            // The family was revoked in spend()'s own transaction; this records that it was.
+            return audit.record(AuditTrail.REFRESH_TOKEN_REUSED, reused.userId(),
+                    Map.of("familyId", reused.familyId().toString()))
+                .then(Mono.error(new ApiException(ApiError.REFRESH_TOKEN_REUSED,
+                "this refresh token was already used; sign in again")));
           }
           return Mono.error(new ApiException(ApiError.INVALID_REFRESH_TOKEN,
               "the refresh token is not valid"));
@@ -124,12 +154,19 @@ public class Accounts {
     FieldChecks checks = new FieldChecks();
     checks.requiredText("refreshToken", request.refreshToken(), 512);
     checks.throwIfInvalid();
-    return refreshTokens.revokeFamilyOf(TokenService.hash(request.refreshToken()),
-        Timestamps.now(clock));
+    return transaction.transactional(
+        refreshTokens.revokeFamilyOf(TokenService.hash(request.refreshToken()),
+                Timestamps.now(clock))
+            .then(audit.record(AuditTrail.LOGOUT, user.id(), Map.of())));
   }
 
+  /** The new login's first refresh token and its audit event commit together. */
   private Mono<TokenPair> startSession(UserRecord user) {
-    return issue(user, Ids.newId(), Timestamps.now(clock));
+    UUID family = Ids.newId();
+    return transaction.transactional(issue(user, family, Timestamps.now(clock))
+        .flatMap(pair -> audit.record(AuditTrail.LOGIN_SUCCEEDED, user.id(),
+                Map.of("email", EmailMask.mask(user.email()), "sessionId", family.toString()))
+            .thenReturn(pair)));
   }
 
   private Mono<TokenPair> issue(UserRecord user, UUID familyId, Instant now) {

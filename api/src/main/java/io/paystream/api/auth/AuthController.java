@@ -6,6 +6,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
+import io.paystream.api.web.ClientAddress;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import io.paystream.persistence.user.UserStore;
 import java.net.URI;
 import java.util.List;
@@ -48,19 +50,20 @@ public class AuthController {
       content = @Content(mediaType = "application/json",
           schema = @Schema(implementation = UserDocument.class)))
   @PostMapping("/api/v1/auth/register")
-  public Mono<ResponseEntity<UserDocument>> register(@RequestBody RegisterRequest request) {
-    return accounts.register(request)
+  public Mono<ResponseEntity<UserDocument>> register(@RequestBody RegisterRequest request,
+      ServerHttpRequest http) {
+    return accounts.register(request, ClientAddress.of(http))
         .map(user -> ResponseEntity.created(URI.create("/api/v1/me")).body(user));
   }
 
   @PostMapping("/api/v1/auth/login")
-  public Mono<TokenPair> login(@RequestBody LoginRequest request) {
-    return accounts.login(request);
+  public Mono<TokenPair> login(@RequestBody LoginRequest request, ServerHttpRequest http) {
+    return accounts.login(request, ClientAddress.of(http));
   }
 
   @PostMapping("/api/v1/auth/refresh")
-  public Mono<TokenPair> refresh(@RequestBody RefreshRequest request) {
-    return accounts.refresh(request);
+  public Mono<TokenPair> refresh(@RequestBody RefreshRequest request, ServerHttpRequest http) {
+    return accounts.refresh(request, ClientAddress.of(http));
   }
 
   @ApiResponse(responseCode = "204", description = "Every token of this login is revoked")

@@ -54,7 +54,7 @@ public class OpsUserBootstrap implements ApplicationRunner {
   }
 
   private Mono<Void> ensure(String email, String password) {
-    return accounts.register(new RegisterRequest(email, password, "Operations"))
+    return accounts.register(new RegisterRequest(email, password, "Operations"), null)
         .onErrorResume(ApiException.class, taken -> Mono.empty())
         .then(hasher.hash(password))
         .flatMap(hash -> users.grant(email, CurrentUser.OPS, hash));

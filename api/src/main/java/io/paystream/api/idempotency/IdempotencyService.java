@@ -1,5 +1,6 @@
 package io.paystream.api.idempotency;
 
+import io.paystream.api.audit.MoneyAudit;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
@@ -46,13 +47,15 @@ public class IdempotencyService {
   private final TransactionalOperator transaction;
   private final ProblemWriter problems;
   private final Clock clock;
+  private final MoneyAudit audit;
 
   public IdempotencyService(IdempotencyStore store, TransactionalOperator transaction,
-      ProblemWriter problems, Clock clock) {
+      ProblemWriter problems, Clock clock, MoneyAudit audit) {
     this.store = store;
     this.transaction = transaction;
     this.problems = problems;
     this.clock = clock;
+    this.audit = audit;
   }
 
   /** Refuses a missing or malformed key before anything else is looked at. */
@@ -71,7 +74,8 @@ public class IdempotencyService {
    * @param request the canonical form of the request (method, path and re-serialised body): two
    *     requests are "the same" exactly when these strings are equal
    * @param operation runs inside the transaction; a {@link RejectedException} it emits must have
-   *     written nothing, and becomes the stored 4xx answer
+   *     written nothing, and becomes the stored 4xx answer; both outcomes are audited in the
+   *     same transaction
    */
   public Mono<ResponseEntity<byte[]>> execute(CurrentUser user, String key, String request,
       Supplier<Mono<StoredResponse>> operation) {
@@ -91,8 +95,14 @@ public class IdempotencyService {
                 return new Answer(recorded.response(), true);
               })
               .switchIfEmpty(Mono.defer(() -> operation.get()
-                  .onErrorResume(RejectedException.class, rejected -> Mono.just(
-                      rejection(rejected)))
+                  .flatMap(response -> audit.accepted(user.id(), request, response.status(),
+                          response.body())
+                      .thenReturn(response))
+                  .onErrorResume(RejectedException.class, rejected -> {
+                    StoredResponse refusal = rejection(rejected);
+                    return audit.rejected(user.id(), request, refusal.status(), rejected)
+                        .thenReturn(refusal);
+                  })
                   .flatMap(response -> store.save(user.id(), key, fingerprint, response,
                           Timestamps.now(clock))
                       .thenReturn(new Answer(response, false)))));
@@ -101,8 +111,7 @@ public class IdempotencyService {
   }
 
   private StoredResponse rejection(RejectedException rejected) {
-    ApiException problem = new ApiException(ApiError.of(rejected.rejection()),
-        rejected.getMessage());
+    ApiException problem = ApiException.of(rejected);
     return new StoredResponse(problem.error().status().value(), problems.body(problem, null),
         null);
   }

@@ -16,15 +16,16 @@ public class MoneyPolicy {
 
   public MoneyPolicy(ApiProperties properties) {
     this.limits = new TransferLimits(parse(properties.transferMaxMinorUnits()),
-        parse(properties.dailyOutgoingMaxMinorUnits()));
+        parse(properties.dailyOutgoingMaxMinorUnits()),
+        parse(properties.velocityPerMinuteMax()));
   }
 
   public TransferLimits limits() {
     return limits;
   }
 
-  private static Map<Currency, Long> parse(Map<String, Long> byCode) {
-    Map<Currency, Long> parsed = new HashMap<>();
+  private static <T> Map<Currency, T> parse(Map<String, T> byCode) {
+    Map<Currency, T> parsed = new HashMap<>();
     byCode.forEach((code, max) -> parsed.put(CurrencyCodes.parse(code.toUpperCase()), max));
     return parsed;
   }

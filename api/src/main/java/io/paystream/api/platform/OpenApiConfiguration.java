@@ -33,11 +33,21 @@ import org.springframework.context.annotation.Configuration;
 public class OpenApiConfiguration {
 
   static final String BEARER = "bearerAuth";
+
+  /**
+   * Extension naming the role an operation requires beyond authentication; the authorization
+   * matrix test reads it to check that a customer gets 403.
+   */
+  public static final String REQUIRED_ROLE = "x-required-role";
   static final String PROBLEM = "Problem";
 
-  /** The operations a client may call without a token (CONTRACT.md, Authentication). */
+  /**
+   * The operations a client may call without a token (CONTRACT.md, Authentication), and the
+   * statement download, whose signed link is the credential.
+   */
   static final Set<String> PUBLIC_PATHS = Set.of(
-      "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh");
+      "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh",
+      "/api/v1/statements/download");
 
   /** POSTs that move money and therefore require an Idempotency-Key. */
   static final Set<String> MONEY_PATHS = Set.of("/api/v1/deposits", "/api/v1/transfers",
@@ -74,7 +84,12 @@ public class OpenApiConfiguration {
     }
     if (path.startsWith("/api/v1/ops/") || path.endsWith("/freeze") || path.endsWith("/unfreeze")) {
       responses.putIfAbsent("403", problem("The caller does not have the OPS role"));
+      operation.addExtension(REQUIRED_ROLE, "OPS");
     }
+    // Every operation is rate limited: per user when authenticated, per email and client
+    // address for login and registration.
+    responses.putIfAbsent("429", problem("rate_limited: too many requests; see Retry-After and"
+        + " the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers"));
     if (path.contains("{id}")) {
       responses.putIfAbsent("404", problem("No such resource visible to the caller"));
     }
@@ -88,6 +103,9 @@ public class OpenApiConfiguration {
     }
     if (path.endsWith("/close") || path.endsWith("/freeze") || path.endsWith("/unfreeze")) {
       responses.putIfAbsent("422", problem("balance_not_zero or account_not_active"));
+    }
+    if (path.equals("/api/v1/statements/download")) {
+      responses.putIfAbsent("403", problem("download_link_invalid: tampered with or expired"));
     }
     if (path.equals("/api/v1/auth/register")) {
       responses.putIfAbsent("409", problem("email_taken"));
@@ -106,7 +124,8 @@ public class OpenApiConfiguration {
           .schema(new StringSchema().minLength(1).maxLength(255)));
       responses.putIfAbsent("409", problem("idempotency_key_in_use"));
       responses.putIfAbsent("422", problem("A business rejection (insufficient_funds, ...) or"
-          + " idempotency_key_reused"));
+          + " idempotency_key_reused; limit_exceeded names the breached limit in the member"
+          + " limit (per_transfer_max, daily_outgoing_max, velocity_per_minute)"));
     }
   }
 
@@ -128,6 +147,8 @@ public class OpenApiConfiguration {
     problem.addProperty("instance", new StringSchema());
     problem.addProperty("code", new StringSchema().description("stable snake_case error code"));
     problem.addProperty("errors", new ArraySchema().items(fieldError));
+    problem.addProperty("limit", new StringSchema().description(
+        "with limit_exceeded and rate_limited: the name of the limit that was hit"));
     problem.setRequired(List.of("type", "title", "status", "detail", "code"));
     return problem;
   }

@@ -1,5 +1,6 @@
 package io.paystream.api.security;
 
+import io.paystream.api.ApiProperties;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.ProblemWriter;
@@ -67,7 +68,8 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemWriter problems) {
+  SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemWriter problems,
+      ApiProperties properties) {
     ServerAuthenticationEntryPoint unauthorized = (exchange, failure) -> {
       exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE,
           failure instanceof org.springframework.security.oauth2.server.resource.InvalidBearerTokenException
@@ -79,6 +81,7 @@ public class SecurityConfiguration {
         new ApiException(ApiError.FORBIDDEN, "this operation needs the OPS role"));
     return http
         .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .cors(cors -> cors.configurationSource(CorsPolicy.source(properties.corsAllowedOrigins())))
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -88,6 +91,8 @@ public class SecurityConfiguration {
             .pathMatchers(HttpMethod.POST, "/api/v1/auth/register", "/api/v1/auth/login",
                 "/api/v1/auth/refresh").permitAll()
             .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
+            // A statement download link is its own credential (HMAC-signed, expiring).
+            .pathMatchers(HttpMethod.GET, "/api/v1/statements/download").permitAll()
             .pathMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
                 "/swagger-ui/**", "/webjars/**").permitAll()
             .pathMatchers("/api/v1/ops/**").hasRole(CurrentUser.OPS)

@@ -44,6 +44,11 @@ public enum ApiError {
       "Unsupported media type"),
   PAYLOAD_TOO_LARGE("payload_too_large", HttpStatus.CONTENT_TOO_LARGE,
       "Request body too large"),
+  RATE_LIMITED("rate_limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
+  DOWNLOAD_LINK_INVALID("download_link_invalid", HttpStatus.FORBIDDEN,
+      "The download link is not valid or has expired"),
+  STATEMENT_TOO_LARGE("statement_too_large", HttpStatus.UNPROCESSABLE_CONTENT,
+      "The month has too many entries for a statement"),
   SERVICE_UNAVAILABLE("service_unavailable", HttpStatus.SERVICE_UNAVAILABLE,
       "Temporarily unavailable"),
   INTERNAL_ERROR("internal_error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");

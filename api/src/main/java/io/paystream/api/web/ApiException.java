@@ -8,15 +8,33 @@ public final class ApiException extends RuntimeException {
 
   private final ApiError error;
   private final List<FieldError> errors;
+  private final String limit;
 
   public ApiException(ApiError error, String detail) {
     this(error, detail, List.of());
   }
 
   public ApiException(ApiError error, String detail, List<FieldError> errors) {
+    this(error, detail, errors, null);
+  }
+
+  /** @param limit the name of the breached limit (problem member {@code limit}), or null */
+  public ApiException(ApiError error, String detail, List<FieldError> errors, String limit) {
     super(detail, null, false, false);
     this.error = Objects.requireNonNull(error);
     this.errors = List.copyOf(errors);
+    this.limit = limit;
+  }
+
+  /** A business rejection as the API answers it, keeping the breached limit's name. */
+  public static ApiException of(io.paystream.domain.RejectedException rejected) {
+    return new ApiException(ApiError.of(rejected.rejection()), rejected.getMessage(), List.of(),
+        rejected.limit());
+  }
+
+  /** The breached limit's name, or null. */
+  public String limit() {
+    return limit;
   }
 
   public static ApiException invalid(List<FieldError> errors) {

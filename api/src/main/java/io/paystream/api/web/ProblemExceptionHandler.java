@@ -1,6 +1,8 @@
 package io.paystream.api.web;
 
+import io.paystream.api.ratelimit.RateLimitedException;
 import io.paystream.domain.RejectedException;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
           exchange.getRequest().getPath(), exchange.getAttribute(RequestIdFilter.ATTRIBUTE),
           failure);
     }
+    if (failure instanceof RateLimitedException limited) {
+      limited.decision().writeHeaders(response.getHeaders());
+    }
     if (failure instanceof MethodNotAllowedException notAllowed) {
       response.getHeaders().setAllow(notAllowed.getSupportedMethods());
     }
@@ -62,7 +67,11 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
       return api;
     }
     if (failure instanceof RejectedException rejected) {
-      return new ApiException(ApiError.of(rejected.rejection()), rejected.getMessage());
+      return ApiException.of(rejected);
+    }
+    if (failure instanceof RateLimitedException limited) {
+      return new ApiException(ApiError.RATE_LIMITED, limited.getMessage(), List.of(),
+          limited.decision().name().limitName());
     }
     if (hasCause(failure, DataBufferLimitException.class)) {
       return new ApiException(ApiError.PAYLOAD_TOO_LARGE, "the request body is too large");

@@ -30,6 +30,11 @@ public class ProblemWriter {
 
   public String body(ApiError error, String detail, List<ApiException.FieldError> errors,
       String instance) {
+    return body(error, detail, errors, instance, null);
+  }
+
+  public String body(ApiError error, String detail, List<ApiException.FieldError> errors,
+      String instance, String limit) {
     Map<String, Object> problem = new LinkedHashMap<>();
     problem.put("type", "urn:paystream:problem:" + error.code());
     problem.put("title", error.title());
@@ -42,11 +47,15 @@ public class ProblemWriter {
     if (!errors.isEmpty()) {
       problem.put("errors", errors);
     }
+    if (limit != null) {
+      problem.put("limit", limit);
+    }
     return json.writeValueAsString(problem);
   }
 
   public String body(ApiException exception, String instance) {
-    return body(exception.error(), exception.getMessage(), exception.errors(), instance);
+    return body(exception.error(), exception.getMessage(), exception.errors(), instance,
+        exception.limit());
   }
 
   /** Writes the problem as the whole response; used by filters and security handlers. */

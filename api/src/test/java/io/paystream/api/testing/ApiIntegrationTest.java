@@ -43,11 +43,30 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "paystream.webhooks.retry-backoff-min-millis=100",
         "paystream.webhooks.retry-backoff-max-seconds=1",
         "paystream.webhooks.retry-horizon-seconds=4",
+        "paystream.velocity-per-minute-max.NOK=3",
+        "paystream.cors-allowed-origins=" + ApiIntegrationTest.ALLOWED_ORIGIN,
+        // Every test of this shared context comes from 127.0.0.1, the OPS user logs in for
+        // many tests, and some users send hundreds of requests a minute (the concurrency test):
+        // rate limits are lifted here. RateLimitIntegrationTest runs its own context with the
+        // default limits and proves each of them.
+        "paystream.rate-limit.api-per-user=1000000",
+        "paystream.rate-limit.login-per-email=1000000",
+        "paystream.rate-limit.registration-per-email=1000000",
+        "paystream.rate-limit.money-per-user=1000000",
+        "paystream.rate-limit.login-per-address=1000000",
+        "paystream.rate-limit.registration-per-address=1000000",
+        "paystream.rate-limit.refresh-per-address=1000000",
+        "paystream.statements.signing-key=integration-test-statement-key-0123456789",
+        // Tests see a new entry in the current month's statement at once, and run the monthly
+        // job themselves: a scheduled run would hold its lock under StatementJobIntegrationTest.
+        "paystream.statements.current-month-cache-seconds=0",
+        "paystream.statements.job-enabled=false",
     })
 public abstract class ApiIntegrationTest {
 
   public static final String OPS_EMAIL = "ops@paystream.test";
   public static final String OPS_PASSWORD = "ops-password-for-tests";
+  public static final String ALLOWED_ORIGIN = "https://app.paystream.test";
 
   @LocalServerPort
   protected int port;

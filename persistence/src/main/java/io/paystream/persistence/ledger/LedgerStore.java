@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
 @Repository
 public class LedgerStore {
 
-  static final String ENTRY_COLUMNS = "id, movement_id, account_id, direction, amount, currency,"
+  public static final String ENTRY_COLUMNS = "id, movement_id, account_id, direction, amount, currency,"
       + " balance_after, counterparty_account_id, description, created_at";
 
   private final DatabaseClient db;
@@ -153,7 +153,7 @@ public class LedgerStore {
 
   public record CurrencySum(String currency, long sum) {}
 
-  static LedgerEntry map(Readable row) {
+  public static LedgerEntry map(Readable row) {
     return new LedgerEntry(
         row.get("id", UUID.class),
         row.get("movement_id", UUID.class),

@@ -6,6 +6,8 @@ import io.paystream.domain.Rejection;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferRules;
+import io.paystream.domain.RiskLimit;
+import io.paystream.domain.TransferLimits;
 import io.paystream.domain.TransferStatus;
 import io.paystream.domain.Ids;
 import io.paystream.domain.PostingRules;
@@ -87,9 +89,13 @@ public class TransferStore {
           Account to = pair.getT2();
           var refusal = TransferRules.check(from, to, amount, request.limits());
           if (refusal.isPresent()) {
+            if (refusal.get() == Rejection.LIMIT_EXCEEDED) {
+              return Mono.error(RiskLimit.PER_TRANSFER_MAX.breach(
+                  "the amount is above the per-transfer limit for " + amount.currencyCode()));
+            }
             return rejected(refusal.get(), explain(refusal.get(), request));
           }
-          return checkDailyLimit(request)
+          return checkRiskLimits(request)
               .then(debit(request))
               .flatMap(payerBalance -> record(request, payerBalance));
         });
@@ -103,29 +109,47 @@ public class TransferStore {
   }
 
   /**
-   * The daily limit needs the sum of today's transfers, which is only stable while the payer's row
-   * is locked; without a configured limit nothing is locked here and the debit alone decides.
+   * The daily and velocity limits need the payer's recent transfers, which are only stable while
+   * the payer's row is locked (a concurrent transfer from the same account waits here, then sees
+   * this one). Without a configured limit nothing is locked here and the debit alone decides.
    */
-  private Mono<Void> checkDailyLimit(AcceptTransfer request) {
+  private Mono<Void> checkRiskLimits(AcceptTransfer request) {
     Money amount = request.amount();
-    if (request.limits().dailyMax(amount.currency()).isEmpty()) {
+    TransferLimits limits = request.limits();
+    if (!limits.needsHistory(amount.currency())) {
       return Mono.empty();
     }
-    Instant dayStart = clock.instant().atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS)
-        .toInstant();
+    Instant now = clock.instant();
+    Instant dayStart = now.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant();
+    Instant windowStart = now.minusSeconds(TransferLimits.VELOCITY_WINDOW_SECONDS);
     return db.sql("SELECT id FROM account WHERE id = :id FOR UPDATE")
         .bind("id", request.fromAccountId())
         .fetch().rowsUpdated()
         .then(db.sql("""
-                SELECT COALESCE(SUM(amount), 0) AS sent FROM transfer
-                 WHERE from_account_id = :from AND created_at >= :dayStart AND status <> 'FAILED'""")
+                SELECT COALESCE(SUM(amount) FILTER (WHERE created_at >= :dayStart
+                                                     AND status <> 'FAILED'), 0) AS sent,
+                       count(*) FILTER (WHERE created_at >= :windowStart) AS recent
+                  FROM transfer
+                 WHERE from_account_id = :from AND created_at >= LEAST(:dayStart, :windowStart)""")
             .bind("from", request.fromAccountId())
             .bind("dayStart", dayStart)
-            .map(row -> row.get("sent", BigDecimal.class).longValueExact())
+            .bind("windowStart", windowStart)
+            .map(row -> new long[] {row.get("sent", BigDecimal.class).longValueExact(),
+                row.get("recent", Long.class)})
             .one())
-        .flatMap(sentToday -> request.limits().dailyBreach(sentToday, amount)
-            .<Mono<Void>>map(limit -> rejected(Rejection.LIMIT_EXCEEDED, limit))
-            .orElse(Mono.empty()));
+        .flatMap(history -> {
+          if (limits.dailyBreach(history[0], amount).isPresent()) {
+            return Mono.<Void>error(RiskLimit.DAILY_OUTGOING_MAX.breach(
+                "the account's outgoing total today would exceed the daily limit for "
+                    + amount.currencyCode()));
+          }
+          if (limits.velocityBreach(history[1], amount.currency()).isPresent()) {
+            return Mono.<Void>error(RiskLimit.VELOCITY_PER_MINUTE.breach(
+                "the account sent too many transfers in the last "
+                    + TransferLimits.VELOCITY_WINDOW_SECONDS + " seconds; retry later"));
+          }
+          return Mono.<Void>empty();
+        });
   }
 
   /**

@@ -1,0 +1,76 @@
+package io.paystream.api.ratelimit;
+
+import io.paystream.api.audit.AuditTrail;
+import io.paystream.api.web.ProblemExceptionHandler;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Per-user limits for authenticated requests: one bucket for the whole API and a tighter one for
+ * the POSTs that move money. Runs after Spring Security (its chain is at order -100), so the
+ * caller is known; unauthenticated requests are limited by the login and registration limits.
+ */
+@Component
+public class RateLimitFilter implements WebFilter, org.springframework.core.Ordered {
+
+  /** After the security chain, before the handlers. */
+  static final int ORDER = 0;
+
+  /** The contract's money-moving POSTs (CONTRACT.md, Money movement). */
+  static final Set<String> MONEY_PATHS =
+      Set.of("/api/v1/deposits", "/api/v1/transfers", "/api/v1/withdrawals");
+
+  private final RateLimiter limiter;
+  private final ProblemExceptionHandler problems;
+  private final AuditTrail audit;
+
+  public RateLimitFilter(RateLimiter limiter, ProblemExceptionHandler problems, AuditTrail audit) {
+    this.limiter = limiter;
+    this.problems = problems;
+    this.audit = audit;
+  }
+
+  @Override
+  public int getOrder() {
+    return ORDER;
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    return exchange.getPrincipal()
+        .filter(JwtAuthenticationToken.class::isInstance)
+        .map(principal -> UUID.fromString(principal.getName()))
+        .flatMap(user -> decide(exchange, user)
+            .filter(decision -> !decision.allowed())
+            .map(decision -> new Refusal(user, decision)))
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
+        .flatMap(refusal -> refusal.isEmpty() ? chain.filter(exchange)
+            : audit.rateLimited(refusal.get().user(), refusal.get().user().toString(),
+                    refusal.get().decision())
+                .then(problems.handle(exchange, new RateLimitedException(refusal.get().decision()))));
+  }
+
+  /** The overall bucket first; a money POST also takes from the money bucket. */
+  private Mono<RateDecision> decide(ServerWebExchange exchange, UUID user) {
+    return limiter.consume(RateLimit.API_PER_USER, user.toString())
+        .flatMap(overall -> overall.allowed() && isMoney(exchange)
+            ? limiter.consume(RateLimit.MONEY_PER_USER, user.toString())
+            : Mono.just(overall));
+  }
+
+  private record Refusal(UUID user, RateDecision decision) {}
+
+  private static boolean isMoney(ServerWebExchange exchange) {
+    return exchange.getRequest().getMethod() == HttpMethod.POST
+        && MONEY_PATHS.contains(exchange.getRequest().getPath().pathWithinApplication().value());
+  }
+}

@@ -1,0 +1,203 @@
+package io.paystream.api.ratelimit;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Takes tokens from Bucket4j buckets kept in Redis (Lettuce, asynchronous proxy manager: no
+ * thread ever waits for Redis), shared by every instance of the API.
+ *
+ * <p>Redis down: the API keeps serving, and every limit keeps applying per instance, from
+ * in-memory buckets with the same configuration ({@link LocalBuckets}). With N instances a client
+ * gets at most N times its limit until Redis is back; a limit never silently disappears. The
+ * connection is retried every {@code redisRetrySeconds}; until then no request waits for it.
+ */
+public class RateLimiter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+
+  /** Redis keys are hashes of the limited value: no email or address is stored in Redis. */
+  static final String KEY_PREFIX = "paystream:rate:";
+
+  /** A Redis that does not accept a connection within this is treated as down. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  private final RateLimitProperties properties;
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final Map<RateLimit, BucketConfiguration> configurations = new EnumMap<>(RateLimit.class);
+  private final LocalBuckets local;
+  private final AtomicReference<AsyncProxyManager<byte[]>> redis = new AtomicReference<>();
+  private final AtomicReference<StatefulRedisConnection<byte[], byte[]>> connection =
+      new AtomicReference<>();
+  private final AtomicLong nextConnectNanos = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicBoolean connecting = new AtomicBoolean();
+  private final String namespace;
+
+  /**
+   * @param namespace prefix of every key in Redis, so that two deployments (or two tests) sharing
+   *     one Redis do not share buckets
+   */
+  public RateLimiter(RateLimitProperties properties, String host, int port, String namespace) {
+    this.properties = properties;
+    this.namespace = namespace;
+    Duration timeout = Duration.ofMillis(properties.redisTimeoutMillis());
+    // The URI's timeout bounds connecting and its handshake, which a cold client needs more
+    // time for; each command is bounded by the (shorter) command timeout below.
+    this.uri = RedisURI.builder().withHost(host).withPort(port).withTimeout(CONNECT_TIMEOUT)
+        .build();
+    this.client = RedisClient.create();
+    client.setOptions(ClientOptions.builder()
+        // A command sent while disconnected fails at once instead of queueing until Redis is
+        // back: the fallback answers, the request is not held.
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(timeout))
+        // Connecting happens in the background, so it may take longer than one command.
+        .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+        .build());
+    Duration window = Duration.ofSeconds(properties.windowSeconds());
+    for (RateLimit limit : RateLimit.values()) {
+      int capacity = properties.capacity(limit);
+      configurations.put(limit, BucketConfiguration.builder()
+          // Refilled whole at the end of each window, not token by token: "10 a minute"
+          // means exactly that, and the RateLimit headers describe one window.
+          .addLimit(bandwidth -> bandwidth.capacity(capacity).refillIntervally(capacity, window))
+          .build());
+    }
+    this.local = new LocalBuckets(properties.localBucketsMax());
+  }
+
+  /** Takes one token for {@code key} from {@code limit}'s bucket. Never fails, never blocks. */
+  public Mono<RateDecision> consume(RateLimit limit, String key) {
+    BucketConfiguration configuration = configurations.get(limit);
+    String bucketKey = namespace + limit.limitName() + ":" + hash(key);
+    return redisBuckets()
+        .flatMap(proxies -> Mono.fromFuture(() -> proxies.builder()
+                .build(bucketKey.getBytes(StandardCharsets.UTF_8), () ->
+                    java.util.concurrent.CompletableFuture.completedFuture(configuration))
+                .tryConsumeAndReturnRemaining(1))
+            .timeout(Duration.ofMillis(properties.redisTimeoutMillis()))
+            .onErrorResume(failure -> {
+              log.warn("rate limit {} answered locally: Redis failed ({})", limit.limitName(),
+                  failure.getClass().getSimpleName());
+              return Mono.empty();
+            }))
+        .switchIfEmpty(Mono.fromSupplier(() ->
+            local.bucket(bucketKey, configuration).tryConsumeAndReturnRemaining(1)))
+        .map(probe -> decision(limit, probe));
+  }
+
+  /** Whether the shared (Redis) buckets are in use right now; for health and tests. */
+  public boolean shared() {
+    StatefulRedisConnection<byte[], byte[]> open = connection.get();
+    return open != null && open.isOpen();
+  }
+
+  private RateDecision decision(RateLimit limit, ConsumptionProbe probe) {
+    return new RateDecision(limit, probe.isConsumed(), properties.capacity(limit),
+        probe.getRemainingTokens(), RateDecision.seconds(probe.getNanosToWaitForRefill()),
+        RateDecision.seconds(probe.getNanosToWaitForReset()));
+  }
+
+  /** The Redis proxy manager, or empty while Redis is unreachable (then the fallback decides). */
+  private Mono<AsyncProxyManager<byte[]>> redisBuckets() {
+    AsyncProxyManager<byte[]> ready = redis.get();
+    if (ready == null) {
+      // Never make a request wait for a connection: answer locally, connect in the background.
+      connect().subscribe();
+      return Mono.empty();
+    }
+    StatefulRedisConnection<byte[], byte[]> open = connection.get();
+    // Lettuce reconnects by itself; while it is disconnected, answer locally at once.
+    return open.isOpen() ? Mono.just(ready) : Mono.empty();
+  }
+
+  /**
+   * Connects to Redis unless connected, connecting, or last tried less than
+   * {@code redisRetrySeconds} ago. Emits whether the shared buckets are in use afterwards.
+   * Called at start-up (without waiting) and by a request that finds no connection.
+   */
+  public Mono<Boolean> connect() {
+    if (redis.get() != null) {
+      return Mono.just(true);
+    }
+    long now = System.nanoTime();
+    if (now < nextConnectNanos.get() || !connecting.compareAndSet(false, true)) {
+      return Mono.just(false);
+    }
+    nextConnectNanos.set(now + Duration.ofSeconds(properties.redisRetrySeconds()).toNanos());
+    return Mono.fromFuture(() -> client.connectAsync(ByteArrayCodec.INSTANCE, uri)
+            .toCompletableFuture())
+        .map(opened -> {
+          install(opened);
+          return true;
+        })
+        .onErrorResume(failure -> {
+          log.warn("Redis unreachable for rate limits ({}); limits apply per instance until it"
+              + " is back", failure.getClass().getSimpleName());
+          return Mono.just(false);
+        })
+        .doFinally(signal -> connecting.set(false));
+  }
+
+  private synchronized AsyncProxyManager<byte[]> install(
+      StatefulRedisConnection<byte[], byte[]> opened) {
+    AsyncProxyManager<byte[]> existing = redis.get();
+    if (existing != null) {
+      opened.closeAsync();
+      return existing;
+    }
+    AsyncProxyManager<byte[]> proxies = Bucket4jLettuce.casBasedBuilder(opened)
+        // A full bucket is the same as no bucket: let Redis forget it once it has refilled.
+        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+            Duration.ofSeconds(properties.windowSeconds())))
+        .build()
+        .asAsync();
+    connection.set(opened);
+    redis.set(proxies);
+    log.info("rate limits shared through Redis {}:{}", uri.getHost(), uri.getPort());
+    return proxies;
+  }
+
+  static String hash(String key) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(key.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    StatefulRedisConnection<byte[], byte[]> open = connection.get();
+    if (open != null) {
+      open.closeAsync();
+    }
+    client.shutdownAsync();
+  }
+}

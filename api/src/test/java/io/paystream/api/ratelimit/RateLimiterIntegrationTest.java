@@ -1,0 +1,170 @@
+package io.paystream.api.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+/**
+ * The limiter itself, against the machine's real Redis and against a Redis that is not there.
+ * Two limiters stand for two instances of the API. Every call runs on a non-blocking Reactor
+ * thread, so BlockHound fails the test if the limiter ever blocks.
+ */
+class RateLimiterIntegrationTest {
+
+  /**
+   * Small limits so that a test needs only a few calls; the window is the production one. The
+   * Redis timeout is generous: on a machine busy with other builds a healthy Redis may take more
+   * than the production 250 ms, and these tests are about sharing, not about latency.
+   */
+  private static final RateLimitProperties LIMITS = new RateLimitProperties(60, 5, 2, 3, 4, 2, 2,
+      2, 2_000, 5, 1_000);
+
+  private static final String REDIS_HOST = "localhost";
+  private static final int REDIS_PORT = 6379;
+
+  @Test
+  void twoInstancesShareOneBucketThroughRedis() {
+    String namespace = namespace();
+    try (RateLimiter first = new RateLimiter(LIMITS, REDIS_HOST, REDIS_PORT, namespace);
+        RateLimiter second = new RateLimiter(LIMITS, REDIS_HOST, REDIS_PORT, namespace)) {
+      connected(first);
+      connected(second);
+      String email = "shared-" + UUID.randomUUID() + "@example.com";
+
+      consume(first, RateLimit.LOGIN_PER_EMAIL, email)
+          .concatWith(consume(second, RateLimit.LOGIN_PER_EMAIL, email))
+          .concatWith(consume(first, RateLimit.LOGIN_PER_EMAIL, email))
+          .concatWith(consume(second, RateLimit.LOGIN_PER_EMAIL, email))
+          .map(RateDecision::allowed)
+          .as(StepVerifier::create)
+          .expectNext(true, true, true, false)
+          .verifyComplete();
+      assertThat(first.shared()).isTrue();
+      assertThat(second.shared()).isTrue();
+    }
+  }
+
+  @Test
+  void aRefusalSaysWhenToRetryAndWhenTheBucketIsFull() {
+    try (RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, REDIS_PORT, namespace())) {
+      connected(limiter);
+      String user = UUID.randomUUID().toString();
+
+      consume(limiter, RateLimit.MONEY_PER_USER, user)
+          .concatWith(consume(limiter, RateLimit.MONEY_PER_USER, user))
+          .concatWith(consume(limiter, RateLimit.MONEY_PER_USER, user))
+          .as(StepVerifier::create)
+          .assertNext(decision -> assertThat(decision.remaining()).isEqualTo(1))
+          .assertNext(decision -> assertThat(decision.remaining()).isZero())
+          .assertNext(decision -> {
+            assertThat(decision.allowed()).isFalse();
+            assertThat(decision.limit()).isEqualTo(2);
+            // Two tokens a minute, refilled together when the minute is over.
+            assertThat(decision.retryAfterSeconds()).isBetween(55L, 60L);
+            assertThat(decision.resetSeconds()).isBetween(55L, 60L);
+          })
+          .verifyComplete();
+    }
+  }
+
+  @Test
+  void eachKeyHasItsOwnBucket() {
+    try (RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, REDIS_PORT, namespace())) {
+      connected(limiter);
+      String spent = "10.0.0.1";
+      Flux.range(0, 4).concatMap(i -> consume(limiter, RateLimit.LOGIN_PER_ADDRESS, spent))
+          .then(consume(limiter, RateLimit.LOGIN_PER_ADDRESS, "10.0.0.2"))
+          .map(RateDecision::allowed)
+          .as(StepVerifier::create)
+          .expectNext(true)
+          .verifyComplete();
+    }
+  }
+
+  @Test
+  void withRedisDownLoginLimitsStillApplyPerInstanceAndAnswerQuickly() throws IOException {
+    try (RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, closedPort(), namespace())) {
+      limiter.connect().as(StepVerifier::create).expectNext(false).verifyComplete();
+      String email = "offline-" + UUID.randomUUID() + "@example.com";
+
+      Flux.range(0, 4).concatMap(i -> consume(limiter, RateLimit.LOGIN_PER_EMAIL, email))
+          .map(RateDecision::allowed)
+          .as(StepVerifier::create)
+          .expectNext(true, true, true, false)
+          .expectComplete()
+          .verify(Duration.ofSeconds(5));
+      assertThat(limiter.shared()).isFalse();
+    }
+  }
+
+  @Test
+  void withRedisDownEveryOtherLimitKeepsServingWithinItsLimit() throws IOException {
+    try (RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, closedPort(), namespace())) {
+      String user = UUID.randomUUID().toString();
+
+      Flux.range(0, 6).concatMap(i -> consume(limiter, RateLimit.API_PER_USER, user))
+          .map(RateDecision::allowed)
+          .as(StepVerifier::create)
+          .expectNext(true, true, true, true, true, false)
+          .expectComplete()
+          .verify(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void whenRedisGoesAwayWhileRunningTheLimiterAnswersLocallyAndQuickly() {
+    try (RedisOutage redis = new RedisOutage(REDIS_HOST, REDIS_PORT);
+        RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, redis.port(), namespace())) {
+      connected(limiter);
+      String email = "outage-" + UUID.randomUUID() + "@example.com";
+      consume(limiter, RateLimit.LOGIN_PER_EMAIL, email).map(RateDecision::allowed)
+          .as(StepVerifier::create).expectNext(true).verifyComplete();
+
+      redis.cut();
+
+      // The bucket starts afresh locally: three more attempts, then refused.
+      Flux.range(0, 4).concatMap(i -> consume(limiter, RateLimit.LOGIN_PER_EMAIL, email))
+          .map(RateDecision::allowed)
+          .as(StepVerifier::create)
+          .expectNext(true, true, true, false)
+          .expectComplete()
+          .verify(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void emailsAndAddressesAreHashedBeforeTheyBecomeRedisKeys() {
+    String email = "someone@example.com";
+
+    assertThat(RateLimiter.hash(email)).hasSize(32).doesNotContain("someone")
+        .isEqualTo(RateLimiter.hash(email)).isNotEqualTo(RateLimiter.hash("someone@example.org"));
+  }
+
+  private static void connected(RateLimiter limiter) {
+    limiter.connect().as(StepVerifier::create).expectNext(true).verifyComplete();
+  }
+
+  /** Runs the call where a request would: on a non-blocking thread (BlockHound watches it). */
+  private static Mono<RateDecision> consume(RateLimiter limiter, RateLimit limit, String key) {
+    return Mono.defer(() -> limiter.consume(limit, key)).subscribeOn(Schedulers.parallel());
+  }
+
+  private static String namespace() {
+    return "paystream-test:" + UUID.randomUUID() + ":";
+  }
+
+  /** A port nothing listens on: bound, then released. */
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

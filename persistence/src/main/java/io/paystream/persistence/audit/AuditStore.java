@@ -1,0 +1,80 @@
+package io.paystream.persistence.audit;
+
+import io.paystream.persistence.Timestamps;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The append-only audit trail (table {@code audit_event}; the database refuses UPDATE, DELETE
+ * and TRUNCATE). {@link #append} joins the caller's transaction when there is one, so a fact is
+ * recorded exactly when the change it describes commits.
+ */
+@Repository
+public class AuditStore {
+
+  static final String COLUMNS =
+      "id, type, user_id, request_id, client_address, metadata::text AS metadata, created_at";
+
+  private final DatabaseClient db;
+
+  public AuditStore(DatabaseClient db) {
+    this.db = db;
+  }
+
+  public Mono<Void> append(AuditRecord record) {
+    GenericExecuteSpec spec = db.sql("""
+            INSERT INTO audit_event (id, type, user_id, request_id, client_address, metadata,
+                                     created_at)
+            VALUES (:id, :type, :user, :requestId, :address, CAST(:metadata AS jsonb), :at)""")
+        .bind("id", record.id())
+        .bind("type", record.type())
+        .bind("metadata", record.metadata())
+        .bind("at", record.createdAt());
+    spec = record.userId() == null ? spec.bindNull("user", UUID.class)
+        : spec.bind("user", record.userId());
+    spec = record.requestId() == null ? spec.bindNull("requestId", String.class)
+        : spec.bind("requestId", record.requestId());
+    spec = record.clientAddress() == null ? spec.bindNull("address", String.class)
+        : spec.bind("address", record.clientAddress());
+    return spec.fetch().rowsUpdated().then();
+  }
+
+  /**
+   * Newest first (ids are time-ordered), strictly before {@code beforeId} when given, optionally
+   * only one user's or one type's events.
+   */
+  public Flux<AuditRecord> page(UUID userId, String type, UUID beforeId, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_event WHERE true");
+    if (userId != null) {
+      sql.append(" AND user_id = :user");
+    }
+    if (type != null) {
+      sql.append(" AND type = :type");
+    }
+    if (beforeId != null) {
+      sql.append(" AND id < :before");
+    }
+    sql.append(" ORDER BY id DESC LIMIT :limit");
+    GenericExecuteSpec spec = db.sql(sql.toString()).bind("limit", limit);
+    if (userId != null) {
+      spec = spec.bind("user", userId);
+    }
+    if (type != null) {
+      spec = spec.bind("type", type);
+    }
+    if (beforeId != null) {
+      spec = spec.bind("before", beforeId);
+    }
+    return spec.map(row -> new AuditRecord(row.get("id", UUID.class),
+            row.get("type", String.class), row.get("user_id", UUID.class),
+            row.get("request_id", String.class), row.get("client_address", String.class),
+            row.get("metadata", String.class),
+            Timestamps.instant(row.get("created_at", Instant.class))))
+        .all();
+  }
+}
