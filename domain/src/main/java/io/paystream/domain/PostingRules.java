@@ -33,6 +33,21 @@ public final class PostingRules {
     return journal(JournalKind.TRANSFER_REFUND, transferId, transit, payer, amount);
   }
 
+  /** The accept step of a withdrawal: payer -> payout, where it waits for the provider. */
+  public static Journal withdrawalDebit(UUID withdrawalId, UUID payer, UUID payout, Money amount) {
+    return journal(JournalKind.WITHDRAWAL_DEBIT, withdrawalId, payer, payout, amount);
+  }
+
+  /** The provider paid: payout -> world, the money has left the system. */
+  public static Journal withdrawalPayout(UUID withdrawalId, UUID payout, UUID world, Money amount) {
+    return journal(JournalKind.WITHDRAWAL_PAYOUT, withdrawalId, payout, world, amount);
+  }
+
+  /** The provider refused: payout -> payer, the whole amount. */
+  public static Journal withdrawalRefund(UUID withdrawalId, UUID payout, UUID payer, Money amount) {
+    return journal(JournalKind.WITHDRAWAL_REFUND, withdrawalId, payout, payer, amount);
+  }
+
   private static Journal journal(JournalKind kind, UUID movementId, UUID from, UUID to,
       Money amount) {
     return new Journal(Ids.newId(), kind, movementId, List.of(

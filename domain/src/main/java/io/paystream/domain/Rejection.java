@@ -16,6 +16,7 @@ public enum Rejection {
   VALIDATION_FAILED("validation_failed"),
   ACCOUNT_NOT_FOUND("account_not_found"),
   TRANSFER_NOT_FOUND("transfer_not_found"),
+  WITHDRAWAL_NOT_FOUND("withdrawal_not_found"),
   BALANCE_NOT_ZERO("balance_not_zero"),
   EMAIL_TAKEN("email_taken"),
   INVALID_CREDENTIALS("invalid_credentials");

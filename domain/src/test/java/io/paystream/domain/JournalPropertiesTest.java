@@ -23,7 +23,7 @@ class JournalPropertiesTest {
   private static final Currency EUR = Currency.getInstance("EUR");
   private static final Currency USD = Currency.getInstance("USD");
 
-  /** The four posting rules, with the account each one debits and the one it credits. */
+  /** The posting rules, with the account each one debits and the one it credits. */
   enum Rule {
     DEPOSIT(JournalKind.DEPOSIT) {
       @Override
@@ -47,6 +47,24 @@ class JournalPropertiesTest {
       @Override
       Journal apply(UUID movementId, UUID debited, UUID credited, Money amount) {
         return PostingRules.transferRefund(movementId, debited, credited, amount);
+      }
+    },
+    WITHDRAWAL_DEBIT(JournalKind.WITHDRAWAL_DEBIT) {
+      @Override
+      Journal apply(UUID movementId, UUID debited, UUID credited, Money amount) {
+        return PostingRules.withdrawalDebit(movementId, debited, credited, amount);
+      }
+    },
+    WITHDRAWAL_PAYOUT(JournalKind.WITHDRAWAL_PAYOUT) {
+      @Override
+      Journal apply(UUID movementId, UUID debited, UUID credited, Money amount) {
+        return PostingRules.withdrawalPayout(movementId, debited, credited, amount);
+      }
+    },
+    WITHDRAWAL_REFUND(JournalKind.WITHDRAWAL_REFUND) {
+      @Override
+      Journal apply(UUID movementId, UUID debited, UUID credited, Money amount) {
+        return PostingRules.withdrawalRefund(movementId, debited, credited, amount);
       }
     };
 

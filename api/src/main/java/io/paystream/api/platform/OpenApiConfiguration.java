@@ -50,7 +50,8 @@ public class OpenApiConfiguration {
       "/api/v1/statements/download");
 
   /** POSTs that move money and therefore require an Idempotency-Key. */
-  static final Set<String> MONEY_PATHS = Set.of("/api/v1/deposits", "/api/v1/transfers");
+  static final Set<String> MONEY_PATHS = Set.of("/api/v1/deposits", "/api/v1/transfers",
+      "/api/v1/withdrawals");
 
   @Bean
   OpenAPI paystreamOpenApi() {

@@ -28,6 +28,7 @@ public enum ApiError {
       "The account still holds money"),
   ACCOUNT_NOT_FOUND("account_not_found", HttpStatus.NOT_FOUND, "Account not found"),
   TRANSFER_NOT_FOUND("transfer_not_found", HttpStatus.NOT_FOUND, "Transfer not found"),
+  WITHDRAWAL_NOT_FOUND("withdrawal_not_found", HttpStatus.NOT_FOUND, "Withdrawal not found"),
   EMAIL_TAKEN("email_taken", HttpStatus.CONFLICT, "Email already registered"),
   INVALID_CREDENTIALS("invalid_credentials", HttpStatus.UNAUTHORIZED, "Invalid credentials"),
   INVALID_REFRESH_TOKEN("invalid_refresh_token", HttpStatus.UNAUTHORIZED,
@@ -85,6 +86,7 @@ public enum ApiError {
       case VALIDATION_FAILED -> VALIDATION_FAILED;
       case ACCOUNT_NOT_FOUND -> ACCOUNT_NOT_FOUND;
       case TRANSFER_NOT_FOUND -> TRANSFER_NOT_FOUND;
+      case WITHDRAWAL_NOT_FOUND -> WITHDRAWAL_NOT_FOUND;
       case BALANCE_NOT_ZERO -> BALANCE_NOT_ZERO;
       case EMAIL_TAKEN -> EMAIL_TAKEN;
       case INVALID_CREDENTIALS -> INVALID_CREDENTIALS;

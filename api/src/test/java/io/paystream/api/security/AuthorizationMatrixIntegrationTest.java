@@ -45,6 +45,8 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
   private User bob;
   private UUID aliceAccount;
   private UUID aliceTransfer;
+  private String aliceWithdrawal;
+  private String aliceWebhook;
 
   @BeforeEach
   void aliceOwnsAnAccountAndATransferAndBobIsAnotherCustomer() {
@@ -54,6 +56,21 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
     UUID aliceSecond = client.openAccount(alice, "EUR");
     client.deposit(alice, aliceAccount, 1_000, "EUR");
     aliceTransfer = client.acceptedTransfer(alice, aliceAccount, aliceSecond, 100, "EUR");
+    aliceWithdrawal = PaystreamClient.json(http.post().uri("/api/v1/withdrawals")
+        .headers(h -> h.setBearerAuth(alice.token()))
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("accountId", aliceAccount.toString(), "amount", 100, "currency", "EUR",
+            "destination", "DE89370400440532013000"))
+        .exchange().expectStatus().isAccepted().expectBody().returnResult())
+        .get("id").asString();
+    // Loopback is allowed in tests; nothing listens on port 9, so deliveries just fail.
+    aliceWebhook = PaystreamClient.json(http.post().uri("/api/v1/webhooks")
+        .headers(h -> h.setBearerAuth(alice.token()))
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("url", "http://127.0.0.1:9/hook", "events", List.of("withdrawal.*")))
+        .exchange().expectStatus().isCreated().expectBody().returnResult())
+        .get("id").asString();
   }
 
   @Test
@@ -168,6 +185,16 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
     }
     if (path.startsWith("/api/v1/transfers/{id}")) {
       return aliceTransfer.toString();
+    }
+    if (path.startsWith("/api/v1/withdrawals/{id}")) {
+      return aliceWithdrawal;
+    }
+    if (path.startsWith("/api/v1/webhooks/{id}")) {
+      return aliceWebhook;
+    }
+    if (path.startsWith("/api/v1/ops/dead-letters/{id}")) {
+      // OPS-only: any id will do, the role decides.
+      return UUID.randomUUID().toString();
     }
     throw new AssertionError("the authorization matrix cannot yet give the first customer a"
         + " resource for " + path + "; add it to resourceOfA");

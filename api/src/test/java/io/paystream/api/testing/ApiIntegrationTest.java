@@ -25,6 +25,24 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "paystream.transfer-max-minor-units.CHF=50000",
         "paystream.daily-outgoing-max-minor-units.SEK=100000",
         "paystream.kafka.outbox-poll-interval-seconds=1",
+        // Withdrawals: a test-only key, and the payout leg's limits shortened so that timeouts,
+        // the breaker's wait and the recovery sweep each take a second or two.
+        "paystream.payout.destination-key=dGVzdC1vbmx5LWRlc3RpbmF0aW9uLWtleS0zMmJ5dGU=",
+        "paystream.payout.call-timeout-millis=1000",
+        "paystream.payout.retry-backoff-min-millis=50",
+        "paystream.payout.retry-backoff-max-millis=200",
+        "paystream.payout.breaker-window-calls=6",
+        "paystream.payout.breaker-minimum-calls=4",
+        "paystream.payout.breaker-open-seconds=2",
+        "paystream.payout.breaker-half-open-calls=1",
+        "paystream.payout.recovery-sweep-interval-seconds=1",
+        "paystream.payout.recovery-stale-seconds=3",
+        // Webhooks: the test receiver listens on loopback; retries and the horizon shortened.
+        "paystream.webhooks.allow-loopback=true",
+        "paystream.webhooks.poll-interval-millis=100",
+        "paystream.webhooks.retry-backoff-min-millis=100",
+        "paystream.webhooks.retry-backoff-max-seconds=1",
+        "paystream.webhooks.retry-horizon-seconds=4",
         "paystream.velocity-per-minute-max.NOK=3",
         "paystream.cors-allowed-origins=" + ApiIntegrationTest.ALLOWED_ORIGIN,
         // Every test of this shared context comes from 127.0.0.1, the OPS user logs in for
@@ -60,6 +78,7 @@ public abstract class ApiIntegrationTest {
   static void infrastructure(DynamicPropertyRegistry registry) {
     TestDatabase.register(registry);
     TestKafka.register(registry);
+    TestPayoutProvider.register(registry);
   }
 
   @BeforeEach

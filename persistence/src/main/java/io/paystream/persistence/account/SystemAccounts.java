@@ -8,16 +8,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.paystream.persistence.Timestamps;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The per-currency WORLD and TRANSIT accounts. They are created once, with the first customer
+ * The per-currency WORLD, TRANSIT and PAYOUT accounts. They are created once, with the first customer
  * account of their currency, and never change, so their ids are cached for the process's life.
  */
 @Component
 public class SystemAccounts {
 
-  public enum Kind { WORLD, TRANSIT }
+  /** PAYOUT holds withdrawn money between the payer's debit and the provider's answer. */
+  public enum Kind { WORLD, TRANSIT, PAYOUT }
 
   private final DatabaseClient db;
   private final Clock clock;
@@ -28,12 +30,19 @@ public class SystemAccounts {
     this.clock = clock;
   }
 
-  /** Creates WORLD and TRANSIT for {@code currency} if absent; safe to race with other instances. */
+  /**
+   * Creates every system account of {@code currency} that is absent; safe to race with other
+   * instances. Currencies opened before PAYOUT existed get it on their first withdrawal.
+   */
   public Mono<Void> ensure(Currency currency) {
-    if (ids.containsKey(cacheKey(Kind.WORLD, currency)) && ids.containsKey(cacheKey(Kind.TRANSIT, currency))) {
+    boolean known = true;
+    for (Kind kind : Kind.values()) {
+      known &= ids.containsKey(cacheKey(kind, currency));
+    }
+    if (known) {
       return Mono.empty();
     }
-    return create(Kind.WORLD, currency).then(create(Kind.TRANSIT, currency));
+    return Flux.fromArray(Kind.values()).concatMap(kind -> create(kind, currency)).then();
   }
 
   private Mono<Void> create(Kind kind, Currency currency) {

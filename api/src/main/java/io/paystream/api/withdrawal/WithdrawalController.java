@@ -1,0 +1,116 @@
+package io.paystream.api.withdrawal;
+
+import io.paystream.api.idempotency.IdempotencyService;
+import io.paystream.api.money.MoneyPolicy;
+import io.paystream.api.security.CurrentUser;
+import io.paystream.api.web.FieldChecks;
+import io.paystream.domain.Iban;
+import io.paystream.domain.Ids;
+import io.paystream.domain.Money;
+import io.paystream.domain.RejectedException;
+import io.paystream.domain.Rejection;
+import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.persistence.idempotency.StoredResponse;
+import io.paystream.persistence.withdrawal.AcceptWithdrawal;
+import io.paystream.persistence.withdrawal.WithdrawalDocument;
+import io.paystream.persistence.withdrawal.WithdrawalStore;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.util.Currency;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Withdrawals to an IBAN through the payout provider. The POST commits the payer's debit into
+ * PAYOUT and answers 202 with the PENDING withdrawal; the payout leg moves it to PROCESSING and
+ * then COMPLETED (with the provider's reference) or FAILED (money returned). The answer shows the
+ * destination masked; the whole IBAN is stored only encrypted and sent only to the provider.
+ */
+@RestController
+public class WithdrawalController {
+
+  /** The request body, as the contract names its fields. */
+  public record WithdrawalRequest(UUID accountId, Long amount, String currency,
+      String destination) {}
+
+  private final WithdrawalStore withdrawals;
+  private final IdempotencyService idempotency;
+  private final MoneyPolicy policy;
+  private final DestinationCipher cipher;
+  private final JsonMapper json;
+
+  public WithdrawalController(WithdrawalStore withdrawals, IdempotencyService idempotency,
+      MoneyPolicy policy, DestinationCipher cipher, JsonMapper json) {
+    this.withdrawals = withdrawals;
+    this.idempotency = idempotency;
+    this.policy = policy;
+    this.cipher = cipher;
+    this.json = json;
+  }
+
+  @ApiResponse(responseCode = "202",
+      description = "Accepted: the debit is committed, the payout completes asynchronously",
+      content = @Content(mediaType = "application/json",
+          schema = @Schema(implementation = WithdrawalDocument.class)))
+  @PostMapping("/api/v1/withdrawals")
+  public Mono<ResponseEntity<byte[]>> create(@AuthenticationPrincipal Jwt jwt,
+      @RequestHeader(name = IdempotencyService.KEY_HEADER, required = false) String key,
+      @RequestBody WithdrawalRequest request) {
+    IdempotencyService.requireKey(key);
+    FieldChecks checks = new FieldChecks();
+    checks.id("accountId", request.accountId());
+    Long amount = checks.amount("amount", request.amount());
+    Currency currency = checks.currency("currency", request.currency());
+    Iban destination = destination(checks, request.destination());
+    checks.throwIfInvalid();
+    Money money = Money.of(amount, currency);
+    CurrentUser user = CurrentUser.of(jwt);
+    return idempotency.execute(user, key,
+        "POST /api/v1/withdrawals " + json.writeValueAsString(request),
+        () -> {
+          UUID id = Ids.newId();
+          AcceptWithdrawal accept = new AcceptWithdrawal(id, user.id(), user.isOps(),
+              request.accountId(), money, destination, cipher.seal(id, destination.value()),
+              policy.limits());
+          return withdrawals.accept(accept).map(withdrawal -> new StoredResponse(202,
+              json.writeValueAsString(WithdrawalDocument.of(withdrawal)),
+              "/api/v1/withdrawals/" + withdrawal.id()));
+        });
+  }
+
+  private static Iban destination(FieldChecks checks, String text) {
+    if (text == null || text.isBlank()) {
+      checks.fail("destination", "is required");
+      return null;
+    }
+    try {
+      return Iban.parse(text);
+    } catch (RejectedException e) {
+      checks.fail("destination", "must be an IBAN with a valid checksum");
+      return null;
+    }
+  }
+
+  /** The withdrawal, for the owner of its account or OPS; 404 for anyone else. */
+  @GetMapping("/api/v1/withdrawals/{id}")
+  public Mono<WithdrawalDocument> get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
+    CurrentUser user = CurrentUser.of(jwt);
+    return withdrawals.find(id)
+        .filterWhen(withdrawal -> user.isOps() ? Mono.just(true)
+            : withdrawals.isOwner(id, user.id()))
+        .map(WithdrawalDocument::of)
+        .switchIfEmpty(Mono.error(() ->
+            new RejectedException(Rejection.WITHDRAWAL_NOT_FOUND, "withdrawal not found")));
+  }
+}

@@ -1,0 +1,93 @@
+package io.paystream.api.withdrawal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paystream.api.testing.PaystreamClient;
+import io.paystream.api.testing.PaystreamClient.User;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+/** The withdrawal endpoints as a client uses them, and the ledger check. Blocking: tests only. */
+final class WithdrawalClient {
+
+  static final String IBAN = "DE89370400440532013000";
+  static final String MASKED_IBAN = "DE89**************3000";
+  private static final long POLL_INTERVAL_MILLIS = 50;
+
+  private final WebTestClient http;
+  private final PaystreamClient client;
+
+  WithdrawalClient(WebTestClient http, PaystreamClient client) {
+    this.http = http;
+    this.client = client;
+  }
+
+  EntityExchangeResult<byte[]> withdraw(User user, String key, UUID account, long amount,
+      String currency, String destination) {
+    return http.post().uri("/api/v1/withdrawals")
+        .headers(h -> h.setBearerAuth(user.token()))
+        .header("Idempotency-Key", key)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("accountId", account.toString(), "amount", amount,
+            "currency", currency, "destination", destination))
+        .exchange()
+        .expectBody().returnResult();
+  }
+
+  /** A withdrawal that must be accepted (202 PENDING); returns its id. */
+  UUID accepted(User user, UUID account, long amount, String currency, String destination) {
+    EntityExchangeResult<byte[]> result = withdraw(user, UUID.randomUUID().toString(), account,
+        amount, currency, destination);
+    assertThat(result.getStatus()).as(new String(result.getResponseBodyContent()))
+        .isEqualTo(HttpStatus.ACCEPTED);
+    JsonNode body = PaystreamClient.json(result);
+    assertThat(body.get("status").asString()).isEqualTo("PENDING");
+    return UUID.fromString(body.get("id").asString());
+  }
+
+  JsonNode get(User user, UUID id) {
+    return client.get(user, "/api/v1/withdrawals/" + id);
+  }
+
+  /** Polls until the withdrawal is in one of {@code statuses}; fails after {@code timeout}. */
+  JsonNode await(User user, UUID id, Duration timeout, String... statuses) {
+    Set<String> wanted = Set.of(statuses);
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      JsonNode withdrawal = get(user, id);
+      if (wanted.contains(withdrawal.get("status").asString())) {
+        return withdrawal;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("withdrawal " + id + " not " + wanted + " after " + timeout
+            + ": " + withdrawal);
+      }
+      sleep(POLL_INTERVAL_MILLIS);
+    }
+  }
+
+  /** Every currency sums to zero and every customer balance equals its entries. */
+  void assertLedgerBalanced(User ops) {
+    JsonNode check = client.get(ops, "/api/v1/ops/ledger/check");
+    assertThat(check.get("balanced").asBoolean()).as("ledger check %s", check).isTrue();
+    check.get("byCurrency").valueStream()
+        .forEach(sum -> assertThat(sum.get("sum").asLong()).as("sum of %s", sum).isZero());
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}

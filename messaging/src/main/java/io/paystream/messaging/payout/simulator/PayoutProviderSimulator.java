@@ -1,0 +1,285 @@
+package io.paystream.messaging.payout.simulator;
+
+import io.paystream.domain.Ids;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A payout provider that is a real HTTP server, for local runs and tests. It behaves like the
+ * providers Paystream must survive: answers late, fails with 5xx part of the time, sometimes
+ * takes the money and then does not answer in time, and refuses some destinations for good.
+ *
+ * <ul>
+ *   <li>{@code POST /payouts} {@code {"id", "amount", "currency", "destination"}}: 201
+ *       {@code {"id", "status": "PAID", "reference"}} the first time, 200 with the same body for
+ *       any later request with that id (de-duplicated by id: a payout is executed at most once);
+ *       422 {@code {"id", "status": "REJECTED", "reason"}} for a refused destination (also
+ *       remembered); 503 when it "fails", which records nothing; 400 for a malformed order.</li>
+ *   <li>{@code GET /payouts/{id}}: 200 with the payout as above, or 404 if it never happened.</li>
+ *   <li>{@code PUT /admin/behaviour} {@code {"latencyMillis", "failureRate", "timeoutRate",
+ *       "rejectRate"}}: changes the behaviour at run time; {@code GET /health}: 200.</li>
+ * </ul>
+ *
+ * <p>A "timeout" records the payout first and then holds the answer for {@link
+ * Behaviour#hangMillis}: the nastiest failure, where the caller cannot know the money left.
+ */
+public final class PayoutProviderSimulator implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PayoutProviderSimulator.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * How the provider misbehaves; rates are probabilities per request, 0..1.
+   *
+   * @param latencyMillis added to every answer
+   * @param failureRate share of POSTs answered 503 without recording anything
+   * @param timeoutRate share of new payouts recorded and then answered only after
+   *     {@code hangMillis}
+   * @param rejectRate share of new payouts refused for good (422)
+   * @param hangMillis how long a "timed-out" answer is held back
+   */
+  public record Behaviour(long latencyMillis, double failureRate, double timeoutRate,
+      double rejectRate, long hangMillis) {
+
+    public static final Behaviour HEALTHY = new Behaviour(0, 0, 0, 0, 30_000);
+
+    public Behaviour {
+      for (double rate : new double[] {failureRate, timeoutRate, rejectRate}) {
+        if (rate < 0 || rate > 1) {
+          throw new IllegalArgumentException("rates are between 0 and 1: " + rate);
+        }
+      }
+      if (latencyMillis < 0 || hangMillis < 0) {
+        throw new IllegalArgumentException("durations are not negative");
+      }
+    }
+  }
+
+  /** A payout as the provider keeps it. */
+  public record Payout(UUID id, long amount, String currency, String destination, String status,
+      String reference, String reason) {}
+
+  private final Map<UUID, Payout> payouts = new ConcurrentHashMap<>();
+  private final Map<UUID, AtomicInteger> postsById = new ConcurrentHashMap<>();
+  private final Map<UUID, AtomicInteger> getsById = new ConcurrentHashMap<>();
+  private final Set<String> refusedDestinations = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger posts = new AtomicInteger();
+  private final AtomicInteger failNext = new AtomicInteger();
+  private final AtomicInteger hangNext = new AtomicInteger();
+  private final AtomicReference<Behaviour> behaviour;
+  private final DisposableServer server;
+
+  private PayoutProviderSimulator(String host, int port, Behaviour initial) {
+    this.behaviour = new AtomicReference<>(initial);
+    this.server = HttpServer.create().host(host).port(port)
+        .route(routes -> routes
+            .post("/payouts", this::pay)
+            .get("/payouts/{id}", this::find)
+            .put("/admin/behaviour", this::changeBehaviour)
+            .get("/health", (request, response) -> response.sendString(Mono.just("ok"))))
+        .bindNow();
+  }
+
+  /** Starts on {@code port} (0: any free port) of {@code host}. */
+  public static PayoutProviderSimulator start(String host, int port, Behaviour behaviour) {
+    return new PayoutProviderSimulator(host, port, behaviour);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String baseUrl() {
+    return "http://" + server.host() + ":" + server.port();
+  }
+
+  public void behaviour(Behaviour next) {
+    behaviour.set(next);
+  }
+
+  /** The next {@code count} POSTs answer 503 and record nothing. */
+  public void failNext(int count) {
+    failNext.set(count);
+  }
+
+  /** The next {@code count} new payouts are recorded, then answered only after the hang time. */
+  public void hangNext(int count) {
+    hangNext.set(count);
+  }
+
+  /** Every payout to {@code destination} (compact IBAN) is refused for good. */
+  public void refuse(String destination) {
+    refusedDestinations.add(destination);
+  }
+
+  public Payout payout(UUID id) {
+    return payouts.get(id);
+  }
+
+  /** POSTs received for this id, whatever their answer. */
+  public int posts(UUID id) {
+    AtomicInteger count = postsById.get(id);
+    return count == null ? 0 : count.get();
+  }
+
+  public int gets(UUID id) {
+    AtomicInteger count = getsById.get(id);
+    return count == null ? 0 : count.get();
+  }
+
+  /** Every POST received. */
+  public int posts() {
+    return posts.get();
+  }
+
+  private Mono<Void> pay(HttpServerRequest request, HttpServerResponse response) {
+    return request.receive().aggregate().asString().defaultIfEmpty("")
+        .flatMap(body -> {
+          Behaviour now = behaviour.get();
+          JsonNode order;
+          UUID id;
+          try {
+            order = JSON.readTree(body);
+            id = UUID.fromString(order.get("id").asString());
+            if (order.get("amount").asLong() < 1 || order.get("currency").asString().isEmpty()
+                || order.get("destination").asString().isEmpty()) {
+              throw new IllegalArgumentException("incomplete order");
+            }
+          } catch (RuntimeException e) {
+            return answer(response, 400, "{\"error\":\"malformed payout order\"}", now.latencyMillis());
+          }
+          posts.incrementAndGet();
+          postsById.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
+          if (takeOne(failNext) || chance(now.failureRate())) {
+            return answer(response, 503, "{\"error\":\"temporarily unavailable\"}",
+                now.latencyMillis());
+          }
+          boolean[] created = new boolean[1];
+          Payout payout = payouts.computeIfAbsent(id, key -> {
+            created[0] = true;
+            return execute(key, order, now);
+          });
+          int status = "REJECTED".equals(payout.status()) ? 422 : created[0] ? 201 : 200;
+          long delay = created[0] && (takeOne(hangNext) || chance(now.timeoutRate()))
+              ? now.hangMillis() : now.latencyMillis();
+          return answer(response, status, JSON.writeValueAsString(view(payout)), delay);
+        });
+  }
+
+  private Payout execute(UUID id, JsonNode order, Behaviour now) {
+    String destination = order.get("destination").asString();
+    long amount = order.get("amount").asLong();
+    String currency = order.get("currency").asString();
+    if (refusedDestinations.contains(destination) || chance(now.rejectRate())) {
+      return new Payout(id, amount, currency, destination, "REJECTED", null,
+          "destination account closed");
+    }
+    log.info("payout {} executed: {} {}", id, amount, currency);
+    return new Payout(id, amount, currency, destination, "PAID",
+        // Not UUID.randomUUID(): its SecureRandom reads /dev/urandom on the event loop.
+        "psim_" + Ids.newId().toString().replace("-", ""), null);
+  }
+
+  private Mono<Void> find(HttpServerRequest request, HttpServerResponse response) {
+    Behaviour now = behaviour.get();
+    UUID id;
+    try {
+      id = UUID.fromString(request.param("id"));
+    } catch (RuntimeException e) {
+      return answer(response, 404, "{\"error\":\"no such payout\"}", now.latencyMillis());
+    }
+    getsById.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
+    Payout payout = payouts.get(id);
+    return payout == null
+        ? answer(response, 404, "{\"error\":\"no such payout\"}", now.latencyMillis())
+        : answer(response, 200, JSON.writeValueAsString(view(payout)), now.latencyMillis());
+  }
+
+  private Mono<Void> changeBehaviour(HttpServerRequest request, HttpServerResponse response) {
+    return request.receive().aggregate().asString().flatMap(body -> {
+      Behaviour current = behaviour.get();
+      try {
+        JsonNode wanted = JSON.readTree(body);
+        behaviour.set(new Behaviour(
+            wanted.path("latencyMillis").asLong(current.latencyMillis()),
+            wanted.path("failureRate").asDouble(current.failureRate()),
+            wanted.path("timeoutRate").asDouble(current.timeoutRate()),
+            wanted.path("rejectRate").asDouble(current.rejectRate()),
+            wanted.path("hangMillis").asLong(current.hangMillis())));
+      } catch (RuntimeException e) {
+        return answer(response, 400, "{\"error\":\"malformed behaviour\"}", 0);
+      }
+      log.info("behaviour now {}", behaviour.get());
+      return answer(response, 200, JSON.writeValueAsString(behaviour.get()), 0);
+    });
+  }
+
+  private static Map<String, Object> view(Payout payout) {
+    return "PAID".equals(payout.status())
+        ? Map.of("id", payout.id().toString(), "status", "PAID", "reference", payout.reference())
+        : Map.of("id", payout.id().toString(), "status", "REJECTED", "reason", payout.reason());
+  }
+
+  private static Mono<Void> answer(HttpServerResponse response, int status, String body,
+      long delayMillis) {
+    Mono<Void> send = Mono.defer(() -> response.status(status)
+        .header("content-type", "application/json")
+        .sendString(Mono.just(body)).then());
+    return delayMillis == 0 ? send
+        : Mono.delay(Duration.ofMillis(delayMillis)).then(send);
+  }
+
+  private static boolean takeOne(AtomicInteger counter) {
+    return counter.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+  }
+
+  private static boolean chance(double rate) {
+    return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
+  }
+
+  @Override
+  public void close() {
+    server.disposeNow();
+  }
+
+  /**
+   * Runs the simulator until the process is stopped. Configuration by environment:
+   * {@code PAYOUT_SIMULATOR_HOST} (127.0.0.1), {@code PAYOUT_SIMULATOR_PORT} (8091),
+   * {@code PAYOUT_SIMULATOR_LATENCY_MILLIS} (50), {@code PAYOUT_SIMULATOR_FAILURE_RATE} (0),
+   * {@code PAYOUT_SIMULATOR_TIMEOUT_RATE} (0), {@code PAYOUT_SIMULATOR_REJECT_RATE} (0),
+   * {@code PAYOUT_SIMULATOR_HANG_MILLIS} (30000).
+   */
+  public static void main(String[] args) {
+    String host = setting("HOST", "127.0.0.1");
+    int port = Integer.parseInt(setting("PORT", "8091"));
+    Behaviour behaviour = new Behaviour(
+        Long.parseLong(setting("LATENCY_MILLIS", "50")),
+        Double.parseDouble(setting("FAILURE_RATE", "0")),
+        Double.parseDouble(setting("TIMEOUT_RATE", "0")),
+        Double.parseDouble(setting("REJECT_RATE", "0")),
+        Long.parseLong(setting("HANG_MILLIS", "30000")));
+    PayoutProviderSimulator simulator = start(host, port, behaviour);
+    log.info("payout provider simulator on {} with {}", simulator.baseUrl(), behaviour);
+    simulator.server.onDispose().block();
+  }
+
+  private static String setting(String name, String fallback) {
+    String value = System.getenv("PAYOUT_SIMULATOR_" + name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

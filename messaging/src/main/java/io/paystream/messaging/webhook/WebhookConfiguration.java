@@ -1,0 +1,37 @@
+package io.paystream.messaging.webhook;
+
+import io.paystream.messaging.MessagingProperties;
+import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.persistence.webhook.WebhookStore;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Webhooks: the fan-out consumer, the delivery worker and the URL guard. Signing secrets are
+ * sealed at rest with the same AES-GCM key as payout destinations ({@link DestinationCipher},
+ * bound to the endpoint id): one key to manage for the secrets customers give or get.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WebhookProperties.class)
+public class WebhookConfiguration {
+
+  @Bean
+  public WebhookUrlGuard webhookUrlGuard(WebhookProperties properties) {
+    return new WebhookUrlGuard(properties.allowLoopback(), properties.allowPrivate());
+  }
+
+  @Bean
+  public WebhookFanOut webhookFanOut(WebhookStore store, MessagingProperties messaging,
+      WebhookProperties properties, JsonMapper json, Clock clock) {
+    return new WebhookFanOut(store, messaging, properties, json, clock);
+  }
+
+  @Bean
+  public WebhookSender webhookSender(WebhookStore store, DestinationCipher cipher,
+      WebhookUrlGuard guard, WebhookProperties properties, Clock clock) {
+    return new WebhookSender(store, cipher, guard, properties, clock);
+  }
+}

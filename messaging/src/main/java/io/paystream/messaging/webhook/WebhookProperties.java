@@ -1,0 +1,42 @@
+package io.paystream.messaging.webhook;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every limit of webhook delivery, under {@code paystream.webhooks}.
+ *
+ * @param allowLoopback deliver to loopback addresses; off in production (SSRF), on in tests
+ *     whose receiver listens on 127.0.0.1
+ * @param allowPrivate deliver to private, link-local and unique-local addresses; off in
+ *     production, where they reach our own network and cloud metadata
+ * @param retryHorizonSeconds a delivery is retried for 24 hours (the issue's minimum) before it
+ *     is dead-lettered
+ * @param retryBackoffMinMillis first retry delay, doubled each attempt with +-50% jitter
+ * @param retryBackoffMaxSeconds ceiling of one retry delay: an hour keeps a receiver that is down
+ *     for a day at ~30 attempts, not thousands
+ * @param requestTimeoutMillis a receiver must answer within 5 s; slower counts as a failure
+ * @param pollIntervalMillis how often due deliveries are looked for
+ * @param batchMax deliveries claimed per poll
+ * @param concurrencyMax deliveries in flight per instance, so one slow receiver cannot take
+ *     every connection
+ * @param consumerGroup the fan-out consumer group (events -> delivery rows)
+ */
+@ConfigurationProperties("paystream.webhooks")
+public record WebhookProperties(
+    @DefaultValue("false") boolean allowLoopback,
+    @DefaultValue("false") boolean allowPrivate,
+    @DefaultValue("86400") long retryHorizonSeconds,
+    @DefaultValue("10000") long retryBackoffMinMillis,
+    @DefaultValue("3600") long retryBackoffMaxSeconds,
+    @DefaultValue("5000") long requestTimeoutMillis,
+    @DefaultValue("1000") long pollIntervalMillis,
+    @DefaultValue("50") int batchMax,
+    @DefaultValue("8") int concurrencyMax,
+    @DefaultValue("paystream-webhooks") String consumerGroup) {
+
+  public Duration retryHorizon() {
+    return Duration.ofSeconds(retryHorizonSeconds);
+  }
+}

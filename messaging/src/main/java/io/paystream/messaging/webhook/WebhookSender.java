@@ -1,0 +1,121 @@
+package io.paystream.messaging.webhook;
+
+import io.netty.channel.ChannelOption;
+import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.webhook.WebhookStore;
+import io.paystream.persistence.webhook.WebhookStore.Delivery;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Delivers due webhook rows: signs the body, POSTs it (no redirects: a redirect could point
+ * anywhere the URL guard would refuse), and marks the row delivered on 2xx. Anything else is
+ * retried with exponential backoff and jitter until the row's horizon (24 h by default), then
+ * dead-lettered. At least once: a receiver may see an event twice and should de-duplicate by the
+ * event {@code id}.
+ */
+public class WebhookSender {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
+
+  /** A claimed row is left alone this long; longer than one delivery can take. */
+  static final Duration LEASE = Duration.ofSeconds(60);
+
+  /** Errors kept on the row are cut to this length. */
+  static final int ERROR_LENGTH_MAX = 300;
+
+  private final WebhookStore store;
+  private final DestinationCipher cipher;
+  private final WebhookUrlGuard guard;
+  private final WebhookProperties properties;
+  private final Clock clock;
+  private final WebClient http;
+
+  public WebhookSender(WebhookStore store, DestinationCipher cipher, WebhookUrlGuard guard,
+      WebhookProperties properties, Clock clock) {
+    this.store = store;
+    this.cipher = cipher;
+    this.guard = guard;
+    this.properties = properties;
+    this.clock = clock;
+    this.http = WebClient.builder()
+        .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
+            .followRedirect(false)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(properties.requestTimeoutMillis(), Integer.MAX_VALUE))))
+        .build();
+  }
+
+  /** Polls until cancelled; emits each attempt's result. */
+  public Flux<Boolean> run() {
+    return Flux.interval(Duration.ofMillis(properties.pollIntervalMillis()))
+        .onBackpressureDrop()
+        .concatMap(tick -> deliverDue()
+            .onErrorResume(error -> {
+              log.warn("webhook poll failed, next poll retries: {}", error.toString());
+              return Flux.empty();
+            }));
+  }
+
+  public Flux<Boolean> deliverDue() {
+    return store.claimDue(Timestamps.now(clock).plus(LEASE), properties.batchMax())
+        .collectList()
+        .flatMapMany(Flux::fromIterable)
+        .flatMap(this::deliver, properties.concurrencyMax());
+  }
+
+  private Mono<Boolean> deliver(Delivery delivery) {
+    return guard.check(delivery.url())
+        .flatMap(uri -> {
+          String secret = cipher.open(delivery.endpointId(), delivery.secretSealed());
+          long now = clock.instant().getEpochSecond();
+          return http.post().uri(uri)
+              .contentType(MediaType.APPLICATION_JSON)
+              .header(WebhookSignature.HEADER,
+                  WebhookSignature.header(secret, now, delivery.payload()))
+              .header("Paystream-Event-Id", delivery.eventId().toString())
+              .header("Paystream-Event-Type", delivery.eventType())
+              .bodyValue(delivery.payload())
+              .exchangeToMono(response -> response.releaseBody()
+                  .thenReturn(response.statusCode().value()))
+              .timeout(Duration.ofMillis(properties.requestTimeoutMillis()));
+        })
+        .flatMap(status -> status >= 200 && status < 300
+            ? store.delivered(delivery.id()).thenReturn(true)
+            : failed(delivery, "receiver answered HTTP " + status, true))
+        .onErrorResume(WebhookUrlGuard.RefusedUrlException.class,
+            refused -> failed(delivery, "url refused: " + refused.getMessage(), false))
+        .onErrorResume(error -> failed(delivery, error.toString(), true));
+  }
+
+  private Mono<Boolean> failed(Delivery delivery, String error, boolean retryable) {
+    String kept = error.length() > ERROR_LENGTH_MAX ? error.substring(0, ERROR_LENGTH_MAX) : error;
+    Instant next = Timestamps.now(clock).plus(backoff(delivery.attempts()));
+    if (!retryable || next.isAfter(delivery.horizonAt())) {
+      log.warn("webhook delivery {} of {} dead-lettered after {} attempts: {}", delivery.id(),
+          delivery.eventType(), delivery.attempts(), kept);
+      return store.deadLetter(delivery.id(), kept).thenReturn(false);
+    }
+    return store.retryAt(delivery.id(), next, kept).thenReturn(false);
+  }
+
+  /** min(min * 2^(attempts-1), max), then +-50% jitter so that receivers are not hit in waves. */
+  Duration backoff(int attempts) {
+    long max = Duration.ofSeconds(properties.retryBackoffMaxSeconds()).toMillis();
+    long base = properties.retryBackoffMinMillis();
+    long exponential = attempts >= 31 ? max : Math.min(max, base << Math.max(0, attempts - 1));
+    double jitter = 0.5 + ThreadLocalRandom.current().nextDouble();
+    return Duration.ofMillis(Math.max(1, (long) (exponential * jitter)));
+  }
+}
