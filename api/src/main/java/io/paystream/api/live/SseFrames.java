@@ -9,7 +9,7 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * How event-log rows travel as server-sent events: an opening comment at once (without a first
- * write the response headers never leave the server, DESIGN.md), then one SSE event per row
+ * write the response headers never leave the server, DESIGN.md) once the rows are subscribed, then one SSE event per row
  * ({@code id:} the log position, {@code event:} the contract's name, {@code data:} the resource
  * JSON), and a heartbeat comment every {@code heartbeat} while the stream is open. The stream ends
  * when the rows end.
@@ -30,7 +30,10 @@ final class SseFrames {
         Flux.interval(heartbeat, heartbeat, scheduler)
             .map(tick -> ServerSentEvent.<String>builder().comment(HEARTBEAT_COMMENT).build())
             .takeUntilOther(shared.then(Mono.just(true)))));
-    return Flux.concat(Mono.just(opening), body);
+    // The rows are subscribed before the opening comment goes out, so a client that has seen the
+    // comment knows the server already holds its live subscription. The sources are
+    // asynchronous (a database replay, the live feed), so the comment still comes first.
+    return Flux.merge(body, Mono.just(opening));
   }
 
   static ServerSentEvent<String> event(EventLogRow row) {

@@ -41,7 +41,11 @@ class SseFramesTest {
 
     StepVerifier.withVirtualTime(() -> SseFrames.frame(rows.flux(), HEARTBEAT, RECONNECT,
             Schedulers.parallel()))
-        .assertNext(first -> assertThat(first.retry()).isEqualTo(RECONNECT))
+        .assertNext(first -> {
+          assertComment(first, SseFrames.OPENING_COMMENT);
+          assertThat(first.retry()).isEqualTo(RECONNECT);
+          rows.assertSubscribers(1);
+        })
         .then(() -> rows.next(pending))
         .assertNext(event -> {
           assertThat(event.id()).isEqualTo("7");
@@ -58,9 +62,13 @@ class SseFramesTest {
 
   @Test
   void noHeartbeatOutlivesAFinishedStream() {
-    StepVerifier.withVirtualTime(() -> SseFrames.frame(Flux.just(row(1, "deposit.completed")),
-            HEARTBEAT, RECONNECT, Schedulers.parallel()))
-        .expectNextCount(2)
+    TestPublisher<EventLogRow> rows = TestPublisher.create();
+
+    StepVerifier.withVirtualTime(() -> SseFrames.frame(rows.flux(), HEARTBEAT, RECONNECT,
+            Schedulers.parallel()))
+        .assertNext(first -> assertComment(first, SseFrames.OPENING_COMMENT))
+        .then(() -> rows.emit(row(1, "deposit.completed")))
+        .assertNext(event -> assertThat(event.event()).isEqualTo("deposit.completed"))
         .expectComplete()
         .verify(Duration.ofSeconds(5));
   }
