@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.live.PreferWait;
+import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.money.MoneyRequests.TransferRequest;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
@@ -44,11 +45,14 @@ public class TransferController {
   private final JsonMapper json;
   private final Timer acceptLatency;
   private final PreferWait preferWait;
+  private final RecentEntriesCache recentEntries;
 
   public TransferController(TransferStore transfers, IdempotencyService idempotency,
-      MoneyPolicy policy, JsonMapper json, MeterRegistry meters, PreferWait preferWait) {
+      MoneyPolicy policy, JsonMapper json, MeterRegistry meters, PreferWait preferWait,
+      RecentEntriesCache recentEntries) {
     this.transfers = transfers;
     this.preferWait = preferWait;
+    this.recentEntries = recentEntries;
     this.idempotency = idempotency;
     this.policy = policy;
     this.json = json;
@@ -88,6 +92,10 @@ public class TransferController {
                 json.writeValueAsString(TransferDocument.of(transfer)),
                 "/api/v1/transfers/" + transfer.id())))
         .doOnSuccess(response -> started.stop(acceptLatency))
+        // After the commit: the payer reads its own debit in the recent entries at once.
+        .flatMap(response -> response.getStatusCode().is2xxSuccessful()
+            ? recentEntries.invalidate(request.fromAccountId()).thenReturn(response)
+            : Mono.just(response))
         // After the commit: the wait holds neither a connection nor the idempotency lock.
         .flatMap(response -> preferWait.apply(prefer, response));
   }
