@@ -6,11 +6,14 @@ import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
+import io.paystream.domain.Transfer;
 import io.paystream.messaging.events.EventFeed;
 import io.paystream.messaging.events.EventFeed.Replay;
+import io.paystream.messaging.events.EventsProperties;
 import io.paystream.persistence.events.EventLogRow;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.transfer.TransferStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
@@ -44,9 +47,14 @@ public class LiveController {
   private final AccountAccess accounts;
   private final LiveSubscribers subscribers;
   private final LiveProperties properties;
+  private final EventsProperties events;
+  private final Clock clock;
 
   public LiveController(EventFeed feed, EventLogStore eventLog, TransferStore transfers,
-      AccountAccess accounts, LiveSubscribers subscribers, LiveProperties properties) {
+      AccountAccess accounts, LiveSubscribers subscribers, LiveProperties properties,
+      EventsProperties events, Clock clock) {
+    this.events = events;
+    this.clock = clock;
     this.feed = feed;
     this.eventLog = eventLog;
     this.transfers = transfers;
@@ -68,11 +76,29 @@ public class LiveController {
         .filterWhen(transfer -> user.isOps() ? Mono.just(true) : transfers.isParty(id, user.id()))
         .switchIfEmpty(Mono.error(() ->
             new RejectedException(Rejection.TRANSFER_NOT_FOUND, "transfer not found")))
-        .flatMapMany(transfer -> stream(transfer.status().isTerminal()
-            // Terminal already: what the log holds is all there will ever be.
-            ? feed.replay(replay)
-            : feed.subscribe(row -> id.equals(row.resourceId()), replay)
-                .takeUntil(EventLogRow::isTerminal), exchange));
+        .flatMapMany(transfer -> stream(untilTerminal(transfer, replay, after), exchange));
+  }
+
+  /**
+   * A transfer's events up to its terminal one. A terminal status in the transfer table comes
+   * before its event is sequenced (the log is fed through Kafka), so a terminal transfer is still
+   * watched live until its terminal event; only when the client has already seen that event, or
+   * the events are past retention, does the stream end at once.
+   */
+  private Flux<EventLogRow> untilTerminal(Transfer transfer, Replay replay, long after) {
+    UUID id = transfer.id();
+    Flux<EventLogRow> watched = feed.subscribe(row -> id.equals(row.resourceId()), replay)
+        .takeUntil(EventLogRow::isTerminal);
+    if (!transfer.status().isTerminal()) {
+      return watched;
+    }
+    if (transfer.updatedAt().isBefore(clock.instant().minus(events.retention()))) {
+      return feed.replay(replay);
+    }
+    return eventLog.terminalSeq(id)
+        .map(terminal -> terminal <= after)
+        .defaultIfEmpty(false)
+        .flatMapMany(seen -> seen ? Flux.<EventLogRow>empty() : watched);
   }
 
   /** Without Last-Event-ID, events from now on. */

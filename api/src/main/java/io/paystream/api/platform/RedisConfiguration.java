@@ -46,9 +46,11 @@ public class RedisConfiguration {
                 unreachable.toString());
             Mono.fromRunnable(lettuce::initConnection)
                 .subscribeOn(Schedulers.boundedElastic())
+                // Until connected, or until the factory stops with its application context.
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500))
-                    .maxBackoff(Duration.ofSeconds(10)))
-                .subscribe(null, error -> log.error("giving up connecting to Redis", error));
+                    .maxBackoff(Duration.ofSeconds(10))
+                    .filter(error -> lettuce.isRunning()))
+                .subscribe(null, error -> log.info("stopped connecting to Redis: {}", error.toString()));
           }
         }
         return bean;

@@ -52,6 +52,29 @@ class LiveStatusIntegrationTest extends ApiIntegrationTest {
   }
 
   @Test
+  void aFinishedTransfersStreamResumedAfterItsTerminalEventEndsAtOnce() {
+    User alice = client.newCustomer();
+    UUID from = client.openAccount(alice, "EUR");
+    UUID to = client.openAccount(alice, "EUR");
+    client.deposit(alice, from, 5_000, "EUR");
+    UUID transfer = client.acceptedTransfer(alice, from, to, 10, "EUR");
+    String path = "/api/v1/transfers/" + transfer + "/events";
+    List<ServerSentEvent<String>> whole = events(port, alice, path, null).collectList()
+        .block(STREAM_TIMEOUT);
+
+    long started = System.nanoTime();
+    List<ServerSentEvent<String>> afterEnd = events(port, alice, path,
+        whole.get(whole.size() - 1).id()).collectList().block(STREAM_TIMEOUT);
+    List<ServerSentEvent<String>> afterPending = events(port, alice, path,
+        whole.get(0).id()).collectList().block(STREAM_TIMEOUT);
+
+    assertThat(afterEnd).isEmpty();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(afterPending).extracting(ServerSentEvent::event)
+        .containsExactly("transfer.completed");
+  }
+
+  @Test
   void aStreamResumedWithLastEventIdGetsEveryMissedEventOnceInOrderThenLiveOnes() {
     User bob = client.newCustomer();
     UUID account = client.openAccount(bob, "EUR");

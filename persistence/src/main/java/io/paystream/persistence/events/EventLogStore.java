@@ -114,6 +114,19 @@ public class EventLogStore {
         .all();
   }
 
+  /**
+   * The position of a resource's terminal event ({@code *.completed} or {@code *.failed}), empty
+   * while it is not sequenced yet (or was purged).
+   */
+  public Mono<Long> terminalSeq(UUID resourceId) {
+    return db.sql("SELECT MAX(seq) AS seq FROM event_log WHERE resource_id = :id"
+            + " AND (event_type LIKE '%.completed' OR event_type LIKE '%.failed')")
+        .bind("id", resourceId)
+        .map(row -> java.util.Optional.ofNullable(row.get("seq", Long.class)))
+        .one()
+        .flatMap(seq -> Mono.justOrEmpty(seq));
+  }
+
   /** The newest position, or 0 for an empty log: where a fresh poller starts. */
   public Mono<Long> maxSeq() {
     return db.sql("SELECT COALESCE(MAX(seq), 0) AS seq FROM event_log")
