@@ -113,11 +113,14 @@ public class EventFeed {
     return ready.asMono().thenMany(Flux.defer(() -> {
       Sinks.Many<EventLogRow> buffered = Sinks.many().unicast()
           .onBackpressureBuffer(Queues.<EventLogRow>get(properties.subscriberBufferMax()).get());
+      // An overflow must end the stream now, not after the full buffer drains: a stalled client
+      // would never drain it, and would silently lose every later event.
+      Sinks.Empty<Void> overflow = Sinks.empty();
       Disposable liveSubscription = live.asFlux()
           .filter(filter)
           .subscribe(row -> {
             if (buffered.tryEmitNext(row).isFailure()) {
-              buffered.tryEmitError(new SlowSubscriberException(properties.subscriberBufferMax()));
+              overflow.tryEmitError(new SlowSubscriberException(properties.subscriberBufferMax()));
             }
           }, buffered::tryEmitError, buffered::tryEmitComplete);
       AtomicLong seen = new AtomicLong(replay == null ? -1 : replay.afterSeq());
@@ -129,7 +132,11 @@ public class EventFeed {
             seen.set(row.seq());
             deliveryLag.record(Duration.between(row.occurredAt(), clock.instant()));
           });
-      return Flux.concat(replayed, liveRows).doFinally(signal -> liveSubscription.dispose());
+      Flux<EventLogRow> rows = Flux.concat(replayed, liveRows)
+          .doFinally(signal -> overflow.tryEmitEmpty());
+      // Prefetch 1: the merge must not become a second, larger buffer in front of the bounded one.
+      return Flux.merge(1, rows, overflow.asMono().then(Mono.<EventLogRow>empty()))
+          .doFinally(signal -> liveSubscription.dispose());
     }));
   }
 

@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     pass holds, the next pass continues where it stopped
  * @param replayPageSizeMax rows one replay query reads; a resume after a long absence pages
  * @param subscriberBufferMax events waiting for one slow subscriber before it is disconnected
- *     (it resumes with Last-Event-ID); 256 events of ~400 bytes caps one client near 100 KiB
+ *     (it resumes with Last-Event-ID); 256 events of ~400 bytes caps one client near 100 KiB.
+ *     Rounded up to a power of two, at least 8 (the lock-free queue's shape)
  * @param retentionHours the contract's minimum replay window is 24 hours
  * @param purgeIntervalMinutes how often old events are deleted; any instance may do it
  */
