@@ -121,6 +121,27 @@ class LiveStatusIntegrationTest extends ApiIntegrationTest {
   }
 
   @Test
+  void openStreamsAndDeliveryLagAreExposedAsMetrics() {
+    User frank = client.newCustomer();
+    UUID account = client.openAccount(frank, "EUR");
+    List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
+    Disposable listening = listen(port, frank, "/api/v1/accounts/" + account + "/events", null,
+        seen);
+    client.deposit(frank, account, 5, "EUR");
+    await(() -> seen.size() == 1, "the deposit event");
+
+    String metrics = new String(http.get().uri("/actuator/prometheus")
+        .headers(h -> h.setBearerAuth(client.ops().token()))
+        .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    listening.dispose();
+
+    assertThat(metrics).containsPattern("(?m)^paystream_live_subscribers\\S* [1-9]");
+    assertThat(metrics).containsPattern(
+        "(?m)^paystream_events_delivery_lag_seconds_count\\S* [1-9]");
+  }
+
+  @Test
   void aStrangerCannotOpenAnotherCustomersTransferOrAccountStream() {
     User owner = client.newCustomer();
     User stranger = client.newCustomer();
