@@ -24,6 +24,9 @@ import reactor.core.publisher.Mono;
  * terminal event on the live feed, without holding a thread, and answer 200 with the terminal
  * resource; otherwise the usual 202. Either way {@code Preference-Applied: wait=N} says we waited.
  *
+ * <p>A waiting request holds a live subscription, so it takes one of the instance's stream slots
+ * ({@code paystream.live.subscribers-max}); with none free it does not wait and answers 202.
+ *
  * <p>An idempotent replay ({@code Idempotent-Replayed: true}) is answered exactly as stored: the
  * contract promises the original status and body again, so it never waits and never becomes a
  * 200. A client that wants the outcome then reads the resource or its event stream.
@@ -39,8 +42,11 @@ public class PreferWait {
   private final EventFeed feed;
   private final EventLogStore eventLog;
   private final int waitSecondsMax;
+  private final LiveSubscribers subscribers;
 
-  public PreferWait(EventFeed feed, EventLogStore eventLog, ApiProperties properties) {
+  public PreferWait(EventFeed feed, EventLogStore eventLog, ApiProperties properties,
+      LiveSubscribers subscribers) {
+    this.subscribers = subscribers;
     this.feed = feed;
     this.eventLog = eventLog;
     this.waitSecondsMax = properties.waitSecondsMax();
@@ -65,7 +71,8 @@ public class PreferWait {
     String location = accepted.getHeaders().getFirst(HttpHeaders.LOCATION);
     if (seconds == 0 || accepted.getStatusCode().value() != HttpStatus.ACCEPTED.value()
         || location == null
-        || accepted.getHeaders().containsHeader(IdempotencyService.REPLAYED_HEADER)) {
+        || accepted.getHeaders().containsHeader(IdempotencyService.REPLAYED_HEADER)
+        || !subscribers.tryAcquire()) {
       return Mono.just(accepted);
     }
     UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
@@ -83,7 +90,8 @@ public class PreferWait {
               headers.putAll(accepted.getHeaders());
               headers.set(PREFERENCE_APPLIED, applied);
             })
-            .body(accepted.getBody()));
+            .body(accepted.getBody()))
+        .doFinally(signal -> subscribers.release());
   }
 
   /** The terminal resource JSON, or empty after {@code wait}; replay covers an early finish. */

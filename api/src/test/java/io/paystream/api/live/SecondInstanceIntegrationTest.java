@@ -88,7 +88,7 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
   }
 
   @Test
-  void pastItsSubscriberLimitAnInstanceAnswers503WithRetryAfter() {
+  void pastItsSubscriberLimitAnInstanceAnswers503WithRetryAfterAndDoesNotWaitOnPrefer() {
     User bob = client.newCustomer();
     UUID account = client.openAccount(bob, "EUR");
     List<ServerSentEvent<String>> first = new CopyOnWriteArrayList<>();
@@ -108,6 +108,22 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
       assertThat(refused.getResponseHeaders().getFirst("Retry-After")).isEqualTo("7");
       assertThat(refused.getResponseHeaders().getContentType())
           .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+      UUID other = client.openAccount(bob, "EUR");
+      client.deposit(bob, account, 100, "EUR");
+      EntityExchangeResult<byte[]> notWaited = WebTestClient.bindToServer()
+          .baseUrl("http://localhost:" + secondPort)
+          .responseTimeout(Duration.ofSeconds(10))
+          .build()
+          .post().uri("/api/v1/transfers")
+          .headers(h -> h.setBearerAuth(bob.token()))
+          .header("Idempotency-Key", UUID.randomUUID().toString())
+          .header("Prefer", "wait=10")
+          .contentType(MediaType.APPLICATION_JSON)
+          .bodyValue(Map.of("fromAccountId", account.toString(), "toAccountId",
+              other.toString(), "amount", 1, "currency", "EUR"))
+          .exchange().expectBody().returnResult();
+      assertThat(notWaited.getStatus()).as("no slot to wait in").isEqualTo(HttpStatus.ACCEPTED);
+      assertThat(notWaited.getResponseHeaders().getFirst("Preference-Applied")).isNull();
     } finally {
       holding.dispose();
     }
