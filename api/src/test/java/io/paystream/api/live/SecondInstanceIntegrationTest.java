@@ -3,13 +3,10 @@ package io.paystream.api.live;
 import static io.paystream.api.testing.MoneyAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paystream.api.PaystreamApplication;
 import io.paystream.api.testing.ApiIntegrationTest;
+import io.paystream.api.testing.OtherInstance;
 import io.paystream.api.testing.PaystreamClient.User;
-import io.paystream.messaging.testing.TestKafka;
-import io.paystream.persistence.testing.TestDatabase;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,7 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -39,19 +35,10 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
 
   @BeforeAll
   static void startSecondInstance() {
-    Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
-    properties.put("paystream.kafka.bootstrap-servers", TestKafka.bootstrapServers());
-    properties.put("paystream.jwt-secret", "integration-test-secret-0123456789abcdef");
-    properties.put("paystream.kafka.outbox-poll-interval-seconds", "1");
-    properties.put("paystream.live.subscribers-max", "1");
-    properties.put("paystream.live.retry-after-seconds", "7");
-    properties.put("server.port", "0");
-    // As command-line arguments: default properties would lose to application.yml's values.
-    second = new SpringApplicationBuilder(PaystreamApplication.class)
-        .run(properties.entrySet().stream()
-            .map(property -> "--" + property.getKey() + "=" + property.getValue())
-            .toArray(String[]::new));
-    secondPort = Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
+    second = OtherInstance.start(Map.of(
+        "paystream.live.subscribers-max", "1",
+        "paystream.live.retry-after-seconds", "7"));
+    secondPort = OtherInstance.port(second);
   }
 
   @AfterAll

@@ -2,22 +2,18 @@ package io.paystream.api.recent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paystream.api.PaystreamApplication;
 import io.paystream.api.testing.ApiIntegrationTest;
+import io.paystream.api.testing.OtherInstance;
 import io.paystream.api.testing.PaystreamClient.User;
-import io.paystream.messaging.testing.TestKafka;
-import io.paystream.persistence.testing.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
@@ -37,19 +33,11 @@ class RedisDownIntegrationTest extends ApiIntegrationTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
-    properties.put("paystream.kafka.bootstrap-servers", TestKafka.bootstrapServers());
-    properties.put("paystream.jwt-secret", "integration-test-secret-0123456789abcdef");
-    properties.put("spring.data.redis.port", Integer.toString(closedPort));
-    // The instance under test serves reads; the shared instance keeps the money moving.
-    properties.put("paystream.messaging.enabled", "false");
-    properties.put("server.port", "0");
-    withoutRedis = new SpringApplicationBuilder(PaystreamApplication.class)
-        .run(properties.entrySet().stream()
-            .map(property -> "--" + property.getKey() + "=" + property.getValue())
-            .toArray(String[]::new));
-    withoutRedisPort = Integer.parseInt(
-        withoutRedis.getEnvironment().getProperty("local.server.port"));
+    withoutRedis = OtherInstance.start(Map.of(
+        "spring.data.redis.port", Integer.toString(closedPort),
+        // The instance under test serves reads; the shared instance keeps the money moving.
+        "paystream.messaging.enabled", "false"));
+    withoutRedisPort = OtherInstance.port(withoutRedis);
   }
 
   @AfterAll
