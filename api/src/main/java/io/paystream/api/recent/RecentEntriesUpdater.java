@@ -7,8 +7,11 @@ import io.paystream.persistence.events.NewEvent;
 import io.paystream.persistence.ledger.SequencedEntries;
 import io.paystream.persistence.outbox.Topics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -55,8 +58,12 @@ public class RecentEntriesUpdater implements SmartLifecycle {
 
   /** Consumes until cancelled; emits each applied event. */
   Flux<NewEvent> run() {
-    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(
-            MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()))
+    Map<String, Object> config = new HashMap<>(
+        MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()));
+    // Started alongside the topic creation, not after it: without this, the first metadata
+    // request could make the broker create the topic with its default single partition.
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
         .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
         .subscription(List.of(Topics.EVENTS));
     return KafkaReceiver.create(options).receive().concatMap(this::apply);

@@ -8,8 +8,11 @@ import io.paystream.persistence.events.NewEvent;
 import io.paystream.persistence.outbox.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -54,8 +57,12 @@ public class EventSequencer {
 
   /** Consumes until cancelled; emits the number of events appended per batch. */
   public Flux<Long> run() {
-    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(
-            MessagingConfiguration.consumerConfig(messaging, properties.sequencerGroup()))
+    Map<String, Object> config = new HashMap<>(
+        MessagingConfiguration.consumerConfig(messaging, properties.sequencerGroup()));
+    // Started alongside the topic creation, not after it: without this, the first metadata
+    // request could make the broker create the topic with its default single partition.
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
         .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
         .subscription(List.of(Topics.EVENTS));
     return KafkaReceiver.create(options).receive()
