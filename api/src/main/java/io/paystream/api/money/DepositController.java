@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.paystream.persistence.deposit.DepositDocument;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.money.MoneyRequests.DepositRequest;
+import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Money;
@@ -29,10 +30,12 @@ public class DepositController {
   private final DepositStore deposits;
   private final IdempotencyService idempotency;
   private final JsonMapper json;
+  private final RecentEntriesCache recentEntries;
 
   public DepositController(DepositStore deposits, IdempotencyService idempotency,
-      JsonMapper json) {
+      JsonMapper json, RecentEntriesCache recentEntries) {
     this.deposits = deposits;
+    this.recentEntries = recentEntries;
     this.idempotency = idempotency;
     this.json = json;
   }
@@ -57,6 +60,10 @@ public class DepositController {
         "POST /api/v1/deposits " + json.writeValueAsString(request),
         () -> deposits.deposit(user.id(), user.isOps(), request.accountId(), money,
                 request.reference())
-            .map(deposit -> new StoredResponse(201, json.writeValueAsString(deposit), null)));
+            .map(deposit -> new StoredResponse(201, json.writeValueAsString(deposit), null)))
+        // After the commit: the depositor reads its own write in the recent entries at once.
+        .flatMap(response -> response.getStatusCode().is2xxSuccessful()
+            ? recentEntries.invalidate(request.accountId()).thenReturn(response)
+            : Mono.just(response));
   }
 }

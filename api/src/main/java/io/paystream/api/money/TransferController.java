@@ -4,6 +4,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.paystream.api.idempotency.IdempotencyService;
+import io.paystream.api.live.PreferWait;
+import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.money.MoneyRequests.TransferRequest;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
@@ -42,10 +44,15 @@ public class TransferController {
   private final MoneyPolicy policy;
   private final JsonMapper json;
   private final Timer acceptLatency;
+  private final PreferWait preferWait;
+  private final RecentEntriesCache recentEntries;
 
   public TransferController(TransferStore transfers, IdempotencyService idempotency,
-      MoneyPolicy policy, JsonMapper json, MeterRegistry meters) {
+      MoneyPolicy policy, JsonMapper json, MeterRegistry meters, PreferWait preferWait,
+      RecentEntriesCache recentEntries) {
     this.transfers = transfers;
+    this.preferWait = preferWait;
+    this.recentEntries = recentEntries;
     this.idempotency = idempotency;
     this.policy = policy;
     this.json = json;
@@ -55,12 +62,16 @@ public class TransferController {
         .register(meters);
   }
 
+  @ApiResponse(responseCode = "200", description = "With Prefer: wait=N, the transfer reached a terminal status within N seconds",
+      content = @Content(mediaType = "application/json",
+          schema = @Schema(implementation = TransferDocument.class)))
   @ApiResponse(responseCode = "202", description = "Accepted: the debit is committed, the credit completes asynchronously",
       content = @Content(mediaType = "application/json",
           schema = @Schema(implementation = TransferDocument.class)))
   @PostMapping("/api/v1/transfers")
   public Mono<ResponseEntity<byte[]>> create(@AuthenticationPrincipal Jwt jwt,
       @RequestHeader(name = IdempotencyService.KEY_HEADER, required = false) String key,
+      @RequestHeader(name = PreferWait.PREFER, required = false) String prefer,
       @RequestBody TransferRequest request) {
     IdempotencyService.requireKey(key);
     FieldChecks checks = new FieldChecks();
@@ -80,7 +91,13 @@ public class TransferController {
             () -> transfers.accept(accept).map(transfer -> new StoredResponse(202,
                 json.writeValueAsString(TransferDocument.of(transfer)),
                 "/api/v1/transfers/" + transfer.id())))
-        .doOnSuccess(response -> started.stop(acceptLatency));
+        .doOnSuccess(response -> started.stop(acceptLatency))
+        // After the commit: the payer reads its own debit in the recent entries at once.
+        .flatMap(response -> response.getStatusCode().is2xxSuccessful()
+            ? recentEntries.invalidate(request.fromAccountId()).thenReturn(response)
+            : Mono.just(response))
+        // After the commit: the wait holds neither a connection nor the idempotency lock.
+        .flatMap(response -> preferWait.apply(prefer, response));
   }
 
   @GetMapping("/api/v1/transfers/{id}")

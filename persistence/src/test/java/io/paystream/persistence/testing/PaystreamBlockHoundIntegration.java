@@ -21,6 +21,11 @@ public class PaystreamBlockHoundIntegration implements BlockHoundIntegration {
     // event loops decoding the same new type at the same moment make one park briefly.
     builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
         "_createAndCacheValueDeserializer");
+    // Netty's adaptive buffer allocator grows its magazine array under a StampedLock held for
+    // microseconds; event loops allocating at the same moment (more of them busy with live
+    // streams and cache updates) make one park briefly. Seen as a broken PostgreSQL connection.
+    builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
+        "tryExpandMagazines");
     // zstd-jni loads its native library on first use by the Kafka client.
     builder.allowBlockingCallsInside("com.github.luben.zstd.util.Native", "load");
   }

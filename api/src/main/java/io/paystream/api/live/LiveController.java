@@ -1,0 +1,160 @@
+package io.paystream.api.live;
+
+import io.paystream.api.account.AccountAccess;
+import io.paystream.api.security.CurrentUser;
+import io.paystream.api.web.ApiError;
+import io.paystream.api.web.ApiException;
+import io.paystream.domain.RejectedException;
+import io.paystream.domain.Rejection;
+import io.paystream.domain.Transfer;
+import io.paystream.messaging.events.EventFeed;
+import io.paystream.messaging.events.EventFeed.Replay;
+import io.paystream.messaging.events.EventsProperties;
+import io.paystream.persistence.events.EventLogRow;
+import io.paystream.persistence.events.EventLogStore;
+import io.paystream.persistence.transfer.TransferStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * CONTRACT.md, Live status: server-sent events for a transfer (a party's owner or OPS; ends after
+ * the terminal event), an account (owner or OPS) and everything (OPS). A client reconnecting with
+ * {@code Last-Event-ID} gets every later event of its stream from the log, then live ones.
+ * Strangers get the same 404 as for an unknown id.
+ */
+@RestController
+public class LiveController {
+
+  static final String LAST_EVENT_ID = "Last-Event-ID";
+
+  private final EventFeed feed;
+  private final EventLogStore eventLog;
+  private final TransferStore transfers;
+  private final AccountAccess accounts;
+  private final LiveSubscribers subscribers;
+  private final LiveProperties properties;
+  private final EventsProperties events;
+  private final Clock clock;
+
+  public LiveController(EventFeed feed, EventLogStore eventLog, TransferStore transfers,
+      AccountAccess accounts, LiveSubscribers subscribers, LiveProperties properties,
+      EventsProperties events, Clock clock) {
+    this.events = events;
+    this.clock = clock;
+    this.feed = feed;
+    this.eventLog = eventLog;
+    this.transfers = transfers;
+    this.accounts = accounts;
+    this.subscribers = subscribers;
+    this.properties = properties;
+  }
+
+  /** Without Last-Event-ID the whole (retained) history of the transfer comes first. */
+  @GetMapping(path = "/api/v1/transfers/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  public Flux<ServerSentEvent<String>> transfer(@AuthenticationPrincipal Jwt jwt,
+      @PathVariable UUID id, @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
+      ServerWebExchange exchange) {
+    CurrentUser user = CurrentUser.of(jwt);
+    long after = position(last);
+    Replay replay = new Replay(Math.max(after, 0),
+        (from, limit) -> eventLog.afterForResource(id, from, limit));
+    return transfers.find(id)
+        .filterWhen(transfer -> user.isOps() ? Mono.just(true) : transfers.isParty(id, user.id()))
+        .switchIfEmpty(Mono.error(() ->
+            new RejectedException(Rejection.TRANSFER_NOT_FOUND, "transfer not found")))
+        .flatMapMany(transfer -> stream(untilTerminal(transfer, replay, after), exchange));
+  }
+
+  /**
+   * A transfer's events up to its terminal one. A terminal status in the transfer table comes
+   * before its event is sequenced (the log is fed through Kafka), so a terminal transfer is still
+   * watched live until its terminal event; only when the client has already seen that event, or
+   * the events are past retention, does the stream end at once.
+   */
+  private Flux<EventLogRow> untilTerminal(Transfer transfer, Replay replay, long after) {
+    UUID id = transfer.id();
+    Flux<EventLogRow> watched = feed.subscribe(row -> id.equals(row.resourceId()), replay)
+        .takeUntil(EventLogRow::isTerminal);
+    if (!transfer.status().isTerminal()) {
+      return watched;
+    }
+    if (transfer.updatedAt().isBefore(clock.instant().minus(events.retention()))) {
+      return feed.replay(replay);
+    }
+    return eventLog.terminalSeq(id)
+        .map(terminal -> terminal <= after)
+        .defaultIfEmpty(false)
+        .flatMapMany(seen -> seen ? Flux.<EventLogRow>empty() : watched);
+  }
+
+  /** Without Last-Event-ID, events from now on. */
+  @GetMapping(path = "/api/v1/accounts/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  public Flux<ServerSentEvent<String>> account(@AuthenticationPrincipal Jwt jwt,
+      @PathVariable UUID id, @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
+      ServerWebExchange exchange) {
+    long after = position(last);
+    Replay replay = after < 0 ? null
+        : new Replay(after, (from, limit) -> eventLog.afterForAccount(id, from, limit));
+    return accounts.visible(CurrentUser.of(jwt), id)
+        .flatMapMany(account -> stream(
+            feed.subscribe(row -> row.concernsAccount(id), replay), exchange));
+  }
+
+  /** Every event; the path is OPS-only in the security configuration. */
+  @GetMapping(path = "/api/v1/ops/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  public Flux<ServerSentEvent<String>> everything(
+      @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
+      ServerWebExchange exchange) {
+    long after = position(last);
+    Replay replay = after < 0 ? null : new Replay(after, eventLog::after);
+    return stream(feed.subscribe(row -> true, replay), exchange);
+  }
+
+  private Flux<ServerSentEvent<String>> stream(Flux<EventLogRow> rows,
+      ServerWebExchange exchange) {
+    return Flux.defer(() -> {
+      if (!subscribers.tryAcquire()) {
+        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
+            Long.toString(properties.retryAfterSeconds()));
+        return Flux.error(new ApiException(ApiError.SERVICE_UNAVAILABLE,
+            "this instance serves as many streams as it can; retry later"));
+      }
+      exchange.getResponse().getHeaders().setCacheControl("no-store");
+      return SseFrames.frame(rows, Duration.ofSeconds(properties.heartbeatSeconds()),
+              Duration.ofMillis(properties.reconnectMillis()), Schedulers.parallel())
+          // A slow subscriber's stream ends here; the client resumes with Last-Event-ID.
+          .onErrorResume(EventFeed.SlowSubscriberException.class, slow -> Flux.empty())
+          .doFinally(signal -> subscribers.release());
+    });
+  }
+
+  /** The Last-Event-ID as a position, or -1 when absent. */
+  static long position(String lastEventId) {
+    if (lastEventId == null || lastEventId.isBlank()) {
+      return -1;
+    }
+    try {
+      long seq = Long.parseLong(lastEventId.trim());
+      if (seq < 0) {
+        throw new NumberFormatException("negative");
+      }
+      return seq;
+    } catch (NumberFormatException e) {
+      throw ApiException.invalid(LAST_EVENT_ID, "must be an event id this API sent");
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.paystream.api.live;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Limits of the SSE endpoints and {@code Prefer: wait}, under {@code paystream.live}. A record of
+ * its own, not more components on {@code ApiProperties}, so concurrent work on that record does
+ * not collide with this feature.
+ *
+ * @param heartbeatSeconds a comment is sent this often on an idle stream; the contract asks for
+ *     at least every 15 s, and 10 s leaves room for a proxy that cuts idle connections at 15 s
+ * @param subscribersMax open streams one instance serves; past it, 503 with Retry-After. Each
+ *     stream costs one connection and a bounded buffer (paystream.events.subscriber-buffer-max),
+ *     10 000 fit the 512 MB heap the benchmark aims at
+ * @param retryAfterSeconds what a refused subscriber is told to wait; long enough for streams to
+ *     end or a load balancer to pick another instance
+ * @param reconnectMillis the SSE {@code retry:} hint sent first, how soon a dropped client
+ *     reconnects (with Last-Event-ID); 2 s keeps a flapping network from hammering the API
+ */
+@ConfigurationProperties("paystream.live")
+public record LiveProperties(
+    @DefaultValue("10") long heartbeatSeconds,
+    @DefaultValue("10000") int subscribersMax,
+    @DefaultValue("5") long retryAfterSeconds,
+    @DefaultValue("2000") long reconnectMillis) {
+}

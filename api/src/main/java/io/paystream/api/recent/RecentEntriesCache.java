@@ -1,0 +1,162 @@
+package io.paystream.api.recent;
+
+import io.paystream.persistence.ledger.LedgerEntry;
+import io.paystream.persistence.ledger.SequencedEntries;
+import io.paystream.persistence.ledger.SequencedEntries.SequencedEntry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An account's latest entries in Redis: a sorted set (score = {@code entry.seq}, member = the
+ * entry's JSON, so adding the same entry twice changes nothing) trimmed to
+ * {@link RecentProperties#entriesMax()}, plus a "warm" key saying the set holds the complete top
+ * of the account's history. Only a rebuild from PostgreSQL sets "warm"; updates from ledger events
+ * add to the set whether or not it is warm, and a rebuild merges with what they added.
+ *
+ * <p>Every Redis call is bounded by {@link RecentProperties#redisTimeout()}; a failure or timeout
+ * answers from PostgreSQL, so Redis being down makes the endpoint slower, never wrong or failing.
+ * Calls are made from a bounded-elastic thread: while Lettuce has never connected (Redis down
+ * since start-up) taking its shared connection is a blocking connect, never for an event loop.
+ * Each multi-step change is one Lua script, so a concurrent invalidation cannot interleave.
+ */
+@Component
+public class RecentEntriesCache {
+
+  private static final Logger log = LoggerFactory.getLogger(RecentEntriesCache.class);
+
+  /** Returned by {@link #READ} when the set is not known complete; JSON members start with '{'. */
+  private static final String MISS = "miss";
+
+  @SuppressWarnings("rawtypes")
+  private static final RedisScript<List> READ = RedisScript.of("""
+      if redis.call('EXISTS', KEYS[2]) == 0 then return {'miss'} end
+      return redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)""", List.class);
+
+  @SuppressWarnings("rawtypes")
+  private static final RedisScript<List> REBUILD = RedisScript.of("""
+      for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
+      redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
+      redis.call('EXPIRE', KEYS[1], ARGV[2])
+      redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
+      return redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)""", List.class);
+
+  private static final RedisScript<Long> ADD = RedisScript.of("""
+      for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
+      redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
+      redis.call('EXPIRE', KEYS[1], ARGV[2])
+      return redis.call('ZCARD', KEYS[1])""", Long.class);
+
+  private final ReactiveStringRedisTemplate redis;
+  private final SequencedEntries entries;
+  private final RecentProperties properties;
+  private final JsonMapper json;
+
+  public RecentEntriesCache(ReactiveStringRedisTemplate redis, SequencedEntries entries,
+      RecentProperties properties, JsonMapper json) {
+    this.redis = redis;
+    this.entries = entries;
+    this.properties = properties;
+    this.json = json;
+  }
+
+  /** The account's latest entries, newest first: from Redis when warm, else rebuilt. */
+  public Mono<List<LedgerEntry>> recent(UUID account) {
+    List<String> keys = keys(account);
+    return Flux.defer(() -> redis.execute(READ, keys,
+            List.of(Integer.toString(properties.entriesMax()))))
+        .subscribeOn(Schedulers.boundedElastic())
+        .next()
+        .timeout(properties.redisTimeout())
+        .map(RecentEntriesCache::strings)
+        .flatMap(members -> members.size() == 1 && MISS.equals(members.get(0))
+            ? rebuild(account)
+            : Mono.just(decode(members)))
+        .onErrorResume(error -> {
+          log.debug("recent entries of {} from PostgreSQL, Redis failed: {}", account,
+              error.toString());
+          return fromDatabase(account).map(RecentEntriesCache::entriesOf);
+        });
+  }
+
+  private Mono<List<LedgerEntry>> rebuild(UUID account) {
+    return fromDatabase(account).flatMap(latest -> Flux.defer(() -> redis.execute(REBUILD,
+                keys(account), arguments(latest)))
+            .subscribeOn(Schedulers.boundedElastic())
+            .next()
+            .timeout(properties.redisTimeout())
+            .map(members -> decode(strings(members)))
+            .onErrorResume(error -> Mono.just(entriesOf(latest))));
+  }
+
+  /** Adds entries (of any accounts) from a ledger event; idempotent. */
+  public Mono<Void> add(Collection<SequencedEntry> added) {
+    return Flux.fromIterable(added)
+        .groupBy(sequenced -> sequenced.entry().accountId())
+        .flatMap(account -> account.collectList().flatMap(list -> Flux.defer(() ->
+                redis.execute(ADD, keys(account.key()), arguments(list)))
+            .subscribeOn(Schedulers.boundedElastic())
+            .then()))
+        .timeout(properties.redisTimeout())
+        .then();
+  }
+
+  /**
+   * Forgets an account's set after a write this instance just committed, so that its client reads
+   * its own write at once (rebuilt from PostgreSQL). Best effort: a failure is logged, and the
+   * ledger event brings the set up to date anyway.
+   */
+  public Mono<Void> invalidate(UUID account) {
+    return Mono.defer(() -> redis.delete(keys(account).toArray(String[]::new)))
+        .subscribeOn(Schedulers.boundedElastic())
+        .timeout(properties.redisTimeout())
+        .doOnError(error -> log.debug("invalidating recent entries of {} failed: {}", account,
+            error.toString()))
+        .onErrorResume(error -> Mono.empty())
+        .then();
+  }
+
+  private Mono<List<SequencedEntry>> fromDatabase(UUID account) {
+    return entries.latest(account, properties.entriesMax()).collectList();
+  }
+
+  private List<String> arguments(List<SequencedEntry> latest) {
+    List<String> arguments = new ArrayList<>(2 + 2 * latest.size());
+    arguments.add(Integer.toString(properties.entriesMax()));
+    arguments.add(Long.toString(properties.warmSeconds()));
+    for (SequencedEntry sequenced : latest) {
+      arguments.add(Long.toString(sequenced.seq()));
+      arguments.add(json.writeValueAsString(sequenced.entry()));
+    }
+    return arguments;
+  }
+
+  private List<LedgerEntry> decode(List<String> members) {
+    return members.stream().map(member -> json.readValue(member, LedgerEntry.class)).toList();
+  }
+
+  private static List<LedgerEntry> entriesOf(List<SequencedEntry> latest) {
+    return latest.stream().map(SequencedEntry::entry).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> strings(List<?> members) {
+    return (List<String>) members;
+  }
+
+  /** A hash tag keeps both keys in one Redis Cluster slot, as a multi-key script requires. */
+  static List<String> keys(UUID account) {
+    String set = "paystream:recent:{" + account + "}";
+    return List.of(set, set + ":warm");
+  }
+}

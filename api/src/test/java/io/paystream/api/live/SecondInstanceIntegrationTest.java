@@ -1,0 +1,122 @@
+package io.paystream.api.live;
+
+import static io.paystream.api.testing.MoneyAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paystream.api.testing.ApiIntegrationTest;
+import io.paystream.api.testing.OtherInstance;
+import io.paystream.api.testing.PaystreamClient.User;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.Disposable;
+
+/**
+ * "Any instance of the API can serve a stream for a transfer made through another instance": a
+ * second, independent application (its own port, poller, Kafka clients and connection pools) on
+ * the same PostgreSQL, Kafka and Redis. It is started with room for a single stream, which also
+ * shows the per-instance subscriber limit.
+ */
+class SecondInstanceIntegrationTest extends ApiIntegrationTest {
+
+  private static ConfigurableApplicationContext second;
+  private static int secondPort;
+
+  @BeforeAll
+  static void startSecondInstance() {
+    second = OtherInstance.start(Map.of(
+        "paystream.live.subscribers-max", "1",
+        "paystream.live.retry-after-seconds", "7"));
+    secondPort = OtherInstance.port(second);
+  }
+
+  @AfterAll
+  static void stopSecondInstance() {
+    if (second != null) {
+      second.close();
+    }
+  }
+
+  @Test
+  void aTransferMadeThroughOneInstanceIsWatchedLiveThroughTheOther() {
+    assertThat(secondPort).isNotEqualTo(port);
+    User alice = client.newCustomer();
+    UUID from = client.openAccount(alice, "EUR");
+    UUID to = client.openAccount(alice, "EUR");
+    List<ServerSentEvent<String>> onSecond = new CopyOnWriteArrayList<>();
+    Disposable watching = LiveStatusIntegrationTest.listen(secondPort, alice,
+        "/api/v1/accounts/" + to + "/events", null, onSecond);
+
+    client.deposit(alice, from, 900, "EUR");
+    UUID transfer = client.acceptedTransfer(alice, from, to, 400, "EUR");
+    LiveStatusIntegrationTest.await(() -> onSecond.size() == 2,
+        "the transfer's two events on the second instance");
+    watching.dispose();
+    List<ServerSentEvent<String>> transferStream = LiveStatusIntegrationTest.events(secondPort,
+        alice, "/api/v1/transfers/" + transfer + "/events", null)
+        .collectList().block(LiveStatusIntegrationTest.STREAM_TIMEOUT);
+
+    assertThat(onSecond).extracting(ServerSentEvent::event)
+        .containsExactly("transfer.pending", "transfer.completed");
+    assertThat(onSecond).allMatch(event -> event.data().contains(transfer.toString()));
+    assertThat(transferStream).extracting(ServerSentEvent::id)
+        .containsExactlyElementsOf(onSecond.stream().map(ServerSentEvent::id).toList());
+  }
+
+  @Test
+  void pastItsSubscriberLimitAnInstanceAnswers503WithRetryAfterAndDoesNotWaitOnPrefer() {
+    User bob = client.newCustomer();
+    UUID account = client.openAccount(bob, "EUR");
+    List<ServerSentEvent<String>> first = new CopyOnWriteArrayList<>();
+    Disposable holding = LiveStatusIntegrationTest.listen(secondPort, bob,
+        "/api/v1/accounts/" + account + "/events", null, first);
+    try {
+      EntityExchangeResult<byte[]> refused = WebTestClient.bindToServer()
+          .baseUrl("http://localhost:" + secondPort)
+          .responseTimeout(Duration.ofSeconds(10))
+          .build()
+          .get().uri("/api/v1/accounts/" + account + "/events")
+          .accept(MediaType.TEXT_EVENT_STREAM)
+          .headers(h -> h.setBearerAuth(bob.token()))
+          .exchange().expectBody().returnResult();
+
+      assertThat(refused.getStatus()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+      assertThat(refused.getResponseHeaders().getFirst("Retry-After")).isEqualTo("7");
+      assertThat(refused.getResponseHeaders().getContentType())
+          .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+      UUID other = client.openAccount(bob, "EUR");
+      client.deposit(bob, account, 100, "EUR");
+      EntityExchangeResult<byte[]> notWaited = WebTestClient.bindToServer()
+          .baseUrl("http://localhost:" + secondPort)
+          .responseTimeout(Duration.ofSeconds(10))
+          .build()
+          .post().uri("/api/v1/transfers")
+          .headers(h -> h.setBearerAuth(bob.token()))
+          .header("Idempotency-Key", UUID.randomUUID().toString())
+          .header("Prefer", "wait=10")
+          .contentType(MediaType.APPLICATION_JSON)
+          .bodyValue(Map.of("fromAccountId", account.toString(), "toAccountId",
+              other.toString(), "amount", 1, "currency", "EUR"))
+          .exchange().expectBody().returnResult();
+      assertThat(notWaited.getStatus()).as("no slot to wait in").isEqualTo(HttpStatus.ACCEPTED);
+      assertThat(notWaited.getResponseHeaders().getFirst("Preference-Applied")).isNull();
+    } finally {
+      holding.dispose();
+    }
+    LiveStatusIntegrationTest.await(() -> http.mutate().baseUrl("http://localhost:" + secondPort)
+        .build().get().uri("/api/v1/accounts/" + account)
+        .headers(h -> h.setBearerAuth(bob.token())).exchange()
+        .returnResult(byte[].class).getStatus().is2xxSuccessful(), "the instance to answer");
+  }
+}

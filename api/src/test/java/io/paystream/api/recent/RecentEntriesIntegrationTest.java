@@ -1,0 +1,123 @@
+package io.paystream.api.recent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paystream.api.testing.ApiIntegrationTest;
+import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.ledger.SequencedEntries;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import tools.jackson.databind.JsonNode;
+
+/** CONTRACT.md, History: the latest 20 entries, served from Redis when warm. */
+class RecentEntriesIntegrationTest extends ApiIntegrationTest {
+
+  /** The stated bound: a completed transfer is in the payee's recent entries this soon. */
+  static final Duration CREDIT_VISIBLE_WITHIN = Duration.ofSeconds(5);
+
+  @Autowired
+  ReactiveStringRedisTemplate redis;
+
+  @Autowired
+  RecentEntriesCache cache;
+
+  @Autowired
+  SequencedEntries entries;
+
+  @Test
+  void aCompletedTransferShowsInThePayeesWarmRecentEntriesWithinFiveSeconds() {
+    User payer = client.newCustomer();
+    User payee = client.newCustomer();
+    UUID from = client.openAccount(payer, "EUR");
+    UUID to = client.openAccount(payee, "EUR");
+    client.deposit(payer, from, 1_000, "EUR");
+    assertThat(recent(payee, to)).isEmpty();
+    assertThat(redis.hasKey(RecentEntriesCache.keys(to).get(1)).block()).as("warm").isTrue();
+
+    UUID transfer = client.acceptedTransfer(payer, from, to, 640, "EUR");
+    client.awaitTerminal(payer, transfer, Duration.ofSeconds(20));
+    long completedAt = System.nanoTime();
+    List<JsonNode> seen = recent(payee, to);
+    while (seen.isEmpty()
+        && System.nanoTime() - completedAt < CREDIT_VISIBLE_WITHIN.toNanos()) {
+      sleep(10);
+      seen = recent(payee, to);
+    }
+
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).get("transferId").asString()).isEqualTo(transfer.toString());
+    assertThat(seen.get(0).get("direction").asString()).isEqualTo("CREDIT");
+    assertThat(seen.get(0).get("balanceAfter").asLong()).isEqualTo(640);
+  }
+
+  @Test
+  void aWarmAccountIsAnsweredFromRedisNotFromPostgres() {
+    User owner = client.newCustomer();
+    UUID account = client.openAccount(owner, "EUR");
+    client.deposit(owner, account, 5, "EUR");
+    assertThat(recent(owner, account)).hasSize(1);
+    String marker = "{\"id\":\"" + UUID.randomUUID() + "\",\"transferId\":null,"
+        + "\"accountId\":\"" + account + "\",\"direction\":\"CREDIT\",\"amount\":1,"
+        + "\"currency\":\"EUR\",\"balanceAfter\":6,\"counterpartyAccountId\":null,"
+        + "\"description\":\"only in redis\",\"createdAt\":\"2026-01-01T00:00:00Z\"}";
+    redis.opsForZSet().add(RecentEntriesCache.keys(account).get(0), marker, Long.MAX_VALUE / 2)
+        .block();
+
+    List<JsonNode> seen = recent(owner, account);
+
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(0).get("description").asString()).isEqualTo("only in redis");
+  }
+
+  @Test
+  void aMissIsRebuiltFromPostgresAndTheSetIsWarmAgain() {
+    User owner = client.newCustomer();
+    UUID account = client.openAccount(owner, "EUR");
+    for (int amount = 1; amount <= 3; amount++) {
+      client.deposit(owner, account, amount, "EUR");
+    }
+    redis.delete(RecentEntriesCache.keys(account).toArray(String[]::new)).block();
+
+    List<JsonNode> seen = recent(owner, account);
+
+    assertThat(seen).extracting(entry -> entry.get("amount").asLong()).containsExactly(3L, 2L, 1L);
+    assertThat(redis.hasKey(RecentEntriesCache.keys(account).get(1)).block()).isTrue();
+    assertThat(redis.opsForZSet().size(RecentEntriesCache.keys(account).get(0)).block())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void applyingTheSameLedgerEntriesAgainChangesNothing() {
+    User owner = client.newCustomer();
+    UUID account = client.openAccount(owner, "EUR");
+    client.deposit(owner, account, 9, "EUR");
+    client.deposit(owner, account, 8, "EUR");
+    List<JsonNode> before = recent(owner, account);
+    var latest = entries.latest(account, 20).collectList().block();
+
+    cache.add(latest).block();
+    cache.add(latest).block();
+
+    assertThat(redis.opsForZSet().size(RecentEntriesCache.keys(account).get(0)).block())
+        .isEqualTo(2);
+    assertThat(recent(owner, account)).isEqualTo(before);
+  }
+
+  private List<JsonNode> recent(User user, UUID account) {
+    return client.get(user, "/api/v1/accounts/" + account + "/transactions/recent")
+        .get("items").valueStream().toList();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

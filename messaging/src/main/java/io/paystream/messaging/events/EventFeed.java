@@ -1,0 +1,176 @@
+package io.paystream.messaging.events;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.paystream.persistence.events.EventLogRow;
+import io.paystream.persistence.events.EventLogStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * This instance's view of the event log: one poller reads {@code seq > last} whenever a NOTIFY (or
+ * the safety-net tick) says new positions committed, and fans each row out in memory to every
+ * subscriber of this instance. Any instance serves any stream, because every instance reads the
+ * same log.
+ *
+ * <p>{@link #subscribe} joins a replay from PostgreSQL to the live feed without a gap or a
+ * duplicate at the seam: it subscribes to the live feed first (buffering), then replays from the
+ * database everything after the client's position, then releases the buffered live rows whose
+ * position is beyond the last replayed one. A row committed after the replay query is fanned out
+ * after the live subscription existed, so it is in the buffer; one committed before is in the
+ * replay; the position filter drops what is in both.
+ */
+@Component
+@EnableConfigurationProperties(EventsProperties.class)
+public class EventFeed {
+
+  private static final Logger log = LoggerFactory.getLogger(EventFeed.class);
+
+  private final EventLogStore eventLog;
+  private final EventsProperties properties;
+  private final Clock clock;
+  private final Timer deliveryLag;
+  private final Sinks.Many<EventLogRow> live = Sinks.many().multicast().directBestEffort();
+  private final Sinks.Empty<Void> ready = Sinks.empty();
+  private final AtomicLong published = new AtomicLong(-1);
+
+  public EventFeed(EventLogStore eventLog, EventsProperties properties, Clock clock,
+      MeterRegistry meters) {
+    this.eventLog = eventLog;
+    this.properties = properties;
+    this.clock = clock;
+    this.deliveryLag = Timer.builder("paystream.events.delivery.lag")
+        .description("from the business commit of an event to its hand-over to a live stream")
+        .publishPercentileHistogram()
+        .register(meters);
+  }
+
+  /**
+   * The poll loop: starts at the current end of the log, then drains on every element of
+   * {@code wakeUps}. Signals arriving while draining collapse into one.
+   */
+  public Flux<Integer> run(Flux<?> wakeUps) {
+    Mono<Void> start = published.get() >= 0 ? Mono.empty()
+        : eventLog.maxSeq().doOnNext(seq -> {
+          published.compareAndSet(-1, seq);
+          ready.tryEmitEmpty();
+        }).then();
+    return start.thenMany(wakeUps
+        .onBackpressureLatest()
+        .concatMap(signal -> drain().onErrorResume(error -> {
+          log.warn("event feed poll failed; retried on the next signal: {}", error.toString());
+          return Mono.just(0);
+        }), 1));
+  }
+
+  /** Reads and fans out pages until one comes back short; emits the number of rows. */
+  Mono<Integer> drain() {
+    return pollOnce()
+        .expand(count -> count == properties.pollBatchSizeMax() ? pollOnce() : Mono.empty())
+        .reduce(0, Integer::sum);
+  }
+
+  private Mono<Integer> pollOnce() {
+    return eventLog.after(published.get(), properties.pollBatchSizeMax())
+        .collectList()
+        .doOnNext(this::publish)
+        .map(List::size);
+  }
+
+  private void publish(List<EventLogRow> rows) {
+    for (EventLogRow row : rows) {
+      published.set(row.seq());
+      // No subscriber, or a subscriber whose own bounded buffer decides: never blocks the poller.
+      live.tryEmitNext(row);
+    }
+  }
+
+  /** The position last fanned out by this instance, or -1 before the poller started. */
+  public long publishedSeq() {
+    return published.get();
+  }
+
+  /**
+   * The rows matching {@code filter}: when {@code replay} is given, every row after its position
+   * first (from PostgreSQL, paged), then live rows, in position order, each once.
+   *
+   * <p>A subscriber that falls {@code subscriberBufferMax} rows behind fails with
+   * {@link SlowSubscriberException}; the caller closes the stream, and the client resumes.
+   */
+  public Flux<EventLogRow> subscribe(Predicate<EventLogRow> filter, Replay replay) {
+    return ready.asMono().thenMany(Flux.defer(() -> {
+      Sinks.Many<EventLogRow> buffered = Sinks.many().unicast()
+          .onBackpressureBuffer(Queues.<EventLogRow>get(properties.subscriberBufferMax()).get());
+      // An overflow must end the stream now, not after the full buffer drains: a stalled client
+      // would never drain it, and would silently lose every later event.
+      Sinks.Empty<Void> overflow = Sinks.empty();
+      Disposable liveSubscription = live.asFlux()
+          .filter(filter)
+          .subscribe(row -> {
+            if (buffered.tryEmitNext(row).isFailure()) {
+              overflow.tryEmitError(new SlowSubscriberException(properties.subscriberBufferMax()));
+            }
+          }, buffered::tryEmitError, buffered::tryEmitComplete);
+      AtomicLong seen = new AtomicLong(replay == null ? -1 : replay.afterSeq());
+      Flux<EventLogRow> replayed = replay == null ? Flux.empty()
+          : replayAll(replay).doOnNext(row -> seen.set(row.seq()));
+      Flux<EventLogRow> liveRows = buffered.asFlux()
+          .filter(row -> row.seq() > seen.get())
+          .doOnNext(row -> {
+            seen.set(row.seq());
+            deliveryLag.record(Duration.between(row.occurredAt(), clock.instant()));
+          });
+      Flux<EventLogRow> rows = Flux.concat(replayed, liveRows)
+          .doFinally(signal -> overflow.tryEmitEmpty());
+      // Prefetch 1: the merge must not become a second, larger buffer in front of the bounded one.
+      return Flux.merge(1, rows, overflow.asMono().then(Mono.<EventLogRow>empty()))
+          .doFinally(signal -> liveSubscription.dispose());
+    }));
+  }
+
+  /** Only the replay: for a stream that can have nothing live left (a terminal transfer). */
+  public Flux<EventLogRow> replay(Replay replay) {
+    return replayAll(replay);
+  }
+
+  private Flux<EventLogRow> replayAll(Replay replay) {
+    int page = properties.replayPageSizeMax();
+    return replay.page().rows(replay.afterSeq(), page).collectList()
+        .expand(rows -> rows.size() < page ? Mono.empty()
+            : replay.page().rows(rows.get(rows.size() - 1).seq(), page).collectList())
+        .concatMapIterable(rows -> rows);
+  }
+
+  /**
+   * Where and how to replay from the database.
+   *
+   * @param afterSeq the client's last seen position (its Last-Event-ID), 0 for "from the start"
+   * @param page the filtered query: rows after a position, oldest first, at most a limit
+   */
+  public record Replay(long afterSeq, Page page) {}
+
+  /** One page of a filtered replay. */
+  @FunctionalInterface
+  public interface Page {
+    Flux<EventLogRow> rows(long afterSeq, int limit);
+  }
+
+  /** A subscriber read too slowly; its buffer is full and its stream ends. */
+  public static final class SlowSubscriberException extends RuntimeException {
+    public SlowSubscriberException(int bufferMax) {
+      super("subscriber fell " + bufferMax + " events behind", null, false, false);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.paystream.messaging.events;
+
+import io.paystream.messaging.MessagingConfiguration;
+import io.paystream.messaging.MessagingProperties;
+import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.events.EventLogStore;
+import io.paystream.persistence.events.NewEvent;
+import io.paystream.persistence.outbox.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOptions;
+import reactor.kafka.receiver.ReceiverRecord;
+import reactor.util.retry.Retry;
+
+/**
+ * Gives every committed event its stream position. A Kafka consumer (one group across instances)
+ * reads the events topic and appends each batch to the event log in one transaction that holds
+ * the log's advisory lock ({@link EventLogStore#append}). The position is therefore taken after
+ * the business transaction committed and in the order sequencing transactions commit, never in
+ * the order business transactions started. Per partition (one payee account, or one deposit
+ * account) Kafka keeps the order the outbox was written in, so a transfer's pending event always
+ * gets a smaller position than its terminal one.
+ *
+ * <p>Offsets are acknowledged only after the append commits; a crash in between redelivers, and
+ * the event id makes the second append a no-op.
+ */
+@Component
+public class EventSequencer {
+
+  private static final Logger log = LoggerFactory.getLogger(EventSequencer.class);
+
+  private final EventLogStore eventLog;
+  private final EventDecoder decoder;
+  private final MessagingProperties messaging;
+  private final EventsProperties properties;
+  private final Clock clock;
+
+  public EventSequencer(EventLogStore eventLog, EventDecoder decoder,
+      MessagingProperties messaging, EventsProperties properties, Clock clock) {
+    this.eventLog = eventLog;
+    this.decoder = decoder;
+    this.messaging = messaging;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** Consumes until cancelled; emits the number of events appended per batch. */
+  public Flux<Long> run() {
+    Map<String, Object> config = new HashMap<>(
+        MessagingConfiguration.consumerConfig(messaging, properties.sequencerGroup()));
+    // Started alongside the topic creation, not after it: without this, the first metadata
+    // request could make the broker create the topic with its default single partition.
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
+        .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
+        .subscription(List.of(Topics.EVENTS));
+    return KafkaReceiver.create(options).receive()
+        .bufferTimeout(properties.sequencerBatchSizeMax(),
+            Duration.ofMillis(properties.sequencerBatchWaitMillis()), true)
+        .concatMap(this::sequence);
+  }
+
+  private Mono<Long> sequence(List<ReceiverRecord<String, String>> batch) {
+    List<NewEvent> events = batch.stream()
+        .map(record -> decoder.decode(record.value()))
+        .flatMap(Optional::stream)
+        .toList();
+    if (events.size() < batch.size()) {
+      log.warn("event sequencer skipped {} undecodable message(s)", batch.size() - events.size());
+    }
+    return Mono.defer(() -> eventLog.append(events, Timestamps.now(clock)))
+        .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
+            .maxBackoff(Duration.ofSeconds(5))
+            .doBeforeRetry(signal -> log.warn("event sequencing retry {}: {}",
+                signal.totalRetries() + 1, signal.failure().toString())))
+        .doOnNext(appended -> batch.forEach(record -> record.receiverOffset().acknowledge()));
+  }
+}

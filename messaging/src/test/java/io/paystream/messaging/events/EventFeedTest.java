@@ -1,0 +1,129 @@
+package io.paystream.messaging.events;
+
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.paystream.messaging.events.EventFeed.Replay;
+import io.paystream.persistence.events.EventLogRow;
+import io.paystream.persistence.events.EventLogStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+/**
+ * The seam between replay and live, on an in-memory log standing in for the event_log table (the
+ * integration tests run the same logic against PostgreSQL and Kafka).
+ */
+class EventFeedTest {
+
+  private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(5);
+  private static final int SUBSCRIBER_BUFFER_MAX = 4;
+
+  private final List<EventLogRow> log = new CopyOnWriteArrayList<>();
+  private final Sinks.Many<Object> wakeUps = Sinks.many().multicast().directBestEffort();
+  private EventFeed feed;
+  private Disposable polling;
+
+  @BeforeEach
+  void startFeedOnALogHoldingTwoEvents() {
+    log.add(row(1));
+    log.add(row(2));
+    EventLogStore store = mock(EventLogStore.class);
+    when(store.maxSeq()).thenAnswer(call -> Mono.just(log.get(log.size() - 1).seq()));
+    when(store.after(anyLong(), anyInt())).thenAnswer(call -> Flux.defer(() ->
+        rowsAfter(call.getArgument(0), call.getArgument(1))));
+    EventsProperties properties = new EventsProperties("group", 200, 2, 1000, 500, 2,
+        SUBSCRIBER_BUFFER_MAX, 24, 10);
+    feed = new EventFeed(store, properties, Clock.systemUTC(), new SimpleMeterRegistry());
+    polling = feed.run(wakeUps.asFlux()).subscribe();
+  }
+
+  @Test
+  void anEventFannedOutLiveWhileTheReplayIsPendingIsDeliveredOnceAtItsPlace() {
+    Sinks.Empty<Void> replayMayRun = Sinks.empty();
+    Replay fromStart = new Replay(0, (after, limit) ->
+        replayMayRun.asMono().thenMany(Flux.defer(() -> rowsAfter(after, limit))));
+
+    StepVerifier.create(feed.subscribe(row -> true, fromStart).map(EventLogRow::seq))
+        .then(() -> append(3))
+        .then(replayMayRun::tryEmitEmpty)
+        .expectNext(1L, 2L, 3L)
+        .then(() -> append(4))
+        .expectNext(4L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
+  }
+
+  @Test
+  void aResumeReplaysOnlyWhatFollowsTheClientsPositionAcrossReplayPages() {
+    append(3);
+    append(4);
+    append(5);
+
+    StepVerifier.create(feed.subscribe(row -> true,
+                new Replay(1, (after, limit) -> rowsAfter(after, limit)))
+            .map(EventLogRow::seq))
+        .expectNext(2L, 3L, 4L, 5L)
+        .then(() -> append(6))
+        .expectNext(6L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
+  }
+
+  @Test
+  void aSubscriberThatStopsReadingIsCutOffOnceItsBufferIsFull() {
+    StepVerifier.create(feed.subscribe(row -> true, null), 0)
+        .expectSubscription()
+        .then(() -> {
+          // Far more than the buffer (rounded up to a power of two, at least 8) can hold.
+          for (int seq = 3; seq <= 3 + 16 * SUBSCRIBER_BUFFER_MAX; seq++) {
+            append(seq);
+          }
+        })
+        .expectError(EventFeed.SlowSubscriberException.class)
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
+  }
+
+  @Test
+  void aLiveSubscriberSeesOnlyRowsItsFilterAccepts() {
+    StepVerifier.create(feed.subscribe(row -> row.seq() % 2 == 0, null).map(EventLogRow::seq))
+        .then(() -> {
+          append(3);
+          append(4);
+        })
+        .expectNext(4L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
+  }
+
+  private void append(long seq) {
+    log.add(row(seq));
+    wakeUps.tryEmitNext(seq);
+  }
+
+  private Flux<EventLogRow> rowsAfter(long after, int limit) {
+    return Flux.fromIterable(log).filter(row -> row.seq() > after).take(limit);
+  }
+
+  private static EventLogRow row(long seq) {
+    return new EventLogRow(seq, UUID.randomUUID(), "deposit.completed", UUID.randomUUID(),
+        UUID.randomUUID(), null, "{}", Instant.now());
+  }
+}

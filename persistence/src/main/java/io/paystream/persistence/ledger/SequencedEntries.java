@@ -1,0 +1,48 @@
+package io.paystream.persistence.ledger;
+
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+
+/**
+ * Customer-account entries with their insertion sequence ({@code entry.seq}), for the
+ * recent-entries cache. An account's entries are written under its row lock (the balance UPDATE
+ * comes first), so for one customer account seq order is the order its balance moved in.
+ */
+@Repository
+public class SequencedEntries {
+
+  private final DatabaseClient db;
+
+  public SequencedEntries(DatabaseClient db) {
+    this.db = db;
+  }
+
+  /** An entry and its position in the account's history. */
+  public record SequencedEntry(long seq, LedgerEntry entry) {}
+
+  /** The newest {@code limit} entries of an account, newest (highest seq) first. */
+  public Flux<SequencedEntry> latest(UUID accountId, int limit) {
+    return db.sql("SELECT seq, " + LedgerStore.ENTRY_COLUMNS + " FROM entry"
+            + " WHERE account_id = :account ORDER BY seq DESC LIMIT :limit")
+        .bind("account", accountId)
+        .bind("limit", limit)
+        .map(row -> new SequencedEntry(row.get("seq", Long.class), LedgerStore.map(row)))
+        .all();
+  }
+
+  /** The customer-account entries a movement (transfer, deposit) wrote, oldest first. */
+  public Flux<SequencedEntry> ofMovement(UUID movementId) {
+    return db.sql("SELECT e.seq, " + prefixed("e") + " FROM entry e"
+            + " JOIN account a ON a.id = e.account_id AND a.kind = 'CUSTOMER'"
+            + " WHERE e.movement_id = :movement ORDER BY e.seq")
+        .bind("movement", movementId)
+        .map(row -> new SequencedEntry(row.get("seq", Long.class), LedgerStore.map(row)))
+        .all();
+  }
+
+  private static String prefixed(String alias) {
+    return alias + "." + LedgerStore.ENTRY_COLUMNS.replace(", ", ", " + alias + ".");
+  }
+}
