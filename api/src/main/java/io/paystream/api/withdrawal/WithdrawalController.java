@@ -1,7 +1,9 @@
 package io.paystream.api.withdrawal;
 
 import io.paystream.api.idempotency.IdempotencyService;
+import io.paystream.api.live.PreferWait;
 import io.paystream.api.money.MoneyPolicy;
+import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Iban;
@@ -49,16 +51,25 @@ public class WithdrawalController {
   private final MoneyPolicy policy;
   private final DestinationCipher cipher;
   private final JsonMapper json;
+  private final PreferWait preferWait;
+  private final RecentEntriesCache recentEntries;
 
   public WithdrawalController(WithdrawalStore withdrawals, IdempotencyService idempotency,
-      MoneyPolicy policy, DestinationCipher cipher, JsonMapper json) {
+      MoneyPolicy policy, DestinationCipher cipher, JsonMapper json, PreferWait preferWait,
+      RecentEntriesCache recentEntries) {
     this.withdrawals = withdrawals;
     this.idempotency = idempotency;
     this.policy = policy;
     this.cipher = cipher;
     this.json = json;
+    this.preferWait = preferWait;
+    this.recentEntries = recentEntries;
   }
 
+  @ApiResponse(responseCode = "200",
+      description = "With Prefer: wait=N, the withdrawal reached a terminal status within N seconds",
+      content = @Content(mediaType = "application/json",
+          schema = @Schema(implementation = WithdrawalDocument.class)))
   @ApiResponse(responseCode = "202",
       description = "Accepted: the debit is committed, the payout completes asynchronously",
       content = @Content(mediaType = "application/json",
@@ -66,6 +77,7 @@ public class WithdrawalController {
   @PostMapping("/api/v1/withdrawals")
   public Mono<ResponseEntity<byte[]>> create(@AuthenticationPrincipal Jwt jwt,
       @RequestHeader(name = IdempotencyService.KEY_HEADER, required = false) String key,
+      @RequestHeader(name = PreferWait.PREFER, required = false) String prefer,
       @RequestBody WithdrawalRequest request) {
     IdempotencyService.requireKey(key);
     FieldChecks checks = new FieldChecks();
@@ -86,7 +98,13 @@ public class WithdrawalController {
           return withdrawals.accept(accept).map(withdrawal -> new StoredResponse(202,
               json.writeValueAsString(WithdrawalDocument.of(withdrawal)),
               "/api/v1/withdrawals/" + withdrawal.id()));
-        });
+        })
+        // After the commit, as for transfers: the payer reads its own debit at once, and a
+        // wait holds neither a connection nor the idempotency lock.
+        .flatMap(response -> response.getStatusCode().is2xxSuccessful()
+            ? recentEntries.invalidate(request.accountId()).thenReturn(response)
+            : Mono.just(response))
+        .flatMap(response -> preferWait.apply(prefer, response));
   }
 
   private static Iban destination(FieldChecks checks, String text) {

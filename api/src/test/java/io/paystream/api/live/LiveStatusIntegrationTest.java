@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** CONTRACT.md, Live status and Prefer: wait, through real HTTP against one instance. */
-class LiveStatusIntegrationTest extends ApiIntegrationTest {
+public class LiveStatusIntegrationTest extends ApiIntegrationTest {
 
   static final Duration STREAM_TIMEOUT = Duration.ofSeconds(20);
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -228,7 +228,7 @@ class LiveStatusIntegrationTest extends ApiIntegrationTest {
    * Subscribes, collects the named events into {@code into}, and returns once the opening
    * comment arrived: from then on the server has the subscription and no event is missed.
    */
-  static Disposable listen(int port, User user, String path, String lastEventId,
+  public static Disposable listen(int port, User user, String path, String lastEventId,
       List<ServerSentEvent<String>> into) {
     java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
     Disposable subscription = raw(port, user, path, lastEventId).subscribe(event -> {

@@ -5,6 +5,7 @@ import io.paystream.messaging.MessagingProperties;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.events.NewEvent;
+import io.paystream.persistence.outbox.EventTypes;
 import io.paystream.persistence.outbox.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,13 +73,16 @@ public class EventSequencer {
   }
 
   private Mono<Long> sequence(List<ReceiverRecord<String, String>> batch) {
-    List<NewEvent> events = batch.stream()
+    List<NewEvent> decoded = batch.stream()
         .map(record -> decoder.decode(record.value()))
         .flatMap(Optional::stream)
         .toList();
-    if (events.size() < batch.size()) {
-      log.warn("event sequencer skipped {} undecodable message(s)", batch.size() - events.size());
+    if (decoded.size() < batch.size()) {
+      log.warn("event sequencer skipped {} undecodable message(s)", batch.size() - decoded.size());
     }
+    // Internal saga commands (withdrawal.pending) are not the contract's events: no stream gets them.
+    List<NewEvent> events = decoded.stream().filter(event -> EventTypes.isPublic(event.type()))
+        .toList();
     return Mono.defer(() -> eventLog.append(events, Timestamps.now(clock)))
         .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
             .maxBackoff(Duration.ofSeconds(5))

@@ -1,14 +1,13 @@
 package io.paystream.messaging.webhook;
 
+import io.paystream.persistence.outbox.EventTypes;
 import java.util.List;
 import java.util.Set;
 
 /** The events a webhook may subscribe to: the contract's event names, or a family ("transfer.*"). */
 public final class WebhookEvents {
 
-  public static final Set<String> PUBLIC = Set.of("transfer.pending", "transfer.completed",
-      "transfer.failed", "withdrawal.processing", "withdrawal.completed", "withdrawal.failed",
-      "deposit.completed");
+  public static final Set<String> PUBLIC = EventTypes.PUBLIC;
 
   public static final Set<String> FAMILIES = Set.of("transfer.*", "withdrawal.*", "deposit.*");
 
