@@ -41,6 +41,30 @@ public final class DestinationCipher {
   }
 
   /** From configuration: base64 of 32 random bytes ({@code openssl rand -base64 32}). */
+  /**
+   * The configured key, or — when none is configured — one derived from {@code secret} (the
+   * JWT secret) by HMAC-SHA256 with a fixed label, so that the jar starts with the contract's
+   * variables alone. A deployment should set its own key: with a derived one, rotating the JWT
+   * secret would leave the destinations of in-flight withdrawals unreadable.
+   */
+  public static DestinationCipher fromBase64OrDerived(String base64, String secret) {
+    if (base64 != null && !base64.isBlank()) {
+      return fromBase64(base64);
+    }
+    if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < KEY_BYTES) {
+      return fromBase64(base64);
+    }
+    try {
+      javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+      hmac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8),
+          "HmacSHA256"));
+      return new DestinationCipher(hmac.doFinal(
+          "paystream payout destination key v1".getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+    }
+  }
+
   public static DestinationCipher fromBase64(String base64) {
     if (base64 == null || base64.isBlank()) {
       throw new IllegalStateException("paystream.payout.destination-key is not set: give it the"

@@ -17,10 +17,20 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(PayoutProperties.class)
 public class PayoutConfiguration {
 
-  /** Fails start-up without a key: destinations must never be stored in clear. */
+  /**
+   * Fails start-up without any key: destinations must never be stored in clear. Without a
+   * configured key, one is derived from the JWT secret (see
+   * {@link DestinationCipher#fromBase64OrDerived}) and a warning says to configure one.
+   */
   @Bean
   public DestinationCipher destinationCipher(PayoutProperties properties) {
-    return DestinationCipher.fromBase64(properties.destinationKey());
+    if (properties.destinationKey() == null || properties.destinationKey().isBlank()) {
+      org.slf4j.LoggerFactory.getLogger(PayoutConfiguration.class).warn(
+          "PAYSTREAM_PAYOUT_DESTINATION_KEY is not set: destinations are sealed with a key"
+              + " derived from the JWT secret; set a key of its own before rotating that secret");
+    }
+    return DestinationCipher.fromBase64OrDerived(properties.destinationKey(),
+        properties.keyDerivationSecret());
   }
 
   @Bean

@@ -58,7 +58,7 @@ class PayoutGatewayTest {
   }
 
   static PayoutProperties properties(String baseUrl) {
-    return new PayoutProperties(baseUrl, null, 500, CALL_TIMEOUT_MILLIS, RETRY_ATTEMPTS_MAX, 20,
+    return new PayoutProperties(baseUrl, null, null, 500, CALL_TIMEOUT_MILLIS, RETRY_ATTEMPTS_MAX, 20,
         100, 50, 4, 4, BREAKER_OPEN_SECONDS, 1, 1, 1, 10, 2, "unused");
   }
 
