@@ -14,7 +14,7 @@ public class RateLimitConfiguration {
 
   @Bean(destroyMethod = "close")
   RateLimiter rateLimiter(RateLimitProperties properties, DataRedisProperties redis) {
-    return new RateLimiter(properties, redis.getHost(), redis.getPort(), RateLimiter.KEY_PREFIX);
+    return new RateLimiter(properties, redis.getHost(), redis.getPort(), properties.keyPrefix());
   }
 
   /** Connect once the application is up (not in a constructor), without holding start-up. */

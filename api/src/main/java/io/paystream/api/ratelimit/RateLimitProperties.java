@@ -35,6 +35,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     between, requests go straight to the local fallback without waiting for a timeout
  * @param localBucketsMax buckets the per-instance fallback keeps in memory; the least recently
  *     used is dropped beyond this, so a flood of distinct keys cannot exhaust the heap
+ * @param keyPrefix prefix of every bucket key in Redis: a bucket keeps the capacity it was
+ *     created with, so two deployments (or two test runs) sharing one Redis must not share keys
  */
 @ConfigurationProperties("paystream.rate-limit")
 public record RateLimitProperties(
@@ -48,7 +50,8 @@ public record RateLimitProperties(
     @DefaultValue("600") int refreshPerAddress,
     @DefaultValue("250") long redisTimeoutMillis,
     @DefaultValue("5") long redisRetrySeconds,
-    @DefaultValue("100000") int localBucketsMax) {
+    @DefaultValue("100000") int localBucketsMax,
+    @DefaultValue("paystream:rate:") String keyPrefix) {
 
   /** The capacity configured for {@code limit}. */
   public int capacity(RateLimit limit) {

@@ -39,9 +39,6 @@ public class RateLimiter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
-  /** Redis keys are hashes of the limited value: no email or address is stored in Redis. */
-  static final String KEY_PREFIX = "paystream:rate:";
-
   /** A Redis that does not accept a connection within this is treated as down. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 

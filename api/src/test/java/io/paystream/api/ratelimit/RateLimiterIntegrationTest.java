@@ -25,7 +25,7 @@ class RateLimiterIntegrationTest {
    * than the production 250 ms, and these tests are about sharing, not about latency.
    */
   private static final RateLimitProperties LIMITS = new RateLimitProperties(60, 5, 2, 3, 4, 2, 2,
-      2, 2_000, 5, 1_000);
+      2, 2_000, 5, 1_000, "unused:");
 
   private static final String REDIS_HOST = "localhost";
   private static final int REDIS_PORT = 6379;

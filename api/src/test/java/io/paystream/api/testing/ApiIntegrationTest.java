@@ -79,6 +79,10 @@ public abstract class ApiIntegrationTest {
     TestDatabase.register(registry);
     TestKafka.register(registry);
     TestPayoutProvider.register(registry);
+    // A Redis bucket keeps the capacity it was created with: each application context (this
+    // one, the rate-limit tests' own, a second instance) and each run gets keys of its own.
+    registry.add("paystream.rate-limit.key-prefix",
+        () -> "paystream:rate:test:" + java.util.UUID.randomUUID() + ":");
   }
 
   @BeforeEach

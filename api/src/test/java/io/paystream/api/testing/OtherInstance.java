@@ -30,6 +30,9 @@ public final class OtherInstance {
     properties.put("paystream.jwt-secret", "integration-test-secret-0123456789abcdef");
     properties.put("paystream.kafka.outbox-poll-interval-seconds", "1");
     properties.put("server.port", "0");
+    // Rate-limit buckets of its own (see ApiIntegrationTest): a bucket keeps its first capacity.
+    properties.put("paystream.rate-limit.key-prefix",
+        "paystream:rate:test:" + java.util.UUID.randomUUID() + ":");
     properties.putAll(overrides);
     // As command-line arguments: default properties would lose to application.yml's values.
     return new SpringApplicationBuilder(PaystreamApplication.class, OwnNettyResources.class)

@@ -1,16 +1,11 @@
 package io.paystream.messaging.payout;
 
+import io.paystream.messaging.BackgroundStreams;
 import io.paystream.messaging.kafka.KafkaAdmin;
-import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * Starts the payout-leg consumer and the recovery sweep with the rest of messaging (same switch,
@@ -20,57 +15,19 @@ import reactor.util.retry.Retry;
 @Component
 @ConditionalOnProperty(name = "paystream.messaging.enabled", havingValue = "true",
     matchIfMissing = true)
-public class PayoutLifecycle implements SmartLifecycle {
+public class PayoutLifecycle extends BackgroundStreams {
 
-  private static final Logger log = LoggerFactory.getLogger(PayoutLifecycle.class);
-
-  private final KafkaAdmin admin;
   private final PayoutLegConsumer consumer;
   private final PayoutRecovery recovery;
-  private volatile Disposable running;
 
   public PayoutLifecycle(KafkaAdmin admin, PayoutLegConsumer consumer, PayoutRecovery recovery) {
-    this.admin = admin;
+    super(admin);
     this.consumer = consumer;
     this.recovery = recovery;
   }
 
   @Override
-  public void start() {
-    // Topic creation is idempotent; waiting for it keeps the consumer from subscribing too early.
-    Mono<Void> topics = admin.createTopics().retryWhen(restart());
-    running = topics.thenMany(Flux.merge(
-            consumer.run()
-                .doOnError(error -> log.error("payout-leg consumer stopped, restarting", error))
-                .retryWhen(restart()),
-            recovery.run()
-                .doOnError(error -> log.error("payout recovery stopped, restarting", error))
-                .retryWhen(restart())))
-        .subscribe(null, error -> log.error("payouts stopped", error));
-  }
-
-  private static Retry restart() {
-    return Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(30))
-        .jitter(0.5);
-  }
-
-  @Override
-  public void stop() {
-    Disposable current = running;
-    if (current != null) {
-      current.dispose();
-    }
-    running = null;
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running != null && !running.isDisposed();
-  }
-
-  /** The same phase as the relay and the credit leg. */
-  @Override
-  public int getPhase() {
-    return Integer.MAX_VALUE - 2048;
+  protected Map<String, Flux<?>> streams() {
+    return Map.of("payout-leg consumer", consumer.run(), "payout recovery", recovery.run());
   }
 }
