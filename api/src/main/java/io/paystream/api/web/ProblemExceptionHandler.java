@@ -56,6 +56,10 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     if (failure instanceof RateLimitedException limited) {
       limited.decision().writeHeaders(response.getHeaders());
     }
+    if (problem.error() == ApiError.UNAUTHORIZED) {
+      // The contract: every 401 for a missing or unusable token says how to authenticate.
+      response.getHeaders().set(org.springframework.http.HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    }
     if (failure instanceof MethodNotAllowedException notAllowed) {
       response.getHeaders().setAllow(notAllowed.getSupportedMethods());
     }

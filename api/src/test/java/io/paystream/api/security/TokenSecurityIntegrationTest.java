@@ -121,9 +121,7 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     EntityExchangeResult<byte[]> result = withToken(sign(TEST_SECRET,
         valid(UUID.randomUUID(), UUID.randomUUID().toString()).build()));
 
-    // Answered by /me itself, after verification; WWW-Authenticate is not asserted here.
-    assertThat(result.getStatus()).isEqualTo(HttpStatus.UNAUTHORIZED);
-    assertThat(json(result).get("code").asString()).isEqualTo("unauthorized");
+    assertUnauthorized(result);
   }
 
   @Test
