@@ -6,6 +6,7 @@ import io.paystream.domain.PostingRules;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
 import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.account.AccountBalances;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
@@ -33,6 +34,7 @@ public class DepositStore {
 
   private final DatabaseClient db;
   private final AccountStore accounts;
+  private final AccountBalances balances;
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
@@ -40,11 +42,12 @@ public class DepositStore {
   private final JsonMapper json;
   private final Clock clock;
 
-  public DepositStore(DatabaseClient db, AccountStore accounts, SystemAccounts systemAccounts,
-      LedgerStore ledger, OutboxStore outbox, TransactionalOperator transaction, JsonMapper json,
-      Clock clock) {
+  public DepositStore(DatabaseClient db, AccountStore accounts, AccountBalances balances,
+      SystemAccounts systemAccounts, LedgerStore ledger, OutboxStore outbox,
+      TransactionalOperator transaction, JsonMapper json, Clock clock) {
     this.db = db;
     this.accounts = accounts;
+    this.balances = balances;
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
     this.outbox = outbox;
@@ -77,15 +80,7 @@ public class DepositStore {
     Instant now = Timestamps.now(clock);
     DepositDocument deposit = new DepositDocument(Ids.newId(), accountId, amount.minorUnits(),
         amount.currencyCode(), reference, "COMPLETED", now);
-    return db.sql("""
-            UPDATE account SET balance = balance + :amount
-             WHERE id = :id AND kind = 'CUSTOMER' AND status = 'ACTIVE' AND currency = :currency
-            RETURNING balance""")
-        .bind("amount", amount.minorUnits())
-        .bind("id", accountId)
-        .bind("currency", amount.currencyCode())
-        .map(row -> row.get("balance", Long.class))
-        .one()
+    return balances.credit(accountId, amount)
         .switchIfEmpty(Mono.error(() -> new RejectedException(Rejection.ACCOUNT_NOT_ACTIVE,
             "the account changed status")))
         .flatMap(balance -> db.sql("""

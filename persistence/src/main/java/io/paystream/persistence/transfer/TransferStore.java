@@ -12,6 +12,7 @@ import io.paystream.domain.TransferStatus;
 import io.paystream.domain.Ids;
 import io.paystream.domain.PostingRules;
 import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.account.AccountBalances;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
@@ -52,6 +53,7 @@ public class TransferStore {
 
   private final DatabaseClient db;
   private final AccountStore accounts;
+  private final AccountBalances balances;
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
@@ -59,11 +61,12 @@ public class TransferStore {
   private final JsonMapper json;
   private final Clock clock;
 
-  public TransferStore(DatabaseClient db, AccountStore accounts, SystemAccounts systemAccounts,
-      LedgerStore ledger, OutboxStore outbox, TransactionalOperator transaction, JsonMapper json,
-      Clock clock) {
+  public TransferStore(DatabaseClient db, AccountStore accounts, AccountBalances balances,
+      SystemAccounts systemAccounts, LedgerStore ledger, OutboxStore outbox,
+      TransactionalOperator transaction, JsonMapper json, Clock clock) {
     this.db = db;
     this.accounts = accounts;
+    this.balances = balances;
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
     this.outbox = outbox;
@@ -158,16 +161,7 @@ public class TransferStore {
    */
   private Mono<Long> debit(AcceptTransfer request) {
     Money amount = request.amount();
-    return db.sql("""
-            UPDATE account SET balance = balance - :amount
-             WHERE id = :from AND kind = 'CUSTOMER' AND status = 'ACTIVE'
-               AND currency = :currency AND balance >= :amount
-            RETURNING balance""")
-        .bind("amount", amount.minorUnits())
-        .bind("from", request.fromAccountId())
-        .bind("currency", amount.currencyCode())
-        .map(row -> row.get("balance", Long.class))
-        .one()
+    return balances.debit(request.fromAccountId(), amount)
         .switchIfEmpty(Mono.defer(() -> accounts.find(request.fromAccountId())
             .flatMap(from -> {
               Rejection why = from.refusesDebit(amount).orElse(Rejection.INSUFFICIENT_FUNDS);
@@ -226,15 +220,7 @@ public class TransferStore {
 
   private Mono<Settlement> creditOrRefund(Transfer transfer) {
     Money amount = transfer.amount();
-    return db.sql("""
-            UPDATE account SET balance = balance + :amount
-             WHERE id = :to AND kind = 'CUSTOMER' AND status = 'ACTIVE' AND currency = :currency
-            RETURNING balance""")
-        .bind("amount", amount.minorUnits())
-        .bind("to", transfer.toAccountId())
-        .bind("currency", amount.currencyCode())
-        .map(row -> row.get("balance", Long.class))
-        .one()
+    return balances.credit(transfer.toAccountId(), amount)
         .flatMap(payeeBalance -> complete(transfer, payeeBalance))
         .switchIfEmpty(Mono.defer(() -> refund(transfer)));
   }
@@ -265,14 +251,7 @@ public class TransferStore {
         .defaultIfEmpty("recipient account not found")
         .flatMap(reason -> {
           Transfer failed = pending.fail(reason, now);
-          return db.sql("""
-                  UPDATE account SET balance = balance + :amount
-                   WHERE id = :from AND kind = 'CUSTOMER'
-                  RETURNING balance""")
-              .bind("amount", failed.amount().minorUnits())
-              .bind("from", failed.fromAccountId())
-              .map(row -> row.get("balance", Long.class))
-              .one()
+          return balances.giveBack(failed.fromAccountId(), failed.amount())
               .switchIfEmpty(Mono.error(() -> new IllegalStateException(
                   "payer account " + failed.fromAccountId() + " vanished")))
               .flatMap(payerBalance -> systemAccounts

@@ -9,6 +9,7 @@ import io.paystream.domain.Rejection;
 import io.paystream.domain.Withdrawal;
 import io.paystream.domain.WithdrawalStatus;
 import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.account.AccountBalances;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
@@ -54,6 +55,7 @@ public class WithdrawalStore {
 
   private final DatabaseClient db;
   private final AccountStore accounts;
+  private final AccountBalances balances;
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
@@ -61,11 +63,12 @@ public class WithdrawalStore {
   private final JsonMapper json;
   private final Clock clock;
 
-  public WithdrawalStore(DatabaseClient db, AccountStore accounts, SystemAccounts systemAccounts,
-      LedgerStore ledger, OutboxStore outbox, TransactionalOperator transaction, JsonMapper json,
-      Clock clock) {
+  public WithdrawalStore(DatabaseClient db, AccountStore accounts, AccountBalances balances,
+      SystemAccounts systemAccounts, LedgerStore ledger, OutboxStore outbox,
+      TransactionalOperator transaction, JsonMapper json, Clock clock) {
     this.db = db;
     this.accounts = accounts;
+    this.balances = balances;
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
     this.outbox = outbox;
@@ -106,16 +109,7 @@ public class WithdrawalStore {
   /** The same conditional debit as a transfer's: no read-modify-write, no lost update. */
   private Mono<Long> debit(AcceptWithdrawal request) {
     Money amount = request.amount();
-    return db.sql("""
-            UPDATE account SET balance = balance - :amount
-             WHERE id = :from AND kind = 'CUSTOMER' AND status = 'ACTIVE'
-               AND currency = :currency AND balance >= :amount
-            RETURNING balance""")
-        .bind("amount", amount.minorUnits())
-        .bind("from", request.accountId())
-        .bind("currency", amount.currencyCode())
-        .map(row -> row.get("balance", Long.class))
-        .one()
+    return balances.debit(request.accountId(), amount)
         .switchIfEmpty(Mono.defer(() -> accounts.find(request.accountId())
             .flatMap(from -> {
               Rejection why = from.refusesDebit(amount).orElse(Rejection.INSUFFICIENT_FUNDS);
@@ -226,14 +220,7 @@ public class WithdrawalStore {
           Instant now = Timestamps.now(clock);
           Withdrawal failed = withdrawal.fail(reason, now);
           Money amount = failed.amount();
-          return db.sql("""
-                  UPDATE account SET balance = balance + :amount
-                   WHERE id = :payer AND kind = 'CUSTOMER'
-                  RETURNING balance""")
-              .bind("amount", amount.minorUnits())
-              .bind("payer", failed.accountId())
-              .map(row -> row.get("balance", Long.class))
-              .one()
+          return balances.giveBack(failed.accountId(), amount)
               .switchIfEmpty(Mono.error(() -> new IllegalStateException(
                   "payer account " + failed.accountId() + " vanished")))
               .flatMap(balance -> systemAccounts.id(SystemAccounts.Kind.PAYOUT, amount.currency())
