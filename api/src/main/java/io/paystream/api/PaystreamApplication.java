@@ -1,5 +1,6 @@
 package io.paystream.api;
 
+import io.paystream.api.platform.BlockingCallDetection;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class PaystreamApplication {
 
   public static void main(String[] args) {
-    SpringApplication.run(PaystreamApplication.class, args);
+    SpringApplication application = new SpringApplication(PaystreamApplication.class);
+    application.addListeners(new BlockingCallDetection());
+    application.run(args);
   }
 }

@@ -1,8 +1,9 @@
 package io.paystream.messaging;
 
+import io.paystream.persistence.outbox.OutboxStore;
+import io.paystream.persistence.notify.PostgresChannels;
 import io.paystream.messaging.credit.CreditLegConsumer;
 import io.paystream.messaging.kafka.KafkaAdmin;
-import io.paystream.messaging.relay.OutboxNotifications;
 import io.paystream.messaging.relay.OutboxRelay;
 import java.time.Duration;
 import java.util.Map;
@@ -17,12 +18,12 @@ import reactor.core.publisher.Flux;
 public class MessagingLifecycle extends BackgroundStreams {
 
   private final OutboxRelay relay;
-  private final OutboxNotifications notifications;
+  private final PostgresChannels notifications;
   private final CreditLegConsumer consumer;
   private final MessagingProperties properties;
 
   public MessagingLifecycle(KafkaAdmin admin, OutboxRelay relay,
-      OutboxNotifications notifications, CreditLegConsumer consumer,
+      PostgresChannels notifications, CreditLegConsumer consumer,
       MessagingProperties properties) {
     super(admin);
     this.relay = relay;
@@ -34,7 +35,7 @@ public class MessagingLifecycle extends BackgroundStreams {
   @Override
   protected Map<String, Flux<?>> streams() {
     // NOTIFY wakes the relay at each commit; the interval is the safety net for a lost one.
-    Flux<Object> wakeUps = Flux.merge(notifications.listen(),
+    Flux<Object> wakeUps = Flux.merge(notifications.listen(OutboxStore.CHANNEL),
         Flux.interval(Duration.ZERO, properties.outboxPollInterval()));
     return Map.of("outbox relay", relay.run(wakeUps), "credit-leg consumer", consumer.run());
   }

@@ -9,6 +9,7 @@ import io.paystream.api.audit.AuditTrail;
 import io.paystream.api.audit.EmailMask;
 import io.paystream.api.ratelimit.AuthRateLimits;
 import io.paystream.api.security.CurrentUser;
+import io.paystream.api.security.LoginSessions;
 import io.paystream.api.security.PasswordHasher;
 import io.paystream.api.security.TokenService;
 import io.paystream.api.web.ApiError;
@@ -57,11 +58,13 @@ public class Accounts {
   private final AuthRateLimits limits;
   private final AuditTrail audit;
   private final TransactionalOperator transaction;
+  private final LoginSessions sessions;
 
   public Accounts(UserStore users, RefreshTokenStore refreshTokens, PasswordHasher hasher,
       TokenService tokens, Clock clock, AuthRateLimits limits, AuditTrail audit,
-      TransactionalOperator transaction) {
+      TransactionalOperator transaction, LoginSessions sessions) {
     this.users = users;
+    this.sessions = sessions;
     this.refreshTokens = refreshTokens;
     this.hasher = hasher;
     this.tokens = tokens;
@@ -138,6 +141,7 @@ public class Accounts {
           }
           if (presented instanceof Presented.Reused reused) {
             // The family was revoked in spend()'s own transaction; this records that it was.
+            sessions.revoked(reused.familyId());
             return audit.record(AuditTrail.REFRESH_TOKEN_REUSED, reused.userId(),
                     Map.of("familyId", reused.familyId().toString()))
                 .then(Mono.error(new ApiException(ApiError.REFRESH_TOKEN_REUSED,
@@ -154,10 +158,15 @@ public class Accounts {
     FieldChecks checks = new FieldChecks();
     checks.requiredText("refreshToken", request.refreshToken(), 512);
     checks.throwIfInvalid();
+    // Someone else's or an unknown refresh token revokes nothing, and the answer is the same
+    // 204, so logout cannot be used to probe for tokens.
     return transaction.transactional(
-        refreshTokens.revokeFamilyOf(TokenService.hash(request.refreshToken()),
-                Timestamps.now(clock))
-            .then(audit.record(AuditTrail.LOGOUT, user.id(), Map.of())));
+            refreshTokens.revokeFamilyOf(TokenService.hash(request.refreshToken()), user.id(),
+                    Timestamps.now(clock))
+                .flatMap(family -> audit.record(AuditTrail.LOGOUT, user.id(), Map.of())
+                    .thenReturn(family)))
+        .doOnNext(sessions::revoked)
+        .then();
   }
 
   /** The new login's first refresh token and its audit event commit together. */

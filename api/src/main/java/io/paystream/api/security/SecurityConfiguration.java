@@ -5,7 +5,6 @@ import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.ProblemWriter;
 import java.util.Collection;
-import io.paystream.persistence.user.RefreshTokenStore;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.context.annotation.Bean;
@@ -41,10 +40,11 @@ public class SecurityConfiguration {
    * A verified signature and valid claims are not enough: the token's login (its refresh-token
    * family, claim {@code sid}) must not be revoked. Logout and refresh-token reuse revoke a
    * family, and the contract says every token of that login dies with it, access tokens too.
-   * One indexed lookup per request; a revocation takes effect on every instance at once.
+   * {@link LoginSessions} answers repeat callers from memory and learns of revocations through
+   * PostgreSQL notifications.
    */
   @Bean
-  ReactiveJwtDecoder jwtDecoder(TokenService tokens, RefreshTokenStore families) {
+  ReactiveJwtDecoder jwtDecoder(TokenService tokens, LoginSessions sessions) {
     ReactiveJwtDecoder signatureAndClaims = tokens.decoder();
     return token -> signatureAndClaims.decode(token)
         .flatMap(jwt -> {
@@ -52,7 +52,7 @@ public class SecurityConfiguration {
           if (family == null) {
             return Mono.error(new BadJwtException("the token names no login"));
           }
-          return families.familyActive(family)
+          return sessions.isActive(family)
               .flatMap(active -> active ? Mono.just(jwt)
                   : Mono.error(new BadJwtException("the login of this token was revoked")));
         });

@@ -243,6 +243,29 @@ class AuthIntegrationTest extends ApiIntegrationTest {
   }
 
   @Test
+  void logoutRevokesTheAccessTokenOfThatLoginAtOnce() {
+    JsonNode pair = tokens(registered());
+    String access = pair.get("accessToken").asString();
+    assertThat(me(access)).isEqualTo(HttpStatus.OK);
+
+    logout(access, pair.get("refreshToken").asString());
+
+    assertThat(me(access)).isEqualTo(HttpStatus.UNAUTHORIZED);
+  }
+
+  @Test
+  void logoutWithSomeoneElsesRefreshTokenAnswersTheSameAndRevokesNothing() {
+    JsonNode mallory = tokens(registered());
+    JsonNode victim = tokens(registered());
+
+    logout(mallory.get("accessToken").asString(), victim.get("refreshToken").asString());
+
+    assertThat(me(victim.get("accessToken").asString())).isEqualTo(HttpStatus.OK);
+    assertThat(refresh(victim.get("refreshToken").asString()).getStatus())
+        .isEqualTo(HttpStatus.OK);
+  }
+
+  @Test
   void logoutEndsOnlyThatLoginNotTheUsersOtherSessions() {
     String email = registered();
     JsonNode phone = tokens(email);
@@ -338,6 +361,15 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     EntityExchangeResult<byte[]> result = login(email, PASSWORD);
     assertThat(result.getStatus()).isEqualTo(HttpStatus.OK);
     return json(result);
+  }
+
+  private void logout(String accessToken, String refreshToken) {
+    http.post().uri("/api/v1/auth/logout")
+        .headers(h -> h.setBearerAuth(accessToken))
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("refreshToken", refreshToken))
+        .exchange()
+        .expectStatus().isNoContent();
   }
 
   private EntityExchangeResult<byte[]> refresh(String refreshToken) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.OtherInstance;
+import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import tools.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,39 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
     assertThat(onSecond).allMatch(event -> event.data().contains(transfer.toString()));
     assertThat(transferStream).extracting(ServerSentEvent::id)
         .containsExactlyElementsOf(onSecond.stream().map(ServerSentEvent::id).toList());
+  }
+
+  /**
+   * Each instance remembers active logins; a logout through one instance must reach the other's
+   * memory (a PostgreSQL notification), not wait for an entry to expire.
+   */
+  @Test
+  void aLogoutThroughOneInstanceRevokesTheAccessTokenOnTheOtherWithinSeconds() {
+    User carol = client.newCustomer();
+    JsonNode login = PaystreamClient.json(http.post().uri("/api/v1/auth/login")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("email", carol.email(), "password", PaystreamClient.PASSWORD))
+        .exchange().expectBody().returnResult());
+    String access = login.get("accessToken").asString();
+    WebTestClient onSecond = WebTestClient.bindToServer()
+        .baseUrl("http://localhost:" + secondPort).build();
+    assertThat(status(onSecond, access)).as("before the logout, remembered as active")
+        .isEqualTo(HttpStatus.OK);
+    assertThat(status(onSecond, access)).isEqualTo(HttpStatus.OK);
+
+    http.post().uri("/api/v1/auth/logout").headers(h -> h.setBearerAuth(access))
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("refreshToken", login.get("refreshToken").asString()))
+        .exchange().expectStatus().isNoContent();
+
+    LiveStatusIntegrationTest.await(() -> status(onSecond, access) == HttpStatus.UNAUTHORIZED,
+        "the second instance to refuse the logged-out token");
+  }
+
+  private static HttpStatus status(WebTestClient instance, String accessToken) {
+    return HttpStatus.valueOf(instance.get().uri("/api/v1/me")
+        .headers(h -> h.setBearerAuth(accessToken))
+        .exchange().expectBody().returnResult().getStatus().value());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.paystream.messaging.events;
 
+import io.paystream.persistence.notify.PostgresChannels;
 import io.paystream.persistence.events.EventLogStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,14 +28,14 @@ public class EventsLifecycle implements SmartLifecycle {
 
   private final EventSequencer sequencer;
   private final EventFeed feed;
-  private final EventLogNotifications notifications;
+  private final PostgresChannels notifications;
   private final EventLogStore eventLog;
   private final EventsProperties properties;
   private final Clock clock;
   private volatile Disposable running;
 
   public EventsLifecycle(EventSequencer sequencer, EventFeed feed,
-      EventLogNotifications notifications, EventLogStore eventLog, EventsProperties properties,
+      PostgresChannels notifications, EventLogStore eventLog, EventsProperties properties,
       Clock clock) {
     this.sequencer = sequencer;
     this.feed = feed;
@@ -46,7 +47,7 @@ public class EventsLifecycle implements SmartLifecycle {
 
   @Override
   public void start() {
-    Flux<Object> wakeUps = Flux.merge(notifications.listen(),
+    Flux<Object> wakeUps = Flux.merge(notifications.listen(EventLogStore.CHANNEL),
         Flux.interval(Duration.ZERO, properties.pollInterval()));
     Flux<Long> purge = Flux.interval(Duration.ofMinutes(properties.purgeIntervalMinutes()))
         .concatMap(tick -> eventLog.purgeBefore(clock.instant().minus(properties.retention()))

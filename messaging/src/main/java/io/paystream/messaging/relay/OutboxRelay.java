@@ -9,7 +9,6 @@ import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.outbox.OutboxStore.OutboxRow;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,7 +22,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderRecord;
-import reactor.util.retry.Retry;
 
 /**
  * Sends outbox rows to Kafka, at least once, in id order per key. Each batch is one database
@@ -116,11 +114,5 @@ public class OutboxRelay {
       root = root.getCause();
     }
     return root == error ? error.toString() : error + " caused by " + root;
-  }
-
-  /** Retry policy for the LISTEN connection: it must come back after a database restart. */
-  static Retry reconnect() {
-    return Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
-        .jitter(0.5);
   }
 }

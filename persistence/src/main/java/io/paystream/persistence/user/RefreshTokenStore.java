@@ -82,16 +82,19 @@ public class RefreshTokenStore {
     return transaction.transactional(flow);
   }
 
-  /** Revokes the family of the token with this hash (logout); no-op for unknown tokens. */
-  public Mono<Void> revokeFamilyOf(String tokenHash, Instant now) {
+  /**
+   * Revokes the family of the token with this hash if it belongs to {@code userId} (logout), and
+   * emits that family; empty for an unknown token or someone else's.
+   */
+  public Mono<UUID> revokeFamilyOf(String tokenHash, UUID userId, Instant now) {
     return db.sql("""
-            UPDATE refresh_token SET revoked_at = :now
-             WHERE revoked_at IS NULL
-               AND family_id = (SELECT family_id FROM refresh_token WHERE token_hash = :hash)""")
-        .bind("now", now)
+            SELECT family_id FROM refresh_token
+             WHERE token_hash = :hash AND user_id = :user""")
         .bind("hash", tokenHash)
-        .fetch().rowsUpdated()
-        .then();
+        .bind("user", userId)
+        .map(row -> row.get("family_id", UUID.class))
+        .one()
+        .flatMap(family -> revokeFamily(family, now).thenReturn(family));
   }
 
   /** True while any token of the family is unrevoked: access tokens of a revoked family die too. */

@@ -1,14 +1,15 @@
-package io.paystream.persistence.testing;
+package io.paystream.persistence.platform;
 
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * BlockHound allowances for the whole test JVM of every module (loaded through
- * META-INF/services). Each is a one-time or microsecond-bounded wait inside a library, named
- * with why; everything of ours must pass unaided.
+ * The BlockHound allowances of every JVM that installs it: each test JVM, and the running API
+ * when {@code paystream.blockhound.enabled} is set. Loaded through META-INF/services. Each is a
+ * one-time or microsecond-bounded wait inside a library, named with why; everything of ours must
+ * pass unaided.
  */
-public class PaystreamBlockHoundIntegration implements BlockHoundIntegration {
+public class BriefLibraryWaits implements BlockHoundIntegration {
 
   @Override
   public void applyTo(BlockHound.Builder builder) {
@@ -26,6 +27,11 @@ public class PaystreamBlockHoundIntegration implements BlockHoundIntegration {
     // streams and cache updates) make one park briefly. Seen as a broken PostgreSQL connection.
     builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
         "tryExpandMagazines");
+    // Lettuce counts the writers of a connection under a ReentrantLock held for a few
+    // instructions (no I/O inside); a rate-limit command issued from Lettuce's own event loop
+    // while another thread writes to the same connection parks briefly. Seen under load with
+    // paystream.blockhound.enabled.
+    builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
     // zstd-jni loads its native library on first use by the Kafka client.
     builder.allowBlockingCallsInside("com.github.luben.zstd.util.Native", "load");
   }
