@@ -53,8 +53,8 @@ public class HistoryController {
     EntryCursor after = cursor == null ? null : EntryCursor.decode(cursor);
     Instant from = period.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     Instant until = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-    return access.visible(CurrentUser.of(jwt), id)
-        .flatMap(account -> ledger.page(id, from, until,
+    return access.check(CurrentUser.of(jwt), id)
+        .then(ledger.page(id, from, until,
                 after == null ? null : after.createdAt(), after == null ? null : after.id(),
                 size + 1)
             .collectList())
@@ -64,9 +64,9 @@ public class HistoryController {
   @GetMapping("/api/v1/accounts/{id}/transactions/recent")
   public Mono<Items<LedgerEntry>> recent(@AuthenticationPrincipal Jwt jwt,
       @PathVariable UUID id) {
-    return access.visible(CurrentUser.of(jwt), id)
+    return access.check(CurrentUser.of(jwt), id)
         // From Redis when warm; PostgreSQL rebuilds a miss and answers when Redis is down.
-        .flatMap(account -> recentEntries.recent(id))
+        .then(Mono.defer(() -> recentEntries.recent(id)))
         .map(Items::new);
   }
 

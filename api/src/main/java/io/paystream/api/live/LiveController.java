@@ -109,9 +109,9 @@ public class LiveController {
     long after = position(last);
     Replay replay = after < 0 ? null
         : new Replay(after, (from, limit) -> eventLog.afterForAccount(id, from, limit));
-    return accounts.visible(CurrentUser.of(jwt), id)
-        .flatMapMany(account -> stream(
-            feed.subscribe(row -> row.concernsAccount(id), replay), exchange));
+    return accounts.check(CurrentUser.of(jwt), id)
+        .thenMany(Flux.defer(() -> stream(
+            feed.subscribe(row -> row.concernsAccount(id), replay), exchange)));
   }
 
   /** Every event; the path is OPS-only in the security configuration. */

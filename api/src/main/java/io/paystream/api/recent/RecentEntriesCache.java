@@ -26,8 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Every Redis call is bounded by {@link RecentProperties#redisTimeout()}; a failure or timeout
  * answers from PostgreSQL, so Redis being down makes the endpoint slower, never wrong or failing.
- * Calls are made from a bounded-elastic thread: while Lettuce has never connected (Redis down
- * since start-up) taking its shared connection is a blocking connect, never for an event loop.
+ * Until the first Redis answer, calls are made from a bounded-elastic thread: while Lettuce has
+ * never connected (Redis down since start-up) taking its shared connection is a blocking connect,
+ * never for an event loop. Once connected, Lettuce keeps (and re-opens) that connection itself,
+ * so calls stay on the caller's thread and a warm read needs no thread hop.
  * Each multi-step change is one Lua script, so a concurrent invalidation cannot interleave.
  */
 @Component
@@ -61,6 +63,7 @@ public class RecentEntriesCache {
   private final SequencedEntries entries;
   private final RecentProperties properties;
   private final JsonMapper json;
+  private volatile boolean connected;
 
   public RecentEntriesCache(ReactiveStringRedisTemplate redis, SequencedEntries entries,
       RecentProperties properties, JsonMapper json) {
@@ -73,9 +76,8 @@ public class RecentEntriesCache {
   /** The account's latest entries, newest first: from Redis when warm, else rebuilt. */
   public Mono<List<LedgerEntry>> recent(UUID account) {
     List<String> keys = keys(account);
-    return Flux.defer(() -> redis.execute(READ, keys,
-            List.of(Integer.toString(properties.entriesMax()))))
-        .subscribeOn(Schedulers.boundedElastic())
+    return onRedis(Flux.defer(() -> redis.execute(READ, keys,
+            List.of(Integer.toString(properties.entriesMax())))))
         .next()
         .timeout(properties.redisTimeout())
         .map(RecentEntriesCache::strings)
@@ -90,9 +92,8 @@ public class RecentEntriesCache {
   }
 
   private Mono<List<LedgerEntry>> rebuild(UUID account) {
-    return fromDatabase(account).flatMap(latest -> Flux.defer(() -> redis.execute(REBUILD,
-                keys(account), arguments(latest)))
-            .subscribeOn(Schedulers.boundedElastic())
+    return fromDatabase(account).flatMap(latest -> onRedis(Flux.defer(() -> redis.execute(REBUILD,
+                keys(account), arguments(latest))))
             .next()
             .timeout(properties.redisTimeout())
             .map(members -> decode(strings(members)))
@@ -103,9 +104,8 @@ public class RecentEntriesCache {
   public Mono<Void> add(Collection<SequencedEntry> added) {
     return Flux.fromIterable(added)
         .groupBy(sequenced -> sequenced.entry().accountId())
-        .flatMap(account -> account.collectList().flatMap(list -> Flux.defer(() ->
-                redis.execute(ADD, keys(account.key()), arguments(list)))
-            .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(account -> account.collectList().flatMap(list -> onRedis(Flux.defer(() ->
+                redis.execute(ADD, keys(account.key()), arguments(list))))
             .then()))
         .timeout(properties.redisTimeout())
         .then();
@@ -117,13 +117,21 @@ public class RecentEntriesCache {
    * ledger event brings the set up to date anyway.
    */
   public Mono<Void> invalidate(UUID account) {
-    return Mono.defer(() -> redis.delete(keys(account).toArray(String[]::new)))
-        .subscribeOn(Schedulers.boundedElastic())
+    return onRedis(Flux.defer(() -> redis.delete(keys(account).toArray(String[]::new))))
+        .next()
         .timeout(properties.redisTimeout())
         .doOnError(error -> log.debug("invalidating recent entries of {} failed: {}", account,
             error.toString()))
         .onErrorResume(error -> Mono.empty())
         .then();
+  }
+
+  /** Hops to a bounded-elastic thread only until Redis has answered once (see above). */
+  private <T> Flux<T> onRedis(Flux<T> call) {
+    if (connected) {
+      return call;
+    }
+    return call.subscribeOn(Schedulers.boundedElastic()).doOnNext(answer -> connected = true);
   }
 
   private Mono<List<SequencedEntry>> fromDatabase(UUID account) {
