@@ -139,9 +139,9 @@ final class LedgerAudit {
     for (Object item : session.<Object>getList("page")) {
       scan = scan.add(account, (Map<?, ?>) item);
     }
-    String next = session.contains("nextCursor") ? session.getString("nextCursor") : null;
+    String next = Requests.cursor(session, "nextCursor");
     Session updated = session.set("scan", scan).remove("page");
-    if (next == null || next.isEmpty() || next.equals("null")) {
+    if (next == null) {
       return updated.set("scanDone", true);
     }
     return updated.set("cursor", next);

@@ -3,6 +3,7 @@ package io.paystream.load;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
+import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.util.UUID;
 
@@ -30,5 +31,14 @@ final class Requests {
         .body(StringBody("{\"fromAccountId\":\"#{fromAccountId}\","
             + "\"toAccountId\":\"#{toAccountId}\",\"amount\":" + amountMinorEl
             + ",\"currency\":\"EUR\",\"description\":\"load test\"}"));
+  }
+
+  /**
+   * The page cursor saved under {@code key}, or null at the last page: Gatling saves the JSON
+   * {@code "nextCursor": null} as an attribute whose value is null.
+   */
+  static String cursor(Session session, String key) {
+    String cursor = session.contains(key) ? session.getString(key) : null;
+    return cursor == null || cursor.isEmpty() || cursor.equals("null") ? null : cursor;
   }
 }

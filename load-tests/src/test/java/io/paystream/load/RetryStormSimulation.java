@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A retry storm (CONTRACT.md "Idempotency"): {@code retryPercent} % of transfers are sent twice
@@ -66,6 +67,9 @@ public class RetryStormSimulation extends Simulation {
 
   private final CustomerPool pool = new CustomerPool();
   private final TransferTally tally = new TransferTally();
+  /** How the concurrent pairs resolved, printed at the end: did the copies really race? */
+  private final LongAdder pairsReplayed = new LongAdder();
+  private final LongAdder pairsInUse = new LongAdder();
   private final LedgerAudit audit = new LedgerAudit(tally, Duration.ofSeconds(SETTLE_SECONDS));
 
   private final ScenarioBuilder setup = scenario("Setup: customers")
@@ -125,6 +129,13 @@ public class RetryStormSimulation extends Simulation {
         .assertions(assertions);
   }
 
+  @Override
+  public void after() {
+    System.out.printf("Concurrent pairs: %d answered original + replay, %d original + 409"
+        + " idempotency_key_in_use; %d distinct transfers accepted%n",
+        pairsReplayed.sum(), pairsInUse.sum(), tally.transfers());
+  }
+
   private List<Customer.Account> auditedAccounts() {
     return pool.all().stream().flatMap(customer -> customer.accounts().stream()).toList();
   }
@@ -164,6 +175,7 @@ public class RetryStormSimulation extends Simulation {
   private String pairExpectation(Session session) {
     String original = null;
     int originals = 0;
+    int inUse = 0;
     List<String> ids = new ArrayList<>();
     for (String tag : List.of("a", "b")) {
       if (!session.contains("status_" + tag)) {
@@ -174,6 +186,7 @@ public class RetryStormSimulation extends Simulation {
         if (!"idempotency_key_in_use".equals(session.getString("code_" + tag))) {
           return "copy " + tag + " was 409 " + session.getString("code_" + tag);
         }
+        inUse++;
         continue;
       }
       String id = session.getString("id_" + tag);
@@ -188,6 +201,7 @@ public class RetryStormSimulation extends Simulation {
     if (originals != 1) {
       return "the pair had " + originals + " originals (ids " + ids + "), not exactly one";
     }
+    (inUse > 0 ? pairsInUse : pairsReplayed).increment();
     String theOriginal = original;
     if (!ids.stream().allMatch(id -> Objects.equals(id, theOriginal))) {
       return "the pair answered with two transfer ids " + ids;
