@@ -131,7 +131,9 @@ final class LedgerAudit {
   }
 
   private static Session addPage(Session session) {
-    if (session.isFailed() || !session.contains("page")) {
+    // No page saved: the request failed. (Not session.isFailed(): that stays true for the rest
+    // of the audit after the first failed invariant, and would blank every later account.)
+    if (!session.contains("page")) {
       return session.set("scanDone", true);
     }
     String account = session.getString("auditAccountId");

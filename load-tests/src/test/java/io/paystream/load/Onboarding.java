@@ -153,7 +153,8 @@ final class Onboarding {
                 jsonPath("$.expiresIn").ofLong().optional().saveAs("expiresIn")))
             .exec(session -> {
               Customer customer = pool.get(session.getInt("customerIndex"));
-              if (session.isFailed()) {
+              // the check saves a new refresh token only when the refresh succeeded
+              if (customer.tokens().refresh().equals(session.getString("refreshToken"))) {
                 customer.refreshed(null);
                 return session;
               }

@@ -37,13 +37,15 @@ final class TransferTally {
 
   /**
    * Records the session's transfer ({@code key}, {@code transferId}, {@code fromAccountId},
-   * {@code toAccountId}) unless its last request failed.
+   * {@code toAccountId}) if its request saved a {@code transferId}: the checks save it only after
+   * the status and headers passed. For a virtual user that sends one key, right after it.
    */
   Session recordAccepted(Session session, long amountMinor) {
-    if (!session.isFailed()) {
-      accepted(session.getString("key"), session.getString("transferId"),
-          session.getString("fromAccountId"), session.getString("toAccountId"), amountMinor);
+    if (!session.contains("transferId")) {
+      return session;
     }
+    accepted(session.getString("key"), session.getString("transferId"),
+        session.getString("fromAccountId"), session.getString("toAccountId"), amountMinor);
     return session;
   }
 
