@@ -1,16 +1,9 @@
 package io.paystream.load;
 
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
-import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
-import static io.gatling.javaapi.http.HttpDsl.header;
-import static io.gatling.javaapi.http.HttpDsl.status;
 
-import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
@@ -41,7 +34,8 @@ public class HotAccountSimulation extends Simulation {
   private static final int DURATION_SECONDS = LoadSettings.positive("durationSeconds", 60);
   private static final long TRANSFER_AMOUNT = LoadSettings.positiveLong("transferAmount", 100);
   /** Enough for every transfer of the run to come from one payer at the default settings. */
-  private static final long DEPOSIT_AMOUNT = LoadSettings.positiveLong("depositAmount", 100_000_000);
+  private static final long DEPOSIT_AMOUNT =
+      LoadSettings.positiveLong("depositAmount", 100_000_000);
   /** How long the audit waits for the credit leg to finish after the load. */
   private static final int SETTLE_SECONDS = LoadSettings.positive("settleSeconds", 120);
 
@@ -73,26 +67,17 @@ public class HotAccountSimulation extends Simulation {
             .set("key", UUID.randomUUID().toString());
       })
       .exec(Onboarding.actAs(payers))
-      .exec(Requests.transfer("transfer to merchant", Long.toString(TRANSFER_AMOUNT))
-          .header("Idempotency-Key", "#{key}")
-          .check(status().is(202),
-              header("Idempotent-Replayed").notExists(),
-              jsonPath("$.id").saveAs("transferId")))
-      .exec(session -> tally.recordAccepted(session, TRANSFER_AMOUNT));
+      .exec(tally.sendOriginal("transfer to merchant", TRANSFER_AMOUNT));
 
   {
-    List<Assertion> assertions = new ArrayList<>(LedgerAudit.assertions());
-    assertions.add(global().failedRequests().percent().lt(1.0));
     setUp(merchantSetup.injectOpen(atOnceUsers(1))
         .andThen(payerSetup.injectOpen(rampUsers(PAYERS).during(Duration.ofSeconds(SETUP_SECONDS))))
-        .andThen(pay.injectOpen(
-            rampUsersPerSec(1).to(RATE).during(Duration.ofSeconds(RAMP_SECONDS)),
-            constantUsersPerSec(RATE).during(Duration.ofSeconds(DURATION_SECONDS))))
-        .andThen(audit.of(this::auditedAccounts).injectOpen(atOnceUsers(1))))
+        .andThen(audit.loadThenAudit(pay, RATE, Duration.ofSeconds(RAMP_SECONDS),
+            Duration.ofSeconds(DURATION_SECONDS), this::auditedAccounts)))
         .protocols(LoadSettings.httpProtocol())
         .maxDuration(Duration.ofSeconds(
             SETUP_SECONDS + RAMP_SECONDS + DURATION_SECONDS + SETTLE_SECONDS + 300L))
-        .assertions(assertions);
+        .assertions(LedgerAudit.assertions());
   }
 
   /** The merchant's account (nothing deposited) and every payer's. */

@@ -1,10 +1,14 @@
 package io.paystream.load;
 
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.bodyString;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -12,6 +16,7 @@ import static io.paystream.load.Requests.authorized;
 
 import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import java.time.Duration;
@@ -85,9 +90,25 @@ final class LedgerAudit {
                 bodyString().transform(body -> tally.keysWithTwoTransfers()).is(0L)));
   }
 
-  /** Every invariant request passed, and the last ones ran at all (a skipped audit fails too). */
+  /**
+   * {@code load} arriving from 1/s to {@code rate}/s over {@code ramp}, then at {@code rate}/s for
+   * {@code duration}; once it is done, this audit of {@code accounts}.
+   */
+  PopulationBuilder loadThenAudit(ScenarioBuilder load, int rate, Duration ramp,
+      Duration duration, Supplier<List<Customer.Account>> accounts) {
+    return load.injectOpen(
+            rampUsersPerSec(1).to(rate).during(ramp),
+            constantUsersPerSec(rate).during(duration))
+        .andThen(of(accounts).injectOpen(atOnceUsers(1)));
+  }
+
+  /**
+   * Every invariant request passed, the last ones ran at all (a skipped audit fails too), and
+   * fewer than 1 % of all requests failed.
+   */
   static List<Assertion> assertions() {
     return List.of(
+        global().failedRequests().percent().lt(1.0),
         details(NOTHING_PENDING).failedRequests().count().is(0L),
         details(ACCOUNT_BALANCE).failedRequests().count().is(0L),
         details(LEDGER_BALANCED).failedRequests().count().is(0L),

@@ -36,11 +36,7 @@ final class LoadSettings {
   }
 
   static int positive(String name, int fallback) {
-    int value = Integer.parseInt(setting(name, Integer.toString(fallback)));
-    if (value < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1, was " + value);
-    }
-    return value;
+    return between(name, fallback, 1, Integer.MAX_VALUE);
   }
 
   static long positiveLong(String name, long fallback) {
@@ -52,11 +48,7 @@ final class LoadSettings {
   }
 
   static int nonNegative(String name, int fallback) {
-    int value = Integer.parseInt(setting(name, Integer.toString(fallback)));
-    if (value < 0) {
-      throw new IllegalArgumentException(name + " must not be negative, was " + value);
-    }
-    return value;
+    return between(name, fallback, 0, Integer.MAX_VALUE);
   }
 
   static int between(String name, int fallback, int min, int max) {

@@ -50,6 +50,12 @@ public class ReadMixSimulation extends Simulation {
 
   private final CustomerPool pool = new CustomerPool();
 
+  /** Keeps the transfer just sent for the {@code get transfer} reads of its payer. */
+  private final ChainBuilder rememberTransfer = exec(session -> {
+    pool.get(session.getInt("customerIndex")).rememberTransfer(session.getString("transferId"));
+    return session;
+  });
+
   private final ScenarioBuilder setup = scenario("Setup: customers with history")
       .exec(Onboarding.onboard("reads", 2, DEPOSIT_AMOUNT))
       .exec(Onboarding.joinPool(pool, DEPOSIT_AMOUNT))
@@ -59,11 +65,7 @@ public class ReadMixSimulation extends Simulation {
       .exec(repeat(SEED_TRANSFERS).on(
           exec(idempotent(transfer("seed transfer", AMOUNT))
               .check(status().is(202), jsonPath("$.id").saveAs("transferId")))
-              .exec(session -> {
-                pool.get(session.getInt("customerIndex"))
-                    .rememberTransfer(session.getString("transferId"));
-                return session;
-              })));
+              .exec(rememberTransfer)));
 
   private final ChainBuilder recent = exec(
       authorized(http("recent entries").get("/api/v1/accounts/#{accountId}/transactions/recent"))
@@ -128,11 +130,7 @@ public class ReadMixSimulation extends Simulation {
       .exec(transfer("transfer", AMOUNT)
           .header("Idempotency-Key", "#{key}")
           .check(status().is(202), jsonPath("$.id").saveAs("transferId")))
-      .exec(session -> {
-        pool.get(session.getInt("customerIndex"))
-            .rememberTransfer(session.getString("transferId"));
-        return session;
-      });
+      .exec(rememberTransfer);
 
   {
     Duration duration = Duration.ofSeconds(DURATION_SECONDS);

@@ -1,15 +1,11 @@
 package io.paystream.load;
 
-import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.percent;
 import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.header;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -17,7 +13,6 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 import static io.paystream.load.Requests.authorized;
 import static io.paystream.load.Requests.transfer;
 
-import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
@@ -77,12 +72,7 @@ public class RetryStormSimulation extends Simulation {
       .exec(Onboarding.joinPool(pool, DEPOSIT_AMOUNT));
 
   /** The first sending of a key: the original, never a replay. */
-  private final ChainBuilder original = exec(transfer("transfer", AMOUNT)
-      .header("Idempotency-Key", "#{key}")
-      .check(status().is(202),
-          header("Idempotent-Replayed").notExists(),
-          jsonPath("$.id").saveAs("transferId")))
-      .exec(session -> tally.recordAccepted(session, TRANSFER_AMOUNT));
+  private final ChainBuilder original = tally.sendOriginal("transfer", TRANSFER_AMOUNT);
 
   private final ChainBuilder sequentialRetry = exec(original)
       .exitHereIfFailed()
@@ -116,17 +106,13 @@ public class RetryStormSimulation extends Simulation {
           percent(RETRY_PERCENT * CONCURRENT_PERCENT / 100.0).then(concurrentRetry)));
 
   {
-    List<Assertion> assertions = new ArrayList<>(LedgerAudit.assertions());
-    assertions.add(global().failedRequests().percent().lt(1.0));
     setUp(setup.injectOpen(rampUsers(CUSTOMERS).during(Duration.ofSeconds(SETUP_SECONDS)))
-        .andThen(transfers.injectOpen(
-            rampUsersPerSec(1).to(RATE).during(Duration.ofSeconds(RAMP_SECONDS)),
-            constantUsersPerSec(RATE).during(Duration.ofSeconds(DURATION_SECONDS))))
-        .andThen(audit.of(this::auditedAccounts).injectOpen(atOnceUsers(1))))
+        .andThen(audit.loadThenAudit(transfers, RATE, Duration.ofSeconds(RAMP_SECONDS),
+            Duration.ofSeconds(DURATION_SECONDS), this::auditedAccounts)))
         .protocols(LoadSettings.httpProtocol())
         .maxDuration(Duration.ofSeconds(
             SETUP_SECONDS + RAMP_SECONDS + DURATION_SECONDS + SETTLE_SECONDS + 300L))
-        .assertions(assertions);
+        .assertions(LedgerAudit.assertions());
   }
 
   @Override

@@ -1,5 +1,11 @@
 package io.paystream.load;
 
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.http.HttpDsl.header;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.Session;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +53,19 @@ final class TransferTally {
     accepted(session.getString("key"), session.getString("transferId"),
         session.getString("fromAccountId"), session.getString("toAccountId"), amountMinor);
     return session;
+  }
+
+  /**
+   * Sends the session's transfer under its {@code key} for the first time: {@code 202}, not a
+   * replay; records it when accepted.
+   */
+  ChainBuilder sendOriginal(String requestName, long amountMinor) {
+    return exec(Requests.transfer(requestName, Long.toString(amountMinor))
+        .header("Idempotency-Key", "#{key}")
+        .check(status().is(202),
+            header("Idempotent-Replayed").notExists(),
+            jsonPath("$.id").saveAs("transferId")))
+        .exec(session -> recordAccepted(session, amountMinor));
   }
 
   long transfers() {
