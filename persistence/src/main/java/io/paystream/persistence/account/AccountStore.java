@@ -56,6 +56,16 @@ public class AccountStore {
         .one();
   }
 
+  /** The customer accounts among {@code first} and {@code second}, read in one statement. */
+  public Flux<Account> findPair(UUID first, UUID second) {
+    return db.sql("SELECT " + COLUMNS + " FROM account WHERE id IN (:first, :second)"
+            + " AND kind = 'CUSTOMER'")
+        .bind("first", first)
+        .bind("second", second)
+        .map(AccountStore::map)
+        .all();
+  }
+
   public Flux<Account> findByOwner(UUID ownerId) {
     return db.sql("SELECT " + COLUMNS + " FROM account WHERE owner_id = :owner ORDER BY id")
         .bind("owner", ownerId)

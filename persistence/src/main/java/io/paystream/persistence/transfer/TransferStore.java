@@ -34,7 +34,6 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.function.Tuples;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -82,14 +81,19 @@ public class TransferStore {
    */
   public Mono<Transfer> accept(AcceptTransfer request) {
     Money amount = request.amount();
-    // One connection serves the whole transaction: read the two accounts one after the other.
-    Mono<Transfer> flow = visibleAccount(request.fromAccountId(), request)
-        .flatMap(payer -> accounts.find(request.toAccountId())
-            .switchIfEmpty(rejected(Rejection.ACCOUNT_NOT_FOUND, "recipient account not found"))
-            .map(payee -> Tuples.of(payer, payee)))
-        .flatMap(pair -> {
-          Account from = pair.getT1();
-          Account to = pair.getT2();
+    // Both accounts in one round trip; the payer is refused first, as if it did not exist, when
+    // the caller may not move its money.
+    Mono<Transfer> flow = accounts.findPair(request.fromAccountId(), request.toAccountId())
+        .collectMap(Account::id)
+        .flatMap(found -> {
+          Account from = found.get(request.fromAccountId());
+          if (from == null || !(request.asOps() || from.isOwnedBy(request.requestedBy()))) {
+            return rejected(Rejection.ACCOUNT_NOT_FOUND, "account not found");
+          }
+          Account to = found.get(request.toAccountId());
+          if (to == null) {
+            return rejected(Rejection.ACCOUNT_NOT_FOUND, "recipient account not found");
+          }
           var refusal = TransferRules.check(from, to, amount, request.limits());
           if (refusal.isPresent()) {
             if (refusal.get() == Rejection.LIMIT_EXCEEDED) {
@@ -103,12 +107,6 @@ public class TransferStore {
               .flatMap(payerBalance -> record(request, payerBalance));
         });
     return transaction.transactional(flow);
-  }
-
-  private Mono<Account> visibleAccount(UUID id, AcceptTransfer request) {
-    return accounts.find(id)
-        .filter(account -> request.asOps() || account.isOwnedBy(request.requestedBy()))
-        .switchIfEmpty(rejected(Rejection.ACCOUNT_NOT_FOUND, "account not found"));
   }
 
   /**
