@@ -64,7 +64,8 @@ public class CreditLegConsumer {
         .description("messages sent to the dead-letter topic").tag("consumer", CreditLeg.CONSUMER)
         .register(meters);
     this.batchSizes = DistributionSummary.builder("paystream.consumer.batch.size")
-        .description("messages of one partition applied together in one database transaction")
+        .description("records of one partition handled together; their pending credits share"
+            + " one database transaction")
         .baseUnit("messages").tag("consumer", CreditLeg.CONSUMER)
         .publishPercentileHistogram()
         .minimumExpectedValue(1.0).maximumExpectedValue((double) properties.creditBatchMax())

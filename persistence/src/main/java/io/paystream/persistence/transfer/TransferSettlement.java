@@ -45,6 +45,11 @@ import tools.jackson.databind.json.JsonMapper;
  * transfer. Per payee it runs ONE conditional credit of the sum; each transfer still gets its own
  * journal (with its own running {@code balance_after}), status and outbox event, so every transfer
  * reads exactly as if it had been settled alone, in the order given.
+ *
+ * <p>Lock order: the transfers (id order), then the payees (id order), then the payers of refunded
+ * transfers. No other path locks more than one account, so only two batches whose refunds cross
+ * (a payee of one is a refunded payer of the other, which needs a frozen or closed payee) can
+ * deadlock; PostgreSQL then aborts one, and the consumer retries it.
  */
 @Repository
 public class TransferSettlement {
