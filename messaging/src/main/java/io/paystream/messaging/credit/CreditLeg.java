@@ -4,9 +4,13 @@ import io.paystream.domain.Ids;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.outbox.InboxStore;
 import io.paystream.persistence.outbox.OutboxEvent;
-import io.paystream.persistence.transfer.TransferStore;
+import io.paystream.persistence.transfer.TransferSettlement;
 import io.paystream.persistence.transfer.TransferStore.Settlement;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -16,9 +20,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Applies one {@code transfer.pending} event: in one transaction, record the event in the inbox
- * (a redelivery stops there) and settle the transfer (credit the payee, or refund the payer).
- * Safe to call any number of times with the same message.
+ * Applies {@code transfer.pending} events, one or a batch at a time: in ONE transaction, record
+ * every event in the inbox (a redelivery stops there, each message on its own) and settle the
+ * transfers of the new ones (credit the payee, or refund the payer). Safe to call any number of
+ * times with the same messages.
  */
 @Component
 public class CreditLeg {
@@ -29,15 +34,15 @@ public class CreditLeg {
   static final String HANDLED_TYPE = "transfer.pending";
 
   private final InboxStore inbox;
-  private final TransferStore transfers;
+  private final TransferSettlement settlement;
   private final TransactionalOperator transaction;
   private final JsonMapper json;
   private final Clock clock;
 
-  public CreditLeg(InboxStore inbox, TransferStore transfers, TransactionalOperator transaction,
-      JsonMapper json, Clock clock) {
+  public CreditLeg(InboxStore inbox, TransferSettlement settlement,
+      TransactionalOperator transaction, JsonMapper json, Clock clock) {
     this.inbox = inbox;
-    this.transfers = transfers;
+    this.settlement = settlement;
     this.transaction = transaction;
     this.json = json;
     this.clock = clock;
@@ -47,31 +52,78 @@ public class CreditLeg {
   public enum Outcome { COMPLETED, REFUNDED, DUPLICATE, ALREADY_SETTLED, UNKNOWN_TRANSFER, IGNORED }
 
   /**
-   * Applies the message. Fails with {@link PoisonMessageException} when the payload cannot be
-   * understood (never retried), or with the database's error when it is unavailable (retried).
+   * A decoded message: a pending transfer to settle, or an event this consumer does not handle
+   * ({@code transferId} null).
+   */
+  public record Delivery(UUID eventId, UUID transferId) {
+
+    boolean handled() {
+      return transferId != null;
+    }
+  }
+
+  /**
+   * Applies one message: a batch of one. Fails with {@link PoisonMessageException} when the
+   * payload cannot be understood (never retried), or with the database's error when it is
+   * unavailable (retried).
    */
   public Mono<Outcome> apply(String payload) {
     return Mono.fromCallable(() -> decode(payload))
-        .flatMap(event -> !HANDLED_TYPE.equals(event.type())
-            ? Mono.just(Outcome.IGNORED)
-            : settleOnce(event));
+        .flatMap(delivery -> applyAll(List.of(delivery)))
+        .map(outcomes -> outcomes.get(0));
   }
 
-  private Mono<Outcome> settleOnce(OutboxEvent event) {
-    UUID transferId = transferId(event);
-    Mono<Outcome> flow = inbox.firstDelivery(CONSUMER, event.eventId(), Timestamps.now(clock))
-        .flatMap(first -> first
-            ? transfers.settle(transferId).map(CreditLeg::outcome)
-            : Mono.just(Outcome.DUPLICATE));
-    return transaction.transactional(flow);
-  }
-
-  private OutboxEvent decode(String payload) {
+  /**
+   * Reads a message. Throws {@link PoisonMessageException} when no retry could ever make it
+   * applicable: not an event, or a pending event that names no transfer.
+   */
+  public Delivery decode(String payload) {
+    OutboxEvent event;
     try {
-      return json.readValue(payload, OutboxEvent.class);
+      event = json.readValue(payload, OutboxEvent.class);
     } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
       throw new PoisonMessageException("undecodable event: " + e.getMessage(), e);
     }
+    return new Delivery(event.eventId(),
+        HANDLED_TYPE.equals(event.type()) ? transferId(event) : null);
+  }
+
+  /**
+   * Applies decoded messages in one transaction: one outcome per delivery, in order. The same
+   * event twice (in this batch or an earlier one) is a {@code DUPLICATE} after its first time.
+   * Fails with the database's error, and then nothing of the batch was applied: retrying the
+   * whole batch, or its messages one by one, is safe.
+   */
+  public Mono<List<Outcome>> applyAll(List<Delivery> deliveries) {
+    List<UUID> eventIds = deliveries.stream().filter(Delivery::handled)
+        .map(Delivery::eventId).toList();
+    if (eventIds.isEmpty()) {
+      return Mono.just(deliveries.stream().map(delivery -> Outcome.IGNORED).toList());
+    }
+    Mono<List<Outcome>> flow = inbox
+        .firstDeliveries(CONSUMER, eventIds, Timestamps.now(clock))
+        .flatMap(fresh -> {
+          Set<UUID> unclaimed = new HashSet<>(fresh);
+          List<UUID> toSettle = new ArrayList<>();
+          List<Boolean> settles = new ArrayList<>();
+          for (Delivery delivery : deliveries) {
+            // The first occurrence of a fresh event claims it; a later one is its duplicate.
+            boolean first = delivery.handled() && unclaimed.remove(delivery.eventId());
+            settles.add(first);
+            if (first) {
+              toSettle.add(delivery.transferId());
+            }
+          }
+          return settlement.settle(toSettle).map(settled -> {
+            List<Outcome> outcomes = new ArrayList<>(deliveries.size());
+            for (int i = 0, s = 0; i < deliveries.size(); i++) {
+              outcomes.add(!deliveries.get(i).handled() ? Outcome.IGNORED
+                  : settles.get(i) ? outcome(settled.get(s++)) : Outcome.DUPLICATE);
+            }
+            return List.copyOf(outcomes);
+          });
+        });
+    return transaction.transactional(flow);
   }
 
   private UUID transferId(OutboxEvent event) {

@@ -1,14 +1,19 @@
 package io.paystream.messaging.credit;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
+import io.paystream.messaging.credit.CreditLeg.Delivery;
 import io.paystream.messaging.credit.CreditLeg.Outcome;
 import io.paystream.persistence.outbox.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,9 +31,10 @@ import reactor.kafka.sender.SenderRecord;
 import reactor.util.retry.Retry;
 
 /**
- * The credit leg as a Kafka consumer. Records of one partition are applied strictly one after
- * another (the topic is keyed by payee, so one payee's credits keep their order); partitions run
- * in parallel. An offset is acknowledged only after its database transaction committed, and
+ * The credit leg as a Kafka consumer. Records of one partition are applied in order, in batches
+ * (the topic is keyed by payee, so one payee's credits keep their order; a batch is one database
+ * transaction, see {@link CreditLeg#applyAll}); partitions run in parallel. An offset is
+ * acknowledged only after its database transaction committed, and
  * acknowledged offsets are committed every {@code consumerCommitIntervalMillis}: a crash in
  * between redelivers, and the inbox turns the redelivery into a no-op.
  */
@@ -37,11 +43,15 @@ public class CreditLegConsumer {
 
   private static final Logger log = LoggerFactory.getLogger(CreditLegConsumer.class);
 
+  /** How long an idle partition's first record waits for company: no measurable time. */
+  static final Duration BATCH_LINGER = Duration.ofNanos(1);
+
   private final CreditLeg creditLeg;
   private final KafkaSender<String, String> sender;
   private final MessagingProperties properties;
   private final MeterRegistry meters;
   private final Counter deadLettered;
+  private final DistributionSummary batchSizes;
   private final AtomicLong lag = new AtomicLong();
 
   public CreditLegConsumer(CreditLeg creditLeg, KafkaSender<String, String> sender,
@@ -52,6 +62,13 @@ public class CreditLegConsumer {
     this.meters = meters;
     this.deadLettered = Counter.builder("paystream.consumer.dead.lettered")
         .description("messages sent to the dead-letter topic").tag("consumer", CreditLeg.CONSUMER)
+        .register(meters);
+    this.batchSizes = DistributionSummary.builder("paystream.consumer.batch.size")
+        .description("records of one partition handled together; their pending credits share"
+            + " one database transaction")
+        .baseUnit("messages").tag("consumer", CreditLeg.CONSUMER)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(1.0).maximumExpectedValue((double) properties.creditBatchMax())
         .register(meters);
     Gauge.builder("paystream.consumer.lag", lag, AtomicLong::get)
         .description("largest record lag of the credit-leg consumer, as last measured")
@@ -67,7 +84,14 @@ public class CreditLegConsumer {
     KafkaReceiver<String, String> receiver = KafkaReceiver.create(options);
     Flux<Outcome> applied = receiver.receive()
         .groupBy(record -> record.receiverOffset().topicPartition())
-        .flatMap(partition -> partition.concatMap(this::handle), Integer.MAX_VALUE);
+        .flatMap(partition -> partition
+            // Group commit. With fair backpressure the buffer keeps filling while the previous
+            // batch is applied (concatMap asks for nothing meanwhile) and hands over everything
+            // it holds, up to the max, the moment that batch is done. An idle partition has
+            // demand waiting, so a record waits only for the timeout: the smallest one, to apply
+            // a lone message at once.
+            .bufferTimeout(properties.creditBatchMax(), BATCH_LINGER, true)
+            .concatMap(this::handle, 0), Integer.MAX_VALUE);
     Flux<Void> lagProbe = Flux.interval(Duration.ofSeconds(5))
         .concatMap(tick -> receiver.doOnConsumer(consumer -> consumer.metrics()).doOnNext(this::recordLag))
         .onErrorResume(error -> Mono.empty())
@@ -75,22 +99,87 @@ public class CreditLegConsumer {
     return Flux.merge(applied, lagProbe.cast(Outcome.class));
   }
 
-  private Mono<Outcome> handle(ReceiverRecord<String, String> record) {
-    return creditLeg.apply(record.value())
-        .retryWhen(Retry.backoff(properties.creditRetryAttemptsMax(),
-                Duration.ofMillis(properties.creditRetryBackoffMinMillis()))
-            .maxBackoff(Duration.ofMillis(properties.creditRetryBackoffMaxMillis()))
-            .jitter(0.5)
-            .filter(error -> !(error instanceof PoisonMessageException))
-            .doBeforeRetry(signal -> log.warn("credit leg retry {} of {}-{}@{}: {}",
-                signal.totalRetries() + 1, record.topic(), record.partition(), record.offset(),
-                signal.failure().toString())))
-        .onErrorResume(error -> deadLetter(record, error))
-        .doOnNext(outcome -> {
-          meters.counter("paystream.consumer.applied", "consumer", CreditLeg.CONSUMER,
-              "outcome", outcome.name()).increment();
-          record.receiverOffset().acknowledge();
-        });
+  /**
+   * Applies one batch of a partition's records, in their order: the decodable ones in one
+   * transaction, the poison ones dead-lettered alone. Each record's offset is acknowledged once
+   * its outcome is final (committed, or parked), in order. Package-private: tests hand it a batch
+   * of real records whose composition they choose.
+   */
+  Flux<Outcome> handle(List<ReceiverRecord<String, String>> batch) {
+    batchSizes.record(batch.size());
+    List<ReceiverRecord<String, String>> applicable = new ArrayList<>(batch.size());
+    List<Delivery> deliveries = new ArrayList<>(batch.size());
+    Map<ReceiverRecord<String, String>, PoisonMessageException> poison = new HashMap<>();
+    for (ReceiverRecord<String, String> record : batch) {
+      try {
+        deliveries.add(creditLeg.decode(record.value()));
+        applicable.add(record);
+      } catch (PoisonMessageException e) {
+        poison.put(record, e);
+      }
+    }
+    return applyTogether(applicable, deliveries).flatMapMany(outcomes -> {
+      Map<ReceiverRecord<String, String>, Outcome> applied = new HashMap<>();
+      for (int i = 0; i < applicable.size(); i++) {
+        applied.put(applicable.get(i), outcomes.get(i));
+      }
+      return Flux.fromIterable(batch).concatMap(record -> (poison.containsKey(record)
+              ? deadLetter(record, poison.get(record)) : Mono.just(applied.get(record)))
+          .doOnNext(outcome -> {
+            meters.counter("paystream.consumer.applied", "consumer", CreditLeg.CONSUMER,
+                "outcome", outcome.name()).increment();
+            record.receiverOffset().acknowledge();
+          }));
+    });
+  }
+
+  /**
+   * One transaction for the whole batch, retried with backoff while it fails. Should it keep
+   * failing, the messages are applied one by one, each with its own retries, so that one message
+   * the database refuses cannot hold back the others; those that still fail are dead-lettered.
+   */
+  private Mono<List<Outcome>> applyTogether(List<ReceiverRecord<String, String>> records,
+      List<Delivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return Mono.just(List.of());
+    }
+    Mono<List<Outcome>> together = creditLeg.applyAll(deliveries).retryWhen(retry(records));
+    if (deliveries.size() == 1) {
+      return together.onErrorResume(error -> deadLetter(records.get(0), error).map(List::of));
+    }
+    return together.onErrorResume(error -> {
+      log.warn("credit leg gives up on the batch {} ({}); applying its messages one by one",
+          describe(records), cause(error).toString());
+      return Flux.range(0, deliveries.size())
+          .concatMap(i -> creditLeg.applyAll(List.of(deliveries.get(i)))
+              .map(outcomes -> outcomes.get(0))
+              .retryWhen(retry(List.of(records.get(i))))
+              .onErrorResume(alone -> deadLetter(records.get(i), alone)))
+          .collectList();
+    });
+  }
+
+  private Retry retry(List<ReceiverRecord<String, String>> records) {
+    return Retry.backoff(properties.creditRetryAttemptsMax(),
+            Duration.ofMillis(properties.creditRetryBackoffMinMillis()))
+        .maxBackoff(Duration.ofMillis(properties.creditRetryBackoffMaxMillis()))
+        .jitter(0.5)
+        .filter(error -> !(error instanceof PoisonMessageException))
+        .doBeforeRetry(signal -> log.warn("credit leg retry {} of {}: {}",
+            signal.totalRetries() + 1, describe(records), signal.failure().toString()));
+  }
+
+  /** {@code topic-partition@first..last (n)}: where a batch's records are. */
+  private static String describe(List<ReceiverRecord<String, String>> records) {
+    ReceiverRecord<String, String> first = records.get(0);
+    ReceiverRecord<String, String> last = records.get(records.size() - 1);
+    return first.topic() + "-" + first.partition() + "@" + first.offset()
+        + (records.size() == 1 ? "" : ".." + last.offset() + " (" + records.size() + ")");
+  }
+
+  private static Throwable cause(Throwable error) {
+    return error.getCause() != null && Exceptions.isRetryExhausted(error)
+        ? error.getCause() : error;
   }
 
   /**
@@ -98,8 +187,7 @@ public class CreditLegConsumer {
    * The original key, value and position travel with it; a person decides what happens next.
    */
   private Mono<Outcome> deadLetter(ConsumerRecord<String, String> record, Throwable error) {
-    Throwable cause = error.getCause() != null && Exceptions.isRetryExhausted(error)
-        ? error.getCause() : error;
+    Throwable cause = cause(error);
     log.error("credit leg gives up on {}-{}@{} and dead-letters it: {}", record.topic(),
         record.partition(), record.offset(), cause.toString());
     ProducerRecord<String, String> parked = new ProducerRecord<>(Topics.EVENTS_DEAD_LETTER,

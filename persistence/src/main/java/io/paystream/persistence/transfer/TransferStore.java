@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -42,7 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>{@link #accept} is the payer's side: a conditional debit into TRANSIT, the PENDING transfer,
  * its journal and a {@code transfer.pending} outbox event. {@link #settle} is the payee's side,
- * run by the credit-leg consumer: the credit from TRANSIT, or the refund to the payer.
+ * run by the credit-leg consumer: the credit from TRANSIT, or the refund to the payer; its
+ * statements live in {@link TransferSettlement}, which also settles many transfers at once.
  */
 @Repository
 public class TransferStore {
@@ -56,19 +58,22 @@ public class TransferStore {
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
+  private final TransferSettlement settlement;
   private final TransactionalOperator transaction;
   private final JsonMapper json;
   private final Clock clock;
 
   public TransferStore(DatabaseClient db, AccountStore accounts, AccountBalances balances,
       SystemAccounts systemAccounts, LedgerStore ledger, OutboxStore outbox,
-      TransactionalOperator transaction, JsonMapper json, Clock clock) {
+      TransferSettlement settlement, TransactionalOperator transaction, JsonMapper json,
+      Clock clock) {
     this.db = db;
     this.accounts = accounts;
     this.balances = balances;
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
     this.outbox = outbox;
+    this.settlement = settlement;
     this.transaction = transaction;
     this.json = json;
     this.clock = clock;
@@ -200,82 +205,13 @@ public class TransferStore {
   public enum Settlement { COMPLETED, REFUNDED, ALREADY_SETTLED, UNKNOWN_TRANSFER }
 
   /**
-   * Applies the credit leg: credits the payee if it can take the money (ACTIVE, same currency),
-   * otherwise refunds the payer, in one transaction with one outbox event. Idempotent: a transfer
-   * already terminal is left alone. The caller records its inbox row in the same transaction.
+   * Applies the credit leg to one transfer: credits the payee if it can take the money (ACTIVE,
+   * same currency), otherwise refunds the payer, in one transaction with one outbox event.
+   * Idempotent: a transfer already terminal is left alone. The caller records its inbox row in
+   * the same transaction. A batch of one of {@link TransferSettlement#settle(List)}.
    */
   public Mono<Settlement> settle(UUID transferId) {
-    Mono<Settlement> flow = db.sql("SELECT " + COLUMNS + " FROM transfer WHERE id = :id FOR UPDATE")
-        .bind("id", transferId)
-        .map(TransferStore::map)
-        .one()
-        .flatMap(transfer -> transfer.status().isTerminal()
-            ? Mono.just(Settlement.ALREADY_SETTLED)
-            : creditOrRefund(transfer))
-        .defaultIfEmpty(Settlement.UNKNOWN_TRANSFER);
-    return transaction.transactional(flow);
-  }
-
-  private Mono<Settlement> creditOrRefund(Transfer transfer) {
-    Money amount = transfer.amount();
-    return balances.credit(transfer.toAccountId(), amount)
-        .flatMap(payeeBalance -> complete(transfer, payeeBalance))
-        .switchIfEmpty(Mono.defer(() -> refund(transfer)));
-  }
-
-  private Mono<Settlement> complete(Transfer pending, long payeeBalance) {
-    Instant now = Timestamps.now(clock);
-    Transfer done = pending.complete(now);
-    return systemAccounts.id(SystemAccounts.Kind.TRANSIT, done.amount().currency())
-        .flatMap(transit -> ledger.append(
-            PostingRules.transferCredit(done.id(), transit, done.toAccountId(), done.amount()),
-            Map.of(done.toAccountId(), payeeBalance), done.fromAccountId(),
-            done.description(), now))
-        .then(markTerminal(done))
-        .then(publish("transfer.completed", done, now))
-        .thenReturn(Settlement.COMPLETED);
-  }
-
-  /**
-   * The payee cannot take the money: return it to the payer whatever the payer's status, because
-   * it is the payer's money. The reason names the payee's state, not its owner.
-   */
-  private Mono<Settlement> refund(Transfer pending) {
-    Instant now = Timestamps.now(clock);
-    return accounts.find(pending.toAccountId())
-        .map(payee -> payee.status() != io.paystream.domain.AccountStatus.ACTIVE
-            ? "recipient account is " + payee.status().name().toLowerCase()
-            : "recipient account cannot take " + pending.amount().currencyCode())
-        .defaultIfEmpty("recipient account not found")
-        .flatMap(reason -> {
-          Transfer failed = pending.fail(reason, now);
-          return balances.giveBack(failed.fromAccountId(), failed.amount())
-              .switchIfEmpty(Mono.error(() -> new IllegalStateException(
-                  "payer account " + failed.fromAccountId() + " vanished")))
-              .flatMap(payerBalance -> systemAccounts
-                  .id(SystemAccounts.Kind.TRANSIT, failed.amount().currency())
-                  .flatMap(transit -> ledger.append(
-                      PostingRules.transferRefund(failed.id(), transit, failed.fromAccountId(),
-                          failed.amount()),
-                      Map.of(failed.fromAccountId(), payerBalance), failed.toAccountId(),
-                      failed.description(), now)))
-              .then(markTerminal(failed))
-              .then(publish("transfer.failed", failed, now));
-        })
-        .thenReturn(Settlement.REFUNDED);
-  }
-
-  private Mono<Void> markTerminal(Transfer transfer) {
-    return db.sql("""
-            UPDATE transfer SET status = :status, failure_reason = :reason, updated_at = :at
-             WHERE id = :id AND status = 'PENDING'""")
-        .bind("status", transfer.status().name())
-        .bind("at", transfer.updatedAt())
-        .bind("id", transfer.id())
-        .bind("reason", Parameters.in(R2dbcType.VARCHAR, transfer.failureReason()))
-        .fetch().rowsUpdated()
-        .flatMap(rows -> rows == 1 ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
-            "transfer " + transfer.id() + " was no longer PENDING when settled")));
+    return settlement.settle(List.of(transferId)).map(settled -> settled.get(0));
   }
 
   private Mono<Void> publish(String type, Transfer transfer, Instant at) {
