@@ -29,9 +29,8 @@ SELECT pg_try_advisory_xact_lock(hashtextextended(pgbench_uuid(1, :payer) || '/p
 SELECT fingerprint, response_status, response_body, location FROM idempotency_record
  WHERE user_id = pgbench_uuid(1, :payer) AND idem_key = 'pgbench-' || :seq::bigint;
 
--- AccountStore.find: payer, then payee
-SELECT id, owner_id, currency, balance, status, created_at FROM account WHERE id = pgbench_uuid(2, :payer) AND kind = 'CUSTOMER';
-SELECT id, owner_id, currency, balance, status, created_at FROM account WHERE id = pgbench_uuid(2, :payee) AND kind = 'CUSTOMER';
+-- AccountStore.findPair: payer and payee in one statement
+SELECT id, owner_id, currency, balance, status, created_at FROM account WHERE id IN (pgbench_uuid(2, :payer), pgbench_uuid(2, :payee)) AND kind = 'CUSTOMER';
 
 -- AccountBalances.debit: the conditional debit
 UPDATE account SET balance = balance - 1
