@@ -26,10 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Every Redis call is bounded by {@link RecentProperties#redisTimeout()}; a failure or timeout
  * answers from PostgreSQL, so Redis being down makes the endpoint slower, never wrong or failing.
- * Until the first Redis answer, calls are made from a bounded-elastic thread: while Lettuce has
- * never connected (Redis down since start-up) taking its shared connection is a blocking connect,
- * never for an event loop. Once connected, Lettuce keeps (and re-opens) that connection itself,
- * so calls stay on the caller's thread and a warm read needs no thread hop.
+ * Calls are made from a bounded-elastic thread: whenever Spring's factory has no live shared
+ * connection (Redis down since start-up, or a connection it reset after a failure), taking one is
+ * a blocking connect, never for an event loop. Staying on the event loop once connected was tried
+ * and refused by BlockHound in the Redis-down test: the factory reconnects on the caller's thread.
  * Each multi-step change is one Lua script, so a concurrent invalidation cannot interleave.
  */
 @Component
@@ -63,7 +63,6 @@ public class RecentEntriesCache {
   private final SequencedEntries entries;
   private final RecentProperties properties;
   private final JsonMapper json;
-  private volatile boolean connected;
 
   public RecentEntriesCache(ReactiveStringRedisTemplate redis, SequencedEntries entries,
       RecentProperties properties, JsonMapper json) {
@@ -126,12 +125,9 @@ public class RecentEntriesCache {
         .then();
   }
 
-  /** Hops to a bounded-elastic thread only until Redis has answered once (see above). */
-  private <T> Flux<T> onRedis(Flux<T> call) {
-    if (connected) {
-      return call;
-    }
-    return call.subscribeOn(Schedulers.boundedElastic()).doOnNext(answer -> connected = true);
+  /** Where every Redis call runs (see above). */
+  private static <T> Flux<T> onRedis(Flux<T> call) {
+    return call.subscribeOn(Schedulers.boundedElastic());
   }
 
   private Mono<List<SequencedEntry>> fromDatabase(UUID account) {
