@@ -3,7 +3,9 @@ package io.paystream.persistence.events;
 import io.paystream.persistence.Timestamps;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -51,34 +53,60 @@ public class EventLogStore {
     if (events.isEmpty()) {
       return Mono.just(0L);
     }
+    // One statement for the whole batch: the lock is held for one round trip, not one per event.
+    // The first of two copies of an event wins (a redelivery inside one batch).
+    Map<UUID, NewEvent> unique = new LinkedHashMap<>();
+    events.forEach(event -> unique.putIfAbsent(event.eventId(), event));
+    int n = unique.size();
+    UUID[] ids = new UUID[n];
+    String[] types = new String[n];
+    UUID[] resources = new UUID[n];
+    UUID[] accounts = new UUID[n];
+    UUID[] others = new UUID[n];
+    String[] data = new String[n];
+    String[] occurred = new String[n];
+    int i = 0;
+    for (NewEvent event : unique.values()) {
+      ids[i] = event.eventId();
+      types[i] = event.type();
+      resources[i] = event.resourceId();
+      accounts[i] = event.accountId();
+      others[i] = event.otherAccountId();
+      data[i] = event.data();
+      occurred[i] = event.occurredAt().toString();
+      i++;
+    }
     Mono<Long> flow = db.sql("SELECT pg_advisory_xact_lock(:lock)")
         .bind("lock", EVENT_LOG_LOCK)
         .fetch().rowsUpdated()
-        .thenMany(Flux.fromIterable(events).concatMap(event -> insert(event, sequencedAt)))
-        .reduce(0L, Long::sum)
-        .flatMap(inserted -> db.sql("SELECT pg_notify('" + CHANNEL + "', '')")
-            .fetch().rowsUpdated()
-            .thenReturn(inserted));
+        .then(db.sql("""
+                WITH inserted AS (
+                    INSERT INTO event_log (event_id, event_type, resource_id, account_id,
+                                           other_account_id, data, occurred_at, sequenced_at)
+                    SELECT event_id, event_type, resource_id, account_id, other_account_id, data,
+                           occurred_at, :at
+                      FROM unnest(:ids::uuid[], :types::text[], :resources::uuid[],
+                                  :accounts::uuid[], :others::uuid[], :data::text[],
+                                  :occurred::timestamptz[])
+                           WITH ORDINALITY AS e(event_id, event_type, resource_id, account_id,
+                                                other_account_id, data, occurred_at, n)
+                     ORDER BY n
+                    ON CONFLICT (event_id) DO NOTHING
+                    RETURNING 1
+                )
+                """ + "SELECT count(*) AS inserted, pg_notify('" + CHANNEL + "', '') AS notified"
+                + " FROM inserted")
+            .bind("at", sequencedAt)
+            .bind("ids", ids)
+            .bind("types", types)
+            .bind("resources", resources)
+            .bind("accounts", accounts)
+            .bind("others", others)
+            .bind("data", data)
+            .bind("occurred", occurred)
+            .map(row -> row.get("inserted", Long.class))
+            .one());
     return transaction.transactional(flow);
-  }
-
-  private Mono<Long> insert(NewEvent event, Instant sequencedAt) {
-    var spec = db.sql("""
-            INSERT INTO event_log (event_id, event_type, resource_id, account_id,
-                                   other_account_id, data, occurred_at, sequenced_at)
-            VALUES (:eventId, :type, :resource, :account, :other, :data, :occurredAt, :at)
-            ON CONFLICT (event_id) DO NOTHING""")
-        .bind("eventId", event.eventId())
-        .bind("type", event.type())
-        .bind("resource", event.resourceId())
-        .bind("data", event.data())
-        .bind("occurredAt", event.occurredAt())
-        .bind("at", sequencedAt);
-    spec = event.accountId() == null ? spec.bindNull("account", UUID.class)
-        : spec.bind("account", event.accountId());
-    spec = event.otherAccountId() == null ? spec.bindNull("other", UUID.class)
-        : spec.bind("other", event.otherAccountId());
-    return spec.fetch().rowsUpdated();
   }
 
   /** Every event after {@code afterSeq}, oldest first, at most {@code limit}. */
