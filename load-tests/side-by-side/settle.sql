@@ -1,9 +1,10 @@
--- pgbench: the settle (credit) step of a transfer, statement for statement as the credit-leg
--- consumer sends it in one transaction (CreditLeg.settleOnce: InboxStore.firstDelivery, then
--- TransferStore.settle -> creditOrRefund -> complete; checked against a log_statement capture).
--- Every transaction settles one PENDING transfer that accept.sql made in its hot run, so every
--- credit lands on the one hot merchant account: this is the database's ceiling for the credits
--- of a hot account, whose row lock they all take in turn.
+-- pgbench: the settle (credit) step of a transfer as the credit-leg consumer sent it before group
+-- commit: one transaction per credit (InboxStore.firstDelivery, TransferStore.settle ->
+-- creditOrRefund -> complete), as captured from the API at the time. Every transaction settles one
+-- PENDING transfer that accept.sql made in its hot run, so every credit lands on the one hot
+-- merchant account: this is the database's ceiling for a hot account's credits when each takes
+-- the row lock and a commit of its own. The credit leg now settles a partition's backlog in one
+-- transaction per batch (TransferSettlement), which this ceiling does not bound.
 --
 -- Differences from the API, besides values as in accept.sql: the transfer to settle comes from
 -- pgbench_pending (n -> transfer id, filled by `run`), looked up inside the FOR UPDATE statement,
