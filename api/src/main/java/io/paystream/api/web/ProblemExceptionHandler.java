@@ -2,6 +2,7 @@ package io.paystream.api.web;
 
 import io.paystream.api.ratelimit.RateLimitedException;
 import io.paystream.domain.RejectedException;
+import io.r2dbc.spi.R2dbcTimeoutException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -33,6 +34,8 @@ import tools.jackson.core.JacksonException;
 @Order(-2)
 public class ProblemExceptionHandler implements WebExceptionHandler {
 
+  static final long OVERLOAD_RETRY_AFTER_SECONDS = 1;
+
   private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
   private final ProblemWriter problems;
@@ -62,6 +65,13 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     }
     if (failure instanceof MethodNotAllowedException notAllowed) {
       response.getHeaders().setAllow(notAllowed.getSupportedMethods());
+    }
+    if (isOverloaded(failure)) {
+      log.warn("request {} {} refused: no database connection within the acquire time"
+              + " (request id {})", exchange.getRequest().getMethod(),
+          exchange.getRequest().getPath(), exchange.getAttribute(RequestIdFilter.ATTRIBUTE));
+      response.getHeaders().set(org.springframework.http.HttpHeaders.RETRY_AFTER,
+          Long.toString(OVERLOAD_RETRY_AFTER_SECONDS));
     }
     return problems.write(exchange, problem);
   }
@@ -102,6 +112,11 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     }
     if (failure instanceof ResponseStatusException status) {
       return byStatus(status.getStatusCode());
+    }
+    if (isOverloaded(failure)) {
+      return new ApiException(ApiError.SERVICE_UNAVAILABLE,
+          "the service is overloaded: no database connection was free in time; retry shortly,"
+              + " with the same Idempotency-Key for a money movement");
     }
     return new ApiException(ApiError.INTERNAL_ERROR,
         "an internal error occurred; quote the X-Request-Id when reporting it");
@@ -156,6 +171,17 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
       default -> new ApiException(ApiError.INTERNAL_ERROR,
           "an internal error occurred; quote the X-Request-Id when reporting it");
     };
+  }
+
+  /**
+   * No database connection was free within the pool's acquire time. Overload, not a fault: 503
+   * with Retry-After. A money movement is safe to retry with its key (either nothing started, or
+   * the retry replays the stored answer).
+   */
+  static boolean isOverloaded(Throwable failure) {
+    R2dbcTimeoutException timeout = cause(failure, R2dbcTimeoutException.class);
+    return timeout != null && timeout.getMessage() != null
+        && timeout.getMessage().contains("Connection acquisition");
   }
 
   private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
