@@ -2,6 +2,7 @@ package io.paystream.persistence.outbox;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -39,6 +40,49 @@ public class OutboxStore {
         .bind("type", event.type())
         .bind("payload", json.writeValueAsString(event))
         .bind("at", event.occurredAt())
+        .fetch().rowsUpdated()
+        .then();
+  }
+
+  /**
+   * {@link #append} for many events in one statement (one round trip), inserted in list order so
+   * that the relay publishes them in that order; one NOTIFY for all.
+   */
+  public Mono<Void> appendAll(String topic, List<OutboxEvent> events) {
+    if (events.isEmpty()) {
+      return Mono.empty();
+    }
+    int n = events.size();
+    UUID[] eventIds = new UUID[n];
+    String[] keys = new String[n];
+    String[] types = new String[n];
+    String[] payloads = new String[n];
+    String[] createdAt = new String[n];
+    for (int i = 0; i < n; i++) {
+      OutboxEvent event = events.get(i);
+      eventIds[i] = event.eventId();
+      keys[i] = event.key();
+      types[i] = event.type();
+      payloads[i] = json.writeValueAsString(event);
+      createdAt[i] = event.occurredAt().toString();
+    }
+    return db.sql("""
+            WITH o AS (
+                INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at)
+                SELECT event_id, :topic, message_key, event_type, payload, created_at
+                  FROM unnest(:eventIds::uuid[], :keys::text[], :types::text[],
+                              :payloads::text[], :createdAt::timestamptz[])
+                       WITH ORDINALITY AS x(event_id, message_key, event_type, payload,
+                                            created_at, n)
+                 ORDER BY n
+            )
+            SELECT pg_notify('""" + CHANNEL + "', '')")
+        .bind("topic", topic)
+        .bind("eventIds", eventIds)
+        .bind("keys", keys)
+        .bind("types", types)
+        .bind("payloads", payloads)
+        .bind("createdAt", createdAt)
         .fetch().rowsUpdated()
         .then();
   }

@@ -24,18 +24,20 @@ import tools.jackson.databind.json.JsonMapper;
  * outbox events. Rows are inserted in the order given, so entry and outbox sequence numbers
  * follow the order of the messages. Call inside the transaction that credited the payees.
  *
- * <p>The ledger and outbox statements are the multi-row forms of {@link
- * io.paystream.persistence.ledger.LedgerStore#append} and {@link OutboxStore#append}: same
- * columns, same values, one round trip instead of one per transfer.
+ * <p>The ledger statement is the multi-row form of {@link
+ * io.paystream.persistence.ledger.LedgerStore#append} (same columns, same values, one round trip
+ * instead of one per transfer); the events go through {@link OutboxStore#appendAll}.
  */
 @Repository
 class CreditRecords {
 
   private final DatabaseClient db;
+  private final OutboxStore outbox;
   private final JsonMapper json;
 
-  CreditRecords(DatabaseClient db, JsonMapper json) {
+  CreditRecords(DatabaseClient db, OutboxStore outbox, JsonMapper json) {
     this.db = db;
+    this.outbox = outbox;
     this.json = json;
   }
 
@@ -161,36 +163,12 @@ class CreditRecords {
   }
 
   private Mono<Void> publish(List<Credited> credited, Instant at) {
-    int n = credited.size();
-    UUID[] eventIds = new UUID[n];
-    String[] keys = new String[n];
-    String[] payloads = new String[n];
-    for (int i = 0; i < n; i++) {
-      Transfer done = credited.get(i).done();
-      String data = json.writeValueAsString(TransferDocument.of(done));
+    List<OutboxEvent> events = credited.stream().map(row -> {
+      Transfer done = row.done();
       // Keyed by the payee, as every transfer event (TransferStore.publish).
-      OutboxEvent event = new OutboxEvent(Ids.newId(), "transfer.completed",
-          done.toAccountId().toString(), at, data);
-      eventIds[i] = event.eventId();
-      keys[i] = event.key();
-      payloads[i] = json.writeValueAsString(event);
-    }
-    return db.sql("""
-            WITH o AS (
-                INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at)
-                SELECT event_id, :topic, message_key, :type, payload, :at
-                  FROM unnest(:eventIds::uuid[], :keys::text[], :payloads::text[])
-                       WITH ORDINALITY AS x(event_id, message_key, payload, n)
-                 ORDER BY n
-            )
-            SELECT pg_notify('""" + OutboxStore.CHANNEL + "', '')")
-        .bind("topic", Topics.EVENTS)
-        .bind("type", "transfer.completed")
-        .bind("at", at)
-        .bind("eventIds", eventIds)
-        .bind("keys", keys)
-        .bind("payloads", payloads)
-        .fetch().rowsUpdated()
-        .then();
+      return new OutboxEvent(Ids.newId(), "transfer.completed", done.toAccountId().toString(), at,
+          json.writeValueAsString(TransferDocument.of(done)));
+    }).toList();
+    return outbox.appendAll(Topics.EVENTS, events);
   }
 }
