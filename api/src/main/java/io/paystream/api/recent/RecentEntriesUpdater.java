@@ -1,8 +1,10 @@
 package io.paystream.api.recent;
 
+import io.paystream.messaging.BackgroundStreams;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.events.EventDecoder;
+import io.paystream.messaging.kafka.KafkaAdmin;
 import io.paystream.persistence.events.NewEvent;
 import io.paystream.persistence.ledger.SequencedEntries;
 import io.paystream.persistence.outbox.Topics;
@@ -15,9 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
@@ -36,7 +36,7 @@ import reactor.util.retry.Retry;
 @Component
 @ConditionalOnProperty(name = "paystream.messaging.enabled", havingValue = "true",
     matchIfMissing = true)
-public class RecentEntriesUpdater implements SmartLifecycle {
+public class RecentEntriesUpdater extends BackgroundStreams {
 
   private static final Logger log = LoggerFactory.getLogger(RecentEntriesUpdater.class);
 
@@ -45,10 +45,11 @@ public class RecentEntriesUpdater implements SmartLifecycle {
   private final EventDecoder decoder;
   private final MessagingProperties messaging;
   private final RecentProperties properties;
-  private volatile Disposable running;
 
   public RecentEntriesUpdater(RecentEntriesCache cache, SequencedEntries entries,
-      EventDecoder decoder, MessagingProperties messaging, RecentProperties properties) {
+      EventDecoder decoder, MessagingProperties messaging, RecentProperties properties,
+      KafkaAdmin admin) {
+    super(admin);
     this.cache = cache;
     this.entries = entries;
     this.decoder = decoder;
@@ -60,8 +61,8 @@ public class RecentEntriesUpdater implements SmartLifecycle {
   Flux<NewEvent> run() {
     Map<String, Object> config = new HashMap<>(
         MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()));
-    // Started alongside the topic creation, not after it: without this, the first metadata
-    // request could make the broker create the topic with its default single partition.
+    // Never let a metadata request create the topic with the broker's default single partition:
+    // KafkaAdmin creates it with the partitions the ordering per payee relies on.
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
         .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
@@ -86,30 +87,7 @@ public class RecentEntriesUpdater implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    running = run()
-        .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500))
-            .maxBackoff(Duration.ofSeconds(30)))
-        .subscribe(null, error -> log.error("recent-entries updater stopped", error));
-  }
-
-  @Override
-  public void stop() {
-    Disposable current = running;
-    if (current != null) {
-      current.dispose();
-    }
-    running = null;
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running != null && !running.isDisposed();
-  }
-
-  /** With messaging: before the web server takes requests, stopped after it. */
-  @Override
-  public int getPhase() {
-    return Integer.MAX_VALUE - 2048;
+  protected Map<String, Flux<?>> streams() {
+    return Map.of("recent-entries updater", run());
   }
 }

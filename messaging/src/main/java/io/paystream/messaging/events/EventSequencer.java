@@ -60,8 +60,8 @@ public class EventSequencer {
   public Flux<Long> run() {
     Map<String, Object> config = new HashMap<>(
         MessagingConfiguration.consumerConfig(messaging, properties.sequencerGroup()));
-    // Started alongside the topic creation, not after it: without this, the first metadata
-    // request could make the broker create the topic with its default single partition.
+    // Never let a metadata request create the topic with the broker's default single partition:
+    // KafkaAdmin creates it with the partitions the ordering per payee relies on.
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
         .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
