@@ -32,11 +32,20 @@ public class SequencedEntries {
         .all();
   }
 
+  /**
+   * The movement's few entries by {@code entry_movement_idx}, then one primary-key probe per entry
+   * for its account's kind. Written so that no statistics can turn it around: as a join, a plan
+   * driven from account (chosen while its statistics still said "3 customers") probed every
+   * account's entries, 7 ms of database time per event at only 1,000 accounts.
+   */
+  static final String OF_MOVEMENT = "SELECT e.seq, " + prefixed("e") + " FROM entry e"
+      + " WHERE e.movement_id = :movement"
+      + " AND (SELECT a.kind FROM account a WHERE a.id = e.account_id) = 'CUSTOMER'"
+      + " ORDER BY e.seq";
+
   /** The customer-account entries a movement (transfer, deposit) wrote, oldest first. */
   public Flux<SequencedEntry> ofMovement(UUID movementId) {
-    return db.sql("SELECT e.seq, " + prefixed("e") + " FROM entry e"
-            + " JOIN account a ON a.id = e.account_id AND a.kind = 'CUSTOMER'"
-            + " WHERE e.movement_id = :movement ORDER BY e.seq")
+    return db.sql(OF_MOVEMENT)
         .bind("movement", movementId)
         .map(row -> new SequencedEntry(row.get("seq", Long.class), LedgerStore.map(row)))
         .all();
