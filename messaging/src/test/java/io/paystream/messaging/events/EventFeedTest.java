@@ -90,12 +90,29 @@ class EventFeedTest {
     StepVerifier.create(feed.subscribe(row -> true, null), 0)
         .expectSubscription()
         .then(() -> {
-          // Far more than the buffer (rounded up to a power of two, at least 8) can hold.
+          // Far more than the buffer can hold.
           for (int seq = 3; seq <= 3 + 16 * SUBSCRIBER_BUFFER_MAX; seq++) {
             append(seq);
           }
         })
         .expectError(EventFeed.SlowSubscriberException.class)
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
+  }
+
+  @Test
+  void aSubscriberThatKeepsReadingIsNeverCutOffHoweverManyRowsPassThroughItsBuffer() {
+    int rows = 16 * SUBSCRIBER_BUFFER_MAX;
+    StepVerifier.create(feed.subscribe(row -> true, null).map(EventLogRow::seq))
+        .then(() -> {
+          for (int seq = 3; seq < 3 + rows; seq++) {
+            append(seq);
+          }
+        })
+        .expectNextCount(rows)
+        .then(() -> append(3 + rows))
+        .expectNext(3L + rows)
+        .thenCancel()
         .verify(VERIFY_TIMEOUT);
     polling.dispose();
   }
