@@ -7,6 +7,7 @@ import io.paystream.api.audit.AuditTrail;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.api.web.Items;
+import io.paystream.api.web.RunToCompletion;
 import io.paystream.domain.Account;
 import io.paystream.domain.AccountStatus;
 import io.paystream.domain.RejectedException;
@@ -112,14 +113,14 @@ public class AccountController {
     }
     return account.refusesStatus(target)
         .<Mono<Account>>map(why -> Mono.error(new RejectedException(why, explain(why, account))))
-        .orElseGet(() -> transaction.transactional(
+        .orElseGet(() -> RunToCompletion.of(transaction.transactional(
             accounts.changeStatus(account.id(), account.status(), target)
                 .flatMap(changed -> audit.record(auditType(target), user.id(), Map.of(
                         "accountId", account.id().toString(),
                         "ownerId", String.valueOf(account.ownerId()),
                         "from", account.status().name(),
                         "to", target.name()))
-                    .thenReturn(changed))));
+                    .thenReturn(changed)))));
   }
 
   private static String auditType(AccountStatus target) {

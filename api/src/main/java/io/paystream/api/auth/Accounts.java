@@ -15,6 +15,7 @@ import io.paystream.api.security.TokenService;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.FieldChecks;
+import io.paystream.api.web.RunToCompletion;
 import io.paystream.domain.Ids;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.user.RefreshTokenStore;
@@ -95,12 +96,13 @@ public class Accounts {
         .flatMap(hash -> {
           UserRecord user = new UserRecord(Ids.newId(), email, name.trim(), hash,
               List.of(CurrentUser.CUSTOMER), Timestamps.now(clock));
-          return transaction.transactional(users.insert(user).flatMap(inserted -> inserted
+          return RunToCompletion.of(transaction.transactional(users.insert(user)
+              .flatMap(inserted -> inserted
               ? audit.record(AuditTrail.REGISTERED, user.id(),
                       Map.of("email", EmailMask.mask(email)))
                   .thenReturn(new UserDocument(user.id(), user.email(), user.name()))
               : Mono.error(new ApiException(ApiError.EMAIL_TAKEN,
-                  "an account with this email already exists"))));
+                  "an account with this email already exists")))));
         });
   }
 
@@ -160,11 +162,11 @@ public class Accounts {
     checks.throwIfInvalid();
     // Someone else's or an unknown refresh token revokes nothing, and the answer is the same
     // 204, so logout cannot be used to probe for tokens.
-    return transaction.transactional(
+    return RunToCompletion.of(transaction.transactional(
             refreshTokens.revokeFamilyOf(TokenService.hash(request.refreshToken()), user.id(),
                     Timestamps.now(clock))
                 .flatMap(family -> audit.record(AuditTrail.LOGOUT, user.id(), Map.of())
-                    .thenReturn(family)))
+                    .thenReturn(family))))
         .doOnNext(sessions::revoked)
         .then();
   }
@@ -172,10 +174,10 @@ public class Accounts {
   /** The new login's first refresh token and its audit event commit together. */
   private Mono<TokenPair> startSession(UserRecord user) {
     UUID family = Ids.newId();
-    return transaction.transactional(issue(user, family, Timestamps.now(clock))
+    return RunToCompletion.of(transaction.transactional(issue(user, family, Timestamps.now(clock))
         .flatMap(pair -> audit.record(AuditTrail.LOGIN_SUCCEEDED, user.id(),
                 Map.of("email", EmailMask.mask(user.email()), "sessionId", family.toString()))
-            .thenReturn(pair)));
+            .thenReturn(pair))));
   }
 
   private Mono<TokenPair> issue(UserRecord user, UUID familyId, Instant now) {

@@ -5,6 +5,7 @@ import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.ProblemWriter;
+import io.paystream.api.web.RunToCompletion;
 import io.paystream.domain.RejectedException;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.idempotency.IdempotencyStore;
@@ -107,7 +108,8 @@ public class IdempotencyService {
                           Timestamps.now(clock))
                       .thenReturn(new Answer(response, false)))));
         });
-    return transaction.transactional(flow).map(IdempotencyService::toResponse);
+    return RunToCompletion.of(transaction.transactional(flow))
+        .map(IdempotencyService::toResponse);
   }
 
   private StoredResponse rejection(RejectedException rejected) {

@@ -3,24 +3,29 @@ package io.paystream.api.idempotency;
 import static io.paystream.api.testing.MoneyAssertions.assertProblem;
 import static io.paystream.api.testing.MoneyAssertions.errorFields;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.MoneyAssertions;
 import io.paystream.api.testing.MoneyAssertions.Snapshot;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,6 +39,8 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
   private static final int CONCURRENT_REQUESTS = 8;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @Autowired ConnectionFactory connectionFactory;
 
   @Test
   void sameKeyAndSameBodyReplaysTheOriginalAnswerAndMovesMoneyOnce() {
@@ -283,6 +290,59 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
   }
 
   // --- fixtures -------------------------------------------------------------------------------
+  @Test
+  void aClientThatGoesAwayMidTransferLeavesTheTransferWholeAndItsAnswerStored() {
+    Parties p = parties(10_000);
+    String key = UUID.randomUUID().toString();
+    // Another transaction holds the payer's row: the transfer stops at its debit, inside its
+    // transaction, while the client gives up and closes the connection.
+    Connection locker = Mono.from(connectionFactory.create()).block(SETTLE_TIMEOUT);
+    try {
+      Mono.from(locker.beginTransaction()).block(SETTLE_TIMEOUT);
+      Flux.from(locker.createStatement("SELECT id FROM account WHERE id = $1 FOR UPDATE")
+              .bind("$1", p.aliceEur).execute())
+          .flatMap(result -> result.map((row, metadata) -> row.get(0)))
+          .blockLast(SETTLE_TIMEOUT);
+
+      WebClient web = WebClient.create("http://localhost:" + port);
+      assertThatThrownBy(() -> web.post().uri("/api/v1/transfers")
+              .headers(h -> h.setBearerAuth(p.alice.token()))
+              .header("Idempotency-Key", key)
+              .contentType(MediaType.APPLICATION_JSON)
+              .bodyValue(transferBody(p.aliceEur, p.bobEur, 1_000))
+              .retrieve().toBodilessEntity()
+              .timeout(Duration.ofSeconds(1))
+              .block())
+          .as("the client gave up while the debit waited")
+          .hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+      Mono.delay(Duration.ofMillis(500)).block();
+    } finally {
+      Mono.from(locker.rollbackTransaction()).block(SETTLE_TIMEOUT);
+      Mono.from(locker.close()).block(SETTLE_TIMEOUT);
+    }
+
+    // The abandoned request finishes (the key is busy meanwhile: 409), and its answer is stored.
+    long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+    EntityExchangeResult<byte[]> replay;
+    do {
+      Mono.delay(Duration.ofMillis(100)).block();
+      replay = client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR");
+    } while (replay.getStatus().value() == 409 && System.nanoTime() < deadline);
+    assertThat(replay.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(replay.getResponseHeaders().getFirst(REPLAYED))
+        .as("the transfer the client abandoned was committed whole, not rolled back")
+        .isEqualTo("true");
+    UUID transfer = UUID.fromString(PaystreamClient.json(replay).get("id").asString());
+    assertThat(client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT).get("status").asString())
+        .isEqualTo("COMPLETED");
+    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(9_000);
+    assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(1_000);
+    assertThat(client.get(client.ops(), "/api/v1/ops/transfers?accountId=" + p.aliceEur)
+            .get("items"))
+        .as("one transfer from the payer's account, none left behind half-written")
+        .hasSize(1);
+  }
+
 
   /** Alice (EUR account funded with {@code aliceFunds}) and Bob (empty EUR account). */
   private record Parties(User alice, UUID aliceEur, User bob, UUID bobEur) {}
