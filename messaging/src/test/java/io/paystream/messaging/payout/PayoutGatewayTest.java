@@ -1,5 +1,8 @@
 package io.paystream.messaging.payout;
 
+import reactor.core.scheduler.Schedulers;
+import reactor.core.publisher.Flux;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -69,6 +72,22 @@ class PayoutGatewayTest {
 
   private static PayoutOrder order() {
     return new PayoutOrder(Ids.newId(), 1234, "EUR", IBAN);
+  }
+
+  @Test
+  void callOutcomesRecordedOnTwoEventLoopsAtOnceNeverPark() {
+    // Payout answers complete on event loops; BlockHound (installed in every test JVM) turns a
+    // park into an error. Two parallel threads record outcomes as fast as they can, so that a
+    // window recording under a lock is contended many times over.
+    gateway.breaker().transitionToClosedState();
+    StepVerifier.create(Flux.range(0, 200_000)
+            .parallel(2)
+            .runOn(Schedulers.parallel())
+            .doOnNext(i -> gateway.breaker().onSuccess(1, TimeUnit.MICROSECONDS))
+            .sequential()
+            .count())
+        .expectNext(200_000L)
+        .verifyComplete();
   }
 
   @Test
