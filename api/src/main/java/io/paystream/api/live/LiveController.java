@@ -10,6 +10,7 @@ import io.paystream.domain.Transfer;
 import io.paystream.messaging.events.EventFeed;
 import io.paystream.messaging.events.EventFeed.Replay;
 import io.paystream.messaging.events.EventsProperties;
+import io.paystream.messaging.events.Route;
 import io.paystream.persistence.events.EventLogRow;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.transfer.TransferStore;
@@ -87,7 +88,7 @@ public class LiveController {
    */
   private Flux<EventLogRow> untilTerminal(Transfer transfer, Replay replay, long after) {
     UUID id = transfer.id();
-    Flux<EventLogRow> watched = feed.subscribe(row -> id.equals(row.resourceId()), replay)
+    Flux<EventLogRow> watched = feed.subscribe(Route.resource(id), replay)
         .takeUntil(EventLogRow::isTerminal);
     if (!transfer.status().isTerminal()) {
       return watched;
@@ -111,7 +112,7 @@ public class LiveController {
         : new Replay(after, (from, limit) -> eventLog.afterForAccount(id, from, limit));
     return accounts.check(CurrentUser.of(jwt), id)
         .thenMany(Flux.defer(() -> stream(
-            feed.subscribe(row -> row.concernsAccount(id), replay), exchange)));
+            feed.subscribe(Route.account(id), replay), exchange)));
   }
 
   /** Every event; the path is OPS-only in the security configuration. */
@@ -121,7 +122,7 @@ public class LiveController {
       ServerWebExchange exchange) {
     long after = position(last);
     Replay replay = after < 0 ? null : new Replay(after, eventLog::after);
-    return stream(feed.subscribe(row -> true, replay), exchange);
+    return stream(feed.subscribe(Route.everything(), replay), exchange);
   }
 
   private Flux<ServerSentEvent<String>> stream(Flux<EventLogRow> rows,

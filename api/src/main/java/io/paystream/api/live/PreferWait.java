@@ -4,6 +4,7 @@ import io.paystream.api.ApiProperties;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.messaging.events.EventFeed;
 import io.paystream.messaging.events.EventFeed.Replay;
+import io.paystream.messaging.events.Route;
 import io.paystream.persistence.events.EventLogRow;
 import io.paystream.persistence.events.EventLogStore;
 import java.nio.charset.StandardCharsets;
@@ -98,8 +99,7 @@ public class PreferWait {
   Mono<String> terminal(UUID resourceId, Duration wait) {
     Replay everything = new Replay(0, (after, limit) ->
         eventLog.afterForResource(resourceId, after, limit));
-    return feed.subscribe(row -> resourceId.equals(row.resourceId()) && row.isTerminal(),
-            everything)
+    return feed.subscribe(Route.resource(resourceId), everything)
         .filter(EventLogRow::isTerminal)
         .next()
         .map(EventLogRow::data)

@@ -9,12 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -43,7 +41,7 @@ public class EventFeed {
   private final EventsProperties properties;
   private final Clock clock;
   private final Timer deliveryLag;
-  private final Sinks.Many<EventLogRow> live = Sinks.many().multicast().directBestEffort();
+  private final LiveRoutes routes = new LiveRoutes();
   private final Sinks.Empty<Void> ready = Sinks.empty();
   private final AtomicLong published = new AtomicLong(-1);
 
@@ -93,8 +91,8 @@ public class EventFeed {
   private void publish(List<EventLogRow> rows) {
     for (EventLogRow row : rows) {
       published.set(row.seq());
-      // No subscriber, or a subscriber whose own bounded buffer decides: never blocks the poller.
-      live.tryEmitNext(row);
+      // Each matching subscriber's own bounded buffer decides: never blocks the poller.
+      routes.publish(row);
     }
   }
 
@@ -104,13 +102,14 @@ public class EventFeed {
   }
 
   /**
-   * The rows matching {@code filter}: when {@code replay} is given, every row after its position
-   * first (from PostgreSQL, paged), then live rows, in position order, each once.
+   * The rows on {@code route}: when {@code replay} is given, every row after its position first
+   * (from PostgreSQL, paged; the replay's query must select the route's rows), then live rows, in
+   * position order, each once.
    *
    * <p>A subscriber that falls {@code subscriberBufferMax} rows behind fails with
    * {@link SlowSubscriberException}; the caller closes the stream, and the client resumes.
    */
-  public Flux<EventLogRow> subscribe(Predicate<EventLogRow> filter, Replay replay) {
+  public Flux<EventLogRow> subscribe(Route route, Replay replay) {
     return ready.asMono().thenMany(Flux.defer(() -> {
       // The buffer grows in chunks of 16 as rows wait and is bounded by the count of rows
       // waiting: a preallocated queue of subscriberBufferMax slots cost every idle stream 1.4 KB.
@@ -120,14 +119,12 @@ public class EventFeed {
       // An overflow must end the stream now, not after the full buffer drains: a stalled client
       // would never drain it, and would silently lose every later event.
       Sinks.Empty<Void> overflow = Sinks.empty();
-      Disposable liveSubscription = live.asFlux()
-          .filter(filter)
-          .subscribe(row -> {
-            if (waiting.incrementAndGet() > properties.subscriberBufferMax()
-                || buffered.tryEmitNext(row).isFailure()) {
-              overflow.tryEmitError(new SlowSubscriberException(properties.subscriberBufferMax()));
-            }
-          }, buffered::tryEmitError, buffered::tryEmitComplete);
+      Runnable unsubscribe = routes.add(route, row -> {
+        if (waiting.incrementAndGet() > properties.subscriberBufferMax()
+            || buffered.tryEmitNext(row).isFailure()) {
+          overflow.tryEmitError(new SlowSubscriberException(properties.subscriberBufferMax()));
+        }
+      });
       AtomicLong seen = new AtomicLong(replay == null ? -1 : replay.afterSeq());
       Flux<EventLogRow> replayed = replay == null ? Flux.empty()
           : replayAll(replay).doOnNext(row -> seen.set(row.seq()));
@@ -142,8 +139,13 @@ public class EventFeed {
           .doFinally(signal -> overflow.tryEmitEmpty());
       // Prefetch 1: the merge must not become a second, larger buffer in front of the bounded one.
       return Flux.merge(1, rows, overflow.asMono().then(Mono.<EventLogRow>empty()))
-          .doFinally(signal -> liveSubscription.dispose());
+          .doFinally(signal -> unsubscribe.run());
     }));
+  }
+
+  /** Live subscriptions open on this instance; for tests. */
+  int liveSubscriptions() {
+    return routes.size();
   }
 
   /** Only the replay: for a stream that can have nothing live left (a terminal transfer). */

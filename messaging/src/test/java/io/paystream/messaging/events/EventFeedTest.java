@@ -1,5 +1,7 @@
 package io.paystream.messaging.events;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.mock;
@@ -57,7 +59,7 @@ class EventFeedTest {
     Replay fromStart = new Replay(0, (after, limit) ->
         replayMayRun.asMono().thenMany(Flux.defer(() -> rowsAfter(after, limit))));
 
-    StepVerifier.create(feed.subscribe(row -> true, fromStart).map(EventLogRow::seq))
+    StepVerifier.create(feed.subscribe(Route.everything(), fromStart).map(EventLogRow::seq))
         .then(() -> append(3))
         .then(replayMayRun::tryEmitEmpty)
         .expectNext(1L, 2L, 3L)
@@ -74,7 +76,7 @@ class EventFeedTest {
     append(4);
     append(5);
 
-    StepVerifier.create(feed.subscribe(row -> true,
+    StepVerifier.create(feed.subscribe(Route.everything(),
                 new Replay(1, (after, limit) -> rowsAfter(after, limit)))
             .map(EventLogRow::seq))
         .expectNext(2L, 3L, 4L, 5L)
@@ -87,7 +89,7 @@ class EventFeedTest {
 
   @Test
   void aSubscriberThatStopsReadingIsCutOffOnceItsBufferIsFull() {
-    StepVerifier.create(feed.subscribe(row -> true, null), 0)
+    StepVerifier.create(feed.subscribe(Route.everything(), null), 0)
         .expectSubscription()
         .then(() -> {
           // Far more than the buffer can hold.
@@ -103,7 +105,7 @@ class EventFeedTest {
   @Test
   void aSubscriberThatKeepsReadingIsNeverCutOffHoweverManyRowsPassThroughItsBuffer() {
     int rows = 16 * SUBSCRIBER_BUFFER_MAX;
-    StepVerifier.create(feed.subscribe(row -> true, null).map(EventLogRow::seq))
+    StepVerifier.create(feed.subscribe(Route.everything(), null).map(EventLogRow::seq))
         .then(() -> {
           for (int seq = 3; seq < 3 + rows; seq++) {
             append(seq);
@@ -118,21 +120,71 @@ class EventFeedTest {
   }
 
   @Test
-  void aLiveSubscriberSeesOnlyRowsItsFilterAccepts() {
-    StepVerifier.create(feed.subscribe(row -> row.seq() % 2 == 0, null).map(EventLogRow::seq))
+  void anAccountStreamGetsTheRowsWhereItsAccountIsEitherPartyAndNoOthers() {
+    UUID account = UUID.randomUUID();
+    StepVerifier.create(feed.subscribe(Route.account(account), null).map(EventLogRow::seq))
         .then(() -> {
-          append(3);
-          append(4);
+          append(row(3, UUID.randomUUID(), account, UUID.randomUUID()));
+          append(row(4, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()));
+          append(row(5, UUID.randomUUID(), UUID.randomUUID(), account));
+          append(row(6, UUID.randomUUID(), UUID.randomUUID(), null));
+          append(row(7, UUID.randomUUID(), account, null));
         })
-        .expectNext(4L)
+        .expectNext(3L, 5L, 7L)
         .thenCancel()
         .verify(VERIFY_TIMEOUT);
     polling.dispose();
   }
 
+  @Test
+  void aResourceStreamGetsOnlyThatResourcesRowsEvenAmongItsAccountsOtherEvents() {
+    UUID transfer = UUID.randomUUID();
+    UUID payer = UUID.randomUUID();
+    UUID payee = UUID.randomUUID();
+    StepVerifier.create(feed.subscribe(Route.resource(transfer), null).map(EventLogRow::seq))
+        .then(() -> {
+          append(row(3, UUID.randomUUID(), payer, payee));
+          append(row(4, transfer, payer, payee));
+          append(row(5, UUID.randomUUID(), payer, payee));
+          append(row(6, transfer, payer, payee));
+        })
+        .expectNext(4L, 6L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
+  }
+
+  @Test
+  void everyRouteWatchingARowGetsItOnceAndAClosedStreamLeavesTheIndex() {
+    UUID transfer = UUID.randomUUID();
+    UUID payer = UUID.randomUUID();
+    UUID payee = UUID.randomUUID();
+    List<String> received = new CopyOnWriteArrayList<>();
+    List<Disposable> streams = List.of(
+        feed.subscribe(Route.everything(), null).subscribe(row -> received.add("ops")),
+        feed.subscribe(Route.account(payer), null).subscribe(row -> received.add("payer")),
+        feed.subscribe(Route.account(payee), null).subscribe(row -> received.add("payee")),
+        feed.subscribe(Route.resource(transfer), null).subscribe(row -> received.add("transfer")),
+        feed.subscribe(Route.account(UUID.randomUUID()), null)
+            .subscribe(row -> received.add("stranger")));
+    assertThat(feed.liveSubscriptions()).isEqualTo(5);
+
+    append(row(3, transfer, payer, payee));
+
+    await().atMost(VERIFY_TIMEOUT).untilAsserted(() -> assertThat(received)
+        .containsExactlyInAnyOrder("ops", "payer", "payee", "transfer"));
+    streams.forEach(Disposable::dispose);
+    assertThat(feed.liveSubscriptions()).isZero();
+    polling.dispose();
+  }
+
   private void append(long seq) {
-    log.add(row(seq));
-    wakeUps.tryEmitNext(seq);
+    append(row(seq));
+  }
+
+  private void append(EventLogRow row) {
+    log.add(row);
+    wakeUps.tryEmitNext(row.seq());
   }
 
   private Flux<EventLogRow> rowsAfter(long after, int limit) {
@@ -140,7 +192,11 @@ class EventFeedTest {
   }
 
   private static EventLogRow row(long seq) {
-    return new EventLogRow(seq, UUID.randomUUID(), "deposit.completed", UUID.randomUUID(),
-        UUID.randomUUID(), null, "{}", Instant.now());
+    return row(seq, UUID.randomUUID(), UUID.randomUUID(), null);
+  }
+
+  private static EventLogRow row(long seq, UUID resource, UUID account, UUID otherAccount) {
+    return new EventLogRow(seq, UUID.randomUUID(), "transfer.pending", resource, account,
+        otherAccount, "{}", Instant.now());
   }
 }

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""SSE fan-out benchmark: N account streams held on one instance while transfers flow.
+
+    load-tests/sse/fan-out-bench.py --base http://127.0.0.1:8080 --api-pid PID \
+        --ops-email E --ops-password P [--users 100] [--accounts-per-user 100] \
+        [--rate 50] [--seconds 60] [--work DIR]
+
+What it does, in order, against a running API (bin/paystream-local):
+  1. registers --users users; each opens --accounts-per-user EUR accounts and funds each one;
+  2. measures the API's heap after two full GCs (jcmd GC.run, GC.heap_info);
+  3. opens one stream per account (GET /api/v1/accounts/{id}/events) with hold-streams.py,
+     which counts the events every stream receives;
+  4. measures the heap again: (with - without) / streams is the heap per stream;
+  5. posts transfers at --rate per second for --seconds with wrk (side-by-side/transfers.lua),
+     from a random account to a random other one, so each transfer's two events reach the two
+     accounts' streams;
+  6. reads paystream_events_delivery_lag_seconds (OPS token) before and after the load, and
+     reports the p50/p99 of the deliveries made during it (histogram bucket upper bounds).
+
+It prints a Markdown table. The lag is measured inside the API, on one clock: from the business
+transaction's timestamp to the hand-over of the event to the stream. Standard library only, plus
+wrk and the JDK's jcmd. Access tokens live 15 minutes: a run must end within that.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LUA = os.path.join(HERE, "..", "side-by-side", "transfers.lua")
+HOLD = os.path.join(HERE, "hold-streams.py")
+LAG = "paystream_events_delivery_lag_seconds"
+
+
+def call(base, method, path, body=None, token=None, key=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    if key:
+        request.add_header("Idempotency-Key", key)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            text = answer.read().decode()
+            return answer.status, (json.loads(text) if text.startswith("{") else text)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def onboard(base, run, index, accounts_per_user):
+    email = f"fanout-{run}-{index}@bench.paystream.test"
+    password = "fan-out-bench-password-" + run
+    status, _ = call(base, "POST", "/api/v1/auth/register",
+                     {"email": email, "password": password, "name": f"Fan-out {index}"})
+    assert status == 201, f"register {email}: {status}"
+    status, login = call(base, "POST", "/api/v1/auth/login", {"email": email, "password": password})
+    assert status == 200, f"login {email}: {status} {login}"
+    token = login["accessToken"]
+    accounts = []
+    for _ in range(accounts_per_user):
+        status, account = call(base, "POST", "/api/v1/accounts", {"currency": "EUR"}, token)
+        assert status == 201, f"account: {status} {account}"
+        status, deposit = call(base, "POST", "/api/v1/deposits",
+                               {"accountId": account["id"], "amount": 100_000_000,
+                                "currency": "EUR", "reference": "fan-out bench"},
+                               token, key=str(uuid.uuid4()))
+        assert status == 201, f"deposit: {status} {deposit}"
+        accounts.append(account["id"])
+    return token, accounts
+
+
+def heap_used_kb(pid):
+    for _ in range(2):
+        subprocess.run(["jcmd", str(pid), "GC.run"], check=True, capture_output=True)
+    info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], check=True, capture_output=True,
+                          text=True).stdout
+    match = re.search(r"used (\d+)K", info)
+    assert match, "no 'used NK' in GC.heap_info:\n" + info
+    return int(match.group(1))
+
+
+def lag_buckets(base, ops_token):
+    request = urllib.request.Request(base + "/actuator/prometheus")
+    request.add_header("Authorization", "Bearer " + ops_token)
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        text = answer.read().decode()
+    buckets = {}
+    for line in text.splitlines():
+        match = re.match(LAG + r'_bucket\{.*le="([^"]+)".*\} (\S+)', line)
+        if match:
+            bound = float("inf") if match.group(1) == "+Inf" else float(match.group(1))
+            buckets[bound] = buckets.get(bound, 0) + float(match.group(2))
+    return buckets
+
+
+def quantile(delta, q):
+    total = delta[float("inf")]
+    if total == 0:
+        return None
+    for bound in sorted(delta):
+        if delta[bound] >= q * total:
+            return bound
+    return float("inf")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8080")
+    parser.add_argument("--api-pid", type=int, required=True)
+    parser.add_argument("--ops-email", required=True)
+    parser.add_argument("--ops-password", required=True)
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--accounts-per-user", type=int, default=100)
+    parser.add_argument("--rate", type=int, default=50, help="transfers per second")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--work", default="target/fan-out-bench")
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    run = uuid.uuid4().hex[:8]
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        users = list(pool.map(lambda i: onboard(args.base, run, i, args.accounts_per_user),
+                              range(args.users)))
+    streams = sum(len(accounts) for _, accounts in users)
+    print(f"onboarded {args.users} users, {streams} funded accounts in"
+          f" {time.monotonic() - started:.0f} s", flush=True)
+    streams_file = os.path.join(args.work, "streams.txt")
+    transfers_file = os.path.join(args.work, "transfers.txt")
+    with open(streams_file, "w") as out:
+        for token, accounts in users:
+            for account in accounts:
+                out.write(f"{token} {account}\n")
+    with open(transfers_file, "w") as out:
+        out.write(f"hot {users[0][1][0]}\n")
+        for token, accounts in users:
+            for account in accounts:
+                out.write(f"user {token} {account}\n")
+    status, login = call(args.base, "POST", "/api/v1/auth/login",
+                         {"email": args.ops_email, "password": args.ops_password})
+    assert status == 200, f"OPS login: {status} {login}"
+    ops_token = login["accessToken"]
+
+    heap_before = heap_used_kb(args.api_pid)
+    hold_seconds = args.seconds + 60
+    holder = subprocess.Popen([sys.executable, HOLD, "--base", args.base, "--users", streams_file,
+                               "--streams", str(streams), "--seconds", str(hold_seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    opened_line = holder.stdout.readline().strip()
+    print("hold-streams: " + opened_line, flush=True)
+    opened = int(re.search(r"opened (\d+)", opened_line).group(1))
+    time.sleep(5)
+    heap_with = heap_used_kb(args.api_pid)
+
+    before = lag_buckets(args.base, ops_token)
+    wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.seconds}s", "--latency", "-s", LUA,
+                          args.base, "--", transfers_file, "uniform", run, str(args.rate), "2"],
+                         capture_output=True, text=True)
+    time.sleep(5)  # the last transfers' credits and their deliveries
+    after = lag_buckets(args.base, ops_token)
+    holder.terminate()
+    tail = holder.communicate(timeout=120)[0].strip().splitlines()
+    print("hold-streams: " + (tail[-1] if tail else "(nothing)"), flush=True)
+    requests = re.search(r"(\d+) requests in", wrk.stdout)
+    non202 = re.search(r"non202 (\d+)", wrk.stdout)
+
+    delta = {bound: after.get(bound, 0) - before.get(bound, 0) for bound in after}
+    deliveries = int(delta.get(float("inf"), 0))
+    p50, p99 = quantile(delta, 0.50), quantile(delta, 0.99)
+    ms = lambda seconds: "n/a" if seconds is None else f"<= {seconds * 1000:.0f} ms"
+    print()
+    print(f"| streams open | heap without / with streams | heap per stream | transfers"
+          f" (asked {args.rate}/s for {args.seconds} s) | deliveries | lag p50 | lag p99 |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| {opened} | {heap_before / 1024:.1f} / {heap_with / 1024:.1f} MB |"
+          f" {(heap_with - heap_before) / max(opened, 1):.1f} KB |"
+          f" {requests.group(1) if requests else '?'} (non-202: {non202.group(1) if non202 else '?'})"
+          f" | {deliveries} | {ms(p50)} | {ms(p99)} |")
+    if wrk.returncode != 0:
+        print(wrk.stdout + wrk.stderr, file=sys.stderr)
+        sys.exit("wrk failed")
+
+
+if __name__ == "__main__":
+    main()
