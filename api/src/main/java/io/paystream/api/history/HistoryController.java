@@ -1,13 +1,16 @@
 package io.paystream.api.history;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.paystream.api.account.AccountAccess;
 import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiException;
-import io.paystream.api.web.Items;
 import io.paystream.api.web.Page;
 import io.paystream.persistence.ledger.LedgerEntry;
 import io.paystream.persistence.ledger.LedgerStore;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -62,13 +65,21 @@ public class HistoryController {
   }
 
   @GetMapping("/api/v1/accounts/{id}/transactions/recent")
-  public Mono<Items<LedgerEntry>> recent(@AuthenticationPrincipal Jwt jwt,
-      @PathVariable UUID id) {
+  @ApiResponse(responseCode = "200", description = "The latest 20 entries, newest first",
+      content = @Content(mediaType = "application/json",
+          schema = @Schema(implementation = RecentDocument.class)))
+  public Mono<RawItems> recent(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
     return access.check(CurrentUser.of(jwt), id)
         // From Redis when warm; PostgreSQL rebuilds a miss and answers when Redis is down.
-        .then(Mono.defer(() -> recentEntries.recent(id)))
-        .map(Items::new);
+        .then(Mono.defer(() -> recentEntries.recentJson(id)))
+        .map(RawItems::new);
   }
+
+  /** {@code {"items": [...]}} around a JSON array that is already encoded (the cache's). */
+  public record RawItems(@JsonRawValue String items) {}
+
+  /** The documented shape of {@link RawItems}. */
+  public record RecentDocument(List<LedgerEntry> items) {}
 
   private static Page<LedgerEntry> page(List<LedgerEntry> entries, int size) {
     if (entries.size() <= size) {

@@ -31,6 +31,12 @@ import tools.jackson.databind.json.JsonMapper;
  * a blocking connect, never for an event loop. Staying on the event loop once connected was tried
  * and refused by BlockHound in the Redis-down test: the factory reconnects on the caller's thread.
  * Each multi-step change is one Lua script, so a concurrent invalidation cannot interleave.
+ *
+ * <p>Reads answer JSON text, not objects: a member is already the entry as the API writes it
+ * (the same {@link JsonMapper}), so a warm read joins the members and decodes nothing. Decoding
+ * twenty entries and encoding them again cost more than the Redis call itself
+ * (load-tests' {@code RecentReadBenchmark}). Because members are served verbatim, a change to
+ * {@link LedgerEntry}'s JSON must change the key prefix in {@link #keys}.
  */
 @Component
 public class RecentEntriesCache {
@@ -72,8 +78,11 @@ public class RecentEntriesCache {
     this.json = json;
   }
 
-  /** The account's latest entries, newest first: from Redis when warm, else rebuilt. */
-  public Mono<List<LedgerEntry>> recent(UUID account) {
+  /**
+   * The account's latest entries, newest first, as a JSON array: from Redis when warm, else
+   * rebuilt from PostgreSQL; from PostgreSQL alone when Redis fails.
+   */
+  public Mono<String> recentJson(UUID account) {
     List<String> keys = keys(account);
     return onRedis(Flux.defer(() -> redis.execute(READ, keys,
             List.of(Integer.toString(properties.entriesMax())))))
@@ -82,21 +91,21 @@ public class RecentEntriesCache {
         .map(RecentEntriesCache::strings)
         .flatMap(members -> members.size() == 1 && MISS.equals(members.get(0))
             ? rebuild(account)
-            : Mono.just(decode(members)))
+            : Mono.just(array(members)))
         .onErrorResume(error -> {
           log.debug("recent entries of {} from PostgreSQL, Redis failed: {}", account,
               error.toString());
-          return fromDatabase(account).map(RecentEntriesCache::entriesOf);
+          return fromDatabase(account).map(this::encode);
         });
   }
 
-  private Mono<List<LedgerEntry>> rebuild(UUID account) {
+  private Mono<String> rebuild(UUID account) {
     return fromDatabase(account).flatMap(latest -> onRedis(Flux.defer(() -> redis.execute(REBUILD,
                 keys(account), arguments(latest))))
             .next()
             .timeout(properties.redisTimeout())
-            .map(members -> decode(strings(members)))
-            .onErrorResume(error -> Mono.just(entriesOf(latest))));
+            .map(members -> array(strings(members)))
+            .onErrorResume(error -> Mono.just(encode(latest))));
   }
 
   /** Adds entries (of any accounts) from a ledger event; idempotent. */
@@ -145,12 +154,13 @@ public class RecentEntriesCache {
     return arguments;
   }
 
-  private List<LedgerEntry> decode(List<String> members) {
-    return members.stream().map(member -> json.readValue(member, LedgerEntry.class)).toList();
+  /** Members are entries' JSON (see above): the array is their concatenation. */
+  static String array(List<String> members) {
+    return "[" + String.join(",", members) + "]";
   }
 
-  private static List<LedgerEntry> entriesOf(List<SequencedEntry> latest) {
-    return latest.stream().map(SequencedEntry::entry).toList();
+  private String encode(List<SequencedEntry> latest) {
+    return json.writeValueAsString(latest.stream().map(SequencedEntry::entry).toList());
   }
 
   @SuppressWarnings("unchecked")

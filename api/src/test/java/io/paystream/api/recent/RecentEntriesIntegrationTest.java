@@ -73,6 +73,27 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     assertThat(seen.get(0).get("description").asString()).isEqualTo("only in redis");
   }
 
+  /** Warm reads serve the stored members verbatim: they must be the ledger's own JSON. */
+  @Test
+  void aWarmAnswerIsTheSameJsonAsTheHistoryFromPostgres() {
+    User payer = client.newCustomer();
+    User payee = client.newCustomer();
+    UUID from = client.openAccount(payer, "EUR");
+    UUID to = client.openAccount(payee, "EUR");
+    client.deposit(payer, from, 1_000, "EUR");
+    UUID transfer = client.acceptedTransfer(payer, from, to, 250, "EUR");
+    client.awaitTerminal(payer, transfer, Duration.ofSeconds(20));
+    recent(payer, from);
+    assertThat(redis.hasKey(RecentEntriesCache.keys(from).get(1)).block()).as("warm").isTrue();
+
+    List<JsonNode> fromRedis = recent(payer, from);
+    List<JsonNode> fromPostgres = client.get(payer,
+        "/api/v1/accounts/" + from + "/transactions?limit=20").get("items").valueStream().toList();
+
+    assertThat(fromRedis).hasSize(2).isEqualTo(fromPostgres);
+    assertThat(fromRedis.get(0).get("counterpartyAccountId").asString()).isEqualTo(to.toString());
+  }
+
   @Test
   void aMissIsRebuiltFromPostgresAndTheSetIsWarmAgain() {
     User owner = client.newCustomer();

@@ -1,0 +1,222 @@
+package io.paystream.load;
+
+import io.paystream.persistence.ledger.LedgerEntry;
+import io.paystream.persistence.ledger.SequencedEntries;
+import io.paystream.persistence.ledger.SequencedEntries.SequencedEntry;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The recent-entries read without HTTP: the latest 20 entries of an account from the Redis sorted
+ * set against the same 20 from PostgreSQL, through the drivers and code the API uses for each.
+ *
+ * <pre>
+ * ./mvnw -q -pl load-tests -am install -DskipTests
+ * ./mvnw -q -pl load-tests exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.paystream.load.RecentReadBenchmark \
+ *     -Dexec.args="[--accounts 200] [--concurrency 32] [--seconds 20]"
+ * </pre>
+ *
+ * <p>PostgreSQL: {@link SequencedEntries#latest} (the API's rebuild and Redis-down path) on an R2DBC
+ * pool of the API's size. Redis: the API's read script (warm check, then {@code ZREVRANGE}) on one
+ * shared Lettuce connection, its members (each entry's JSON) joined into the answer's array, as
+ * the API does. PostgreSQL's rows are mapped to {@link LedgerEntry} and encoded with Jackson, as
+ * the API does when it answers from the database. Both ends yield the same JSON array. It picks the accounts with the most entries (at least 20)
+ * from the {@code paystream} database, copies each account's latest 20 into its Redis set the way
+ * a cache rebuild does (so it needs no running API, only data), then runs each path for
+ * {@code --seconds} after a warm-up, {@code --concurrency} reads in flight, and prints reads per
+ * second and latency percentiles as a Markdown table.
+ *
+ * <p>What it leaves out is the same for both paths over HTTP: the token check, the rate limit and
+ * the JSON response. That part is measured by {@code load-tests/wrk/recent-vs-latest.lua}.
+ */
+public final class RecentReadBenchmark {
+
+  /** RecentEntriesCache.READ: the script the API runs for every warm read. */
+  private static final String READ = """
+      if redis.call('EXISTS', KEYS[2]) == 0 then return {'miss'} end
+      return redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)""";
+
+  private static final int ENTRIES = 20;
+
+  private RecentReadBenchmark() {}
+
+  public static void main(String[] args) {
+    int accountsWanted = intArg(args, "--accounts", 200);
+    int concurrency = intArg(args, "--concurrency", 32);
+    Duration measured = Duration.ofSeconds(intArg(args, "--seconds", 20));
+    String r2dbcUrl = System.getProperty("paystream.r2dbc.url",
+        "r2dbc:pool:postgresql://postgres@127.0.0.1:5432/paystream?initialSize=4&maxSize=20");
+    ConnectionFactory connections = ConnectionFactories.get(r2dbcUrl);
+    DatabaseClient db = DatabaseClient.create(connections);
+    SequencedEntries entries = new SequencedEntries(db);
+    LettuceConnectionFactory redisFactory = new LettuceConnectionFactory(
+        System.getProperty("paystream.redis.host", "127.0.0.1"),
+        Integer.getInteger("paystream.redis.port", 6379));
+    redisFactory.afterPropertiesSet();
+    redisFactory.start();
+    ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(redisFactory);
+    JsonMapper json = JsonMapper.builder().build();
+    @SuppressWarnings("rawtypes")
+    RedisScript<List> read = RedisScript.of(READ, List.class);
+    List<String> readArgs = List.of(Integer.toString(ENTRIES));
+
+    List<UUID> accounts = db.sql("SELECT account_id FROM entry e JOIN account a ON a.id = e.account_id"
+            + " WHERE a.kind = 'CUSTOMER' GROUP BY account_id HAVING count(*) >= :entries"
+            + " ORDER BY count(*) DESC LIMIT :limit")
+        .bind("entries", ENTRIES)
+        .bind("limit", accountsWanted)
+        .map(row -> row.get("account_id", UUID.class))
+        .all().collectList().block();
+    if (accounts == null || accounts.isEmpty()) {
+      throw new IllegalStateException("no customer account with " + ENTRIES + " or more entries:"
+          + " run a transfer load first (load-tests/README.md)");
+    }
+    // What a cache rebuild stores: each entry's JSON under its seq, and the warm mark.
+    Flux.fromIterable(accounts).concatMap(account -> entries.latest(account, ENTRIES).collectList()
+            .flatMap(latest -> {
+              List<String> keys = keys(account);
+              return redis.delete(keys.get(0)).then(Flux.fromIterable(latest)
+                  .concatMap(sequenced -> redis.opsForZSet().add(keys.get(0),
+                      json.writeValueAsString(sequenced.entry()), sequenced.seq()))
+                  .then(redis.opsForValue().set(keys.get(1), "1", Duration.ofHours(1))))
+                  .then(redis.expire(keys.get(0), Duration.ofHours(1)));
+            }))
+        .blockLast();
+
+    // As in the API (RecentEntriesCache.recentJson): the read script from a bounded-elastic
+    // thread, the members (each entry's JSON) joined into the answer's array; nothing decoded.
+    Function<UUID, Mono<Answer>> fromRedis = account -> redis
+        .execute(read, keys(account), readArgs).subscribeOn(Schedulers.boundedElastic()).next()
+        .map(members -> {
+          if (members.size() == 1 && "miss".equals(members.get(0))) {
+            throw new IllegalStateException("set of " + account + " is not warm");
+          }
+          @SuppressWarnings("unchecked")
+          List<String> stored = (List<String>) members;
+          return new Answer(stored.size(), "[" + String.join(",", stored) + "]");
+        });
+    // As in the API on a miss or with Redis down: the rows mapped, then encoded.
+    Function<UUID, Mono<Answer>> fromPostgres = account -> entries.latest(account, ENTRIES)
+        .map(SequencedEntry::entry).collectList()
+        .map(list -> new Answer(list.size(), json.writeValueAsString(list)));
+
+    Result redisResult = run("Redis (read script, members joined)", fromRedis, accounts,
+        concurrency, measured);
+    Result postgresResult = run("PostgreSQL (SequencedEntries.latest, encoded; pool of 20)",
+        fromPostgres, accounts, concurrency, measured);
+
+    System.out.printf("%n%d accounts, %d entries per read, %d reads in flight, %d s each%n%n",
+        accounts.size(), ENTRIES, concurrency, measured.toSeconds());
+    System.out.println("| path | reads/s | p50 | p99 | p99.9 |");
+    System.out.println("| --- | ---: | ---: | ---: | ---: |");
+    System.out.println(redisResult.row());
+    System.out.println(postgresResult.row());
+    System.out.printf("%nRedis / PostgreSQL: %.1fx the reads per second%n",
+        redisResult.perSecond() / postgresResult.perSecond());
+    Flux.fromIterable(accounts).concatMap(account -> redis.delete(keys(account).toArray(String[]::new)))
+        .blockLast();
+    redisFactory.destroy();
+  }
+
+  /** What a read yields: the JSON array of the answer, and how many entries it holds. */
+  private record Answer(int entries, String json) {}
+
+  private record Result(String path, double perSecond, long[] nanos) {
+    String row() {
+      return String.format("| %s | %,.0f | %.2f ms | %.2f ms | %.2f ms |", path, perSecond,
+          millis(0.50), millis(0.99), millis(0.999));
+    }
+
+    double millis(double quantile) {
+      return nanos[(int) Math.min(nanos.length - 1, Math.ceil(quantile * nanos.length) - 1)] / 1e6;
+    }
+  }
+
+  private static Result run(String path, Function<UUID, Mono<Answer>> read,
+      List<UUID> accounts, int concurrency, Duration measured) {
+    loop(read, accounts, concurrency, Duration.ofSeconds(5), null);
+    LongList nanos = new LongList();
+    long started = System.nanoTime();
+    loop(read, accounts, concurrency, measured, nanos);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    long[] sorted = nanos.toSortedArray();
+    return new Result(path, sorted.length / seconds, sorted);
+  }
+
+  /** Keeps {@code concurrency} reads in flight until {@code duration} has passed. */
+  private static void loop(Function<UUID, Mono<Answer>> read, List<UUID> accounts,
+      int concurrency, Duration duration, LongList nanos) {
+    long deadline = System.nanoTime() + duration.toNanos();
+    Flux.range(0, concurrency)
+        .flatMap(worker -> Mono.defer(() -> {
+              UUID account = accounts.get(ThreadLocalRandom.current().nextInt(accounts.size()));
+              long start = System.nanoTime();
+              return read.apply(account).map(answer -> {
+                if (answer.entries() != ENTRIES || answer.json().isEmpty()) {
+                  throw new IllegalStateException(account + ": " + answer.entries() + " entries");
+                }
+                return System.nanoTime() - start;
+              });
+            })
+            .repeat(() -> System.nanoTime() < deadline), concurrency)
+        // flatMap serialises onNext: one thread at a time appends.
+        .doOnNext(elapsed -> {
+          if (nanos != null) {
+            nanos.add(elapsed);
+          }
+        })
+        .blockLast();
+  }
+
+  /** A primitive growable list: a boxed list of a million samples would distort the run. */
+  private static final class LongList {
+    private long[] values = new long[1 << 16];
+    private int size;
+
+    void add(long value) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = value;
+    }
+
+    long[] toSortedArray() {
+      long[] sorted = Arrays.copyOf(values, size);
+      Arrays.sort(sorted);
+      return sorted;
+    }
+  }
+
+  /**
+   * RecentEntriesCache.keys under a prefix of the benchmark's own: the API's sets are left alone
+   * (a member encoded differently would sit beside the API's own encoding of the same entry).
+   */
+  private static List<String> keys(UUID account) {
+    String set = "paystream:bench:recent:{" + account + "}";
+    return List.of(set, set + ":warm");
+  }
+
+  private static int intArg(String[] args, String name, int fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+}
