@@ -3,7 +3,7 @@
 
     load-tests/sse/fan-out-bench.py --base http://127.0.0.1:8080 --api-pid PID \
         --ops-email E --ops-password P [--users 100] [--accounts-per-user 100] \
-        [--rate 50] [--seconds 60] [--work DIR]
+        [--rate 50[,RATE...]] [--seconds 60] [--work DIR]
 
 What it does, in order, against a running API (bin/paystream-local):
   1. registers --users users; each opens --accounts-per-user EUR accounts and funds each one;
@@ -13,8 +13,8 @@ What it does, in order, against a running API (bin/paystream-local):
   4. measures the heap again: (with - without) / streams is the heap per stream;
   5. posts transfers at --rate per second for --seconds with wrk (side-by-side/transfers.lua),
      from a random account to a random other one, so each transfer's two events reach the two
-     accounts' streams;
-  6. reads paystream_events_delivery_lag_seconds (OPS token) before and after the load, and
+     accounts' streams; with several rates (--rate 10,25,50), one load after the other;
+  6. reads paystream_events_delivery_lag_seconds (OPS token) before and after each load, and
      reports the p50/p99 of the deliveries made during it (histogram bucket upper bounds) and
      the share delivered within 100 ms (an exact bucket bound: p99 <= 100 ms means >= 99 %).
 
@@ -120,10 +120,13 @@ def main():
     parser.add_argument("--ops-password", required=True)
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--accounts-per-user", type=int, default=100)
-    parser.add_argument("--rate", type=int, default=50, help="transfers per second")
+    parser.add_argument("--rate", default="50",
+                        help="transfers per second; several, comma-separated, run one after the"
+                             " other on the same streams (one row each)")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--work", default="target/fan-out-bench")
     args = parser.parse_args()
+    rates = [int(rate) for rate in args.rate.split(",")]
     os.makedirs(args.work, exist_ok=True)
     run = uuid.uuid4().hex[:8]
 
@@ -151,7 +154,7 @@ def main():
     ops_token = login["accessToken"]
 
     heap_before = heap_used_kb(args.api_pid)
-    hold_seconds = args.seconds + 60
+    hold_seconds = len(rates) * (args.seconds + 15) + 60
     holder = subprocess.Popen([sys.executable, HOLD, "--base", args.base, "--users", streams_file,
                                "--streams", str(streams), "--seconds", str(hold_seconds)],
                               stdout=subprocess.PIPE, text=True)
@@ -161,37 +164,41 @@ def main():
     time.sleep(5)
     heap_with = heap_used_kb(args.api_pid)
 
-    before = lag_buckets(args.base, ops_token)
-    wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.seconds}s", "--latency", "-s", LUA,
-                          args.base, "--", transfers_file, "uniform", run, str(args.rate), "2"],
-                         capture_output=True, text=True)
-    time.sleep(5)  # the last transfers' credits and their deliveries
-    after = lag_buckets(args.base, ops_token)
+    rows = []
+    for rate in rates:
+        before = lag_buckets(args.base, ops_token)
+        wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.seconds}s", "--latency", "-s", LUA,
+                              args.base, "--", transfers_file, "uniform", f"{run}-{rate}",
+                              str(rate), "2"],
+                             capture_output=True, text=True)
+        time.sleep(5)  # the last transfers' credits and their deliveries
+        after = lag_buckets(args.base, ops_token)
+        if wrk.returncode != 0:
+            print(wrk.stdout + wrk.stderr, file=sys.stderr)
+            sys.exit("wrk failed")
+        rows.append((rate, wrk.stdout, before, after))
     holder.terminate()
     tail = holder.communicate(timeout=120)[0].strip().splitlines()
     print("hold-streams: " + (tail[-1] if tail else "(nothing)"), flush=True)
-    requests = re.search(r"(\d+) requests in", wrk.stdout)
-    non202 = re.search(r"non202 (\d+)", wrk.stdout)
 
-    delta = {bound: after.get(bound, 0) - before.get(bound, 0) for bound in after}
-    deliveries = int(delta.get(float("inf"), 0))
-    p50, p99 = quantile(delta, 0.50), quantile(delta, 0.99)
     ms = lambda seconds: "n/a" if seconds is None else f"<= {seconds * 1000:.0f} ms"
     print()
-    within = lambda bound: ("n/a" if deliveries == 0 or bound not in delta
-                            else f"{100 * delta[bound] / deliveries:.2f} %")
     print(f"| streams open | heap without / with streams | heap per stream | transfers"
-          f" (asked {args.rate}/s for {args.seconds} s) | deliveries | lag p50 | lag p99"
-          f" | within 100 ms |")
+          f" in {args.seconds} s (asked rate) | deliveries | lag p50 | lag p99 | within 100 ms |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    print(f"| {opened} | {heap_before / 1024:.1f} / {heap_with / 1024:.1f} MB |"
-          f" {(heap_with - heap_before) / max(opened, 1):.1f} KB |"
-          f" {requests.group(1) if requests else '?'} (non-202: {non202.group(1) if non202 else '?'})"
-          f" | {deliveries} | {ms(p50)} | {ms(p99)} | {within(0.1)} |")
-    if wrk.returncode != 0:
-        print(wrk.stdout + wrk.stderr, file=sys.stderr)
-        sys.exit("wrk failed")
-
+    for rate, out, before, after in rows:
+        requests = re.search(r"(\d+) requests in", out)
+        non202 = re.search(r"non202 (\d+)", out)
+        delta = {bound: after.get(bound, 0) - before.get(bound, 0) for bound in after}
+        deliveries = int(delta.get(float("inf"), 0))
+        within = ("n/a" if deliveries == 0 or 0.1 not in delta
+                  else f"{100 * delta[0.1] / deliveries:.2f} %")
+        print(f"| {opened} | {heap_before / 1024:.1f} / {heap_with / 1024:.1f} MB |"
+              f" {(heap_with - heap_before) / max(opened, 1):.1f} KB |"
+              f" {requests.group(1) if requests else '?'} ({rate}/s;"
+              f" non-202: {non202.group(1) if non202 else '?'})"
+              f" | {deliveries} | {ms(quantile(delta, 0.50))} | {ms(quantile(delta, 0.99))}"
+              f" | {within} |")
 
 if __name__ == "__main__":
     main()
