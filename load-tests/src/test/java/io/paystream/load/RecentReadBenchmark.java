@@ -1,11 +1,9 @@
 package io.paystream.load;
 
-import io.paystream.persistence.ledger.LedgerEntry;
-import io.paystream.persistence.ledger.SequencedEntries;
-import io.paystream.persistence.ledger.SequencedEntries.SequencedEntry;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -25,21 +23,24 @@ import tools.jackson.databind.json.JsonMapper;
  * set against the same 20 from PostgreSQL, through the drivers and code the API uses for each.
  *
  * <pre>
- * ./mvnw -q -pl load-tests -am install -DskipTests
  * ./mvnw -q -pl load-tests exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.paystream.load.RecentReadBenchmark \
  *     -Dexec.args="[--accounts 200] [--concurrency 32] [--seconds 20]"
  * </pre>
  *
- * <p>PostgreSQL: {@link SequencedEntries#latest} (the API's rebuild and Redis-down path) on an R2DBC
- * pool of the API's size. Redis: the API's read script (warm check, then {@code ZREVRANGE}) on one
+ * <p>PostgreSQL: the query of {@code SequencedEntries.latest} (the API's rebuild and Redis-down
+ * path) on an R2DBC pool of the API's size. Redis: the API's read script (warm check, then {@code ZREVRANGE}) on one
  * shared Lettuce connection, its members (each entry's JSON) joined into the answer's array, as
- * the API does. PostgreSQL's rows are mapped to {@link LedgerEntry} and encoded with Jackson, as
- * the API does when it answers from the database. Both ends yield the same JSON array. It picks the accounts with the most entries (at least 20)
+ * the API does. PostgreSQL's rows are mapped to an entry record and encoded with Jackson,
+ * as the API does when it answers from the database. Both ends yield the same JSON array. It picks the accounts with the most entries (at least 20)
  * from the {@code paystream} database, copies each account's latest 20 into its Redis set the way
  * a cache rebuild does (so it needs no running API, only data), then runs each path for
  * {@code --seconds} after a warm-up, {@code --concurrency} reads in flight, and prints reads per
  * second and latency percentiles as a Markdown table.
+ *
+ * <p>The query, the read script and the key layout are copies (marked where they are), not the
+ * API's classes: this module must build without the application's modules, because its Gatling
+ * commands run with {@code -pl load-tests} alone on a fresh clone.
  *
  * <p>What it leaves out is the same for both paths over HTTP: the token check, the rate limit and
  * the JSON response. That part is measured by {@code load-tests/wrk/recent-vs-latest.lua}.
@@ -51,7 +52,20 @@ public final class RecentReadBenchmark {
       if redis.call('EXISTS', KEYS[2]) == 0 then return {'miss'} end
       return redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)""";
 
+  /** SequencedEntries.latest with LedgerStore.ENTRY_COLUMNS: the API's query, copied. */
+  private static final String LATEST = "SELECT seq, id, movement_id, account_id, direction, amount,"
+      + " currency, balance_after, counterparty_account_id, description, created_at FROM entry"
+      + " WHERE account_id = :account ORDER BY seq DESC LIMIT :limit";
+
   private static final int ENTRIES = 20;
+
+  /** LedgerEntry's fields, which are its JSON (CONTRACT.md, History). */
+  record Entry(UUID id, UUID transferId, UUID accountId, String direction, long amount,
+      String currency, Long balanceAfter, UUID counterpartyAccountId, String description,
+      Instant createdAt) {}
+
+  /** An entry and its position in the account's history (entry.seq), the set's score. */
+  record SequencedEntry(long seq, Entry entry) {}
 
   private RecentReadBenchmark() {}
 
@@ -63,7 +77,16 @@ public final class RecentReadBenchmark {
         "r2dbc:pool:postgresql://postgres@127.0.0.1:5432/paystream?initialSize=4&maxSize=20");
     ConnectionFactory connections = ConnectionFactories.get(r2dbcUrl);
     DatabaseClient db = DatabaseClient.create(connections);
-    SequencedEntries entries = new SequencedEntries(db);
+    Function<UUID, Flux<SequencedEntry>> latest = account -> db.sql(LATEST)
+        .bind("account", account)
+        .bind("limit", ENTRIES)
+        .map(row -> new SequencedEntry(row.get("seq", Long.class), new Entry(
+            row.get("id", UUID.class), row.get("movement_id", UUID.class),
+            row.get("account_id", UUID.class), row.get("direction", String.class),
+            row.get("amount", Long.class), row.get("currency", String.class),
+            row.get("balance_after", Long.class), row.get("counterparty_account_id", UUID.class),
+            row.get("description", String.class), row.get("created_at", Instant.class))))
+        .all();
     LettuceConnectionFactory redisFactory = new LettuceConnectionFactory(
         System.getProperty("paystream.redis.host", "127.0.0.1"),
         Integer.getInteger("paystream.redis.port", 6379));
@@ -87,10 +110,10 @@ public final class RecentReadBenchmark {
           + " run a transfer load first (load-tests/README.md)");
     }
     // What a cache rebuild stores: each entry's JSON under its seq, and the warm mark.
-    Flux.fromIterable(accounts).concatMap(account -> entries.latest(account, ENTRIES).collectList()
-            .flatMap(latest -> {
+    Flux.fromIterable(accounts).concatMap(account -> latest.apply(account).collectList()
+            .flatMap(newest -> {
               List<String> keys = keys(account);
-              return redis.delete(keys.get(0)).then(Flux.fromIterable(latest)
+              return redis.delete(keys.get(0)).then(Flux.fromIterable(newest)
                   .concatMap(sequenced -> redis.opsForZSet().add(keys.get(0),
                       json.writeValueAsString(sequenced.entry()), sequenced.seq()))
                   .then(redis.opsForValue().set(keys.get(1), "1", Duration.ofHours(1))))
@@ -111,13 +134,13 @@ public final class RecentReadBenchmark {
           return new Answer(stored.size(), "[" + String.join(",", stored) + "]");
         });
     // As in the API on a miss or with Redis down: the rows mapped, then encoded.
-    Function<UUID, Mono<Answer>> fromPostgres = account -> entries.latest(account, ENTRIES)
+    Function<UUID, Mono<Answer>> fromPostgres = account -> latest.apply(account)
         .map(SequencedEntry::entry).collectList()
         .map(list -> new Answer(list.size(), json.writeValueAsString(list)));
 
     Result redisResult = run("Redis (read script, members joined)", fromRedis, accounts,
         concurrency, measured);
-    Result postgresResult = run("PostgreSQL (SequencedEntries.latest, encoded; pool of 20)",
+    Result postgresResult = run("PostgreSQL (the same query as the API, encoded; pool of 20)",
         fromPostgres, accounts, concurrency, measured);
 
     System.out.printf("%n%d accounts, %d entries per read, %d reads in flight, %d s each%n%n",
