@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The recent-entries read without HTTP: the latest 20 entries of an account from the Redis sorted
- * set against the same 20 from PostgreSQL, through the drivers and code the API uses for each.
+ * set against the same 20 from PostgreSQL, each done the way the API does it, on its drivers.
  *
  * <pre>
  * ./mvnw -q -pl load-tests exec:java -Dexec.classpathScope=test \
@@ -28,15 +28,17 @@ import tools.jackson.databind.json.JsonMapper;
  *     -Dexec.args="[--accounts 200] [--concurrency 32] [--seconds 20]"
  * </pre>
  *
- * <p>PostgreSQL: the query of {@code SequencedEntries.latest} (the API's rebuild and Redis-down
- * path) on an R2DBC pool of the API's size. Redis: the API's read script (warm check, then {@code ZREVRANGE}) on one
- * shared Lettuce connection, its members (each entry's JSON) joined into the answer's array, as
- * the API does. PostgreSQL's rows are mapped to an entry record and encoded with Jackson,
- * as the API does when it answers from the database. Both ends yield the same JSON array. It picks the accounts with the most entries (at least 20)
- * from the {@code paystream} database, copies each account's latest 20 into its Redis set the way
- * a cache rebuild does (so it needs no running API, only data), then runs each path for
- * {@code --seconds} after a warm-up, {@code --concurrency} reads in flight, and prints reads per
- * second and latency percentiles as a Markdown table.
+ * <p>Redis: the API's read script (warm check, then {@code ZREVRANGE}) on one shared Lettuce
+ * connection from a bounded-elastic thread, the members (each entry's JSON) joined into the
+ * answer's array. PostgreSQL: the query of {@code SequencedEntries.latest} (the API's rebuild and
+ * Redis-down path) on an R2DBC pool of the API's size, the rows mapped to entries and encoded with
+ * Jackson. Both yield the same JSON array.
+ *
+ * <p>It picks the accounts with the most entries (at least 20) in the {@code paystream} database,
+ * copies each one's latest 20 into a Redis set of its own the way a cache rebuild does (so it
+ * needs data, not a running API), then runs each path for {@code --seconds} after a warm-up with
+ * {@code --concurrency} reads in flight, and prints reads per second and latency percentiles as a
+ * Markdown table.
  *
  * <p>The query, the read script and the key layout are copies (marked where they are), not the
  * API's classes: this module must build without the application's modules, because its Gatling
@@ -98,7 +100,8 @@ public final class RecentReadBenchmark {
     RedisScript<List> read = RedisScript.of(READ, List.class);
     List<String> readArgs = List.of(Integer.toString(ENTRIES));
 
-    List<UUID> accounts = db.sql("SELECT account_id FROM entry e JOIN account a ON a.id = e.account_id"
+    List<UUID> accounts = db.sql("SELECT account_id FROM entry e"
+            + " JOIN account a ON a.id = e.account_id"
             + " WHERE a.kind = 'CUSTOMER' GROUP BY account_id HAVING count(*) >= :entries"
             + " ORDER BY count(*) DESC LIMIT :limit")
         .bind("entries", ENTRIES)
@@ -151,7 +154,8 @@ public final class RecentReadBenchmark {
     System.out.println(postgresResult.row());
     System.out.printf("%nRedis / PostgreSQL: %.1fx the reads per second%n",
         redisResult.perSecond() / postgresResult.perSecond());
-    Flux.fromIterable(accounts).concatMap(account -> redis.delete(keys(account).toArray(String[]::new)))
+    Flux.fromIterable(accounts)
+        .concatMap(account -> redis.delete(keys(account).toArray(String[]::new)))
         .blockLast();
     redisFactory.destroy();
   }
