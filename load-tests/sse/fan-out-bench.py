@@ -200,5 +200,6 @@ def main():
               f" | {deliveries} | {ms(quantile(delta, 0.50))} | {ms(quantile(delta, 0.99))}"
               f" | {within} |")
 
+
 if __name__ == "__main__":
     main()

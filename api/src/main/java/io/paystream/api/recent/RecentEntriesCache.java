@@ -155,7 +155,7 @@ public class RecentEntriesCache {
   }
 
   /** Members are entries' JSON (see above): the array is their concatenation. */
-  static String array(List<String> members) {
+  private static String array(List<String> members) {
     return "[" + String.join(",", members) + "]";
   }
 
