@@ -19,11 +19,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     message are retried this often before it goes to the dead-letter topic
  * @param creditRetryBackoffMinMillis first retry delay; doubled each attempt, with jitter
  * @param creditRetryBackoffMaxMillis ceiling of the retry delay
- * @param creditBatchMax credit-leg messages of one partition applied in one database transaction
- *     at most. A batch is whatever arrived while the previous one was being applied (a lone
- *     message goes at once); under load a hot payee's credits share one commit and one wait on
- *     its balance row. 256 keeps a batch's transaction to tens of milliseconds and its row
- *     locks short, while already dividing the per-commit cost by two orders of magnitude
+ * @param creditBatchMax credit-leg messages one poll takes (Kafka's {@code max.poll.records}),
+ *     so at most that many in one database transaction. A batch is whatever arrived while the
+ *     previous poll's were being applied (a lone message goes at once); under load a hot payee's
+ *     credits share one commit and one wait on its balance row. 256 keeps a batch's transaction
+ *     to tens of milliseconds and its row locks short, while already dividing the per-commit cost
+ *     by two orders of magnitude
  * @param consumerCommitIntervalMillis how often acknowledged offsets are committed; a crash
  *     redelivers at most this window, which the inbox turns into no-ops
  * @param consumerGroup the credit-leg consumer group, shared by all instances

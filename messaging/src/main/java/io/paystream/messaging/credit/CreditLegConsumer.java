@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
@@ -31,20 +32,24 @@ import reactor.kafka.sender.SenderRecord;
 import reactor.util.retry.Retry;
 
 /**
- * The credit leg as a Kafka consumer. Records of one partition are applied in order, in batches
- * (the topic is keyed by payee, so one payee's credits keep their order; a batch is one database
- * transaction, see {@link CreditLeg#applyAll}); partitions run in parallel. An offset is
- * acknowledged only after its database transaction committed, and
- * acknowledged offsets are committed every {@code consumerCommitIntervalMillis}: a crash in
+ * The credit leg as a Kafka consumer. Each poll's records are split by partition; the records of
+ * one partition are applied in order, as one batch (the topic is keyed by payee, so one payee's
+ * credits keep their order; a batch is one database transaction, see {@link CreditLeg#applyAll}),
+ * and the partitions of a poll run in parallel. The next poll is taken when all of them are done,
+ * so a batch is whatever arrived meanwhile, up to {@code creditBatchMax} records, and a lone
+ * record goes at once. An offset is acknowledged only after its database transaction committed,
+ * and acknowledged offsets are committed every {@code consumerCommitIntervalMillis}: a crash in
  * between redelivers, and the inbox turns the redelivery into a no-op.
+ *
+ * <p>Batches are cut by the poll, not by {@code bufferTimeout}: the fair-backpressure variant of
+ * that operator (reactor-core 3.8.6) can keep the tail of a burst in its buffer with no timeout
+ * ever releasing it, which here would leave transfers PENDING without any error; see
+ * {@code BufferTimeoutStallReproduction} in this module's tests.
  */
 @Component
 public class CreditLegConsumer {
 
   private static final Logger log = LoggerFactory.getLogger(CreditLegConsumer.class);
-
-  /** How long an idle partition's first record waits for company: no measurable time. */
-  static final Duration BATCH_LINGER = Duration.ofNanos(1);
 
   private final CreditLeg creditLeg;
   private final KafkaSender<String, String> sender;
@@ -77,21 +82,21 @@ public class CreditLegConsumer {
 
   /** Consumes until cancelled; emits each applied outcome (tests observe them). */
   public Flux<Outcome> run() {
-    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(
-            MessagingConfiguration.consumerConfig(properties, properties.consumerGroup()))
+    Map<String, Object> config = new HashMap<>(
+        MessagingConfiguration.consumerConfig(properties, properties.consumerGroup()));
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.creditBatchMax());
+    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
         .commitInterval(Duration.ofMillis(properties.consumerCommitIntervalMillis()))
         .subscription(List.of(Topics.EVENTS));
     KafkaReceiver<String, String> receiver = KafkaReceiver.create(options);
-    Flux<Outcome> applied = receiver.receive()
-        .groupBy(record -> record.receiverOffset().topicPartition())
-        .flatMap(partition -> partition
-            // Group commit. With fair backpressure the buffer keeps filling while the previous
-            // batch is applied (concatMap asks for nothing meanwhile) and hands over everything
-            // it holds, up to the max, the moment that batch is done. An idle partition has
-            // demand waiting, so a record waits only for the timeout: the smallest one, to apply
-            // a lone message at once.
-            .bufferTimeout(properties.creditBatchMax(), BATCH_LINGER, true)
-            .concatMap(this::handle, 0), Integer.MAX_VALUE);
+    // Group commit: while one poll's batches are applied nothing more is requested; reactor-kafka
+    // holds at most one poll ahead and pauses the consumer, so under load a poll carries what
+    // accumulated meanwhile.
+    Flux<Outcome> applied = receiver.receiveBatch()
+        .concatMap(poll -> poll
+            .groupBy(record -> record.receiverOffset().topicPartition())
+            .flatMap(partition -> partition.collectList().flatMapMany(this::handle),
+                Integer.MAX_VALUE), 0);
     Flux<Void> lagProbe = Flux.interval(Duration.ofSeconds(5))
         .concatMap(tick -> receiver.doOnConsumer(consumer -> consumer.metrics()).doOnNext(this::recordLag))
         .onErrorResume(error -> Mono.empty())

@@ -63,13 +63,16 @@ public class EventSequencer {
     // Never let a metadata request create the topic with the broker's default single partition:
     // KafkaAdmin creates it with the partitions the ordering per payee relies on.
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.sequencerBatchSizeMax());
     ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
         .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
         .subscription(List.of(Topics.EVENTS));
-    return KafkaReceiver.create(options).receive()
-        .bufferTimeout(properties.sequencerBatchSizeMax(),
-            Duration.ofMillis(properties.sequencerBatchWaitMillis()), true)
-        .concatMap(this::sequence);
+    // One poll is one batch: while it is sequenced nothing more is requested (reactor-kafka holds
+    // at most one poll ahead), so under load a poll carries what accumulated meanwhile, and a
+    // lone event goes at once. Not bufferTimeout: its fair-backpressure variant can keep a
+    // burst's tail buffered for good (see CreditLegConsumer).
+    return KafkaReceiver.create(options).receiveBatch()
+        .concatMap(poll -> poll.collectList().flatMap(this::sequence), 0);
   }
 
   private Mono<Long> sequence(List<ReceiverRecord<String, String>> batch) {

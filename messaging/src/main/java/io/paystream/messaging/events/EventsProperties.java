@@ -11,10 +11,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param sequencerGroup the Kafka consumer group that sequences events into the log; one group
  *     across instances, so every event is sequenced once (a redelivery is a no-op by event id)
- * @param sequencerBatchSizeMax events sequenced per database transaction: amortises the commit
- *     and the serialising lock, while keeping each hold of that lock to milliseconds
- * @param sequencerBatchWaitMillis how long a batch waits to fill; also the added latency of a
- *     lone event, so kept at a couple of milliseconds
+ * @param sequencerBatchSizeMax events sequenced per database transaction at most (one Kafka poll):
+ *     amortises the commit and the serialising lock, while keeping each hold of that lock to
+ *     milliseconds. A batch is what arrived while the previous one was sequenced; a lone event
+ *     goes at once
  * @param pollIntervalMillis each instance's safety net for a lost NOTIFY (a restart of the
  *     listening connection); NOTIFY is the normal wake-up
  * @param pollBatchSizeMax rows one poll reads before fanning them out; bounds the memory one
@@ -30,7 +30,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record EventsProperties(
     @DefaultValue("paystream-event-log") String sequencerGroup,
     @DefaultValue("200") int sequencerBatchSizeMax,
-    @DefaultValue("2") long sequencerBatchWaitMillis,
     @DefaultValue("1000") long pollIntervalMillis,
     @DefaultValue("500") int pollBatchSizeMax,
     @DefaultValue("500") int replayPageSizeMax,
