@@ -3,6 +3,7 @@ package io.paystream.messaging;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.notify.PostgresChannels;
 import io.paystream.messaging.credit.CreditLegConsumer;
+import io.paystream.messaging.credit.PendingTransfers;
 import io.paystream.messaging.kafka.KafkaAdmin;
 import io.paystream.messaging.relay.OutboxRelay;
 import java.time.Duration;
@@ -11,7 +12,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
-/** The money path's background work: the outbox relay and the credit-leg consumer. */
+/**
+ * The money path's background work: the outbox relay, the credit-leg consumer, and the probe of
+ * the oldest PENDING transfer that makes a stall of either visible.
+ */
 @Component
 @ConditionalOnProperty(name = "paystream.messaging.enabled", havingValue = "true",
     matchIfMissing = true)
@@ -20,15 +24,17 @@ public class MessagingLifecycle extends BackgroundStreams {
   private final OutboxRelay relay;
   private final PostgresChannels notifications;
   private final CreditLegConsumer consumer;
+  private final PendingTransfers pending;
   private final MessagingProperties properties;
 
   public MessagingLifecycle(KafkaAdmin admin, OutboxRelay relay,
-      PostgresChannels notifications, CreditLegConsumer consumer,
+      PostgresChannels notifications, CreditLegConsumer consumer, PendingTransfers pending,
       MessagingProperties properties) {
     super(admin);
     this.relay = relay;
     this.notifications = notifications;
     this.consumer = consumer;
+    this.pending = pending;
     this.properties = properties;
   }
 
@@ -37,6 +43,7 @@ public class MessagingLifecycle extends BackgroundStreams {
     // NOTIFY wakes the relay at each commit; the interval is the safety net for a lost one.
     Flux<Object> wakeUps = Flux.merge(notifications.listen(OutboxStore.CHANNEL),
         Flux.interval(Duration.ZERO, properties.outboxPollInterval()));
-    return Map.of("outbox relay", relay.run(wakeUps), "credit-leg consumer", consumer.run());
+    return Map.of("outbox relay", relay.run(wakeUps), "credit-leg consumer", consumer.run(),
+        "oldest-pending probe", pending.run());
   }
 }

@@ -28,6 +28,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param consumerCommitIntervalMillis how often acknowledged offsets are committed; a crash
  *     redelivers at most this window, which the inbox turns into no-ops
  * @param consumerGroup the credit-leg consumer group, shared by all instances
+ * @param pendingProbeIntervalSeconds how often the age of the oldest PENDING transfer is
+ *     measured (the {@code paystream.transfers.pending.oldest.age} gauge)
+ * @param pendingWarnSeconds a transfer PENDING longer than this is logged as a warning: its
+ *     credit has not been applied, which a healthy credit leg does in milliseconds; far above a
+ *     heavy backlog's drain time, so that the warning means a stall, not load
  */
 @ConfigurationProperties("paystream.kafka")
 public record MessagingProperties(
@@ -41,12 +46,22 @@ public record MessagingProperties(
     @DefaultValue("5000") long creditRetryBackoffMaxMillis,
     @DefaultValue("256") int creditBatchMax,
     @DefaultValue("200") long consumerCommitIntervalMillis,
-    @DefaultValue("paystream-credit-leg") String consumerGroup) {
+    @DefaultValue("paystream-credit-leg") String consumerGroup,
+    @DefaultValue("5") int pendingProbeIntervalSeconds,
+    @DefaultValue("60") int pendingWarnSeconds) {
 
   public MessagingProperties {
     if (creditBatchMax < 1) {
       throw new IllegalArgumentException("paystream.kafka.credit-batch-max must be at least 1");
     }
+  }
+
+  public Duration pendingProbeInterval() {
+    return Duration.ofSeconds(pendingProbeIntervalSeconds);
+  }
+
+  public Duration pendingWarnAfter() {
+    return Duration.ofSeconds(pendingWarnSeconds);
   }
 
   public Duration outboxPollInterval() {

@@ -111,7 +111,8 @@ class HotPayeeCreditThroughputMeasurement {
         properties.outboxPollIntervalSeconds(), properties.outboxRetentionHours(),
         properties.creditRetryAttemptsMax(), properties.creditRetryBackoffMinMillis(),
         properties.creditRetryBackoffMaxMillis(), batchMax,
-        properties.consumerCommitIntervalMillis(), "measure-" + UUID.randomUUID());
+        properties.consumerCommitIntervalMillis(), "measure-" + UUID.randomUUID(),
+        properties.pendingProbeIntervalSeconds(), properties.pendingWarnSeconds());
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     CreditLegConsumer consumer = new CreditLegConsumer(creditLeg, sender, measured, meters);
     CountDownLatch done = new CountDownLatch(CREDITS);

@@ -228,6 +228,17 @@ public class TransferStore {
         .one();
   }
 
+  /**
+   * The transfer that has been PENDING longest, if any (ids are time-ordered; the status index
+   * answers it). A healthy credit leg keeps its age to milliseconds.
+   */
+  public Mono<Transfer> oldestPending() {
+    return db.sql("SELECT " + COLUMNS
+            + " FROM transfer WHERE status = 'PENDING' ORDER BY id LIMIT 1")
+        .map(TransferStore::map)
+        .one();
+  }
+
   /** Whether {@code userId} owns either party of the transfer. */
   public Mono<Boolean> isParty(UUID transferId, UUID userId) {
     return db.sql("""
