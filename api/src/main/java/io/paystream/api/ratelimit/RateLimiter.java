@@ -12,6 +12,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,6 +44,9 @@ public class RateLimiter implements AutoCloseable {
   /** A Redis that does not accept a connection within this is treated as down. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
+  /** Failed bucket operations are logged at most this often, with their count. */
+  static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(10);
+
   private final RateLimitProperties properties;
   private final RedisClient client;
   private final RedisURI uri;
@@ -53,14 +58,28 @@ public class RateLimiter implements AutoCloseable {
   private final AtomicLong nextConnectNanos = new AtomicLong(Long.MIN_VALUE);
   private final AtomicBoolean connecting = new AtomicBoolean();
   private final String namespace;
+  private final Counter localDecisions;
+  private final Counter redisFailures;
+  private final AtomicLong failuresSinceLogged = new AtomicLong();
+  private final AtomicLong lastFailureLogNanos =
+      new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL.toNanos());
 
   /**
    * @param namespace prefix of every key in Redis, so that two deployments (or two tests) sharing
    *     one Redis do not share buckets
    */
-  public RateLimiter(RateLimitProperties properties, String host, int port, String namespace) {
+  public RateLimiter(RateLimitProperties properties, String host, int port, String namespace,
+      MeterRegistry meters) {
     this.properties = properties;
     this.namespace = namespace;
+    this.localDecisions = Counter.builder("paystream.rate.limit.local")
+        .description("rate-limit decisions taken from this instance's own buckets because Redis"
+            + " was unreachable, failed or too slow")
+        .register(meters);
+    this.redisFailures = Counter.builder("paystream.rate.limit.redis.failures")
+        .description("bucket operations that Redis failed or did not answer within"
+            + " redis-timeout-millis")
+        .register(meters);
     Duration timeout = Duration.ofMillis(properties.redisTimeoutMillis());
     // The URI's timeout bounds connecting and its handshake, which a cold client needs more
     // time for; each command is bounded by the (shorter) command timeout below.
@@ -98,13 +117,34 @@ public class RateLimiter implements AutoCloseable {
                 .tryConsumeAndReturnRemaining(1))
             .timeout(Duration.ofMillis(properties.redisTimeoutMillis()))
             .onErrorResume(failure -> {
-              log.warn("rate limit {} answered locally: Redis failed ({})", limit.limitName(),
-                  failure.getClass().getSimpleName());
+              failed(failure);
               return Mono.empty();
             }))
-        .switchIfEmpty(Mono.fromSupplier(() ->
-            local.bucket(bucketKey, configuration).tryConsumeAndReturnRemaining(1)))
+        .switchIfEmpty(Mono.fromSupplier(() -> {
+          localDecisions.increment();
+          return local.bucket(bucketKey, configuration).tryConsumeAndReturnRemaining(1);
+        }))
         .map(probe -> decision(limit, probe));
+  }
+
+  /**
+   * A bucket operation that Redis failed or did not answer in time: counted, and logged at most
+   * once per {@link #FAILURE_LOG_INTERVAL} with how many there were. An overloaded instance can
+   * time out hundreds of them a second, and a line for each would only add to its load.
+   */
+  private void failed(Throwable failure) {
+    redisFailures.increment();
+    failuresSinceLogged.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastFailureLogNanos.get();
+    if (now - last >= FAILURE_LOG_INTERVAL.toNanos()
+        && lastFailureLogNanos.compareAndSet(last, now)) {
+      long failures = failuresSinceLogged.getAndSet(0);
+      log.warn("rate limits answered locally: Redis failed {} bucket operation(s) since the last"
+              + " such warning, this one with {}; meanwhile each limit applies per instance"
+              + " (logged at most every {} s)", failures, failure.getClass().getSimpleName(),
+          FAILURE_LOG_INTERVAL.toSeconds());
+    }
   }
 
   /** Whether the shared (Redis) buckets are in use right now; for health and tests. */

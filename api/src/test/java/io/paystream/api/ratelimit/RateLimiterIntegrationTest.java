@@ -2,6 +2,7 @@ package io.paystream.api.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -33,8 +34,8 @@ class RateLimiterIntegrationTest {
   @Test
   void twoInstancesShareOneBucketThroughRedis() {
     String namespace = namespace();
-    try (RateLimiter first = new RateLimiter(LIMITS, REDIS_HOST, REDIS_PORT, namespace);
-        RateLimiter second = new RateLimiter(LIMITS, REDIS_HOST, REDIS_PORT, namespace)) {
+    try (RateLimiter first = limiter(REDIS_PORT, namespace);
+        RateLimiter second = limiter(REDIS_PORT, namespace)) {
       connected(first);
       connected(second);
       String email = "shared-" + UUID.randomUUID() + "@example.com";
@@ -54,7 +55,7 @@ class RateLimiterIntegrationTest {
 
   @Test
   void aRefusalSaysWhenToRetryAndWhenTheBucketIsFull() {
-    try (RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, REDIS_PORT, namespace())) {
+    try (RateLimiter limiter = limiter(REDIS_PORT, namespace())) {
       connected(limiter);
       String user = UUID.randomUUID().toString();
 
@@ -77,7 +78,7 @@ class RateLimiterIntegrationTest {
 
   @Test
   void eachKeyHasItsOwnBucket() {
-    try (RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, REDIS_PORT, namespace())) {
+    try (RateLimiter limiter = limiter(REDIS_PORT, namespace())) {
       connected(limiter);
       String spent = "10.0.0.1";
       Flux.range(0, 4).concatMap(i -> consume(limiter, RateLimit.LOGIN_PER_ADDRESS, spent))
@@ -91,7 +92,7 @@ class RateLimiterIntegrationTest {
 
   @Test
   void withRedisDownLoginLimitsStillApplyPerInstanceAndAnswerQuickly() throws IOException {
-    try (RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, closedPort(), namespace())) {
+    try (RateLimiter limiter = limiter(closedPort(), namespace())) {
       limiter.connect().as(StepVerifier::create).expectNext(false).verifyComplete();
       String email = "offline-" + UUID.randomUUID() + "@example.com";
 
@@ -107,7 +108,9 @@ class RateLimiterIntegrationTest {
 
   @Test
   void withRedisDownEveryOtherLimitKeepsServingWithinItsLimit() throws IOException {
-    try (RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, closedPort(), namespace())) {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, closedPort(), namespace(),
+        meters)) {
       String user = UUID.randomUUID().toString();
 
       Flux.range(0, 6).concatMap(i -> consume(limiter, RateLimit.API_PER_USER, user))
@@ -117,16 +120,21 @@ class RateLimiterIntegrationTest {
           .expectComplete()
           .verify(Duration.ofSeconds(5));
     }
+    // Each of the six was decided locally, and counted so for the operator.
+    assertThat(meters.get("paystream.rate.limit.local").counter().count()).isEqualTo(6);
   }
 
   @Test
   void whenRedisGoesAwayWhileRunningTheLimiterAnswersLocallyAndQuickly() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (RedisOutage redis = new RedisOutage(REDIS_HOST, REDIS_PORT);
-        RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, redis.port(), namespace())) {
+        RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, redis.port(), namespace(),
+            meters)) {
       connected(limiter);
       String email = "outage-" + UUID.randomUUID() + "@example.com";
       consume(limiter, RateLimit.LOGIN_PER_EMAIL, email).map(RateDecision::allowed)
           .as(StepVerifier::create).expectNext(true).verifyComplete();
+      assertThat(meters.get("paystream.rate.limit.local").counter().count()).isZero();
 
       redis.cut();
 
@@ -137,6 +145,7 @@ class RateLimiterIntegrationTest {
           .expectNext(true, true, true, false)
           .expectComplete()
           .verify(Duration.ofSeconds(5));
+      assertThat(meters.get("paystream.rate.limit.local").counter().count()).isEqualTo(4);
     }
   }
 
@@ -146,6 +155,10 @@ class RateLimiterIntegrationTest {
 
     assertThat(RateLimiter.hash(email)).hasSize(32).doesNotContain("someone")
         .isEqualTo(RateLimiter.hash(email)).isNotEqualTo(RateLimiter.hash("someone@example.org"));
+  }
+
+  private static RateLimiter limiter(int port, String namespace) {
+    return new RateLimiter(LIMITS, REDIS_HOST, port, namespace, new SimpleMeterRegistry());
   }
 
   private static void connected(RateLimiter limiter) {
