@@ -4,6 +4,7 @@ import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -28,19 +29,20 @@ import tools.jackson.databind.json.JsonMapper;
  *     -Dexec.args="[--accounts 200] [--concurrency 32] [--seconds 20]"
  * </pre>
  *
- * <p>Redis: the API's read script (warm check, then {@code ZREVRANGE}) on one shared Lettuce
- * connection from a bounded-elastic thread, the members (each entry's JSON) joined into the
- * answer's array. PostgreSQL: the query of {@code SequencedEntries.latest} (the API's rebuild and
+ * <p>Redis: the API's warm read, one {@code GET} of the account's snapshot (the set's members,
+ * each entry's JSON, already joined into the answer's array), on one shared Lettuce connection
+ * from a bounded-elastic thread. PostgreSQL: the query of {@code SequencedEntries.latest} (the API's rebuild and
  * Redis-down path) on an R2DBC pool of the API's size, the rows mapped to entries and encoded with
  * Jackson. Both yield the same JSON array.
  *
  * <p>It picks the accounts with the most entries (at least 20) in the {@code paystream} database,
- * copies each one's latest 20 into a Redis set of its own the way a cache rebuild does (so it
+ * copies each one's latest 20 into a Redis set and snapshot of its own the way a cache rebuild
+ * does (so it
  * needs data, not a running API), then runs each path for {@code --seconds} after a warm-up with
  * {@code --concurrency} reads in flight, and prints reads per second and latency percentiles as a
  * Markdown table.
  *
- * <p>The query, the read script and the key layout are copies (marked where they are), not the
+ * <p>The query, the rebuild script and the key layout are copies (marked where they are), not the
  * API's classes: this module must build without the application's modules, because its Gatling
  * commands run with {@code -pl load-tests} alone on a fresh clone.
  *
@@ -49,10 +51,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RecentReadBenchmark {
 
-  /** RecentEntriesCache.READ: the script the API runs for every warm read. */
-  private static final String READ = """
-      if redis.call('EXISTS', KEYS[2]) == 0 then return {'miss'} end
-      return redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)""";
+  /** RecentEntriesCache.REBUILD: what a miss stores, the set and its snapshot. */
+  private static final String REBUILD = """
+      for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
+      redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
+      redis.call('EXPIRE', KEYS[1], ARGV[2])
+      local top = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+      local snapshot = '[' .. table.concat(top, ',') .. ']'
+      redis.call('SET', KEYS[2], snapshot, 'EX', ARGV[2])
+      return snapshot""";
 
   /** SequencedEntries.latest with LedgerStore.ENTRY_COLUMNS: the API's query, copied. */
   private static final String LATEST = "SELECT seq, id, movement_id, account_id, direction, amount,"
@@ -96,9 +103,7 @@ public final class RecentReadBenchmark {
     redisFactory.start();
     ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(redisFactory);
     JsonMapper json = JsonMapper.builder().build();
-    @SuppressWarnings("rawtypes")
-    RedisScript<List> read = RedisScript.of(READ, List.class);
-    List<String> readArgs = List.of(Integer.toString(ENTRIES));
+    RedisScript<String> rebuild = RedisScript.of(REBUILD, String.class);
 
     List<UUID> accounts = db.sql("SELECT account_id FROM entry e"
             + " JOIN account a ON a.id = e.account_id"
@@ -112,36 +117,41 @@ public final class RecentReadBenchmark {
       throw new IllegalStateException("no customer account with " + ENTRIES + " or more entries:"
           + " run a transfer load first (load-tests/README.md)");
     }
-    // What a cache rebuild stores: each entry's JSON under its seq, and the warm mark.
+    // What a cache rebuild stores: each entry's JSON under its seq, then the snapshot.
     Flux.fromIterable(accounts).concatMap(account -> latest.apply(account).collectList()
-            .flatMap(newest -> {
-              List<String> keys = keys(account);
-              return redis.delete(keys.get(0)).then(Flux.fromIterable(newest)
-                  .concatMap(sequenced -> redis.opsForZSet().add(keys.get(0),
-                      json.writeValueAsString(sequenced.entry()), sequenced.seq()))
-                  .then(redis.opsForValue().set(keys.get(1), "1", Duration.ofHours(1))))
-                  .then(redis.expire(keys.get(0), Duration.ofHours(1)));
+            .flatMapMany(newest -> {
+              List<String> arguments = new ArrayList<>();
+              arguments.add(Integer.toString(ENTRIES));
+              arguments.add(Long.toString(Duration.ofHours(1).toSeconds()));
+              for (SequencedEntry sequenced : newest) {
+                arguments.add(Long.toString(sequenced.seq()));
+                arguments.add(json.writeValueAsString(sequenced.entry()));
+              }
+              return redis.delete(keys(account).toArray(String[]::new))
+                  .thenMany(redis.execute(rebuild, keys(account), arguments))
+                  .doOnNext(snapshot -> {
+                    if (json.readTree(snapshot).size() != ENTRIES) {
+                      throw new IllegalStateException("snapshot of " + account + " is not "
+                          + ENTRIES + " entries");
+                    }
+                  });
             }))
         .blockLast();
 
-    // As in the API (RecentEntriesCache.recentJson): the read script from a bounded-elastic
-    // thread, the members (each entry's JSON) joined into the answer's array; nothing decoded.
-    Function<UUID, Mono<Answer>> fromRedis = account -> redis
-        .execute(read, keys(account), readArgs).subscribeOn(Schedulers.boundedElastic()).next()
-        .map(members -> {
-          if (members.size() == 1 && "miss".equals(members.get(0))) {
-            throw new IllegalStateException("set of " + account + " is not warm");
-          }
-          @SuppressWarnings("unchecked")
-          List<String> stored = (List<String>) members;
-          return new Answer(stored.size(), "[" + String.join(",", stored) + "]");
-        });
+    // As in the API (RecentEntriesCache.recentJson): one GET of the snapshot from a
+    // bounded-elastic thread; the answer's array as Redis holds it, nothing decoded or joined.
+    Function<UUID, Mono<Answer>> fromRedis = account -> redis.opsForValue()
+        .get(keys(account).get(1)).subscribeOn(Schedulers.boundedElastic())
+        .switchIfEmpty(Mono.error(() ->
+            new IllegalStateException("snapshot of " + account + " is missing")))
+        // Its entries were counted when it was stored, above.
+        .map(snapshot -> new Answer(ENTRIES, snapshot));
     // As in the API on a miss or with Redis down: the rows mapped, then encoded.
     Function<UUID, Mono<Answer>> fromPostgres = account -> latest.apply(account)
         .map(SequencedEntry::entry).collectList()
         .map(list -> new Answer(list.size(), json.writeValueAsString(list)));
 
-    Result redisResult = run("Redis (read script, members joined)", fromRedis, accounts,
+    Result redisResult = run("Redis (GET of the snapshot)", fromRedis, accounts,
         concurrency, measured);
     Result postgresResult = run("PostgreSQL (the same query as the API, encoded; pool of 20)",
         fromPostgres, accounts, concurrency, measured);
@@ -235,7 +245,7 @@ public final class RecentReadBenchmark {
    */
   private static List<String> keys(UUID account) {
     String set = "paystream:bench:recent:{" + account + "}";
-    return List.of(set, set + ":warm");
+    return List.of(set, set + ":top");
   }
 
   private static int intArg(String[] args, String name, int fallback) {

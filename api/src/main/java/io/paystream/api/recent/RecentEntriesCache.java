@@ -20,9 +20,15 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * An account's latest entries in Redis: a sorted set (score = {@code entry.seq}, member = the
  * entry's JSON, so adding the same entry twice changes nothing) trimmed to
- * {@link RecentProperties#entriesMax()}, plus a "warm" key saying the set holds the complete top
- * of the account's history. Only a rebuild from PostgreSQL sets "warm"; updates from ledger events
- * add to the set whether or not it is warm, and a rebuild merges with what they added.
+ * {@link RecentProperties#entriesMax()}, plus a snapshot: the set's members, newest first, joined
+ * into the JSON array the endpoint answers. The snapshot exists only while the set is known to
+ * hold the complete top of the account's history: a rebuild from PostgreSQL writes it (expiring
+ * after {@link RecentProperties#warmSeconds()}, so that a warm set is re-read from PostgreSQL at
+ * least that often); updates from ledger events add to the set and rewrite the snapshot if there
+ * is one, and drop it if the set had gone (evicted), since the set alone would then be partial.
+ * A warm read is one {@code GET}: Redis answers the array text and nothing is decoded, joined or
+ * encoded (a read script over the set did half as many reads per second in Redis, and joining
+ * twenty members cost the client as much again; load-tests' {@code RecentReadBenchmark}).
  *
  * <p>Every Redis call is bounded by {@link RecentProperties#redisTimeout()}; a failure or timeout
  * answers from PostgreSQL, so Redis being down makes the endpoint slower, never wrong or failing.
@@ -32,37 +38,39 @@ import tools.jackson.databind.json.JsonMapper;
  * and refused by BlockHound in the Redis-down test: the factory reconnects on the caller's thread.
  * Each multi-step change is one Lua script, so a concurrent invalidation cannot interleave.
  *
- * <p>Reads answer JSON text, not objects: a member is already the entry as the API writes it
- * (the same {@link JsonMapper}), so a warm read joins the members and decodes nothing. Decoding
- * twenty entries and encoding them again cost more than the Redis call itself
- * (load-tests' {@code RecentReadBenchmark}). Because members are served verbatim, a change to
- * {@link LedgerEntry}'s JSON must change the key prefix in {@link #keys}.
+ * <p>Members are the entries as the API writes them (the same {@link JsonMapper}) and are served
+ * verbatim, so a change to {@link LedgerEntry}'s JSON must change the key prefix in
+ * {@link #keys}.
  */
 @Component
 public class RecentEntriesCache {
 
   private static final Logger log = LoggerFactory.getLogger(RecentEntriesCache.class);
 
-  /** Returned by {@link #READ} when the set is not known complete; JSON members start with '{'. */
-  private static final String MISS = "miss";
-
-  @SuppressWarnings("rawtypes")
-  private static final RedisScript<List> READ = RedisScript.of("""
-      if redis.call('EXISTS', KEYS[2]) == 0 then return {'miss'} end
-      return redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)""", List.class);
-
-  @SuppressWarnings("rawtypes")
-  private static final RedisScript<List> REBUILD = RedisScript.of("""
+  /** Writes the set and its snapshot from PostgreSQL's latest entries; answers the snapshot. */
+  private static final RedisScript<String> REBUILD = RedisScript.of("""
       for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
       redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
       redis.call('EXPIRE', KEYS[1], ARGV[2])
-      redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
-      return redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)""", List.class);
+      local top = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+      local snapshot = '[' .. table.concat(top, ',') .. ']'
+      redis.call('SET', KEYS[2], snapshot, 'EX', ARGV[2])
+      return snapshot""", String.class);
 
+  /** Adds entries from a ledger event; keeps the snapshot (and its expiry) true to the set. */
   private static final RedisScript<Long> ADD = RedisScript.of("""
+      local had = redis.call('EXISTS', KEYS[1])
       for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
       redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
       redis.call('EXPIRE', KEYS[1], ARGV[2])
+      if redis.call('EXISTS', KEYS[2]) == 1 then
+        if had == 1 then
+          local top = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+          redis.call('SET', KEYS[2], '[' .. table.concat(top, ',') .. ']', 'KEEPTTL')
+        else
+          redis.call('DEL', KEYS[2])
+        end
+      end
       return redis.call('ZCARD', KEYS[1])""", Long.class);
 
   private final ReactiveStringRedisTemplate redis;
@@ -83,15 +91,11 @@ public class RecentEntriesCache {
    * rebuilt from PostgreSQL; from PostgreSQL alone when Redis fails.
    */
   public Mono<String> recentJson(UUID account) {
-    List<String> keys = keys(account);
-    return onRedis(Flux.defer(() -> redis.execute(READ, keys,
-            List.of(Integer.toString(properties.entriesMax())))))
+    String snapshot = keys(account).get(1);
+    return onRedis(Flux.defer(() -> redis.opsForValue().get(snapshot)))
         .next()
         .timeout(properties.redisTimeout())
-        .map(RecentEntriesCache::strings)
-        .flatMap(members -> members.size() == 1 && MISS.equals(members.get(0))
-            ? rebuild(account)
-            : Mono.just(array(members)))
+        .switchIfEmpty(Mono.defer(() -> rebuild(account)))
         .onErrorResume(error -> {
           log.debug("recent entries of {} from PostgreSQL, Redis failed: {}", account,
               error.toString());
@@ -104,7 +108,6 @@ public class RecentEntriesCache {
                 keys(account), arguments(latest))))
             .next()
             .timeout(properties.redisTimeout())
-            .map(members -> array(strings(members)))
             .onErrorResume(error -> Mono.just(encode(latest))));
   }
 
@@ -154,23 +157,16 @@ public class RecentEntriesCache {
     return arguments;
   }
 
-  /** Members are entries' JSON (see above): the array is their concatenation. */
-  private static String array(List<String> members) {
-    return "[" + String.join(",", members) + "]";
-  }
-
   private String encode(List<SequencedEntry> latest) {
     return json.writeValueAsString(latest.stream().map(SequencedEntry::entry).toList());
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<String> strings(List<?> members) {
-    return (List<String>) members;
-  }
-
-  /** A hash tag keeps both keys in one Redis Cluster slot, as a multi-key script requires. */
+  /**
+   * The set and its snapshot. A hash tag keeps both in one Redis Cluster slot, as a multi-key
+   * script requires.
+   */
   static List<String> keys(UUID account) {
     String set = "paystream:recent:{" + account + "}";
-    return List.of(set, set + ":warm");
+    return List.of(set, set + ":top");
   }
 }

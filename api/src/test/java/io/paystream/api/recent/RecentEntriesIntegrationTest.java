@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.domain.Direction;
+import io.paystream.persistence.ledger.LedgerEntry;
 import io.paystream.persistence.ledger.SequencedEntries;
+import io.paystream.persistence.ledger.SequencedEntries.SequencedEntry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -60,12 +64,10 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     UUID account = client.openAccount(owner, "EUR");
     client.deposit(owner, account, 5, "EUR");
     assertThat(recent(owner, account)).hasSize(1);
-    String marker = "{\"id\":\"" + UUID.randomUUID() + "\",\"transferId\":null,"
-        + "\"accountId\":\"" + account + "\",\"direction\":\"CREDIT\",\"amount\":1,"
-        + "\"currency\":\"EUR\",\"balanceAfter\":6,\"counterpartyAccountId\":null,"
-        + "\"description\":\"only in redis\",\"createdAt\":\"2026-01-01T00:00:00Z\"}";
-    redis.opsForZSet().add(RecentEntriesCache.keys(account).get(0), marker, Long.MAX_VALUE / 2)
-        .block();
+    // An entry PostgreSQL does not have, through the ledger events' path: only Redis knows it.
+    LedgerEntry marker = new LedgerEntry(UUID.randomUUID(), null, account, Direction.CREDIT, 1,
+        "EUR", 6L, null, "only in redis", Instant.parse("2026-01-01T00:00:00Z"));
+    cache.add(List.of(new SequencedEntry(Long.MAX_VALUE / 2, marker))).block();
 
     List<JsonNode> seen = recent(owner, account);
 
@@ -126,6 +128,26 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     assertThat(redis.opsForZSet().size(RecentEntriesCache.keys(account).get(0)).block())
         .isEqualTo(2);
     assertThat(recent(owner, account)).isEqualTo(before);
+  }
+
+  /** Were the set evicted while its snapshot lived, an update must not make a partial answer. */
+  @Test
+  void anUpdateToASetThatWasEvictedDropsTheSnapshotAndTheNextReadRebuilds() {
+    User owner = client.newCustomer();
+    UUID account = client.openAccount(owner, "EUR");
+    for (int amount = 1; amount <= 3; amount++) {
+      client.deposit(owner, account, amount, "EUR");
+    }
+    assertThat(recent(owner, account)).hasSize(3);
+    redis.delete(RecentEntriesCache.keys(account).get(0)).block();
+    var newest = entries.latest(account, 1).collectList().block();
+
+    cache.add(newest).block();
+
+    assertThat(redis.hasKey(RecentEntriesCache.keys(account).get(1)).block()).as("snapshot")
+        .isFalse();
+    assertThat(recent(owner, account)).extracting(entry -> entry.get("amount").asLong())
+        .containsExactly(3L, 2L, 1L);
   }
 
   private List<JsonNode> recent(User user, UUID account) {
