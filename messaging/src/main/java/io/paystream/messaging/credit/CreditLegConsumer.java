@@ -41,6 +41,12 @@ import reactor.util.retry.Retry;
  * and acknowledged offsets are committed every {@code consumerCommitIntervalMillis}: a crash in
  * between redelivers, and the inbox turns the redelivery into a no-op.
  *
+ * <p>The price of cutting batches by the poll: while one partition's batch is retried (a database
+ * error, up to about 11 s of backoff, then message by message), the next poll waits, so the other
+ * partitions of this instance wait too, where before only that partition did. A database that
+ * fails fails them all anyway; a message it refuses alone is rare and ends in the dead-letter
+ * topic, and {@link PendingTransfers} warns if the wait grows past a minute.
+ *
  * <p>Batches are cut by the poll, not by {@code bufferTimeout}: the fair-backpressure variant of
  * that operator (reactor-core 3.8.6) can keep the tail of a burst in its buffer with no timeout
  * ever releasing it, which here would leave transfers PENDING without any error; see
