@@ -24,13 +24,11 @@ wrk and the JDK's jcmd. Access tokens live 15 minutes: a run must end within tha
 """
 import argparse
 import concurrent.futures
-import json
 import os
 import re
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 import uuid
 
@@ -39,42 +37,18 @@ LUA = os.path.join(HERE, "..", "side-by-side", "transfers.lua")
 HOLD = os.path.join(HERE, "hold-streams.py")
 LAG = "paystream_events_delivery_lag_seconds"
 
-
-def call(base, method, path, body=None, token=None, key=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    if key:
-        request.add_header("Idempotency-Key", key)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            text = answer.read().decode()
-            return answer.status, (json.loads(text) if text.startswith("{") else text)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+sys.path.insert(0, os.path.dirname(HERE))
+from paystream_api import call, customer, deposit, open_account  # noqa: E402
 
 
 def onboard(base, run, index, accounts_per_user):
-    email = f"fanout-{run}-{index}@bench.paystream.test"
-    password = "fan-out-bench-password-" + run
-    status, _ = call(base, "POST", "/api/v1/auth/register",
-                     {"email": email, "password": password, "name": f"Fan-out {index}"})
-    assert status == 201, f"register {email}: {status}"
-    status, login = call(base, "POST", "/api/v1/auth/login", {"email": email, "password": password})
-    assert status == 200, f"login {email}: {status} {login}"
-    token = login["accessToken"]
+    token = customer(base, f"fanout-{run}-{index}@bench.paystream.test",
+                     "fan-out-bench-password-" + run, f"Fan-out {index}")
     accounts = []
     for _ in range(accounts_per_user):
-        status, account = call(base, "POST", "/api/v1/accounts", {"currency": "EUR"}, token)
-        assert status == 201, f"account: {status} {account}"
-        status, deposit = call(base, "POST", "/api/v1/deposits",
-                               {"accountId": account["id"], "amount": 100_000_000,
-                                "currency": "EUR", "reference": "fan-out bench"},
-                               token, key=str(uuid.uuid4()))
-        assert status == 201, f"deposit: {status} {deposit}"
-        accounts.append(account["id"])
+        account = open_account(base, token)
+        deposit(base, token, account, 100_000_000, "fan-out bench")
+        accounts.append(account)
     return token, accounts
 
 

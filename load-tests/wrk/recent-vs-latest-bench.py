@@ -18,52 +18,27 @@ Both paths go through the same token check, rate limit and ownership check; only
 entries come from differs. Needs wrk (Debian package).
 """
 import argparse
-import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
-import urllib.error
-import urllib.request
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LUA = os.path.join(HERE, "recent-vs-latest.lua")
 
-
-def call(base, method, path, body=None, token=None, key=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    if key:
-        request.add_header("Idempotency-Key", key)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            text = answer.read().decode()
-            return answer.status, (json.loads(text) if text[:1] in "{[" else text)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+sys.path.insert(0, os.path.dirname(HERE))
+from paystream_api import call, customer, deposit, open_account  # noqa: E402
 
 
 def onboard(base, run, index, entries):
-    email = f"recent-{run}-{index}@bench.paystream.test"
-    password = "recent-bench-password-" + run
-    status, _ = call(base, "POST", "/api/v1/auth/register",
-                     {"email": email, "password": password, "name": f"Recent {index}"})
-    assert status == 201, f"register {email}: {status}"
-    status, login = call(base, "POST", "/api/v1/auth/login", {"email": email, "password": password})
-    assert status == 200, f"login {email}: {status} {login}"
-    token = login["accessToken"]
-    status, account = call(base, "POST", "/api/v1/accounts", {"currency": "EUR"}, token)
-    assert status == 201, f"account: {status} {account}"
+    token = customer(base, f"recent-{run}-{index}@bench.paystream.test",
+                     "recent-bench-password-" + run, f"Recent {index}")
+    account = open_account(base, token)
     for amount in range(1, entries + 1):
-        status, deposit = call(base, "POST", "/api/v1/deposits",
-                               {"accountId": account["id"], "amount": amount, "currency": "EUR",
-                                "reference": "recent bench"}, token, key=str(uuid.uuid4()))
-        assert status == 201, f"deposit: {status} {deposit}"
-    return token, account["id"]
+        deposit(base, token, account, amount, "recent bench")
+    return token, account
 
 
 def wrk(base, accounts_file, path, connections, seconds):
