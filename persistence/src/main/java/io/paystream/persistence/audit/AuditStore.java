@@ -2,6 +2,7 @@ package io.paystream.persistence.audit;
 
 import io.paystream.persistence.Timestamps;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
@@ -42,6 +43,51 @@ public class AuditStore {
     spec = record.clientAddress() == null ? spec.bindNull("address", String.class)
         : spec.bind("address", record.clientAddress());
     return spec.fetch().rowsUpdated().then();
+  }
+
+  /** {@link #append} for many records in one statement, inserted in list order. */
+  public Mono<Void> appendAll(List<AuditRecord> records) {
+    if (records.isEmpty()) {
+      return Mono.empty();
+    }
+    int n = records.size();
+    UUID[] ids = new UUID[n];
+    String[] types = new String[n];
+    UUID[] users = new UUID[n];
+    String[] requestIds = new String[n];
+    String[] addresses = new String[n];
+    String[] metadata = new String[n];
+    String[] createdAt = new String[n];
+    for (int i = 0; i < n; i++) {
+      AuditRecord record = records.get(i);
+      ids[i] = record.id();
+      types[i] = record.type();
+      users[i] = record.userId();
+      requestIds[i] = record.requestId();
+      addresses[i] = record.clientAddress();
+      metadata[i] = record.metadata();
+      createdAt[i] = record.createdAt().toString();
+    }
+    return db.sql("""
+            INSERT INTO audit_event (id, type, user_id, request_id, client_address, metadata,
+                                     created_at)
+            SELECT id, type, user_id, request_id, client_address, CAST(metadata AS jsonb),
+                   created_at
+              FROM unnest(:ids::uuid[], :types::text[], :users::uuid[], :requestIds::text[],
+                          :addresses::text[], :metadata::text[], :createdAt::timestamptz[])
+                   WITH ORDINALITY AS a(id, type, user_id, request_id, client_address, metadata,
+                                        created_at, n)
+             ORDER BY n""")
+        .bind("ids", ids)
+        .bind("types", types)
+        .bind("users", users)
+        .bind("requestIds", requestIds)
+        .bind("addresses", addresses)
+        .bind("metadata", metadata)
+        .bind("createdAt", createdAt)
+        .fetch().rowsUpdated()
+        .flatMap(rows -> rows == n ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
+            "recorded " + rows + " of " + n + " audit events")));
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.paystream.persistence.idempotency;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -28,7 +30,7 @@ public class IdempotencyStore {
    */
   public Mono<Boolean> tryLock(UUID userId, String key) {
     return db.sql("SELECT pg_try_advisory_xact_lock(hashtextextended(:lockName, 0)) AS locked")
-        .bind("lockName", userId + "/" + key)
+        .bind("lockName", new Key(userId, key).lockName())
         .map(row -> row.get("locked", Boolean.class))
         .one();
   }
@@ -61,6 +63,95 @@ public class IdempotencyStore {
         .bind("at", at)
         .fetch().rowsUpdated()
         .then();
+  }
+
+  /** One (user, key) of the batch calls below. */
+  public record Key(UUID userId, String key) {
+
+    String lockName() {
+      return userId + "/" + key;
+    }
+  }
+
+  /** What {@link #saveAll} stores for one key. */
+  public record Saved(Key key, String fingerprint, StoredResponse response) {}
+
+  /**
+   * {@link #tryLock} for many keys in one round trip (the same lock names, so a batch and a single
+   * request with the same key exclude each other): one answer per key, in order. The keys must be
+   * distinct: a transaction that holds a lock is granted it again.
+   */
+  public Mono<List<Boolean>> tryLockAll(List<Key> keys) {
+    String[] names = keys.stream().map(Key::lockName).toArray(String[]::new);
+    return db.sql("""
+            SELECT pg_try_advisory_xact_lock(hashtextextended(name, 0)) AS locked
+              FROM unnest(:names::text[]) WITH ORDINALITY AS k(name, n) ORDER BY n""")
+        .bind("names", names)
+        .map(row -> row.get("locked", Boolean.class))
+        .all()
+        .collectList()
+        .flatMap(locked -> locked.size() == names.length ? Mono.just(locked)
+            : Mono.error(new IllegalStateException(
+                locked.size() + " lock answers for " + names.length + " keys")));
+  }
+
+  /** {@link #find} for many keys in one round trip; keys without a record are absent. */
+  public Mono<Map<Key, Recorded>> findAll(List<Key> keys) {
+    return db.sql("""
+            SELECT user_id, idem_key, fingerprint, response_status, response_body, location
+              FROM idempotency_record
+              JOIN unnest(:users::uuid[], :keys::text[]) AS k(user_id, idem_key)
+                   USING (user_id, idem_key)""")
+        .bind("users", keys.stream().map(Key::userId).toArray(UUID[]::new))
+        .bind("keys", keys.stream().map(Key::key).toArray(String[]::new))
+        .map(row -> Map.entry(new Key(row.get("user_id", UUID.class),
+                row.get("idem_key", String.class)),
+            new Recorded(row.get("fingerprint", String.class),
+                new StoredResponse(row.get("response_status", Integer.class),
+                    row.get("response_body", String.class), row.get("location", String.class)))))
+        .all()
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+  }
+
+  /** {@link #save} for many keys in one statement. */
+  public Mono<Void> saveAll(List<Saved> records, Instant at) {
+    if (records.isEmpty()) {
+      return Mono.empty();
+    }
+    int n = records.size();
+    UUID[] users = new UUID[n];
+    String[] keys = new String[n];
+    String[] fingerprints = new String[n];
+    Integer[] statuses = new Integer[n];
+    String[] bodies = new String[n];
+    String[] locations = new String[n];
+    for (int i = 0; i < n; i++) {
+      Saved saved = records.get(i);
+      users[i] = saved.key().userId();
+      keys[i] = saved.key().key();
+      fingerprints[i] = saved.fingerprint();
+      statuses[i] = saved.response().status();
+      bodies[i] = saved.response().body();
+      locations[i] = saved.response().location();
+    }
+    return db.sql("""
+            INSERT INTO idempotency_record (user_id, idem_key, fingerprint, response_status,
+                                            response_body, location, created_at)
+            SELECT user_id, idem_key, fingerprint, response_status, response_body, location, :at
+              FROM unnest(:users::uuid[], :keys::text[], :fingerprints::text[],
+                          :statuses::int[], :bodies::text[], :locations::text[])
+                   AS r(user_id, idem_key, fingerprint, response_status, response_body,
+                        location)""")
+        .bind("users", users)
+        .bind("keys", keys)
+        .bind("fingerprints", fingerprints)
+        .bind("statuses", statuses)
+        .bind("bodies", bodies)
+        .bind("locations", locations)
+        .bind("at", at)
+        .fetch().rowsUpdated()
+        .flatMap(rows -> rows == n ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
+            "stored " + rows + " of " + n + " idempotency records")));
   }
 
   /** Forgets records older than the retention; their keys may then be used afresh. */

@@ -87,6 +87,135 @@ public class LedgerStore {
     return spec.fetch().rowsUpdated().then();
   }
 
+  /**
+   * One journal of {@link #appendAll}, with what {@link #append} takes for it.
+   *
+   * @param balancesAfter the customer accounts' balances right after this journal
+   */
+  public record Appended(Journal journal, Map<UUID, Long> balancesAfter, UUID counterparty,
+      String description) {
+
+    public Appended {
+      if (journal.postings().size() != 2) {
+        throw new IllegalStateException("only two-posting journals are recorded: " + journal);
+      }
+    }
+  }
+
+  /**
+   * {@link #append} for many journals in one statement (one round trip whatever their number),
+   * the same rows and values as one {@code append} per journal, inserted in list order: entry
+   * sequence numbers follow it, and ids generated in order on one thread ascend, so entries
+   * sharing one {@code created_at} still list in that order wherever history sorts by
+   * ({@code created_at}, {@code id}).
+   */
+  public Mono<Void> appendAll(List<Appended> journals, Instant at) {
+    if (journals.isEmpty()) {
+      return Mono.empty();
+    }
+    int n = journals.size();
+    UUID[] journalIds = new UUID[n];
+    String[] kinds = new String[n];
+    UUID[] movementIds = new UUID[n];
+    String[] descriptions = new String[n];
+    EntryColumns first = new EntryColumns(n);
+    EntryColumns second = new EntryColumns(n);
+    for (int i = 0; i < n; i++) {
+      Appended appended = journals.get(i);
+      Journal journal = appended.journal();
+      Posting one = journal.postings().get(0);
+      Posting two = journal.postings().get(1);
+      journalIds[i] = journal.id();
+      kinds[i] = journal.kind().name();
+      movementIds[i] = journal.movementId();
+      descriptions[i] = appended.description();
+      first.set(i, one, appended.balancesAfter().get(one.accountId()),
+          counterpartyOf(one, two, appended.balancesAfter(), appended.counterparty()));
+      second.set(i, two, appended.balancesAfter().get(two.accountId()),
+          counterpartyOf(two, one, appended.balancesAfter(), appended.counterparty()));
+    }
+    return db.sql("""
+            WITH batch AS (
+                SELECT * FROM unnest(:journalIds::uuid[], :kinds::text[], :movementIds::uuid[],
+                                     :descriptions::text[],
+                                     :ids1::uuid[], :accounts1::uuid[], :directions1::text[],
+                                     :amounts1::bigint[], :currencies1::text[],
+                                     :balances1::bigint[], :counterparties1::uuid[],
+                                     :ids2::uuid[], :accounts2::uuid[], :directions2::text[],
+                                     :amounts2::bigint[], :currencies2::text[],
+                                     :balances2::bigint[], :counterparties2::uuid[])
+                       WITH ORDINALITY AS b(journal_id, kind, movement_id, description,
+                                            id1, account1, direction1, amount1, currency1,
+                                            balance1, counterparty1,
+                                            id2, account2, direction2, amount2, currency2,
+                                            balance2, counterparty2, n)
+            ), j AS (
+                INSERT INTO journal (id, kind, movement_id, created_at)
+                SELECT journal_id, kind, movement_id, :at FROM batch ORDER BY n
+            )
+            INSERT INTO entry (id, journal_id, movement_id, account_id, direction, amount,
+                               currency, balance_after, counterparty_account_id, description,
+                               created_at)
+            SELECT e.id, b.journal_id, b.movement_id, e.account_id, e.direction, e.amount,
+                   e.currency, e.balance_after, e.counterparty, b.description, :at
+              FROM batch b
+             CROSS JOIN LATERAL (VALUES
+                   (b.id1, b.account1, b.direction1, b.amount1, b.currency1, b.balance1,
+                    b.counterparty1, 1),
+                   (b.id2, b.account2, b.direction2, b.amount2, b.currency2, b.balance2,
+                    b.counterparty2, 2))
+                   AS e(id, account_id, direction, amount, currency, balance_after,
+                        counterparty, k)
+             ORDER BY b.n, e.k""")
+        .bind("journalIds", journalIds)
+        .bind("kinds", kinds)
+        .bind("movementIds", movementIds)
+        .bind("descriptions", descriptions)
+        .bind("ids1", first.ids).bind("accounts1", first.accounts)
+        .bind("directions1", first.directions).bind("amounts1", first.amounts)
+        .bind("currencies1", first.currencies).bind("balances1", first.balances)
+        .bind("counterparties1", first.counterparties)
+        .bind("ids2", second.ids).bind("accounts2", second.accounts)
+        .bind("directions2", second.directions).bind("amounts2", second.amounts)
+        .bind("currencies2", second.currencies).bind("balances2", second.balances)
+        .bind("counterparties2", second.counterparties)
+        .bind("at", at)
+        .fetch().rowsUpdated()
+        .flatMap(rows -> rows == 2L * n ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
+            "wrote " + rows + " entries for " + n + " journals")));
+  }
+
+  /** The columns of the first or the second entry of each journal, one array per column. */
+  private static final class EntryColumns {
+    final UUID[] ids;
+    final UUID[] accounts;
+    final String[] directions;
+    final Long[] amounts;
+    final String[] currencies;
+    final Long[] balances;
+    final UUID[] counterparties;
+
+    EntryColumns(int n) {
+      ids = new UUID[n];
+      accounts = new UUID[n];
+      directions = new String[n];
+      amounts = new Long[n];
+      currencies = new String[n];
+      balances = new Long[n];
+      counterparties = new UUID[n];
+    }
+
+    void set(int i, Posting posting, Long balanceAfter, UUID counterparty) {
+      ids[i] = Ids.newId();
+      accounts[i] = posting.accountId();
+      directions[i] = posting.direction().name();
+      amounts[i] = posting.amount().minorUnits();
+      currencies[i] = posting.amount().currencyCode();
+      balances[i] = balanceAfter;
+      counterparties[i] = counterparty;
+    }
+  }
+
   private static UUID counterpartyOf(Posting posting, Posting other,
       Map<UUID, Long> balancesAfter, UUID counterparty) {
     return balancesAfter.containsKey(posting.accountId()) ? counterparty : other.accountId();

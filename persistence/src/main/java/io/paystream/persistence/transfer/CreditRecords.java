@@ -7,11 +7,13 @@ import io.paystream.domain.JournalKind;
 import io.paystream.domain.Posting;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferStatus;
+import io.paystream.persistence.ledger.LedgerStore;
 import io.paystream.persistence.outbox.OutboxEvent;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.outbox.Topics;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -24,19 +26,21 @@ import tools.jackson.databind.json.JsonMapper;
  * outbox events. Rows are inserted in the order given, so entry and outbox sequence numbers
  * follow the order of the messages. Call inside the transaction that credited the payees.
  *
- * <p>The ledger statement is the multi-row form of {@link
- * io.paystream.persistence.ledger.LedgerStore#append} (same columns, same values, one round trip
- * instead of one per transfer); the events go through {@link OutboxStore#appendAll}.
+ * <p>The journals go through {@link LedgerStore#appendAll} (the rows of one {@link
+ * LedgerStore#append} per transfer, one round trip), the events through {@link
+ * OutboxStore#appendAll}.
  */
 @Repository
 class CreditRecords {
 
   private final DatabaseClient db;
+  private final LedgerStore ledger;
   private final OutboxStore outbox;
   private final JsonMapper json;
 
-  CreditRecords(DatabaseClient db, OutboxStore outbox, JsonMapper json) {
+  CreditRecords(DatabaseClient db, LedgerStore ledger, OutboxStore outbox, JsonMapper json) {
     this.db = db;
+    this.ledger = ledger;
     this.outbox = outbox;
     this.json = json;
   }
@@ -73,80 +77,12 @@ class CreditRecords {
   }
 
   private Mono<Void> journals(List<Credited> credited, Instant at) {
-    int n = credited.size();
-    UUID[] journalIds = new UUID[n];
-    UUID[] movementIds = new UUID[n];
-    UUID[] debitIds = new UUID[n];
-    UUID[] transits = new UUID[n];
-    UUID[] creditIds = new UUID[n];
-    UUID[] payees = new UUID[n];
-    Long[] amounts = new Long[n];
-    String[] currencies = new String[n];
-    Long[] balances = new Long[n];
-    UUID[] payers = new UUID[n];
-    String[] descriptions = new String[n];
-    for (int i = 0; i < n; i++) {
-      Credited row = credited.get(i);
-      Posting debit = row.journal().postings().get(0);
-      Posting credit = row.journal().postings().get(1);
-      journalIds[i] = row.journal().id();
-      movementIds[i] = row.journal().movementId();
-      // Generated in order on one thread: UUIDv7 ids ascend, so entries sharing one created_at
-      // still list in message order wherever history sorts by (created_at, id).
-      debitIds[i] = Ids.newId();
-      creditIds[i] = Ids.newId();
-      transits[i] = debit.accountId();
-      payees[i] = credit.accountId();
-      amounts[i] = credit.amount().minorUnits();
-      currencies[i] = credit.amount().currencyCode();
-      balances[i] = row.payeeBalanceAfter();
-      payers[i] = row.done().fromAccountId();
-      descriptions[i] = row.done().description();
-    }
-    // The system entry names the customer account of the journal as its counterparty, the
-    // customer entry the other customer: as LedgerStore.append does for one journal.
-    return db.sql("""
-            WITH batch AS (
-                SELECT * FROM unnest(:journalIds::uuid[], :movementIds::uuid[],
-                                     :debitIds::uuid[], :transits::uuid[],
-                                     :creditIds::uuid[], :payees::uuid[],
-                                     :amounts::bigint[], :currencies::text[],
-                                     :balances::bigint[], :payers::uuid[],
-                                     :descriptions::text[])
-                       WITH ORDINALITY AS b(journal_id, movement_id, debit_id, transit,
-                                            credit_id, payee, amount, currency, balance_after,
-                                            payer, description, n)
-            ), j AS (
-                INSERT INTO journal (id, kind, movement_id, created_at)
-                SELECT journal_id, :kind, movement_id, :at FROM batch ORDER BY n
-            )
-            INSERT INTO entry (id, journal_id, movement_id, account_id, direction, amount,
-                               currency, balance_after, counterparty_account_id, description,
-                               created_at)
-            SELECT e.id, b.journal_id, b.movement_id, e.account_id, e.direction, b.amount,
-                   b.currency, e.balance_after, e.counterparty, b.description, :at
-              FROM batch b
-             CROSS JOIN LATERAL (VALUES
-                   (b.debit_id, b.transit, 'DEBIT', NULL::bigint, b.payee, 1),
-                   (b.credit_id, b.payee, 'CREDIT', b.balance_after, b.payer, 2))
-                   AS e(id, account_id, direction, balance_after, counterparty, k)
-             ORDER BY b.n, e.k""")
-        .bind("journalIds", journalIds)
-        .bind("movementIds", movementIds)
-        .bind("debitIds", debitIds)
-        .bind("transits", transits)
-        .bind("creditIds", creditIds)
-        .bind("payees", payees)
-        .bind("amounts", amounts)
-        .bind("currencies", currencies)
-        .bind("balances", balances)
-        .bind("payers", payers)
-        .bind("descriptions", descriptions)
-        .bind("kind", JournalKind.TRANSFER_CREDIT.name())
-        .bind("at", at)
-        .fetch().rowsUpdated()
-        .flatMap(rows -> rows == 2L * n ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
-            "wrote " + rows + " entries for " + n + " credit journals")));
+    // The payee's entry names the payer as its counterparty, the TRANSIT entry the payee.
+    return ledger.appendAll(credited.stream()
+        .map(row -> new LedgerStore.Appended(row.journal(),
+            Map.of(row.done().toAccountId(), row.payeeBalanceAfter()),
+            row.done().fromAccountId(), row.done().description()))
+        .toList(), at);
   }
 
   private Mono<Void> complete(List<Credited> credited, Instant at) {

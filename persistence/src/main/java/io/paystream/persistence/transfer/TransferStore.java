@@ -128,7 +128,7 @@ public class TransferStore {
     Instant now = clock.instant();
     Instant dayStart = now.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant();
     Instant windowStart = now.minusSeconds(TransferLimits.VELOCITY_WINDOW_SECONDS);
-    return db.sql("SELECT id FROM account WHERE id = :id FOR UPDATE")
+    return db.sql("SELECT id FROM account WHERE id = :id FOR NO KEY UPDATE")
         .bind("id", request.fromAccountId())
         .fetch().rowsUpdated()
         .then(db.sql("""
@@ -293,7 +293,7 @@ public class TransferStore {
         Timestamps.instant(row.get("updated_at", Instant.class)));
   }
 
-  private static String explain(Rejection rejection, AcceptTransfer request) {
+  static String explain(Rejection rejection, AcceptTransfer request) {
     return switch (rejection) {
       case SAME_ACCOUNT -> "a transfer needs two different accounts";
       case CURRENCY_MISMATCH -> "both accounts must be in " + request.amount().currencyCode();
