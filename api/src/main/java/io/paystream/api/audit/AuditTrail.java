@@ -8,6 +8,7 @@ import io.paystream.persistence.audit.AuditStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -66,13 +67,25 @@ public class AuditTrail {
 
   /** Appends one event; joins the subscriber's transaction when there is one. */
   public Mono<Void> record(String type, UUID userId, Map<String, ?> metadata) {
-    return Mono.deferContextual(context -> {
-      AuditContext request = context.getOrDefault(AuditContext.class, null);
-      return store.append(new AuditRecord(Ids.newId(), type, userId,
-          request == null ? null : request.requestId(),
-          request == null ? null : request.clientAddress(),
-          json.writeValueAsString(metadata), Timestamps.now(clock)));
-    });
+    return Mono.deferContextual(context -> store.append(
+        event(type, userId, metadata, context.getOrDefault(AuditContext.class, null))));
+  }
+
+  /**
+   * The event {@link #record} would append for a request served with {@code request} (null when
+   * there is none), for callers that write many requests' events in one statement.
+   */
+  public AuditRecord event(String type, UUID userId, Map<String, ?> metadata,
+      AuditContext request) {
+    return new AuditRecord(Ids.newId(), type, userId,
+        request == null ? null : request.requestId(),
+        request == null ? null : request.clientAddress(),
+        json.writeValueAsString(metadata), Timestamps.now(clock));
+  }
+
+  /** Appends the events in one statement; joins the subscriber's transaction. */
+  public Mono<Void> recordAll(List<AuditRecord> events) {
+    return store.appendAll(events);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.paystream.api.audit;
 
 import io.paystream.domain.RejectedException;
+import io.paystream.persistence.audit.AuditRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,23 +40,57 @@ public class MoneyAudit {
    * @param responseBody the answer's JSON body, whose {@code id} names the new resource
    */
   public Mono<Void> accepted(UUID user, String request, int status, String responseBody) {
+    return audit.record(AuditTrail.MONEY_ACCEPTED, user,
+        acceptedMetadata(request, status, responseBody));
+  }
+
+  public Mono<Void> rejected(UUID user, String request, int status, RejectedException rejected) {
+    Map<String, Object> metadata = rejectedMetadata(request, status, rejected);
+    if (rejected.limit() == null) {
+      return audit.record(AuditTrail.MONEY_REJECTED, user, metadata);
+    }
+    return audit.record(AuditTrail.MONEY_REJECTED, user, metadata)
+        .then(audit.record(AuditTrail.RISK_LIMIT_EXCEEDED, user, metadata));
+  }
+
+  /** The event {@link #accepted} records, for a request served with {@code context}. */
+  public AuditRecord acceptedEvent(UUID user, String request, int status, String responseBody,
+      AuditContext context) {
+    return audit.event(AuditTrail.MONEY_ACCEPTED, user,
+        acceptedMetadata(request, status, responseBody), context);
+  }
+
+  /** The events {@link #rejected} records, for a request served with {@code context}. */
+  public List<AuditRecord> rejectedEvents(UUID user, String request, int status,
+      RejectedException rejected, AuditContext context) {
+    Map<String, Object> metadata = rejectedMetadata(request, status, rejected);
+    AuditRecord refused = audit.event(AuditTrail.MONEY_REJECTED, user, metadata, context);
+    return rejected.limit() == null ? List.of(refused)
+        : List.of(refused, audit.event(AuditTrail.RISK_LIMIT_EXCEEDED, user, metadata, context));
+  }
+
+  /** Appends events built by the two methods above, in one statement. */
+  public Mono<Void> recordAll(List<AuditRecord> events) {
+    return audit.recordAll(events);
+  }
+
+  private Map<String, Object> acceptedMetadata(String request, int status, String responseBody) {
     Map<String, Object> metadata = describe(request, status);
     JsonNode id = readTree(responseBody).get("id");
     if (id != null && id.isString()) {
       metadata.put("resourceId", id.asString());
     }
-    return audit.record(AuditTrail.MONEY_ACCEPTED, user, metadata);
+    return metadata;
   }
 
-  public Mono<Void> rejected(UUID user, String request, int status, RejectedException rejected) {
+  private Map<String, Object> rejectedMetadata(String request, int status,
+      RejectedException rejected) {
     Map<String, Object> metadata = describe(request, status);
     metadata.put("code", rejected.rejection().code());
-    if (rejected.limit() == null) {
-      return audit.record(AuditTrail.MONEY_REJECTED, user, metadata);
+    if (rejected.limit() != null) {
+      metadata.put("limit", rejected.limit());
     }
-    metadata.put("limit", rejected.limit());
-    return audit.record(AuditTrail.MONEY_REJECTED, user, metadata)
-        .then(audit.record(AuditTrail.RISK_LIMIT_EXCEEDED, user, metadata));
+    return metadata;
   }
 
   private Map<String, Object> describe(String request, int status) {

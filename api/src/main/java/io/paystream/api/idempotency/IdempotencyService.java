@@ -1,5 +1,6 @@
 package io.paystream.api.idempotency;
 
+import io.paystream.api.audit.AuditContext;
 import io.paystream.api.audit.MoneyAudit;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiError;
@@ -9,12 +10,18 @@ import io.paystream.api.web.RunToCompletion;
 import io.paystream.domain.RejectedException;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.idempotency.IdempotencyStore;
+import io.paystream.persistence.audit.AuditRecord;
 import io.paystream.persistence.idempotency.StoredResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -84,14 +91,12 @@ public class IdempotencyService {
     Mono<Answer> flow = store.tryLock(user.id(), key)
         .flatMap(locked -> {
           if (!locked) {
-            return Mono.error(new ApiException(ApiError.IDEMPOTENCY_KEY_IN_USE,
-                "a request with this Idempotency-Key is still being processed; retry shortly"));
+            return Mono.error(keyInUse());
           }
           return store.find(user.id(), key)
               .map(recorded -> {
                 if (!recorded.fingerprint().equals(fingerprint)) {
-                  throw new ApiException(ApiError.IDEMPOTENCY_KEY_REUSED,
-                      "this Idempotency-Key was used with a different request");
+                  throw keyReused();
                 }
                 return new Answer(recorded.response(), true);
               })
@@ -110,6 +115,152 @@ public class IdempotencyService {
         });
     return RunToCompletion.of(transaction.transactional(flow))
         .map(IdempotencyService::toResponse);
+  }
+
+  /**
+   * One request of {@link #executeAll}: who, with which key, the canonical request (as for
+   * {@link #execute}), the audit context it was served with, and the operation's own input.
+   */
+  public record Call<T>(CurrentUser user, String key, String request, AuditContext context,
+      T operation) {}
+
+  /** What a batch operation did with one request: its stored answer, or a business refusal. */
+  public record Done(StoredResponse response, RejectedException rejected) {}
+
+  /**
+   * What {@link #executeAll} answers one request: the response {@link #execute} would have given,
+   * or the error it would have failed with (409 key in use, 422 key reused).
+   */
+  public record Result(ResponseEntity<byte[]> response, RuntimeException error) {}
+
+  /**
+   * {@link #execute} for many requests in ONE transaction (group commit): the same steps, each
+   * in one statement for the whole batch — the keys' advisory locks, the earlier records, the
+   * operation for the requests that are new, their audit events and their records. Each request
+   * is decided on its own and answered as {@link #execute} would have answered it alone: a
+   * replay replays, a reused key is refused, a key given twice in the batch is "in use" for the
+   * later one (as it would be for a concurrent request), and only the new requests reach {@code
+   * operation}, which must return one {@link Done} per input, in order, having written nothing
+   * for a refusal.
+   *
+   * <p>Fails as a whole only when the database does (or the operation fails): then nothing of
+   * the batch is written, and each request may be retried on its own.
+   */
+  public <T> Mono<List<Result>> executeAll(List<Call<T>> calls,
+      Function<List<T>, Mono<List<Done>>> operation) {
+    int n = calls.size();
+    List<IdempotencyStore.Key> keys = new ArrayList<>(n);
+    Map<IdempotencyStore.Key, Integer> firstCall = new HashMap<>();
+    boolean[] duplicate = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      IdempotencyStore.Key key = new IdempotencyStore.Key(calls.get(i).user().id(),
+          calls.get(i).key());
+      if (firstCall.putIfAbsent(key, i) == null) {
+        keys.add(key);
+      } else {
+        duplicate[i] = true;
+      }
+    }
+    Mono<List<Result>> flow = store.tryLockAll(keys)
+        .flatMap(locked -> {
+          List<IdempotencyStore.Key> held = new ArrayList<>();
+          for (int k = 0; k < keys.size(); k++) {
+            if (locked.get(k)) {
+              held.add(keys.get(k));
+            }
+          }
+          return store.findAll(held).map(recorded -> decide(calls, keys, locked, duplicate,
+              recorded));
+        })
+        .flatMap(batch -> {
+          List<T> inputs = batch.fresh.stream().map(i -> calls.get(i).operation()).toList();
+          return (inputs.isEmpty() ? Mono.just(List.<Done>of()) : operation.apply(inputs))
+              .flatMap(done -> store(calls, batch, done));
+        });
+    return transaction.transactional(flow);
+  }
+
+  /** Per request: answered already (replay, 409, 422), or fresh for the operation. */
+  private <T> Batch decide(List<Call<T>> calls, List<IdempotencyStore.Key> keys,
+      List<Boolean> locked, boolean[] duplicate,
+      Map<IdempotencyStore.Key, IdempotencyStore.Recorded> recorded) {
+    Map<IdempotencyStore.Key, Boolean> lockOf = new HashMap<>();
+    for (int k = 0; k < keys.size(); k++) {
+      lockOf.put(keys.get(k), locked.get(k));
+    }
+    Batch batch = new Batch(calls.size());
+    for (int i = 0; i < calls.size(); i++) {
+      Call<T> call = calls.get(i);
+      IdempotencyStore.Key key = new IdempotencyStore.Key(call.user().id(), call.key());
+      String fingerprint = sha256(call.request());
+      batch.fingerprints[i] = fingerprint;
+      if (duplicate[i] || !lockOf.get(key)) {
+        batch.results[i] = new Result(null, keyInUse());
+        continue;
+      }
+      IdempotencyStore.Recorded earlier = recorded.get(key);
+      if (earlier == null) {
+        batch.fresh.add(i);
+      } else if (!earlier.fingerprint().equals(fingerprint)) {
+        batch.results[i] = new Result(null, keyReused());
+      } else {
+        batch.results[i] = new Result(toResponse(new Answer(earlier.response(), true)), null);
+      }
+    }
+    return batch;
+  }
+
+  /** The fresh requests' audit events and records, then every request's answer. */
+  private <T> Mono<List<Result>> store(List<Call<T>> calls, Batch batch, List<Done> done) {
+    if (done.size() != batch.fresh.size()) {
+      return Mono.error(new IllegalStateException(
+          done.size() + " outcomes for " + batch.fresh.size() + " requests"));
+    }
+    List<AuditRecord> events = new ArrayList<>();
+    List<IdempotencyStore.Saved> records = new ArrayList<>();
+    for (int f = 0; f < done.size(); f++) {
+      int i = batch.fresh.get(f);
+      Call<T> call = calls.get(i);
+      Done outcome = done.get(f);
+      StoredResponse response;
+      if (outcome.rejected() == null) {
+        response = outcome.response();
+        events.add(audit.acceptedEvent(call.user().id(), call.request(), response.status(),
+            response.body(), call.context()));
+      } else {
+        response = rejection(outcome.rejected());
+        events.addAll(audit.rejectedEvents(call.user().id(), call.request(), response.status(),
+            outcome.rejected(), call.context()));
+      }
+      records.add(new IdempotencyStore.Saved(
+          new IdempotencyStore.Key(call.user().id(), call.key()), batch.fingerprints[i],
+          response));
+      batch.results[i] = new Result(toResponse(new Answer(response, false)), null);
+    }
+    return audit.recordAll(events)
+        .then(store.saveAll(records, Timestamps.now(clock)))
+        .then(Mono.fromSupplier(() -> List.of(batch.results)));
+  }
+
+  private static final class Batch {
+    final Result[] results;
+    final String[] fingerprints;
+    final List<Integer> fresh = new ArrayList<>();
+
+    Batch(int n) {
+      results = new Result[n];
+      fingerprints = new String[n];
+    }
+  }
+
+  private static ApiException keyInUse() {
+    return new ApiException(ApiError.IDEMPOTENCY_KEY_IN_USE,
+        "a request with this Idempotency-Key is still being processed; retry shortly");
+  }
+
+  private static ApiException keyReused() {
+    return new ApiException(ApiError.IDEMPOTENCY_KEY_REUSED,
+        "this Idempotency-Key was used with a different request");
   }
 
   private StoredResponse rejection(RejectedException rejected) {

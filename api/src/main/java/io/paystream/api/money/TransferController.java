@@ -12,7 +12,6 @@ import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Money;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
-import io.paystream.persistence.idempotency.StoredResponse;
 import io.paystream.persistence.transfer.AcceptTransfer;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
@@ -40,24 +39,24 @@ import tools.jackson.databind.json.JsonMapper;
 public class TransferController {
 
   private final TransferStore transfers;
-  private final IdempotencyService idempotency;
+  private final TransferAcceptor acceptor;
   private final MoneyPolicy policy;
   private final JsonMapper json;
   private final Timer acceptLatency;
   private final PreferWait preferWait;
   private final RecentEntriesCache recentEntries;
 
-  public TransferController(TransferStore transfers, IdempotencyService idempotency,
-      MoneyPolicy policy, JsonMapper json, MeterRegistry meters, PreferWait preferWait,
+  TransferController(TransferStore transfers, TransferAcceptor acceptor, MoneyPolicy policy,
+      JsonMapper json, MeterRegistry meters, PreferWait preferWait,
       RecentEntriesCache recentEntries) {
     this.transfers = transfers;
     this.preferWait = preferWait;
     this.recentEntries = recentEntries;
-    this.idempotency = idempotency;
+    this.acceptor = acceptor;
     this.policy = policy;
     this.json = json;
     this.acceptLatency = Timer.builder("paystream.transfer.accept")
-        .description("time to accept a transfer: idempotency, debit, commit")
+        .description("time to accept a transfer: its batch, idempotency, debit, commit")
         .publishPercentileHistogram()
         .register(meters);
   }
@@ -86,11 +85,8 @@ public class TransferController {
     AcceptTransfer accept = new AcceptTransfer(user.id(), user.isOps(), request.fromAccountId(),
         request.toAccountId(), money, request.description(), policy.limits());
     Timer.Sample started = Timer.start();
-    return idempotency.execute(user, key,
-            "POST /api/v1/transfers " + json.writeValueAsString(request),
-            () -> transfers.accept(accept).map(transfer -> new StoredResponse(202,
-                json.writeValueAsString(TransferDocument.of(transfer)),
-                "/api/v1/transfers/" + transfer.id())))
+    return acceptor.accept(user, key,
+            "POST /api/v1/transfers " + json.writeValueAsString(request), accept)
         .doOnSuccess(response -> started.stop(acceptLatency))
         // After the commit: the payer reads its own debit in the recent entries at once.
         .flatMap(response -> response.getStatusCode().is2xxSuccessful()

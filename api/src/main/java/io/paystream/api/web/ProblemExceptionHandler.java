@@ -70,6 +70,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
       log.warn("request {} {} refused: no database connection within the acquire time"
               + " (request id {})", exchange.getRequest().getMethod(),
           exchange.getRequest().getPath(), exchange.getAttribute(RequestIdFilter.ATTRIBUTE));
+    }
+    if (problem.error() == ApiError.SERVICE_UNAVAILABLE) {
+      // Every 503 is a momentary refusal (overload, a full queue): say when to come back.
       response.getHeaders().set(org.springframework.http.HttpHeaders.RETRY_AFTER,
           Long.toString(OVERLOAD_RETRY_AFTER_SECONDS));
     }
@@ -178,7 +181,7 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
    * with Retry-After. A money movement is safe to retry with its key (either nothing started, or
    * the retry replays the stored answer).
    */
-  static boolean isOverloaded(Throwable failure) {
+  public static boolean isOverloaded(Throwable failure) {
     R2dbcTimeoutException timeout = cause(failure, R2dbcTimeoutException.class);
     return timeout != null && timeout.getMessage() != null
         && timeout.getMessage().contains("Connection acquisition");

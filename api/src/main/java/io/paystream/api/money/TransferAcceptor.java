@@ -1,0 +1,135 @@
+package io.paystream.api.money;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.api.audit.AuditContext;
+import io.paystream.api.idempotency.IdempotencyService;
+import io.paystream.api.idempotency.IdempotencyService.Call;
+import io.paystream.api.idempotency.IdempotencyService.Done;
+import io.paystream.api.idempotency.IdempotencyService.Result;
+import io.paystream.api.security.CurrentUser;
+import io.paystream.api.web.ApiError;
+import io.paystream.api.web.ApiException;
+import io.paystream.api.web.ProblemExceptionHandler;
+import io.paystream.persistence.idempotency.StoredResponse;
+import io.paystream.persistence.transfer.AcceptTransfer;
+import io.paystream.persistence.transfer.TransferAccepts;
+import io.paystream.persistence.transfer.TransferDocument;
+import io.paystream.persistence.transfer.TransferStore;
+import io.paystream.domain.Transfer;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Accepts transfers, concurrent ones together: the requests that arrive while the accept
+ * transactions in flight are busy are coalesced into one transaction ({@link GroupCommit}), which
+ * takes their idempotency keys, decides and debits each ({@link TransferAccepts}), and stores
+ * each answer and audit event, in a fixed number of statements and one commit for the batch.
+ * Every request is still answered as if it had been accepted alone.
+ *
+ * <p>If a batch's transaction fails as a whole (a deadlock, a lost connection, an invariant
+ * check), nothing of it committed, and each of its requests is run again on its own through
+ * {@link IdempotencyService#execute}: one request cannot take the others down with it, and an
+ * ambiguous commit is safe to retry because the key's record, if it committed, is replayed. A
+ * batch refused for overload (no connection in time) is answered 503 instead: re-running its
+ * requests one by one would add load exactly when there is too much.
+ */
+@Component
+class TransferAcceptor {
+
+  private static final Logger log = LoggerFactory.getLogger(TransferAcceptor.class);
+
+  private final IdempotencyService idempotency;
+  private final TransferAccepts accepts;
+  private final TransferStore transfers;
+  private final JsonMapper json;
+  private final GroupCommitProperties properties;
+  private final GroupCommit<Call<AcceptTransfer>, Result> commit;
+  private final Counter batchFailures;
+
+  TransferAcceptor(IdempotencyService idempotency, TransferAccepts accepts,
+      TransferStore transfers, JsonMapper json, GroupCommitProperties properties,
+      MeterRegistry meters) {
+    this.idempotency = idempotency;
+    this.accepts = accepts;
+    this.transfers = transfers;
+    this.json = json;
+    this.properties = properties;
+    this.commit = new GroupCommit<>(properties.batchMax(), properties.inFlightMax(),
+        properties.queueMax(), this::acceptTogether,
+        DistributionSummary.builder("paystream.transfer.accept.batch.size")
+            .description("transfers accepted in one transaction (group commit)")
+            .baseUnit("transfers")
+            .register(meters));
+    this.batchFailures = Counter.builder("paystream.transfer.accept.batch.failures")
+        .description("accept batches whose transaction failed; their transfers ran one by one")
+        .register(meters);
+    Gauge.builder("paystream.transfer.accept.queued", commit, GroupCommit::queued)
+        .description("transfers waiting for a free accept transaction")
+        .register(meters);
+  }
+
+  /**
+   * The answer to one POST: 202 with the PENDING transfer, the stored answer of an earlier
+   * request with the same key, or the refusal. {@code request} is the canonical request that
+   * the key's fingerprint is taken of.
+   */
+  Mono<ResponseEntity<byte[]>> accept(CurrentUser user, String key, String request,
+      AcceptTransfer transfer) {
+    if (!properties.enabled() || transfer.limits().needsHistory(transfer.amount().currency())) {
+      return alone(user, key, request, transfer);
+    }
+    return Mono.deferContextual(context -> commit.submit(new Call<>(user, key, request,
+            context.getOrDefault(AuditContext.class, null), transfer)))
+        .onErrorMap(GroupCommit.Full.class, full -> new ApiException(
+            ApiError.SERVICE_UNAVAILABLE, "too many transfers are waiting to be accepted; retry"
+                + " shortly with the same Idempotency-Key"))
+        .flatMap(result -> result.error() != null ? Mono.error(result.error())
+            : Mono.just(result.response()));
+  }
+
+  private Mono<ResponseEntity<byte[]>> alone(CurrentUser user, String key, String request,
+      AcceptTransfer transfer) {
+    return idempotency.execute(user, key, request,
+        () -> transfers.accept(transfer).map(this::answer));
+  }
+
+  private Mono<List<Result>> acceptTogether(List<Call<AcceptTransfer>> calls) {
+    return idempotency.executeAll(calls, this::acceptAll)
+        .onErrorResume(failure -> calls.size() > 1
+            && !ProblemExceptionHandler.isOverloaded(failure), failure -> {
+          batchFailures.increment();
+          log.warn("an accept batch of {} transfers failed ({}); accepting them one by one",
+              calls.size(), failure.toString());
+          return Flux.fromIterable(calls)
+              .flatMapSequential(call -> alone(call.user(), call.key(), call.request(),
+                      call.operation())
+                  .contextWrite(context -> call.context() == null ? context
+                      : context.put(AuditContext.class, call.context()))
+                  .map(response -> new Result(response, null))
+                  .onErrorResume(RuntimeException.class,
+                      error -> Mono.just(new Result(null, error))))
+              .collectList();
+        });
+  }
+
+  private Mono<List<Done>> acceptAll(List<AcceptTransfer> requests) {
+    return accepts.accept(requests).map(outcomes -> outcomes.stream()
+        .map(outcome -> outcome.rejected() != null ? new Done(null, outcome.rejected())
+            : new Done(answer(outcome.transfer()), null))
+        .toList());
+  }
+
+  private StoredResponse answer(Transfer transfer) {
+    return new StoredResponse(202, json.writeValueAsString(TransferDocument.of(transfer)),
+        "/api/v1/transfers/" + transfer.id());
+  }
+}
