@@ -9,9 +9,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled false sends every transfer through its own transaction (the path transfers
  *     with daily or velocity limits always take); for comparison runs
  * @param batchMax the most transfers one transaction accepts
- * @param inFlightMax the most accept transactions running at once; while all are running, new
- *     transfers wait and the next free one takes them together. Small on purpose: the batches
- *     grow instead of the queue inside PostgreSQL
+ * @param lanes how many accept transactions run at once: transfers are dealt to lanes by payer
+ *     account, and each lane runs one transaction at a time, so no two in flight share a payer's
+ *     row lock. While a lane's transaction runs, its new transfers wait and the next transaction
+ *     takes them together. Small on purpose: the batches grow instead of the queue inside
+ *     PostgreSQL, and four keep 2 cores busy
  * @param queueMax the most transfers waiting for a free accept transaction; one more is answered
  *     503 with Retry-After at once. Eight full batches: on this machine about a second of
  *     accepts, within any client's timeout, and a bound on the memory the waiting requests hold
@@ -20,13 +22,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record GroupCommitProperties(
     @DefaultValue("true") boolean enabled,
     @DefaultValue("128") int batchMax,
-    @DefaultValue("4") int inFlightMax,
+    @DefaultValue("4") int lanes,
     @DefaultValue("1024") int queueMax) {
 
   public GroupCommitProperties {
-    if (batchMax < 1 || inFlightMax < 1 || queueMax < 1) {
-      throw new IllegalArgumentException("paystream.transfers.group-commit: batch-max,"
-          + " in-flight-max and queue-max must be at least 1");
+    if (batchMax < 1 || lanes < 1 || queueMax < lanes) {
+      throw new IllegalArgumentException("paystream.transfers.group-commit: batch-max and lanes"
+          + " must be at least 1, and queue-max at least lanes");
     }
   }
 }

@@ -19,6 +19,7 @@ import io.paystream.persistence.transfer.TransferAccepts;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
 import io.paystream.domain.Transfer;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,13 @@ import tools.jackson.databind.json.JsonMapper;
  * takes their idempotency keys, decides and debits each ({@link TransferAccepts}), and stores
  * each answer and audit event, in a fixed number of statements and one commit for the batch.
  * Every request is still answered as if it had been accepted alone.
+ *
+ * <p>Transfers are dealt to lanes by payer account, and each lane runs one accept transaction at a
+ * time: two batches in flight never share a payer, so they never wait for each other's row locks.
+ * Without lanes, concurrent batches of random payers overlapped almost always and ran one after
+ * the other, each waiting for the previous commit (pgbench: 4 clients, batches of 8 among 64
+ * payers spent 17 of 29 ms per batch waiting for the payers' locks). A hot payer's transfers all
+ * meet in one lane, where they would have queued for its row lock anyway.
  *
  * <p>If a batch's transaction fails as a whole (a deadlock, a lost connection, an invariant
  * check), nothing of it committed, and each of its requests is run again on its own through
@@ -52,7 +60,7 @@ class TransferAcceptor {
   private final TransferStore transfers;
   private final JsonMapper json;
   private final GroupCommitProperties properties;
-  private final GroupCommit<Call<AcceptTransfer>, Result> commit;
+  private final List<GroupCommit<Call<AcceptTransfer>, Result>> lanes;
   private final Counter batchFailures;
 
   TransferAcceptor(IdempotencyService idempotency, TransferAccepts accepts,
@@ -63,16 +71,24 @@ class TransferAcceptor {
     this.transfers = transfers;
     this.json = json;
     this.properties = properties;
-    this.commit = new GroupCommit<>(properties.batchMax(), properties.inFlightMax(),
-        properties.queueMax(), this::acceptTogether,
-        DistributionSummary.builder("paystream.transfer.accept.batch.size")
-            .description("transfers accepted in one transaction (group commit)")
-            .baseUnit("transfers")
-            .register(meters));
+    DistributionSummary batchSizes = DistributionSummary
+        .builder("paystream.transfer.accept.batch.size")
+        .description("transfers accepted in one transaction (group commit)")
+        .baseUnit("transfers")
+        .register(meters);
+    // Each lane runs one transaction at a time; the queue bound is shared out between them.
+    int laneQueueMax = Math.max(1, properties.queueMax() / properties.lanes());
+    List<GroupCommit<Call<AcceptTransfer>, Result>> built = new ArrayList<>();
+    for (int lane = 0; lane < properties.lanes(); lane++) {
+      built.add(new GroupCommit<>(properties.batchMax(), 1, laneQueueMax, this::acceptTogether,
+          batchSizes));
+    }
+    this.lanes = List.copyOf(built);
     this.batchFailures = Counter.builder("paystream.transfer.accept.batch.failures")
         .description("accept batches whose transaction failed; their transfers ran one by one")
         .register(meters);
-    Gauge.builder("paystream.transfer.accept.queued", commit, GroupCommit::queued)
+    Gauge.builder("paystream.transfer.accept.queued", lanes,
+            all -> all.stream().mapToInt(GroupCommit::queued).sum())
         .description("transfers waiting for a free accept transaction")
         .register(meters);
   }
@@ -87,7 +103,9 @@ class TransferAcceptor {
     if (!properties.enabled() || transfer.limits().needsHistory(transfer.amount().currency())) {
       return alone(user, key, request, transfer);
     }
-    return Mono.deferContextual(context -> commit.submit(new Call<>(user, key, request,
+    GroupCommit<Call<AcceptTransfer>, Result> lane =
+        lanes.get(Math.floorMod(transfer.fromAccountId().hashCode(), lanes.size()));
+    return Mono.deferContextual(context -> lane.submit(new Call<>(user, key, request,
             context.getOrDefault(AuditContext.class, null), transfer)))
         .onErrorMap(GroupCommit.Full.class, full -> new ApiException(
             ApiError.SERVICE_UNAVAILABLE, "too many transfers are waiting to be accepted; retry"
