@@ -1,6 +1,8 @@
--- pgbench: the accept step of POST /api/v1/transfers, statement for statement as the API sends
--- it in one transaction (IdempotencyService.execute -> TransferStore.accept -> MoneyAudit ->
--- IdempotencyStore.save; checked against a log_statement capture, see `run`). Run with -M prepared:
+-- pgbench: the accept step of POST /api/v1/transfers with one transaction per transfer, statement
+-- for statement as the API sent it before group commit (IdempotencyService.execute ->
+-- TransferStore.accept -> MoneyAudit -> IdempotencyStore.save, the path that transfers with daily
+-- or velocity limits still take; checked against a log_statement capture at the time). It is the
+-- ceiling of that design; accept-batch.sql is the API's accept step now. Run with -M prepared:
 -- the API's driver also sends named prepared statements (S_n in the capture).
 --
 -- The only differences from the API: values it binds as parameters are pgbench variables or SQL

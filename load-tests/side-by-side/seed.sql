@@ -44,3 +44,29 @@ UNION ALL
 SELECT pgbench_uuid(23, n), pgbench_uuid(20, n), pgbench_uuid(21, n), pgbench_uuid(2, n),
        'CREDIT', :funding, 'EUR', :funding, NULL, 'pgbench funding', now()
   FROM generate_series(0, :users) AS n;
+
+-- For accept-batch.sql: the transfers of one batch, deterministic in its arguments: transfer i
+-- of the batch has the number n (ids and keys), a payer and a payee (the hot merchant 0, or
+-- another payer), spread like accept.sql's random() picks. As in the API, payers are dealt to
+-- lanes (payer - 1 = lane modulo lanes) and a batch draws its payers from its own lane only.
+CREATE OR REPLACE FUNCTION pgbench_batch(seq bigint, batch int, users int, hot int, lane int,
+                                         lanes int)
+    RETURNS TABLE (i int, n bigint, payer int, payee int)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+      SELECT i, seq * 128 + i, r.payer,
+             CASE WHEN hot = 1 THEN 0 WHEN r.other >= r.payer THEN r.other + 1 ELSE r.other END
+        FROM generate_series(1, batch) AS i,
+             LATERAL (SELECT 1 + lane + lanes * (((hashint8(seq * 128 + i)::bigint
+                                                   % ((users - 1 - lane) / lanes + 1))
+                                                  + (users - 1 - lane) / lanes + 1)
+                                                 % ((users - 1 - lane) / lanes + 1)) AS payer,
+                             1 + ((hashint8(-(seq * 128 + i))::bigint % (users - 1)) + users - 1)
+                               % (users - 1) AS other) r
+    $$;
+
+-- A payer's balance, read where the API uses the balance it decided in memory (after the debit,
+-- plus what the batch's later transfers of that payer take): the entries' balance_after.
+CREATE OR REPLACE FUNCTION pgbench_balance(n int) RETURNS bigint
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT balance FROM account WHERE id = pgbench_uuid(2, n) $$;
