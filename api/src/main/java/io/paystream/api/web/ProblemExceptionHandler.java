@@ -71,10 +71,12 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
               + " (request id {})", exchange.getRequest().getMethod(),
           exchange.getRequest().getPath(), exchange.getAttribute(RequestIdFilter.ATTRIBUTE));
     }
-    if (problem.error() == ApiError.SERVICE_UNAVAILABLE) {
-      // Every 503 is a momentary refusal (overload, a full queue): say when to come back.
-      response.getHeaders().set(org.springframework.http.HttpHeaders.RETRY_AFTER,
-          Long.toString(OVERLOAD_RETRY_AFTER_SECONDS));
+    String retryAfter = org.springframework.http.HttpHeaders.RETRY_AFTER;
+    if (problem.error() == ApiError.SERVICE_UNAVAILABLE
+        && !response.getHeaders().containsHeader(retryAfter)) {
+      // Every 503 is a momentary refusal (overload, a full queue): say when to come back, unless
+      // the refusing handler already knows better (the live streams' own limit).
+      response.getHeaders().set(retryAfter, Long.toString(OVERLOAD_RETRY_AFTER_SECONDS));
     }
     return problems.write(exchange, problem);
   }
