@@ -28,6 +28,12 @@ import tools.jackson.databind.node.ObjectNode;
  * own consumer group. Writing a row is idempotent (one per endpoint and event), so a redelivered
  * message needs no inbox. A message that is not an event is logged and skipped: it cannot be
  * delivered to anyone, and the credit leg dead-letters it already.
+ *
+ * <p>One Kafka poll is one batch ({@link WebhookStore#enqueueAll}): one statement finds the
+ * endpoints of all its events, and a second inserts deliveries only if there are any. One
+ * statement per event made this consumer two statements per transfer (its pending and its
+ * completed event) though most accounts have no webhook. The next poll is requested when the
+ * batch is written; its offsets are acknowledged then.
  */
 public class WebhookFanOut {
 
@@ -57,38 +63,57 @@ public class WebhookFanOut {
             MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()))
         .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
         .subscription(List.of(Topics.EVENTS));
-    return KafkaReceiver.create(options).receive()
-        .groupBy(record -> record.receiverOffset().topicPartition())
-        .flatMap(partition -> partition.concatMap(this::handle), Integer.MAX_VALUE);
+    return KafkaReceiver.create(options).receiveBatch()
+        .concatMap(poll -> poll.collectList().flatMap(this::handle), 0);
   }
 
-  private Mono<Long> handle(ReceiverRecord<String, String> record) {
-    return Mono.defer(() -> fanOut(record.value()))
+  private Mono<Long> handle(List<ReceiverRecord<String, String>> poll) {
+    List<String> payloads = new ArrayList<>(poll.size());
+    for (ReceiverRecord<String, String> record : poll) {
+      payloads.add(record.value());
+    }
+    return Mono.defer(() -> fanOut(payloads))
         .retryWhen(Retry.backoff(messaging.creditRetryAttemptsMax(),
                 Duration.ofMillis(messaging.creditRetryBackoffMinMillis()))
             .maxBackoff(Duration.ofMillis(messaging.creditRetryBackoffMaxMillis()))
-            .jitter(0.5)
-            .filter(error -> !(error instanceof IllegalArgumentException)))
+            .jitter(0.5))
         .onErrorResume(error -> {
-          log.error("webhook fan-out skips {}-{}@{}: {}", record.topic(), record.partition(),
-              record.offset(), error.toString());
+          ReceiverRecord<String, String> first = poll.get(0);
+          log.error("webhook fan-out skips {} messages from {}-{}@{}: {}", poll.size(),
+              first.topic(), first.partition(), first.offset(), error.toString());
           return Mono.just(0L);
         })
-        .doOnNext(created -> record.receiverOffset().acknowledge());
+        .doOnNext(created -> poll.forEach(record -> record.receiverOffset().acknowledge()));
   }
 
-  /** Creates the deliveries of one message; the count of new rows. */
-  public Mono<Long> fanOut(String payload) {
-    OutboxEvent event;
-    JsonNode data;
-    try {
-      event = json.readValue(payload, OutboxEvent.class);
-      data = json.readTree(event.data());
-    } catch (RuntimeException e) {
-      return Mono.error(new IllegalArgumentException("not an event: " + e.getMessage(), e));
+  /**
+   * Creates the deliveries of the messages' events; the count of new rows. A message that is not
+   * an event is logged and left out, so that it cannot hold back the others.
+   */
+  public Mono<Long> fanOut(List<String> payloads) {
+    List<WebhookStore.Enqueued> events = new ArrayList<>(payloads.size());
+    for (String payload : payloads) {
+      try {
+        WebhookStore.Enqueued event = deliverable(payload);
+        if (event != null) {
+          events.add(event);
+        }
+      } catch (RuntimeException e) {
+        log.error("webhook fan-out skips a message that is not an event: {}", e.toString());
+      }
     }
-    if (!WebhookEvents.PUBLIC.contains(event.type())) {
+    if (events.isEmpty()) {
       return Mono.just(0L);
+    }
+    return store.enqueueAll(events, Timestamps.now(clock).plus(properties.retryHorizon()));
+  }
+
+  /** The deliveries' event, or null when the event is not public or names no account. */
+  private WebhookStore.Enqueued deliverable(String payload) {
+    OutboxEvent event = json.readValue(payload, OutboxEvent.class);
+    JsonNode data = json.readTree(event.data());
+    if (!WebhookEvents.PUBLIC.contains(event.type())) {
+      return null;
     }
     List<UUID> accounts = new ArrayList<>();
     for (String field : ACCOUNT_FIELDS) {
@@ -97,14 +122,14 @@ public class WebhookFanOut {
       }
     }
     if (accounts.isEmpty()) {
-      return Mono.just(0L);
+      return null;
     }
     ObjectNode body = json.createObjectNode();
     body.put("id", event.eventId().toString());
     body.put("type", event.type());
     body.put("createdAt", event.occurredAt().toString());
     body.set("data", data);
-    return store.enqueue(event.eventId(), event.type(), accounts, json.writeValueAsString(body),
-        Timestamps.now(clock).plus(properties.retryHorizon()));
+    return new WebhookStore.Enqueued(event.eventId(), event.type(), accounts,
+        json.writeValueAsString(body));
   }
 }

@@ -8,8 +8,10 @@ import io.r2dbc.spi.Readable;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -93,43 +95,96 @@ public class WebhookStore {
         .map(n -> n == 1);
   }
 
+  /** One event of {@link #enqueueAll}, and the accounts whose owners' webhooks may want it. */
+  public record Enqueued(UUID eventId, String type, List<UUID> accountIds, String payload) {
+
+    public Enqueued {
+      accountIds = List.copyOf(accountIds);
+    }
+  }
+
   /**
-   * One delivery per live endpoint of the accounts' owners that subscribed to {@code type}
-   * (exactly, or by its family {@code "transfer.*"}). Idempotent: a redelivered event adds
-   * nothing. Returns how many deliveries were created.
+   * One delivery per event and live endpoint of the accounts' owners that subscribed to the
+   * event's type (exactly, or by its family {@code "transfer.*"}). One statement finds the
+   * endpoints of all the events, and one more inserts their deliveries only when there are any,
+   * so events nobody subscribed to (most of them) cost one round trip per batch, not one per
+   * event. Idempotent: a redelivered event adds nothing. Returns how many deliveries were created.
    */
-  public Mono<Long> enqueue(UUID eventId, String type, List<UUID> accountIds, String payload,
-      Instant horizonAt) {
+  public Mono<Long> enqueueAll(List<Enqueued> events, Instant horizonAt) {
+    List<Integer> indexes = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    List<String> families = new ArrayList<>();
+    List<UUID> accounts = new ArrayList<>();
+    for (int n = 0; n < events.size(); n++) {
+      Enqueued event = events.get(n);
+      for (UUID account : event.accountIds()) {
+        indexes.add(n);
+        types.add(event.type());
+        families.add(family(event.type()));
+        accounts.add(account);
+      }
+    }
+    if (accounts.isEmpty()) {
+      return Mono.just(0L);
+    }
     Instant now = Timestamps.now(clock);
-    String family = type.substring(0, type.indexOf('.') + 1) + "*";
     return db.sql("""
-            SELECT e.id FROM webhook_endpoint e
-             WHERE e.deleted_at IS NULL
-               AND (:type = ANY (e.events) OR :family = ANY (e.events))
-               AND e.owner_id IN (SELECT owner_id FROM account
-                                   WHERE id = ANY (:accounts) AND owner_id IS NOT NULL)""")
-        .bind("type", type)
-        .bind("family", family)
-        .bind("accounts", accountIds.toArray(UUID[]::new))
-        .map(row -> row.get("id", UUID.class))
+            SELECT DISTINCT ev.n, e.id
+              FROM unnest(:indexes::int[], :types::text[], :families::text[], :accounts::uuid[])
+                   AS ev(n, type, family, account_id)
+              JOIN account a ON a.id = ev.account_id AND a.owner_id IS NOT NULL
+              JOIN webhook_endpoint e ON e.owner_id = a.owner_id AND e.deleted_at IS NULL
+                   AND (ev.type = ANY (e.events) OR ev.family = ANY (e.events))
+             ORDER BY ev.n, e.id""")
+        .bind("indexes", indexes.toArray(Integer[]::new))
+        .bind("types", types.toArray(String[]::new))
+        .bind("families", families.toArray(String[]::new))
+        .bind("accounts", accounts.toArray(UUID[]::new))
+        .map(row -> Map.entry(row.get("n", Integer.class), row.get("id", UUID.class)))
         .all()
-        // Ids from the application: time-ordered like every other id (PostgreSQL 15 has no v7).
-        .concatMap(endpointId -> db.sql("""
-                INSERT INTO webhook_delivery (id, endpoint_id, event_id, event_type, payload,
-                                              status, attempts, next_attempt_at, horizon_at,
-                                              created_at)
-                VALUES (:id, :endpoint, :eventId, :type, :payload, 'PENDING', 0, :now, :horizon,
-                        :now)
-                ON CONFLICT (endpoint_id, event_id) DO NOTHING""")
-            .bind("id", Ids.newId())
-            .bind("endpoint", endpointId)
-            .bind("eventId", eventId)
-            .bind("type", type)
-            .bind("payload", payload)
-            .bind("now", now)
-            .bind("horizon", horizonAt)
-            .fetch().rowsUpdated())
-        .reduce(0L, Long::sum);
+        .collectList()
+        .flatMap(matches -> matches.isEmpty() ? Mono.just(0L)
+            : insertDeliveries(events, matches, now, horizonAt));
+  }
+
+  private Mono<Long> insertDeliveries(List<Enqueued> events,
+      List<Map.Entry<Integer, UUID>> matches, Instant now, Instant horizonAt) {
+    int size = matches.size();
+    UUID[] ids = new UUID[size];
+    UUID[] endpoints = new UUID[size];
+    UUID[] eventIds = new UUID[size];
+    String[] types = new String[size];
+    String[] payloads = new String[size];
+    for (int i = 0; i < size; i++) {
+      Enqueued event = events.get(matches.get(i).getKey());
+      // Ids from the application: time-ordered like every other id (PostgreSQL 15 has no v7).
+      ids[i] = Ids.newId();
+      endpoints[i] = matches.get(i).getValue();
+      eventIds[i] = event.eventId();
+      types[i] = event.type();
+      payloads[i] = event.payload();
+    }
+    return db.sql("""
+            INSERT INTO webhook_delivery (id, endpoint_id, event_id, event_type, payload, status,
+                                          attempts, next_attempt_at, horizon_at, created_at)
+            SELECT id, endpoint_id, event_id, event_type, payload, 'PENDING', 0, :now, :horizon,
+                   :now
+              FROM unnest(:ids::uuid[], :endpoints::uuid[], :eventIds::uuid[], :types::text[],
+                          :payloads::text[]) AS d(id, endpoint_id, event_id, event_type, payload)
+            ON CONFLICT (endpoint_id, event_id) DO NOTHING""")
+        .bind("ids", ids)
+        .bind("endpoints", endpoints)
+        .bind("eventIds", eventIds)
+        .bind("types", types)
+        .bind("payloads", payloads)
+        .bind("now", now)
+        .bind("horizon", horizonAt)
+        .fetch().rowsUpdated();
+  }
+
+  /** The wildcard subscription that covers {@code type}: "transfer.completed" -> "transfer.*". */
+  private static String family(String type) {
+    return type.substring(0, type.indexOf('.') + 1) + "*";
   }
 
   /** Locks up to {@code limit} due deliveries and leases them until {@code leaseUntil}. */
