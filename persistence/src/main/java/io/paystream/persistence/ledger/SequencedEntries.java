@@ -1,5 +1,6 @@
 package io.paystream.persistence.ledger;
 
+import java.util.Collection;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -50,6 +51,26 @@ public class SequencedEntries {
         .map(row -> new SequencedEntry(row.get("seq", Long.class), LedgerStore.map(row)))
         .all();
   }
+
+  /**
+   * {@link #ofMovement} for many movements in one statement (the consumer's batch): their
+   * customer-account entries, in seq order, so each account's still come oldest first.
+   */
+  public Flux<SequencedEntry> ofMovements(Collection<UUID> movementIds) {
+    if (movementIds.isEmpty()) {
+      return Flux.empty();
+    }
+    return db.sql(OF_MOVEMENTS)
+        .bind("movements", movementIds.toArray(UUID[]::new))
+        .map(row -> new SequencedEntry(row.get("seq", Long.class), LedgerStore.map(row)))
+        .all();
+  }
+
+  /** As {@link #OF_MOVEMENT}, by {@code entry_movement_idx} for each movement of the array. */
+  static final String OF_MOVEMENTS = "SELECT e.seq, " + prefixed("e") + " FROM entry e"
+      + " WHERE e.movement_id = ANY(:movements)"
+      + " AND (SELECT a.kind FROM account a WHERE a.id = e.account_id) = 'CUSTOMER'"
+      + " ORDER BY e.seq";
 
   private static String prefixed(String alias) {
     return alias + "." + LedgerStore.ENTRY_COLUMNS.replace(", ", ", " + alias + ".");

@@ -92,4 +92,44 @@ class SequencedEntriesIntegrationTest {
         .doesNotContain("Seq Scan on entry")
         .doesNotContain("Seq Scan on account");
   }
+
+  @Test
+  void severalMovementsAreReadInOneStatementInSeqOrder() {
+    UUID owner = Ids.newId();
+    users.insert(new UserRecord(owner, owner + "@example.com", "Owner", "x",
+        List.of("CUSTOMER"), Instant.now())).block(PATIENCE);
+    Account payer = accounts.open(owner, EUR).block(PATIENCE);
+    Account payee = accounts.open(owner, EUR).block(PATIENCE);
+    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
+    Transfer first = transfers.accept(new AcceptTransfer(owner, false, payer.id(), payee.id(),
+        Money.of(300, EUR), "one", TransferLimits.none())).block(PATIENCE);
+    Transfer second = transfers.accept(new AcceptTransfer(owner, false, payer.id(), payee.id(),
+        Money.of(200, EUR), "two", TransferLimits.none())).block(PATIENCE);
+    transfers.settle(first.id()).block(PATIENCE);
+
+    List<SequencedEntry> both = entries.ofMovements(List.of(second.id(), first.id()))
+        .collectList().block(PATIENCE);
+
+    assertThat(both).extracting(SequencedEntry::seq).isSorted();
+    assertThat(both).extracting(sequenced -> sequenced.entry().transferId() + "/"
+            + sequenced.entry().balanceAfter())
+        .containsExactly(first.id() + "/700", second.id() + "/500", first.id() + "/300");
+    assertThat(entries.ofMovements(List.of()).collectList().block(PATIENCE)).isEmpty();
+  }
+
+  @Test
+  void severalMovementsAreFoundByTheIndexWithoutScanningEntriesOrAccounts() {
+    String sql = SequencedEntries.OF_MOVEMENTS.replace(":movements",
+        "ARRAY['" + Ids.newId() + "', '" + Ids.newId() + "']::uuid[]");
+    List<String> plan = db.sql("EXPLAIN " + sql)
+        .map(row -> row.get(0, String.class))
+        .all()
+        .collectList()
+        .block(PATIENCE);
+
+    assertThat(String.join("\n", plan))
+        .contains("entry_movement_idx")
+        .doesNotContain("Seq Scan on entry")
+        .doesNotContain("Seq Scan on account");
+  }
 }
