@@ -44,13 +44,10 @@ public class MoneyAudit {
         acceptedMetadata(request, status, responseBody));
   }
 
+  /** A refusal, and a risk-limit event when a limit refused it ({@link #rejectedEvents}). */
   public Mono<Void> rejected(UUID user, String request, int status, RejectedException rejected) {
-    Map<String, Object> metadata = rejectedMetadata(request, status, rejected);
-    if (rejected.limit() == null) {
-      return audit.record(AuditTrail.MONEY_REJECTED, user, metadata);
-    }
-    return audit.record(AuditTrail.MONEY_REJECTED, user, metadata)
-        .then(audit.record(AuditTrail.RISK_LIMIT_EXCEEDED, user, metadata));
+    return Mono.deferContextual(context -> recordAll(rejectedEvents(user, request, status,
+        rejected, context.getOrDefault(AuditContext.class, null))));
   }
 
   /** The event {@link #accepted} records, for a request served with {@code context}. */

@@ -163,13 +163,15 @@ public class IdempotencyService {
     }
     Mono<List<Result>> flow = store.tryLockAll(keys)
         .flatMap(locked -> {
+          Map<IdempotencyStore.Key, Boolean> lockOf = new HashMap<>();
           List<IdempotencyStore.Key> held = new ArrayList<>();
           for (int k = 0; k < keys.size(); k++) {
+            lockOf.put(keys.get(k), locked.get(k));
             if (locked.get(k)) {
               held.add(keys.get(k));
             }
           }
-          return store.findAll(held).map(recorded -> decide(calls, keys, locked, duplicate,
+          return store.findAll(held).map(recorded -> decide(calls, lockOf, duplicate,
               recorded));
         })
         .flatMap(batch -> {
@@ -181,13 +183,8 @@ public class IdempotencyService {
   }
 
   /** Per request: answered already (replay, 409, 422), or fresh for the operation. */
-  private <T> Batch decide(List<Call<T>> calls, List<IdempotencyStore.Key> keys,
-      List<Boolean> locked, boolean[] duplicate,
-      Map<IdempotencyStore.Key, IdempotencyStore.Recorded> recorded) {
-    Map<IdempotencyStore.Key, Boolean> lockOf = new HashMap<>();
-    for (int k = 0; k < keys.size(); k++) {
-      lockOf.put(keys.get(k), locked.get(k));
-    }
+  private <T> Batch decide(List<Call<T>> calls, Map<IdempotencyStore.Key, Boolean> lockOf,
+      boolean[] duplicate, Map<IdempotencyStore.Key, IdempotencyStore.Recorded> recorded) {
     Batch batch = new Batch(calls.size());
     for (int i = 0; i < calls.size(); i++) {
       Call<T> call = calls.get(i);

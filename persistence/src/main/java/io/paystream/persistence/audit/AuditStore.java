@@ -28,21 +28,7 @@ public class AuditStore {
   }
 
   public Mono<Void> append(AuditRecord record) {
-    GenericExecuteSpec spec = db.sql("""
-            INSERT INTO audit_event (id, type, user_id, request_id, client_address, metadata,
-                                     created_at)
-            VALUES (:id, :type, :user, :requestId, :address, CAST(:metadata AS jsonb), :at)""")
-        .bind("id", record.id())
-        .bind("type", record.type())
-        .bind("metadata", record.metadata())
-        .bind("at", record.createdAt());
-    spec = record.userId() == null ? spec.bindNull("user", UUID.class)
-        : spec.bind("user", record.userId());
-    spec = record.requestId() == null ? spec.bindNull("requestId", String.class)
-        : spec.bind("requestId", record.requestId());
-    spec = record.clientAddress() == null ? spec.bindNull("address", String.class)
-        : spec.bind("address", record.clientAddress());
-    return spec.fetch().rowsUpdated().then();
+    return appendAll(List.of(record));
   }
 
   /** {@link #append} for many records in one statement, inserted in list order. */

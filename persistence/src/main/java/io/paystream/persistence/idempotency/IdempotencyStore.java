@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
-import io.r2dbc.spi.Parameters;
-import io.r2dbc.spi.R2dbcType;
 import reactor.core.publisher.Mono;
 
 /**
@@ -50,19 +48,7 @@ public class IdempotencyStore {
 
   public Mono<Void> save(UUID userId, String key, String fingerprint, StoredResponse response,
       Instant at) {
-    return db.sql("""
-            INSERT INTO idempotency_record (user_id, idem_key, fingerprint, response_status,
-                                            response_body, location, created_at)
-            VALUES (:user, :key, :fingerprint, :status, :body, :location, :at)""")
-        .bind("user", userId)
-        .bind("key", key)
-        .bind("fingerprint", fingerprint)
-        .bind("status", response.status())
-        .bind("body", response.body())
-        .bind("location", Parameters.in(R2dbcType.VARCHAR, response.location()))
-        .bind("at", at)
-        .fetch().rowsUpdated()
-        .then();
+    return saveAll(List.of(new Saved(new Key(userId, key), fingerprint, response)), at);
   }
 
   /** One (user, key) of the batch calls below. */

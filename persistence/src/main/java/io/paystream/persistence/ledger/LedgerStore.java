@@ -5,8 +5,6 @@ import io.paystream.domain.Ids;
 import io.paystream.domain.Journal;
 import io.paystream.domain.Posting;
 import io.paystream.persistence.Timestamps;
-import io.r2dbc.spi.Parameters;
-import io.r2dbc.spi.R2dbcType;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -46,49 +44,12 @@ public class LedgerStore {
    */
   public Mono<Void> append(Journal journal, Map<UUID, Long> balancesAfter, UUID counterparty,
       String description, Instant at) {
-    List<Posting> postings = journal.postings();
-    if (postings.size() != 2) {
-      throw new IllegalStateException("only two-posting journals are recorded: " + journal);
-    }
-    Posting first = postings.get(0);
-    Posting second = postings.get(1);
-    var spec = db.sql("""
-            WITH j AS (
-                INSERT INTO journal (id, kind, movement_id, created_at)
-                VALUES (:journalId, :kind, :movementId, :at)
-            )
-            INSERT INTO entry (id, journal_id, movement_id, account_id, direction, amount, currency,
-                               balance_after, counterparty_account_id, description, created_at)
-            VALUES (:id1, :journalId, :movementId, :account1, :direction1, :amount1, :currency1,
-                    :balance1, :counterparty1, :description, :at),
-                   (:id2, :journalId, :movementId, :account2, :direction2, :amount2, :currency2,
-                    :balance2, :counterparty2, :description, :at)""")
-        .bind("journalId", journal.id())
-        .bind("kind", journal.kind().name())
-        .bind("movementId", journal.movementId())
-        .bind("at", at)
-        .bind("id1", Ids.newId())
-        .bind("account1", first.accountId())
-        .bind("direction1", first.direction().name())
-        .bind("amount1", first.amount().minorUnits())
-        .bind("currency1", first.amount().currencyCode())
-        .bind("id2", Ids.newId())
-        .bind("account2", second.accountId())
-        .bind("direction2", second.direction().name())
-        .bind("amount2", second.amount().minorUnits())
-        .bind("currency2", second.amount().currencyCode());
-    spec = spec.bind("balance1", Parameters.in(R2dbcType.BIGINT, balancesAfter.get(first.accountId())));
-    spec = spec.bind("balance2", Parameters.in(R2dbcType.BIGINT, balancesAfter.get(second.accountId())));
-    spec = spec.bind("description", Parameters.in(R2dbcType.VARCHAR, description));
-    spec = bindAccount(spec, "counterparty1",
-        counterpartyOf(first, second, balancesAfter, counterparty));
-    spec = bindAccount(spec, "counterparty2",
-        counterpartyOf(second, first, balancesAfter, counterparty));
-    return spec.fetch().rowsUpdated().then();
+    return appendAll(List.of(new Appended(journal, balancesAfter, counterparty, description)), at);
   }
 
   /**
-   * One journal of {@link #appendAll}, with what {@link #append} takes for it.
+   * One journal of {@link #appendAll}, with what {@link #append} takes for it (the same
+   * meaning of each part).
    *
    * @param balancesAfter the customer accounts' balances right after this journal
    */
@@ -219,11 +180,6 @@ public class LedgerStore {
   private static UUID counterpartyOf(Posting posting, Posting other,
       Map<UUID, Long> balancesAfter, UUID counterparty) {
     return balancesAfter.containsKey(posting.accountId()) ? counterparty : other.accountId();
-  }
-
-  private static DatabaseClient.GenericExecuteSpec bindAccount(
-      DatabaseClient.GenericExecuteSpec spec, String name, UUID account) {
-    return account == null ? spec.bindNull(name, UUID.class) : spec.bind(name, account);
   }
 
   /** The newest {@code limit} entries of an account, newest first. */
