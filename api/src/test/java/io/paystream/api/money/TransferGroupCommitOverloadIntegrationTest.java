@@ -169,8 +169,7 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
   }
 
   /** Sends {@code count} transfers at once, each with its own key; answers in no set order. */
-  private Mono<List<Answer>> sendTogether(Parties parties, int count,
-      String description) {
+  private Mono<List<Answer>> sendTogether(Parties parties, int count, String description) {
     WebClient web = WebClient.builder().baseUrl("http://localhost:" + port).build();
     List<String> keys = IntStream.range(0, count).mapToObj(i -> UUID.randomUUID().toString())
         .toList();
@@ -194,7 +193,7 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
     Instant deadline = Instant.now().plusSeconds(10);
     while (meters.get("paystream.transfer.accept.queued").gauge().value() != expected) {
       assertThat(Instant.now()).as("transfers queued in the lane").isBefore(deadline);
-      sleep(20);
+      PaystreamClient.sleep(20);
     }
   }
 
@@ -208,15 +207,6 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
   private void assertLedgerBalanced() {
     assertThat(client.get(client.ops(), "/api/v1/ops/ledger/check").get("balanced").asBoolean())
         .isTrue();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 
   /** The payer's account row, locked FOR UPDATE in an open transaction until released. */

@@ -144,7 +144,7 @@ public final class PaystreamClient {
     return JSON.readTree(result.getResponseBody());
   }
 
-  static void sleep(long millis) {
+  public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
