@@ -26,9 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -44,12 +42,7 @@ public class Accounts {
   /** Longer login attempts are refused as malformed; they cannot match a registered password. */
   static final int LOGIN_PASSWORD_LENGTH_MAX = 1024;
 
-  /** RFC 5321 caps an address at 254 characters. */
-  static final int EMAIL_LENGTH_MAX = 254;
   static final int NAME_LENGTH_MAX = 100;
-
-  /** Deliberately simple: one @, a dot in the domain, no spaces. Real proof is a mail round trip. */
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
   private final UserStore users;
   private final RefreshTokenStore refreshTokens;
@@ -75,17 +68,13 @@ public class Accounts {
     this.transaction = transaction;
   }
 
-  public static String normaliseEmail(String email) {
-    return email.trim().toLowerCase(Locale.ROOT);
-  }
-
   /**
    * @param clientAddress where the request came from, for the registration rate limits; null
    *     only for a caller inside the application (the OPS bootstrap), which is not limited
    */
   public Mono<UserDocument> register(RegisterRequest request, String clientAddress) {
     FieldChecks checks = new FieldChecks();
-    String email = email(checks, request.email());
+    String email = EmailAddresses.normalise(checks, "email", request.email());
     password(checks, request.password());
     String name = checks.requiredText("name", request.name(), NAME_LENGTH_MAX);
     checks.throwIfInvalid();
@@ -108,14 +97,18 @@ public class Accounts {
 
   public Mono<TokenPair> login(LoginRequest request, String clientAddress) {
     FieldChecks checks = new FieldChecks();
-    checks.requiredText("email", request.email(), EMAIL_LENGTH_MAX);
+    String email = EmailAddresses.normalise(checks, "email", request.email());
     // Any length up to a sanity bound is merely wrong, not malformed: 401, never a hint (400)
     // about the registration policy.
-    checks.requiredText("password", request.password(), LOGIN_PASSWORD_LENGTH_MAX);
+    if (request.password() == null || request.password().isEmpty()) {
+      checks.fail("password", "is required");
+    } else {
+      // Not requiredText: a password of spaces registers, so it must be able to log in.
+      checks.text("password", request.password(), LOGIN_PASSWORD_LENGTH_MAX);
+    }
     checks.throwIfInvalid();
     ApiException invalid = new ApiException(ApiError.INVALID_CREDENTIALS,
         "email or password is wrong");
-    String email = normaliseEmail(request.email());
     Map<String, String> masked = Map.of("email", EmailMask.mask(email));
     return limits.login(email, clientAddress)
         .then(Mono.defer(() -> users.findByEmail(email)
@@ -193,18 +186,6 @@ public class Accounts {
     return tokens.refreshTokenTtlSeconds();
   }
 
-  private static String email(FieldChecks checks, String raw) {
-    if (raw == null || raw.isBlank()) {
-      checks.fail("email", "is required");
-      return null;
-    }
-    String email = normaliseEmail(raw);
-    if (email.length() > EMAIL_LENGTH_MAX || !EMAIL.matcher(email).matches()) {
-      checks.fail("email", "must be a valid email address");
-    }
-    return email;
-  }
-
   private static void password(FieldChecks checks, String password) {
     if (password == null) {
       checks.fail("password", "is required");
@@ -214,6 +195,9 @@ public class Accounts {
     if (length < PASSWORD_LENGTH_MIN || length > PASSWORD_LENGTH_MAX) {
       checks.fail("password", "must be " + PASSWORD_LENGTH_MIN + " to " + PASSWORD_LENGTH_MAX
           + " characters");
+    } else {
+      // Login refuses what is not plain text, so such a password could never be used.
+      checks.plainText("password", password);
     }
   }
 }

@@ -4,7 +4,9 @@ import io.paystream.api.ApiProperties;
 import io.paystream.api.auth.AuthController.RegisterRequest;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.security.PasswordHasher;
+import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
+import io.paystream.api.web.FieldChecks;
 import io.paystream.persistence.user.UserStore;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -47,7 +49,11 @@ public class OpsUserBootstrap implements ApplicationRunner {
     if (email == null || email.isBlank() || password == null || password.isBlank()) {
       return;
     }
-    String normalised = Accounts.normaliseEmail(email);
+    FieldChecks checks = new FieldChecks();
+    String normalised = EmailAddresses.normalise(checks, "PAYSTREAM_OPS_EMAIL", email);
+    if (normalised == null) {
+      throw new IllegalStateException("PAYSTREAM_OPS_EMAIL is not a valid email address");
+    }
     // block() is deliberate: this is the main thread at start-up, never an event loop.
     ensure(normalised, password).block(BOOTSTRAP_TIMEOUT);
     log.info("OPS user ensured");
@@ -55,7 +61,8 @@ public class OpsUserBootstrap implements ApplicationRunner {
 
   private Mono<Void> ensure(String email, String password) {
     return accounts.register(new RegisterRequest(email, password, "Operations"), null)
-        .onErrorResume(ApiException.class, taken -> Mono.empty())
+        .onErrorResume(ApiException.class,
+            refused -> refused.error() == ApiError.EMAIL_TAKEN ? Mono.empty() : Mono.error(refused))
         .then(hasher.hash(password))
         .flatMap(hash -> users.grant(email, CurrentUser.OPS, hash));
   }

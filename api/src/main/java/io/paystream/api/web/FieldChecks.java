@@ -40,17 +40,44 @@ public final class FieldChecks {
     return value;
   }
 
-  /** Optional text: null is fine, otherwise at most {@code max} characters, no control characters. */
+  /**
+   * Optional text: null is fine, otherwise at most {@code max} characters of plain text (see
+   * {@link #plainText}).
+   */
   public String text(String field, String value, int max) {
     if (value == null) {
       return null;
     }
     if (value.length() > max) {
       fail(field, "must be at most " + max + " characters");
-    } else if (value.chars().anyMatch(c -> Character.isISOControl(c))) {
-      fail(field, "must not contain control characters");
+    } else {
+      plainText(field, value);
     }
     return value;
+  }
+
+  /**
+   * Whether {@code value} is plain text, recording why not: no control characters (C0, DEL, C1;
+   * no field of this API allows tabs or line breaks, and PostgreSQL refuses NUL outright) and no
+   * lone UTF-16 surrogate (it has no UTF-8 form, so it would be stored as '?', changing what the
+   * client sent).
+   */
+  public boolean plainText(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c)) {
+        fail(field, "must not contain control characters");
+        return false;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        fail(field, "must be valid Unicode text (it holds a lone surrogate)");
+        return false;
+      }
+    }
+    return true;
   }
 
   public String requiredText(String field, String value, int max) {
