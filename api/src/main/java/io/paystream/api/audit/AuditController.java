@@ -1,12 +1,12 @@
 package io.paystream.api.audit;
 
 import io.paystream.api.web.ApiException;
+import io.paystream.api.web.Cursors;
+import io.paystream.api.web.Cursors.Kind;
 import io.paystream.api.web.Page;
 import io.paystream.persistence.audit.AuditRecord;
 import io.paystream.persistence.audit.AuditStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,10 +25,12 @@ public class AuditController {
 
   private final AuditStore store;
   private final JsonMapper json;
+  private final Cursors cursors;
 
-  public AuditController(AuditStore store, JsonMapper json) {
+  public AuditController(AuditStore store, JsonMapper json, Cursors cursors) {
     this.store = store;
     this.json = json;
+    this.cursors = cursors;
   }
 
   /** One audit event as operators see it. */
@@ -44,31 +46,16 @@ public class AuditController {
     if (type != null && !TYPE.matcher(type).matches()) {
       throw ApiException.invalid("type", "must be an audit event type like auth.login.failed");
     }
-    UUID before = cursor == null ? null : decode(cursor);
+    UUID before = cursors.id(Kind.AUDIT_EVENTS, cursor);
     return store.page(userId, type, before, size + 1)
         .map(this::document)
         .collectList()
-        .map(items -> items.size() <= size ? new Page<>(items, null)
-            : new Page<>(items.subList(0, size), encode(items.get(size - 1).id())));
+        .map(items -> Page.of(items, size, last -> cursors.of(Kind.AUDIT_EVENTS, last.id())));
   }
 
   private AuditEventDocument document(AuditRecord record) {
     return new AuditEventDocument(record.id(), record.type(), record.userId(),
         record.requestId(), record.clientAddress(), json.readTree(record.metadata()),
         record.createdAt());
-  }
-
-  private static String encode(UUID id) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(id.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static UUID decode(String cursor) {
-    try {
-      return UUID.fromString(new String(Base64.getUrlDecoder().decode(cursor),
-          StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      throw ApiException.invalid("cursor", "is not a cursor this API issued");
-    }
   }
 }

@@ -2,6 +2,8 @@ package io.paystream.api.deadletter;
 
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
+import io.paystream.api.web.Cursors;
+import io.paystream.api.web.Cursors.Kind;
 import io.paystream.api.web.Page;
 import io.paystream.messaging.deadletter.DeadLetters;
 import io.paystream.messaging.webhook.WebhookProperties;
@@ -10,11 +12,9 @@ import io.paystream.persistence.deadletter.DeadLetterStore;
 import io.paystream.persistence.deadletter.DeadLetterStore.DeadLetter;
 import io.paystream.persistence.webhook.WebhookStore;
 import io.paystream.persistence.webhook.WebhookStore.DeadDelivery;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -65,9 +65,12 @@ public class DeadLetterController {
   private final DeadLetters deadLetters;
   private final WebhookProperties webhookProperties;
   private final Clock clock;
+  private final Cursors cursors;
 
   public DeadLetterController(DeadLetterStore kafka, WebhookStore webhooks,
-      DeadLetters deadLetters, WebhookProperties webhookProperties, Clock clock) {
+      DeadLetters deadLetters, WebhookProperties webhookProperties, Clock clock,
+      Cursors cursors) {
+    this.cursors = cursors;
     this.kafka = kafka;
     this.webhooks = webhooks;
     this.deadLetters = deadLetters;
@@ -80,15 +83,14 @@ public class DeadLetterController {
   public Mono<Page<DeadLetterDocument>> list(@RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String cursor) {
     int size = Page.limit(limit);
-    UUID before = cursor == null ? null : decode(cursor);
+    UUID before = cursors.id(Kind.DEAD_LETTERS, cursor);
     return kafka.page(before, size + 1).map(DeadLetterDocument::of).collectList()
         .zipWith(webhooks.dead(before, size + 1).map(DeadLetterDocument::of).collectList())
         .map(both -> {
           List<DeadLetterDocument> merged = new ArrayList<>(both.getT1());
           merged.addAll(both.getT2());
           merged.sort(Comparator.comparing(DeadLetterDocument::id).reversed());
-          return merged.size() <= size ? new Page<>(merged, null)
-              : new Page<>(merged.subList(0, size), encode(merged.get(size - 1).id()));
+          return Page.of(merged, size, last -> cursors.of(Kind.DEAD_LETTERS, last.id()));
         });
   }
 
@@ -104,19 +106,5 @@ public class DeadLetterController {
         .map(replayed -> ResponseEntity.status(HttpStatus.ACCEPTED).body(replayed))
         .switchIfEmpty(Mono.error(() -> new ApiException(ApiError.NOT_FOUND,
             "no dead letter with this id")));
-  }
-
-  private static String encode(UUID id) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(id.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static UUID decode(String cursor) {
-    try {
-      return UUID.fromString(new String(Base64.getUrlDecoder().decode(cursor),
-          StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      throw ApiException.invalid("cursor", "is not a cursor this API issued");
-    }
   }
 }

@@ -5,6 +5,9 @@ import io.paystream.api.account.AccountAccess;
 import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiException;
+import io.paystream.api.web.Cursors;
+import io.paystream.api.web.Cursors.Kind;
+import io.paystream.api.web.Cursors.TimeAndId;
 import io.paystream.api.web.Page;
 import io.paystream.persistence.ledger.LedgerEntry;
 import io.paystream.persistence.ledger.LedgerStore;
@@ -37,9 +40,11 @@ public class HistoryController {
   private final LedgerStore ledger;
   private final Clock clock;
   private final RecentEntriesCache recentEntries;
+  private final Cursors cursors;
 
   public HistoryController(AccountAccess access, LedgerStore ledger, Clock clock,
-      RecentEntriesCache recentEntries) {
+      RecentEntriesCache recentEntries, Cursors cursors) {
+    this.cursors = cursors;
     this.access = access;
     this.ledger = ledger;
     this.clock = clock;
@@ -53,15 +58,16 @@ public class HistoryController {
       @RequestParam(required = false) String cursor) {
     YearMonth period = month(month);
     int size = Page.limit(limit);
-    EntryCursor after = cursor == null ? null : EntryCursor.decode(cursor);
+    TimeAndId after = cursors.timeAndId(Kind.ENTRIES, cursor);
     Instant from = period.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     Instant until = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     return access.check(CurrentUser.of(jwt), id)
         .then(ledger.page(id, from, until,
-                after == null ? null : after.createdAt(), after == null ? null : after.id(),
+                after == null ? null : after.time(), after == null ? null : after.id(),
                 size + 1)
             .collectList())
-        .map(entries -> page(entries, size));
+        .map(entries -> Page.of(entries, size,
+            last -> cursors.of(Kind.ENTRIES, new TimeAndId(last.createdAt(), last.id()))));
   }
 
   @GetMapping("/api/v1/accounts/{id}/transactions/recent")
@@ -80,15 +86,6 @@ public class HistoryController {
 
   /** The documented shape of {@link RawItems}. */
   public record RecentDocument(List<LedgerEntry> items) {}
-
-  private static Page<LedgerEntry> page(List<LedgerEntry> entries, int size) {
-    if (entries.size() <= size) {
-      return new Page<>(entries, null);
-    }
-    List<LedgerEntry> items = entries.subList(0, size);
-    LedgerEntry last = items.get(size - 1);
-    return new Page<>(items, new EntryCursor(last.createdAt(), last.id()).encode());
-  }
 
   private YearMonth month(String month) {
     if (month == null) {

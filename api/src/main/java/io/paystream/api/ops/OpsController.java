@@ -1,6 +1,8 @@
 package io.paystream.api.ops;
 
 import io.paystream.api.web.ApiException;
+import io.paystream.api.web.Cursors;
+import io.paystream.api.web.Cursors.Kind;
 import io.paystream.api.web.Page;
 import io.paystream.domain.TransferStatus;
 import io.paystream.persistence.ledger.LedgerStore;
@@ -10,8 +12,6 @@ import io.paystream.persistence.ops.OpsQueries.Volume;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,9 +30,11 @@ public class OpsController {
   private final OutboxStore outbox;
   private final TransferStore transfers;
   private final LedgerStore ledger;
+  private final Cursors cursors;
 
   public OpsController(OpsQueries queries, OutboxStore outbox, TransferStore transfers,
-      LedgerStore ledger) {
+      LedgerStore ledger, Cursors cursors) {
+    this.cursors = cursors;
     this.queries = queries;
     this.outbox = outbox;
     this.transfers = transfers;
@@ -63,12 +65,11 @@ public class OpsController {
       @RequestParam(required = false) String cursor) {
     int size = Page.limit(limit);
     TransferStatus wanted = status == null ? null : status(status);
-    UUID before = cursor == null ? null : decode(cursor);
+    UUID before = cursors.id(Kind.TRANSFERS, cursor);
     return transfers.page(wanted, accountId, before, size + 1)
         .map(TransferDocument::of)
         .collectList()
-        .map(items -> items.size() <= size ? new Page<>(items, null)
-            : new Page<>(items.subList(0, size), encode(items.get(size - 1).id())));
+        .map(items -> Page.of(items, size, last -> cursors.of(Kind.TRANSFERS, last.id())));
   }
 
   /**
@@ -89,20 +90,6 @@ public class OpsController {
       return TransferStatus.valueOf(status);
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid("status", "must be PENDING, COMPLETED or FAILED");
-    }
-  }
-
-  private static String encode(UUID id) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(id.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static UUID decode(String cursor) {
-    try {
-      return UUID.fromString(new String(Base64.getUrlDecoder().decode(cursor),
-          StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      throw ApiException.invalid("cursor", "is not a cursor this API issued");
     }
   }
 }

@@ -1,10 +1,10 @@
 package io.paystream.api.statement;
 
 import io.paystream.api.ApiProperties;
+import io.paystream.api.security.SigningKeys;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -13,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,21 +24,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class StatementLinks {
 
-  /** RFC 2104: an HMAC-SHA256 key shorter than the 32-byte output weakens it. */
-  static final int KEY_BYTES_MIN = 32;
-
   static final String PATH = "/api/v1/statements/download";
 
-  private static final String ALGORITHM = "HmacSHA256";
   /** Names what is signed, so a signature made for anything else can never verify here. */
   private static final String PURPOSE = "paystream-statement-download-v1";
   private static final List<String> PARAMETERS = List.of("account", "month", "format", "expires",
       "sig");
 
-  private final SecretKeySpec key;
+  private final byte[] key;
 
   public StatementLinks(ApiProperties properties) {
-    this.key = new SecretKeySpec(keyBytes(properties), ALGORITHM);
+    this.key = keyBytes(properties);
   }
 
   /** What a link grants: one account's statement of one month in one format, until a time. */
@@ -100,13 +94,7 @@ public class StatementLinks {
     String signed = String.join("\n", PURPOSE, grant.account().toString(),
         grant.month().toString(), grant.format().parameter(),
         Long.toString(grant.expires().getEpochSecond()));
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      return mac.doFinal(signed.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JDK has " + ALGORITHM, e);
-    }
+    return SigningKeys.mac(key, signed.getBytes(StandardCharsets.UTF_8));
   }
 
   private static ApiException invalid(String detail) {
@@ -114,31 +102,21 @@ public class StatementLinks {
   }
 
   /**
-   * The configured key, or one derived from the JWT secret by HMAC with a fixed label (key
-   * separation: a link signature can never be replayed as a token signature or the reverse).
+   * The configured key, or one derived from the JWT secret for this purpose alone (a link
+   * signature can never be replayed as a token signature or the reverse).
    */
   private static byte[] keyBytes(ApiProperties properties) {
     String configured = properties.statements().signingKey();
     if (configured != null && !configured.isBlank()) {
       byte[] bytes = configured.getBytes(StandardCharsets.UTF_8);
-      if (bytes.length < KEY_BYTES_MIN) {
+      if (bytes.length < SigningKeys.KEY_BYTES_MIN) {
         throw new IllegalStateException("PAYSTREAM_STATEMENT_SIGNING_KEY must be at least "
-            + KEY_BYTES_MIN + " bytes");
+            + SigningKeys.KEY_BYTES_MIN + " bytes");
       }
       return bytes;
     }
-    String jwtSecret = properties.jwtSecret();
-    if (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < KEY_BYTES_MIN) {
-      throw new IllegalStateException("set PAYSTREAM_STATEMENT_SIGNING_KEY (at least "
-          + KEY_BYTES_MIN + " bytes) or PAYSTREAM_JWT_SECRET to derive it from");
-    }
-    try {
-      Mac derive = Mac.getInstance(ALGORITHM);
-      derive.init(new SecretKeySpec(jwtSecret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
-      return derive.doFinal("paystream statement link signing key".getBytes(
-          StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JDK has " + ALGORITHM, e);
-    }
+    return SigningKeys.derive(properties.jwtSecret(),
+        "PAYSTREAM_STATEMENT_SIGNING_KEY (or PAYSTREAM_JWT_SECRET to derive it from)",
+        "paystream statement link signing key");
   }
 }
