@@ -16,6 +16,7 @@ import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.transfer.TransferStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -41,6 +42,9 @@ import reactor.core.scheduler.Schedulers;
 public class LiveController {
 
   static final String LAST_EVENT_ID = "Last-Event-ID";
+
+  /** The {@code limit} named in the problem when a user's streams are at their cap. */
+  static final String STREAMS_PER_USER = "streams_per_user";
 
   private final EventFeed feed;
   private final EventLogStore eventLog;
@@ -77,7 +81,7 @@ public class LiveController {
         .filterWhen(transfer -> user.isOps() ? Mono.just(true) : transfers.isParty(id, user.id()))
         .switchIfEmpty(Mono.error(() ->
             new RejectedException(Rejection.TRANSFER_NOT_FOUND, "transfer not found")))
-        .flatMapMany(transfer -> stream(untilTerminal(transfer, replay, after), exchange));
+        .flatMapMany(transfer -> stream(user, untilTerminal(transfer, replay, after), exchange));
   }
 
   /**
@@ -110,36 +114,42 @@ public class LiveController {
     long after = position(last);
     Replay replay = after < 0 ? null
         : new Replay(after, (from, limit) -> eventLog.afterForAccount(id, from, limit));
-    return accounts.check(CurrentUser.of(jwt), id)
-        .thenMany(Flux.defer(() -> stream(
+    CurrentUser user = CurrentUser.of(jwt);
+    return accounts.check(user, id)
+        .thenMany(Flux.defer(() -> stream(user,
             feed.subscribe(Route.account(id), replay), exchange)));
   }
 
   /** Every event; the path is OPS-only in the security configuration. */
   @GetMapping(path = "/api/v1/ops/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public Flux<ServerSentEvent<String>> everything(
+  public Flux<ServerSentEvent<String>> everything(@AuthenticationPrincipal Jwt jwt,
       @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
       ServerWebExchange exchange) {
     long after = position(last);
     Replay replay = after < 0 ? null : new Replay(after, eventLog::after);
-    return stream(feed.subscribe(Route.everything(), replay), exchange);
+    return stream(CurrentUser.of(jwt), feed.subscribe(Route.everything(), replay), exchange);
   }
 
-  private Flux<ServerSentEvent<String>> stream(Flux<EventLogRow> rows,
+  private Flux<ServerSentEvent<String>> stream(CurrentUser user, Flux<EventLogRow> rows,
       ServerWebExchange exchange) {
     return Flux.defer(() -> {
-      if (!subscribers.tryAcquire()) {
+      LiveSubscribers.Refusal refused = subscribers.tryAcquire(user.id());
+      if (refused != null) {
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
             Long.toString(properties.retryAfterSeconds()));
-        return Flux.error(new ApiException(ApiError.SERVICE_UNAVAILABLE,
-            "this instance serves as many streams as it can; retry later"));
+        return Flux.error(refused == LiveSubscribers.Refusal.USER_FULL
+            ? new ApiException(ApiError.RATE_LIMITED, "this user already has "
+                + properties.subscribersPerUserMax() + " open streams on this instance;"
+                + " close one or retry later", List.of(), STREAMS_PER_USER)
+            : new ApiException(ApiError.SERVICE_UNAVAILABLE,
+                "this instance serves as many streams as it can; retry later"));
       }
       exchange.getResponse().getHeaders().setCacheControl("no-store");
       return SseFrames.frame(rows, Duration.ofSeconds(properties.heartbeatSeconds()),
               Duration.ofMillis(properties.reconnectMillis()), Schedulers.parallel())
           // A slow subscriber's stream ends here; the client resumes with Last-Event-ID.
           .onErrorResume(EventFeed.SlowSubscriberException.class, slow -> Flux.empty())
-          .doFinally(signal -> subscribers.release());
+          .doFinally(signal -> subscribers.release(user.id()));
     });
   }
 

@@ -13,6 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param subscribersMax open streams one instance serves; past it, 503 with Retry-After. Each
  *     stream costs one connection and a bounded buffer (paystream.events.subscriber-buffer-max),
  *     10 000 fit the 512 MB heap the benchmark aims at
+ * @param subscribersPerUserMax open streams one user may hold on one instance; past it, 429
+ *     {@code rate_limited} (limit {@code streams_per_user}) with Retry-After. A customer watches a
+ *     few accounts and a transfer or two from a few devices; 20 covers that, and without a cap one
+ *     customer could take every slot of an instance from everyone else
  * @param retryAfterSeconds what a refused subscriber is told to wait; long enough for streams to
  *     end or a load balancer to pick another instance
  * @param reconnectMillis the SSE {@code retry:} hint sent first, how soon a dropped client
@@ -22,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record LiveProperties(
     @DefaultValue("10") long heartbeatSeconds,
     @DefaultValue("10000") int subscribersMax,
+    @DefaultValue("20") int subscribersPerUserMax,
     @DefaultValue("5") long retryAfterSeconds,
     @DefaultValue("2000") long reconnectMillis) {
 }
