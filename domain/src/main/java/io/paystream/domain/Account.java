@@ -58,12 +58,25 @@ public record Account(UUID id, UUID ownerId, Currency currency, long balance,
     return Optional.empty();
   }
 
-  /** Why this account may not move to {@code target}, if it may not. */
-  public Optional<Rejection> refusesStatus(AccountStatus target) {
+  /** Who asks for a status change. */
+  public enum Actor {
+    /** The account's owner, a customer. */
+    OWNER,
+    /** An operator (OPS role). */
+    OPERATOR
+  }
+
+  /**
+   * Why this account may not move to {@code target} at the request of {@code actor}, if it may
+   * not. A freeze is an operator's decision, so while an account is frozen only an operator may
+   * change its status, closing included.
+   */
+  public Optional<Rejection> refusesStatus(AccountStatus target, Actor actor) {
     if (status == target) {
       return Optional.empty();
     }
-    if (!status.canMoveTo(target)) {
+    if (!status.canMoveTo(target)
+        || status == AccountStatus.FROZEN && actor != Actor.OPERATOR) {
       return Optional.of(Rejection.ACCOUNT_NOT_ACTIVE);
     }
     if (target == AccountStatus.CLOSED && balance != 0) {

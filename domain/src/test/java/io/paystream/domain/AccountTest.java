@@ -3,6 +3,7 @@ package io.paystream.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paystream.domain.Account.Actor;
 import java.time.Instant;
 import java.util.Currency;
 import java.util.Optional;
@@ -117,8 +118,28 @@ class AccountTest {
   })
   void statusChangeFollowsTheLifecycleAndClosingNeedsAZeroBalance(AccountStatus from,
       AccountStatus to, String whenEmpty, String whenFunded) {
-    assertThat(account(from, EUR, 0).refusesStatus(to)).isEqualTo(expected(whenEmpty));
-    assertThat(account(from, EUR, 1).refusesStatus(to)).isEqualTo(expected(whenFunded));
+    assertThat(account(from, EUR, 0).refusesStatus(to, Actor.OPERATOR))
+        .isEqualTo(expected(whenEmpty));
+    assertThat(account(from, EUR, 1).refusesStatus(to, Actor.OPERATOR))
+        .isEqualTo(expected(whenFunded));
+  }
+
+  @ParameterizedTest(name = "FROZEN -> {0}")
+  @EnumSource(value = AccountStatus.class, names = {"ACTIVE", "CLOSED"})
+  void anOwnerCannotChangeTheStatusOfAFrozenAccount(AccountStatus target) {
+    Account frozen = account(AccountStatus.FROZEN, EUR, 0);
+
+    assertThat(frozen.refusesStatus(target, Actor.OWNER)).contains(Rejection.ACCOUNT_NOT_ACTIVE);
+    assertThat(frozen.refusesStatus(target, Actor.OPERATOR)).isEmpty();
+    assertThat(frozen.refusesStatus(AccountStatus.FROZEN, Actor.OWNER)).isEmpty();
+  }
+
+  @Test
+  void anOwnerClosesAnActiveEmptyAccount() {
+    assertThat(account(AccountStatus.ACTIVE, EUR, 0).refusesStatus(AccountStatus.CLOSED,
+        Actor.OWNER)).isEmpty();
+    assertThat(account(AccountStatus.ACTIVE, EUR, 1).refusesStatus(AccountStatus.CLOSED,
+        Actor.OWNER)).contains(Rejection.BALANCE_NOT_ZERO);
   }
 
   @Test

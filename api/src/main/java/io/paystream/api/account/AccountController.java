@@ -9,6 +9,7 @@ import io.paystream.api.web.FieldChecks;
 import io.paystream.api.web.Items;
 import io.paystream.api.web.RunToCompletion;
 import io.paystream.domain.Account;
+import io.paystream.domain.Account.Actor;
 import io.paystream.domain.AccountStatus;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
@@ -111,7 +112,7 @@ public class AccountController {
     if (account.status() == target) {
       return Mono.just(account);
     }
-    return account.refusesStatus(target)
+    return account.refusesStatus(target, user.isOps() ? Actor.OPERATOR : Actor.OWNER)
         .<Mono<Account>>map(why -> Mono.error(new RejectedException(why, explain(why, account))))
         .orElseGet(() -> RunToCompletion.of(transaction.transactional(
             accounts.changeStatus(account.id(), account.status(), target)
@@ -132,8 +133,11 @@ public class AccountController {
   }
 
   private static String explain(Rejection why, Account account) {
-    return why == Rejection.BALANCE_NOT_ZERO
-        ? "the account still holds " + account.balance() + " minor units"
+    if (why == Rejection.BALANCE_NOT_ZERO) {
+      return "the account still holds " + account.balance() + " minor units";
+    }
+    return account.status() == AccountStatus.FROZEN
+        ? "the account is FROZEN; only an operator can change its status"
         : "the account is " + account.status();
   }
 }

@@ -188,6 +188,22 @@ class AccountIntegrationTest extends ApiIntegrationTest {
   }
 
   @Test
+  void onlyAnOperatorClosesAFrozenAccount() {
+    User owner = client.newCustomer();
+    User ops = client.ops();
+    UUID account = client.openAccount(owner, "EUR");
+    statusChange(ops, account, "freeze", HttpStatus.OK);
+
+    JsonNode problem = statusChange(owner, account, "close", HttpStatus.UNPROCESSABLE_CONTENT);
+
+    assertThat(problem.get("code").asString()).isEqualTo("account_not_active");
+    assertThat(problem.get("detail").asString()).contains("only an operator");
+    assertThat(client.account(owner, account).get("status").asString()).isEqualTo("FROZEN");
+    JsonNode closed = statusChange(ops, account, "close", HttpStatus.OK);
+    assertThat(closed.get("status").asString()).isEqualTo("CLOSED");
+  }
+
+  @Test
   void aStrangerClosingSomeoneElsesAccountIsToldItDoesNotExist() {
     User owner = client.newCustomer();
     User stranger = client.newCustomer();
