@@ -206,10 +206,18 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
     assertThat(receiver.at(path)).isEmpty();
   }
 
+  /**
+   * Loopback is allowed here, so the IPv4-compatible forms of 127.0.0.1 prove that range is
+   * refused outright, and the NAT64, 6to4 and Teredo forms that they are judged by the IPv4
+   * address they carry.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data",
       "http://192.168.1.10/hook", "http://[::ffff:10.0.0.1]/hook", "ftp://example.com/hook",
-      "http://user:secret@127.0.0.1/hook", "not a url"})
+      "http://user:secret@127.0.0.1/hook", "not a url",
+      "http://[::127.0.0.1]/", "http://[::7f00:1]/", "http://[::10.0.0.1]/",
+      "http://[::a9fe:a9fe]/", "http://[64:ff9b::169.254.169.254]/latest/meta-data",
+      "http://[2002:a00:1::1]/hook", "http://[2001:0:808:808::5601:5601]/hook"})
   void urlsThatWouldReachPrivateNetworksOrAreNotHttpAreRefused(String url) {
     User alice = sharedUser();
     EntityExchangeResult<byte[]> refused = register(alice, url, List.of("transfer.*"));

@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param allowLoopback deliver to loopback addresses; off in production (SSRF), on in tests
  *     whose receiver listens on 127.0.0.1
- * @param allowPrivate deliver to private, link-local and unique-local addresses; off in
- *     production, where they reach our own network and cloud metadata
+ * @param allowPrivate deliver to private, shared (carrier-grade NAT), link-local, unique-local
+ *     and local-use NAT64 addresses; off in production, where they reach our own network and
+ *     cloud metadata
  * @param retryHorizonSeconds a delivery is retried for 24 hours (the issue's minimum) before it
  *     is dead-lettered
  * @param retryBackoffMinMillis first retry delay, doubled each attempt with +-50% jitter

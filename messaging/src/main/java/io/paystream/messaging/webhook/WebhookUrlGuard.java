@@ -1,7 +1,5 @@
 package io.paystream.messaging.webhook;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,8 +11,11 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Refuses webhook URLs that would make Paystream call into its own network (SSRF): only http(s),
  * no credentials in the URL, and every address the host resolves to must be public unless
- * configuration allows loopback or private ranges. Checked at registration and again before
- * every delivery, because DNS answers change.
+ * configuration allows loopback or private ranges. What counts as public is the table of
+ * {@link SpecialPurposeAddresses}; an IPv6 address that carries an IPv4 address (IPv4-mapped,
+ * NAT64, 6to4, Teredo) is refused if any IPv4 address it carries would be, and the deprecated
+ * IPv4-compatible form is refused outright. Checked at registration and again before every
+ * delivery, because DNS answers change.
  *
  * <p>Known limit: between this check and the connection the name is resolved again, so a DNS
  * server that answers differently within that window (rebinding) is not stopped here; a
@@ -80,51 +81,31 @@ public final class WebhookUrlGuard {
     return uri;
   }
 
-  /** Why the address is refused, or null. */
+  /** Why the address is refused, or null; the reason completes "the host resolves to ...". */
   String refusal(InetAddress address) {
-    InetAddress checked = unmapped(address);
-    if (checked.isLoopbackAddress()) {
-      return allowLoopback ? null : "a loopback address";
-    }
-    if (checked.isAnyLocalAddress() || checked.isMulticastAddress()) {
-      return "a non-unicast address";
-    }
-    if (checked.isLinkLocalAddress() || checked.isSiteLocalAddress() || isCarrierGrade(checked)
-        || isUniqueLocal(checked)) {
-      return allowPrivate ? null : "a private or link-local address";
+    return refusal(address.getAddress());
+  }
+
+  private String refusal(byte[] address) {
+    SpecialPurposeAddresses.Block block = SpecialPurposeAddresses.of(address);
+    return switch (block.kind()) {
+      case PUBLIC -> null;
+      case LOOPBACK -> allowLoopback ? null : block.description();
+      case PRIVATE -> allowPrivate ? null : block.description();
+      case REFUSED -> block.description();
+      case CARRIES_IPV4 -> carriedRefusal(block, address);
+    };
+  }
+
+  /** An IPv6 form that carries IPv4 addresses is refused if any of them would be. */
+  private String carriedRefusal(SpecialPurposeAddresses.Block block, byte[] ipv6) {
+    for (byte[] ipv4 : block.carried().ipv4(ipv6)) {
+      String why = refusal(ipv4);
+      if (why != null) {
+        return block.description() + " carrying " + why;
+      }
     }
     return null;
-  }
-
-  /** An IPv4 address written as IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address. */
-  private static InetAddress unmapped(InetAddress address) {
-    if (address instanceof Inet6Address) {
-      byte[] bytes = address.getAddress();
-      boolean mapped = true;
-      for (int i = 0; i < 10; i++) {
-        mapped &= bytes[i] == 0;
-      }
-      mapped &= (bytes[10] & 0xff) == 0xff && (bytes[11] & 0xff) == 0xff;
-      if (mapped) {
-        try {
-          return InetAddress.getByAddress(new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]});
-        } catch (UnknownHostException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
-    return address;
-  }
-
-  /** 100.64.0.0/10, shared address space (RFC 6598). */
-  private static boolean isCarrierGrade(InetAddress address) {
-    byte[] b = address.getAddress();
-    return address instanceof Inet4Address && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
-  }
-
-  /** fc00::/7, IPv6 unique local addresses (RFC 4193). */
-  private static boolean isUniqueLocal(InetAddress address) {
-    return address instanceof Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc;
   }
 
   /** A URL the guard refuses; the message is safe to show the client. */
