@@ -1,7 +1,9 @@
 package io.paystream.messaging.webhook;
 
 import io.netty.channel.ChannelOption;
+import io.netty.resolver.AddressResolverGroup;
 import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.messaging.webhook.WebhookUrlGuard.RefusedUrlException;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.webhook.WebhookStore;
 import io.paystream.persistence.webhook.WebhookStore.Delivery;
@@ -9,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -16,6 +19,7 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -24,6 +28,10 @@ import reactor.netty.http.client.HttpClient;
  * retried with exponential backoff and jitter until the row's horizon (24 h by default), then
  * dead-lettered. At least once: a receiver may see an event twice and should de-duplicate by the
  * event {@code id}.
+ *
+ * <p>The URL guard runs at connect time: the HTTP client resolves the host through a {@link
+ * GuardedAddressResolverGroup}, which refuses before any connection is opened if an address is
+ * refused. A refused URL is dead-lettered at once ("url refused: ..."): retrying cannot help.
  */
 public class WebhookSender {
 
@@ -37,20 +45,28 @@ public class WebhookSender {
 
   private final WebhookStore store;
   private final DestinationCipher cipher;
-  private final WebhookUrlGuard guard;
   private final WebhookProperties properties;
   private final Clock clock;
   private final WebClient http;
 
+  /** Resolves names with reactor-netty's default (non-blocking, event-loop) resolver. */
   public WebhookSender(WebhookStore store, DestinationCipher cipher, WebhookUrlGuard guard,
       WebhookProperties properties, Clock clock) {
+    this(store, cipher, guard, properties, clock,
+        () -> HttpResources.get().getOrCreateDefaultResolver());
+  }
+
+  /** With the name resolver to guard; tests give one that answers as a rebinding DNS would. */
+  WebhookSender(WebhookStore store, DestinationCipher cipher, WebhookUrlGuard guard,
+      WebhookProperties properties, Clock clock,
+      Supplier<? extends AddressResolverGroup<?>> names) {
     this.store = store;
     this.cipher = cipher;
-    this.guard = guard;
     this.properties = properties;
     this.clock = clock;
     this.http = WebClient.builder()
         .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
+            .resolver(new GuardedAddressResolverGroup(guard, names))
             .followRedirect(false)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(properties.requestTimeoutMillis(), Integer.MAX_VALUE))))
@@ -75,8 +91,13 @@ public class WebhookSender {
         .flatMap(this::deliver, properties.concurrencyMax());
   }
 
+  /**
+   * Only the URL's shape is checked here; its addresses are checked by the resolver, on the
+   * lookup whose answer is connected to (a lookup here would be a second one, answered apart).
+   * A name that does not resolve now is retried like any network failure: DNS outages pass.
+   */
   private Mono<Boolean> deliver(Delivery delivery) {
-    return guard.check(delivery.url())
+    return Mono.fromCallable(() -> WebhookUrlGuard.shape(delivery.url()))
         .flatMap(uri -> {
           String secret = cipher.open(delivery.endpointId(), delivery.secretSealed());
           long now = clock.instant().getEpochSecond();
@@ -94,9 +115,27 @@ public class WebhookSender {
         .flatMap(status -> status >= 200 && status < 300
             ? store.delivered(delivery.id()).thenReturn(true)
             : failed(delivery, "receiver answered HTTP " + status, true))
-        .onErrorResume(WebhookUrlGuard.RefusedUrlException.class,
-            refused -> failed(delivery, "url refused: " + refused.getMessage(), false))
-        .onErrorResume(error -> failed(delivery, error.toString(), true));
+        .onErrorResume(error -> {
+          RefusedUrlException refused = refusal(error);
+          return refused != null
+              ? failed(delivery, "url refused: " + refused.getMessage(), false)
+              : failed(delivery, error.toString(), true);
+        });
+  }
+
+  /** Causes looked through for a refusal; the HTTP client wraps one or two levels deep. */
+  static final int CAUSE_DEPTH_MAX = 8;
+
+  /** The guard's refusal, thrown directly or wrapped by the HTTP client; else null. */
+  static RefusedUrlException refusal(Throwable error) {
+    Throwable cause = error;
+    for (int depth = 0; cause != null && depth < CAUSE_DEPTH_MAX; depth++) {
+      if (cause instanceof RefusedUrlException refused) {
+        return refused;
+      }
+      cause = cause.getCause();
+    }
+    return null;
   }
 
   private Mono<Boolean> failed(Delivery delivery, String error, boolean retryable) {

@@ -14,12 +14,15 @@ import reactor.core.scheduler.Schedulers;
  * configuration allows loopback or private ranges. What counts as public is the table of
  * {@link SpecialPurposeAddresses}; an IPv6 address that carries an IPv4 address (IPv4-mapped,
  * NAT64, 6to4, Teredo) is refused if any IPv4 address it carries would be, and the deprecated
- * IPv4-compatible form is refused outright. Checked at registration and again before every
- * delivery, because DNS answers change.
+ * IPv4-compatible form is refused outright.
  *
- * <p>Known limit: between this check and the connection the name is resolved again, so a DNS
- * server that answers differently within that window (rebinding) is not stopped here; a
- * deployment that must stop it routes webhook traffic through an egress proxy.
+ * <p>Checked at registration ({@link #check}, the JDK resolver) and again at every delivery,
+ * because DNS answers change: there the addresses judged are the very ones the HTTP client
+ * connects to ({@link GuardedAddressResolverGroup}), so a DNS server that answers differently
+ * from one lookup to the next (rebinding) gets no second lookup to exploit, and no connection is
+ * opened to a refused address. Known limit: the guard judges addresses, not what answers there;
+ * a public address of ours that forwards inward (a proxy or load balancer) is not stopped here,
+ * which is what an egress firewall is for.
  */
 public final class WebhookUrlGuard {
 
