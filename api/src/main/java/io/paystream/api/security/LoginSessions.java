@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.paystream.persistence.notify.PostgresChannels;
 import io.paystream.persistence.user.RefreshTokenStore;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -15,14 +16,15 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * Whether a login (a refresh-token family, the access token's {@code sid}) is still active,
- * answered from memory for repeat callers so that a bearer request costs no database query.
+ * Whether a login (a refresh-token family, the access token's {@code sid}) is still active, and
+ * whose it is, answered from memory for repeat callers so that a bearer request costs no database
+ * query.
  *
- * <p>Revocation is permanent, so a revoked family is remembered as such. An active one is
- * remembered only while this instance LISTENs to {@code paystream_sessions}, where a trigger
- * announces every revocation on commit: a notification marks the family revoked; losing the
- * connection forgets every active family (a revocation may have been missed), and so does getting
- * it back. An answer read from the database is kept only if no revocation arrived while it was
+ * <p>A family's owner never changes and revocation is permanent, so a revoked family is
+ * remembered as such. An active one is remembered, with its owner, only while this instance
+ * LISTENs to {@code paystream_sessions}, where a trigger announces every revocation on commit: a
+ * notification marks the family revoked; losing the connection forgets every active family (a
+ * revocation may have been missed), and so does getting it back. An answer read from the database is kept only if no revocation arrived while it was
  * being read, so a late reader cannot put back what a notification just removed. The instance
  * that revokes a family marks it at once ({@link #revoked}); other instances learn of it when the
  * notification arrives, normally within milliseconds of the commit.
@@ -35,7 +37,8 @@ public class LoginSessions implements SmartLifecycle {
 
   private final RefreshTokenStore families;
   private final PostgresChannels channels;
-  private final Cache<UUID, Boolean> known = Caffeine.newBuilder()
+  /** An owner while the family is active; empty once it is revoked (or was never issued). */
+  private final Cache<UUID, Optional<UUID>> known = Caffeine.newBuilder()
       .maximumSize(200_000)
       .expireAfterAccess(Duration.ofHours(1))
       .build();
@@ -49,25 +52,33 @@ public class LoginSessions implements SmartLifecycle {
     this.channels = channels;
   }
 
-  public Mono<Boolean> isActive(UUID family) {
-    Boolean remembered = known.getIfPresent(family);
+  /**
+   * The user whose login {@code family} is, while it is active; empty once it is revoked, or if
+   * it was never issued. A bearer token belongs to this user only.
+   */
+  public Mono<UUID> activeOwner(UUID family) {
+    Optional<UUID> remembered = known.getIfPresent(family);
     if (remembered != null) {
-      return Mono.just(remembered);
+      return Mono.justOrEmpty(remembered);
     }
     long readAt = epoch.get();
-    return families.familyActive(family).doOnNext(active -> {
-      if (!active) {
-        known.put(family, false);
-      } else if (listening && epoch.get() == readAt) {
-        known.put(family, true);
-      }
-    });
+    return families.activeFamilyOwner(family)
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
+        .doOnNext(owner -> {
+          // Revoked is final, kept whatever happened meanwhile; active only if no revocation
+          // can have been missed while it was read.
+          if (owner.isEmpty() || listening && epoch.get() == readAt) {
+            known.put(family, owner);
+          }
+        })
+        .flatMap(Mono::justOrEmpty);
   }
 
   /** Called after this instance committed the revocation of {@code family}. */
   public void revoked(UUID family) {
     epoch.incrementAndGet();
-    known.put(family, false);
+    known.put(family, Optional.empty());
   }
 
   private void listening(boolean now) {
@@ -77,7 +88,7 @@ public class LoginSessions implements SmartLifecycle {
           + " every bearer request checks its login in the database until it is back");
     }
     listening = now;
-    known.asMap().values().removeIf(Boolean.TRUE::equals);
+    known.asMap().values().removeIf(Optional::isPresent);
   }
 
   private void announced(String payload) {

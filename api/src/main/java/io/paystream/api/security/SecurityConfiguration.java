@@ -39,10 +39,12 @@ public class SecurityConfiguration {
 
   /**
    * A verified signature and valid claims are not enough: the token's login (its refresh-token
-   * family, claim {@code sid}) must not be revoked. Logout and refresh-token reuse revoke a
-   * family, and the contract says every token of that login dies with it, access tokens too.
-   * {@link LoginSessions} answers repeat callers from memory and learns of revocations through
-   * PostgreSQL notifications.
+   * family, claim {@code sid}) must not be revoked, and must be its subject's. Logout and
+   * refresh-token reuse revoke a family, and the contract says every token of that login dies
+   * with it, access tokens too. Binding the login to the subject means a token is served only as
+   * a user who really signed in, never as someone else or as a user id that does not exist (a
+   * login's owner is an existing user). {@link LoginSessions} answers repeat callers from memory
+   * and learns of revocations through PostgreSQL notifications.
    */
   @Bean
   ReactiveJwtDecoder jwtDecoder(TokenService tokens, LoginSessions sessions) {
@@ -53,9 +55,13 @@ public class SecurityConfiguration {
           if (family == null) {
             return Mono.error(new BadJwtException("the token names no login"));
           }
-          return sessions.isActive(family)
-              .flatMap(active -> active ? Mono.just(jwt)
-                  : Mono.error(new BadJwtException("the login of this token was revoked")));
+          // The subject is a canonical UUID: TokenService's validator refused anything else.
+          UUID subject = UUID.fromString(jwt.getSubject());
+          return sessions.activeOwner(family)
+              .filter(subject::equals)
+              .map(owner -> jwt)
+              .switchIfEmpty(Mono.error(() -> new BadJwtException(
+                  "the login of this token was revoked or is not its subject's")));
         });
   }
 

@@ -125,6 +125,41 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
   }
 
   @Test
+  void aTokenNamingAnotherUsersLiveLoginIsUnauthorizedWhetherThatLoginIsRememberedOrNot() {
+    User alice = client.newCustomer();
+    User mallory = client.newCustomer();
+    String alicesLoginAsMallory = sign(TEST_SECRET, valid(mallory.id(), sidOf(alice)).build());
+
+    // Alice's login has not been used yet: its owner is read from the database.
+    assertUnauthorized(withToken(alicesLoginAsMallory));
+    http.get().uri(PROTECTED)
+        .headers(h -> h.setBearerAuth(alice.token()))
+        .exchange()
+        .expectStatus().isOk();
+    // Now it is remembered as active, and still only Alice's.
+    assertUnauthorized(withToken(alicesLoginAsMallory));
+  }
+
+  @Test
+  void aTokenForAUserThatDoesNotExistNamingSomeonesLiveLoginReachesNoHandler() {
+    User user = client.newCustomer();
+    String nobody = sign(TEST_SECRET, valid(UUID.randomUUID(), sidOf(user)).build());
+
+    // Not /me, which looks its user up itself: these two would list nothing and fail on the
+    // account's foreign key.
+    assertUnauthorized(http.get().uri("/api/v1/accounts")
+        .headers(h -> h.setBearerAuth(nobody))
+        .exchange()
+        .expectBody().returnResult());
+    assertUnauthorized(http.post().uri("/api/v1/accounts")
+        .headers(h -> h.setBearerAuth(nobody))
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("currency", "EUR"))
+        .exchange()
+        .expectBody().returnResult());
+  }
+
+  @Test
   void registrationNeedsNoToken() {
     EntityExchangeResult<byte[]> invalid = post("/api/v1/auth/register", Map.of());
     assertPublicRefusal(invalid, HttpStatus.BAD_REQUEST, "validation_failed");
@@ -254,7 +289,6 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     assertThat(problem.get("code").asString()).isEqualTo(code).isNotEqualTo("unauthorized");
   }
 
-  /** Claims exactly like the API's own access tokens, so each test changes one thing only. */
   /** The login (refresh-token family) of a real session, which a valid token must name. */
   private static String sidOf(User user) {
     String payload = user.token().split("\\.")[1];
@@ -272,6 +306,7 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
         valid(user.id(), UUID.randomUUID().toString()).build())));
   }
 
+  /** Claims exactly like the API's own access tokens, so each test changes one thing only. */
   private static JWTClaimsSet.Builder valid(UUID subject, String sid) {
     Instant now = Instant.now();
     return new JWTClaimsSet.Builder()

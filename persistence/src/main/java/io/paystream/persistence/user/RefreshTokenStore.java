@@ -97,14 +97,31 @@ public class RefreshTokenStore {
         .flatMap(family -> revokeFamily(family, now).thenReturn(family));
   }
 
-  /** True while any token of the family is unrevoked: access tokens of a revoked family die too. */
-  public Mono<Boolean> familyActive(UUID familyId) {
+  /**
+   * The user whose login this family is, while any token of it is unrevoked; empty for a revoked
+   * or unknown family (access tokens of a revoked family die too). An access token is that user's
+   * only if its subject is this owner. Because {@code user_id} references {@code app_user}, an
+   * owner is always an existing user. Read-only; safe to retry.
+   *
+   * @throws IllegalStateException (as the Mono's error) if the family's tokens name more than one
+   *     user: every token of a family is issued to the user of the token it replaces, so this is
+   *     a bug, and guessing an owner would let one user act as another
+   */
+  public Mono<UUID> activeFamilyOwner(UUID familyId) {
     return db.sql("""
-            SELECT EXISTS (SELECT 1 FROM refresh_token
-                            WHERE family_id = :family AND revoked_at IS NULL) AS active""")
+            SELECT DISTINCT user_id FROM refresh_token
+             WHERE family_id = :family AND revoked_at IS NULL
+             LIMIT 2""")
         .bind("family", familyId)
-        .map(row -> row.get("active", Boolean.class))
-        .one();
+        .map(row -> row.get("user_id", UUID.class))
+        .all()
+        .collectList()
+        .flatMap(owners -> switch (owners.size()) {
+          case 0 -> Mono.empty();
+          case 1 -> Mono.just(owners.get(0));
+          default -> Mono.error(new IllegalStateException(
+              "login " + familyId + " has tokens of more than one user"));
+        });
   }
 
   private Mono<Void> revokeFamily(UUID familyId, Instant now) {
