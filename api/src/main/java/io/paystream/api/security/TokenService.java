@@ -6,6 +6,7 @@ import io.paystream.domain.Ids;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -48,14 +49,14 @@ public class TokenService {
   private final ReactiveJwtDecoder decoder;
   private final ApiProperties properties;
 
-  public TokenService(ApiProperties properties) {
+  public TokenService(ApiProperties properties, Clock clock) {
     this.properties = properties;
     SecretKey key = key(properties.jwtSecret());
     this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
     NimbusJwtDecoder nimbus = NimbusJwtDecoder.withSecretKey(key)
         .macAlgorithm(MacAlgorithm.HS256)
         .build();
-    nimbus.setJwtValidator(validator(properties));
+    nimbus.setJwtValidator(validator(properties, clock));
     // Decoded at once, not by NimbusReactiveJwtDecoder's operator chain: a request's
     // authentication stays reachable for as long as its response runs, and that chain kept the
     // parsed token (SignedJWT, its claims and Base64 parts) alive beside the Jwt, about 1 KB per
@@ -72,10 +73,14 @@ public class TokenService {
     return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
   }
 
-  private static OAuth2TokenValidator<Jwt> validator(ApiProperties properties) {
+  private static OAuth2TokenValidator<Jwt> validator(ApiProperties properties, Clock clock) {
     Duration skew = Duration.ofSeconds(properties.clockSkewSeconds());
+    JwtTimestampValidator notExpired = new JwtTimestampValidator(skew);
+    notExpired.setClock(clock);
     return new DelegatingOAuth2TokenValidator<>(
-        new JwtTimestampValidator(skew),
+        notExpired,
+        new JwtLifetimeValidator(skew, Duration.ofSeconds(properties.accessTokenTtlSeconds()),
+            clock),
         new JwtIssuerValidator(properties.jwtIssuer()),
         new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
             aud -> aud != null && aud.contains(properties.jwtAudience())),

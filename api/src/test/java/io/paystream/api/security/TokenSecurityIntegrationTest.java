@@ -9,9 +9,11 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.paystream.api.ApiProperties;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient.User;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -27,14 +30,18 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Bearer-token verification (CONTRACT.md, Conventions: Authentication): every token that is not
- * a live HS256 token of ours, for our audience, about a user id, is refused the same way; the
- * public endpoints need no token at all.
+ * a live HS256 token of ours, for our audience, with the times we would have written, about the
+ * user whose live login it names, is refused the same way; the public endpoints need no token at
+ * all.
  */
 class TokenSecurityIntegrationTest extends ApiIntegrationTest {
 
   private static final String TEST_SECRET = "integration-test-secret-0123456789abcdef";
   private static final String OTHER_SECRET = "some-other-service-secret-0123456789abcdef";
   private static final String PROTECTED = "/api/v1/me";
+
+  @Autowired
+  private ApiProperties properties;
 
   @Test
   void aRequestWithoutATokenIsUnauthorized() {
@@ -84,6 +91,51 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
         .issueTime(Date.from(now.minusSeconds(900)))
         .expirationTime(Date.from(now.minusSeconds(120)))
+        .build())));
+  }
+
+  @Test
+  void aTokenIssuedAnHourAheadWithATenYearExpiryIsUnauthorized() {
+    User user = client.newCustomer();
+    Instant issued = Instant.now().plus(Duration.ofHours(1));
+
+    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
+        .issueTime(Date.from(issued))
+        .expirationTime(Date.from(issued.plus(Duration.ofDays(3650))))
+        .build())));
+  }
+
+  @Test
+  void aTokenIssuedFurtherAheadThanTheClockSkewIsUnauthorized() {
+    User user = client.newCustomer();
+    Instant issued = Instant.now().plusSeconds(properties.clockSkewSeconds() + 60);
+
+    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
+        .issueTime(Date.from(issued))
+        .expirationTime(Date.from(issued.plusSeconds(600)))
+        .build())));
+  }
+
+  @Test
+  void aTokenLivingLongerThanAnAccessTokenIsUnauthorized() {
+    User user = client.newCustomer();
+    Instant now = Instant.now();
+
+    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
+        .issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plusSeconds(properties.accessTokenTtlSeconds() + 60)))
+        .build())));
+  }
+
+  /** Spring's Jwt refuses to exist with exp not after iat; this keeps that a 401. */
+  @Test
+  void aTokenThatExpiresBeforeItIsIssuedIsUnauthorized() {
+    User user = client.newCustomer();
+    Instant now = Instant.now();
+
+    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
+        .issueTime(Date.from(now.plusSeconds(properties.clockSkewSeconds() / 2)))
+        .expirationTime(Date.from(now.plusSeconds(5)))
         .build())));
   }
 
