@@ -14,6 +14,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -24,6 +25,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import reactor.core.publisher.Mono;
 
@@ -85,6 +87,18 @@ public class SecurityConfiguration {
     return SecurityObservationSettings.noObservations();
   }
 
+  /**
+   * Spring Security's firewall refuses URLs and headers that could confuse path matching or
+   * logs (an encoded '%', '/' or '.', a backslash, control characters) before any other filter;
+   * its answer is 400 problem+json {@code malformed_request} here, not an empty body.
+   */
+  @Bean
+  ServerExchangeRejectedHandler exchangeRejectedHandler(ProblemWriter problems) {
+    return (exchange, rejected) -> problems.write(exchange, new ApiException(
+        ApiError.MALFORMED_REQUEST, "the request URL or a header holds characters this API"
+            + " refuses: an encoded '%', '/', '\\' or '.', or a control character"));
+  }
+
   @Bean
   SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, ProblemWriter problems,
       ApiProperties properties) {
@@ -99,7 +113,9 @@ public class SecurityConfiguration {
         new ApiException(ApiError.FORBIDDEN, "this operation needs the OPS role"));
     return http
         .csrf(ServerHttpSecurity.CsrfSpec::disable)
-        .cors(cors -> cors.configurationSource(CorsPolicy.source(properties.corsAllowedOrigins())))
+        .cors(ServerHttpSecurity.CorsSpec::disable)
+        .addFilterAt(new ProblemCorsFilter(CorsPolicy.source(properties.corsAllowedOrigins()),
+            problems), SecurityWebFiltersOrder.CORS)
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .logout(ServerHttpSecurity.LogoutSpec::disable)

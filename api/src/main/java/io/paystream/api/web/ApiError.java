@@ -9,6 +9,11 @@ import org.springframework.http.HttpStatus;
  */
 public enum ApiError {
   VALIDATION_FAILED("validation_failed", HttpStatus.BAD_REQUEST, "The request is not valid"),
+  MALFORMED_REQUEST("malformed_request", HttpStatus.BAD_REQUEST,
+      "The request is not well-formed HTTP"),
+  URI_TOO_LONG("uri_too_long", HttpStatus.URI_TOO_LONG, "The request URI is too long"),
+  HEADERS_TOO_LARGE("headers_too_large", HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+      "The request headers are too large"),
   IDEMPOTENCY_KEY_MISSING("idempotency_key_missing", HttpStatus.BAD_REQUEST,
       "An Idempotency-Key header is required"),
   IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", HttpStatus.UNPROCESSABLE_CONTENT,

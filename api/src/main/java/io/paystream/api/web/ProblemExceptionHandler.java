@@ -17,7 +17,9 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerErrorException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
@@ -114,6 +116,13 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     }
     if (failure instanceof AuthenticationException) {
       return new ApiException(ApiError.UNAUTHORIZED, "a valid bearer token is required");
+    }
+    if (failure instanceof ServerErrorException missing && missing.getMethodParameter() != null
+        && missing.getMethodParameter().hasParameterAnnotation(PathVariable.class)) {
+      // Every path template declares its variables, so a "missing" one is a segment that
+      // converted to nothing (a blank id): the client's mistake, not a server error.
+      return ApiException.invalid(missing.getMethodParameter().getParameterName(),
+          "must not be blank");
     }
     if (failure instanceof ResponseStatusException status) {
       return byStatus(status.getStatusCode());
