@@ -13,17 +13,22 @@ import reactor.core.publisher.Mono;
  *
  * <p>No withdrawal is paid twice: the provider executes an id at most once, and when an earlier
  * attempt may have reached it (the process died between the provider's answer and our commit, a
- * call timed out, a sweep resumes it), the attempt first asks the provider for the payout by id
- * and only orders it when the provider has never heard of it. Only a definitive refusal fails a
- * withdrawal; a provider that does not answer leaves it PROCESSING for the recovery sweep,
- * because returning the money for a payout that did happen would create money.
+ * call timed out, a sweep resumes it), the attempt first asks the provider for the payout by id and
+ * only orders it when the provider has never heard of it. Only a definitive refusal fails a
+ * withdrawal; a provider that does not answer leaves it PROCESSING for the recovery sweep, because
+ * returning the money for a payout that did happen would create money.
  */
 public class Payouts {
 
   private static final Logger log = LoggerFactory.getLogger(Payouts.class);
 
   /** How one attempt ended. */
-  public enum Outcome { COMPLETED, FAILED, ALREADY_SETTLED, DEFERRED }
+  public enum Outcome {
+    COMPLETED,
+    FAILED,
+    ALREADY_SETTLED,
+    DEFERRED
+  }
 
   private final WithdrawalStore withdrawals;
   private final PayoutGateway gateway;
@@ -38,28 +43,39 @@ public class Payouts {
   /** Never fails: every error is logged and the withdrawal left for the recovery sweep. */
   public Mono<Outcome> attempt(Started started) {
     UUID id = started.withdrawal().id();
-    Mono<ProviderAnswer> answer = started.providerMayKnowIt()
-        ? gateway.find(id).flatMap(known -> known.map(Mono::just)
-            .orElseGet(() -> order(started)))
-        : order(started);
+    Mono<ProviderAnswer> answer =
+        started.providerMayKnowIt()
+            ? gateway
+                .find(id)
+                .flatMap(known -> known.map(Mono::just).orElseGet(() -> order(started)))
+            : order(started);
     return answer
         .flatMap(result -> settle(id, result))
-        .onErrorResume(error -> {
-          if (PayoutGateway.leavesPayoutUnknown(error)) {
-            log.warn("payout of withdrawal {} deferred, the provider gave no answer: {}", id,
-                error.toString());
-          } else {
-            log.error("payout of withdrawal {} deferred after an error", id, error);
-          }
-          return Mono.just(Outcome.DEFERRED);
-        });
+        .onErrorResume(
+            error -> {
+              if (PayoutGateway.leavesPayoutUnknown(error)) {
+                log.warn(
+                    "payout of withdrawal {} deferred, the provider gave no answer: {}",
+                    id,
+                    error.toString());
+              } else {
+                log.error("payout of withdrawal {} deferred after an error", id, error);
+              }
+              return Mono.just(Outcome.DEFERRED);
+            });
   }
 
   private Mono<ProviderAnswer> order(Started started) {
     UUID id = started.withdrawal().id();
-    return withdrawals.destinationCiphertext(id)
-        .map(sealed -> new PayoutOrder(id, started.withdrawal().amount().minorUnits(),
-            started.withdrawal().amount().currencyCode(), cipher.open(id, sealed)))
+    return withdrawals
+        .destinationCiphertext(id)
+        .map(
+            ciphertext ->
+                new PayoutOrder(
+                    id,
+                    started.withdrawal().amount().minorUnits(),
+                    started.withdrawal().amount().currencyCode(),
+                    cipher.open(id, ciphertext)))
         .flatMap(gateway::pay);
   }
 
@@ -72,10 +88,12 @@ public class Payouts {
     } else {
       return Mono.error(new IllegalStateException("unknown provider answer " + answer));
     }
-    return settled.map(settlement -> switch (settlement) {
-      case COMPLETED -> Outcome.COMPLETED;
-      case FAILED -> Outcome.FAILED;
-      case ALREADY_SETTLED, UNKNOWN_WITHDRAWAL -> Outcome.ALREADY_SETTLED;
-    });
+    return settled.map(
+        settlement ->
+            switch (settlement) {
+              case COMPLETED -> Outcome.COMPLETED;
+              case FAILED -> Outcome.FAILED;
+              case ALREADY_SETTLED, UNKNOWN_WITHDRAWAL -> Outcome.ALREADY_SETTLED;
+            });
   }
 }
