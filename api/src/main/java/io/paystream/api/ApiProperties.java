@@ -9,33 +9,33 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Every limit and secret of the api module, under {@code paystream}.
  *
- * @param jwtSecret HMAC-SHA256 key for access tokens, at least 32 bytes (RFC 7518 3.2); no
- *     default outside the local profile, so a deployment cannot run on a known key
+ * @param jwtSecret HMAC-SHA256 key for access tokens, at least 32 bytes (RFC 7518 3.2); no default
+ *     outside the local profile, so a deployment cannot run on a known key
  * @param jwtIssuer the {@code iss} claim written and required
  * @param jwtAudience the {@code aud} claim written and required
- * @param accessTokenTtlSeconds 15 minutes: short enough that a leaked token dies soon, long
- *     enough that a mobile client refreshes a few times an hour
+ * @param accessTokenTtlSeconds 15 minutes: short enough that a leaked token dies soon, long enough
+ *     that a mobile client refreshes a few times an hour
  * @param refreshTokenTtlSeconds 30 days: a login lasts a month of inactivity
  * @param clockSkewSeconds tolerated difference between our clock and a token's timestamps
  * @param opsEmail with {@code opsPassword}, the OPS user ensured at start-up
  * @param opsPassword see {@code opsEmail}
- * @param idempotencyRetentionHours the contract's minimum is 24 hours; keys older than this
- *     may be reused
- * @param requestBodyBytesMax every request body in the contract is under 1 KiB; 64 KiB leaves
- *     room and still refuses a body that would cost real memory (413)
- * @param passwordHashConcurrencyMax bcrypt threads: one per core keeps hashing from starving
- *     the event loops on a 2-core machine; excess logins queue
- * @param passwordHashQueueMax logins waiting for a hashing thread before 503; bounded so a
- *     flood cannot grow memory
+ * @param idempotencyRetentionHours the contract's minimum is 24 hours; keys older than this may be
+ *     reused
+ * @param requestBodyBytesMax every request body in the contract is under 1 KiB; 64 KiB leaves room
+ *     and still refuses a body that would cost real memory (413)
+ * @param passwordHashConcurrencyMax bcrypt threads: one per core keeps hashing from starving the
+ *     event loops on a 2-core machine; excess logins queue
+ * @param passwordHashQueueMax logins waiting for a hashing thread before 503; bounded so a flood
+ *     cannot grow memory
  * @param transferMaxMinorUnits per-transfer ceiling by currency code (limit_exceeded)
  * @param dailyOutgoingMaxMinorUnits per-account daily outgoing ceiling by currency code
  * @param waitSecondsMax the contract's ceiling for {@code Prefer: wait=N}
  * @param velocityPerMinuteMax transfers one account may send per minute, by currency code
- *     (limit_exceeded, limit velocity_per_minute); none by default, as a sensible number depends
- *     on the currency's customers
- * @param corsAllowedOrigins browser origins allowed to call the API cross-origin; none by
- *     default, because the API's clients are apps and servers and a browser front end is
- *     deployed deliberately, with its origin named here
+ *     (limit_exceeded, limit velocity_per_minute); none by default, as a sensible number depends on
+ *     the currency's customers
+ * @param corsAllowedOrigins browser origins allowed to call the API cross-origin; none by default,
+ *     because the API's clients are apps and servers and a browser front end is deployed
+ *     deliberately, with its origin named here
  * @param statements monthly statements: link signing, rendering limits, the monthly job
  */
 @ConfigurationProperties("paystream")
@@ -57,5 +57,4 @@ public record ApiProperties(
     @DefaultValue("10") int waitSecondsMax,
     @DefaultValue Map<String, Integer> velocityPerMinuteMax,
     @DefaultValue List<String> corsAllowedOrigins,
-    @DefaultValue StatementProperties statements) {
-}
+    @DefaultValue StatementProperties statements) {}

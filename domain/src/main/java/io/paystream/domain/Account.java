@@ -7,12 +7,17 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A customer account: one currency, a balance in minor units that is never negative, a status.
- * The policies here answer "may this happen?" with a {@link Rejection}; the database's
- * conditional UPDATE is what makes the answer hold under concurrency.
+ * A customer account: one currency, a balance in minor units that is never negative, a status. The
+ * policies here answer "may this happen?" with a {@link Rejection}; the database's conditional
+ * UPDATE is what makes the answer hold under concurrency.
  */
-public record Account(UUID id, UUID ownerId, Currency currency, long balance,
-    AccountStatus status, Instant createdAt) {
+public record Account(
+    UUID id,
+    UUID ownerId,
+    Currency currency,
+    long balance,
+    AccountStatus status,
+    Instant createdAt) {
 
   public Account {
     Objects.requireNonNull(id, "id");
@@ -67,16 +72,15 @@ public record Account(UUID id, UUID ownerId, Currency currency, long balance,
   }
 
   /**
-   * Why this account may not move to {@code target} at the request of {@code actor}, if it may
-   * not. A freeze is an operator's decision, so while an account is frozen only an operator may
-   * change its status, closing included.
+   * Why this account may not move to {@code target} at the request of {@code actor}, if it may not.
+   * A freeze is an operator's decision, so while an account is frozen only an operator may change
+   * its status, closing included.
    */
   public Optional<Rejection> refusesStatus(AccountStatus target, Actor actor) {
     if (status == target) {
       return Optional.empty();
     }
-    if (!status.canMoveTo(target)
-        || status == AccountStatus.FROZEN && actor != Actor.OPERATOR) {
+    if (!status.canMoveTo(target) || status == AccountStatus.FROZEN && actor != Actor.OPERATOR) {
       return Optional.of(Rejection.ACCOUNT_NOT_ACTIVE);
     }
     if (target == AccountStatus.CLOSED && balance != 0) {

@@ -5,9 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * A payout destination in IBAN shape (ISO 13616): two letters of country, two check digits, and
- * 11..30 alphanumerics, whose ISO 7064 mod-97 checksum is 1. Spaces a person types are dropped
- * and letters upper-cased. Country-specific lengths are the provider's business: the shape and
- * the checksum catch typing errors, which is what this check is for.
+ * 11..30 alphanumerics, whose ISO 7064 mod-97 checksum is 1. Spaces a person types are dropped and
+ * letters upper-cased. Country-specific lengths are the provider's business: the shape and the
+ * checksum catch typing errors, which is what this check is for.
  *
  * <p>{@link #toString()} is the masked form, so an IBAN never lands whole in a log by accident.
  */
@@ -33,16 +33,18 @@ public final class Iban {
       throw invalid();
     }
     String compact = text.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
-    if (compact.length() < LENGTH_MIN || compact.length() > LENGTH_MAX
-        || !SHAPE.matcher(compact).matches() || mod97(compact) != 1) {
+    if (compact.length() < LENGTH_MIN
+        || compact.length() > LENGTH_MAX
+        || !SHAPE.matcher(compact).matches()
+        || mod97(compact) != 1) {
       throw invalid();
     }
     return new Iban(compact);
   }
 
   /**
-   * ISO 7064 MOD 97-10 over the IBAN rotated by four, letters as 10..35; computed digit by digit
-   * so that no number exceeds a long.
+   * ISO 7064 MOD 97-10 over the IBAN rotated by four, letters as 10..35; computed digit by digit so
+   * that no number exceeds a long.
    */
   static int mod97(String compact) {
     String rotated = compact.substring(4) + compact.substring(0, 4);
@@ -55,8 +57,8 @@ public final class Iban {
   }
 
   private static RejectedException invalid() {
-    return new RejectedException(Rejection.VALIDATION_FAILED,
-        "destination must be an IBAN with a valid checksum");
+    return new RejectedException(
+        Rejection.VALIDATION_FAILED, "destination must be an IBAN with a valid checksum");
   }
 
   /** The whole IBAN, compact: only for encryption and the provider call. */
@@ -69,7 +71,8 @@ public final class Iban {
    * recognise their account, too little to pay into it.
    */
   public String masked() {
-    return value.substring(0, 4) + "*".repeat(value.length() - 8)
+    return value.substring(0, 4)
+        + "*".repeat(value.length() - 8)
         + value.substring(value.length() - 4);
   }
 

@@ -24,8 +24,8 @@ public final class Ids {
    * event loop that finds it held parks, which is blocking. Ids stay time-ordered across threads
    * (millisecond prefix) and strictly increasing within a thread.
    */
-  private static final ThreadLocal<TimeOrderedEpochFactory> FACTORY = ThreadLocal.withInitial(
-      () -> TimeOrderedEpochFactory.builder().withRandom(RANDOM).build());
+  private static final ThreadLocal<TimeOrderedEpochFactory> FACTORY =
+      ThreadLocal.withInitial(() -> TimeOrderedEpochFactory.builder().withRandom(RANDOM).build());
 
   private Ids() {}
 
@@ -50,15 +50,17 @@ public final class Ids {
 
   /** Parses a client-supplied id; a malformed one is {@link Rejection#VALIDATION_FAILED}. */
   public static UUID parse(String text) {
-    // UUID.fromString alone is lenient ("1-1-1-1-1", non-ASCII digits): insist on the canonical form.
+    // UUID.fromString alone is lenient ("1-1-1-1-1", non-ASCII digits): insist on the canonical
+    // form.
     if (text == null || !CANONICAL.matcher(text).matches()) {
       throw new RejectedException(Rejection.VALIDATION_FAILED, "not a UUID: " + abbreviate(text));
     }
     return UUID.fromString(text);
   }
 
-  private static final Pattern CANONICAL = Pattern.compile(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern CANONICAL =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private static String abbreviate(String text) {
     if (text == null) {

@@ -26,12 +26,13 @@ public record Journal(UUID id, JournalKind kind, UUID movementId, List<Posting> 
     for (Posting posting : postings) {
       sums.merge(posting.amount().currency(), posting.signedMinorUnits(), Math::addExact);
     }
-    sums.forEach((currency, sum) -> {
-      if (sum != 0) {
-        throw new IllegalStateException(
-            "journal " + kind + " does not balance in " + currency + ": " + sum);
-      }
-    });
+    sums.forEach(
+        (currency, sum) -> {
+          if (sum != 0) {
+            throw new IllegalStateException(
+                "journal " + kind + " does not balance in " + currency + ": " + sum);
+          }
+        });
     if (postings.stream().map(Posting::accountId).distinct().count() < 2) {
       throw new IllegalStateException("journal " + kind + " moves money within one account");
     }

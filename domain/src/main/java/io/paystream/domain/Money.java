@@ -4,9 +4,9 @@ import java.util.Currency;
 import java.util.Objects;
 
 /**
- * An amount of one currency, held as a count of that currency's minor units (ISO 4217 exponent:
- * EUR 2, JPY 0, KWD 3). There is no floating point and no conversion: combining two currencies
- * is a bug and throws.
+ * An amount of one currency, held as a count of that currency's minor units (ISO 4217 exponent: EUR
+ * 2, JPY 0, KWD 3). There is no floating point and no conversion: combining two currencies is a bug
+ * and throws.
  *
  * <p>A {@code Money} used for a movement is always within {@link #AMOUNT_MIN}..{@link #AMOUNT_MAX};
  * {@link #of(long, Currency)} refuses anything else with {@link Rejection#AMOUNT_OUT_OF_RANGE}.
@@ -24,7 +24,8 @@ public record Money(long minorUnits, Currency currency) {
     Objects.requireNonNull(currency, "currency");
     CurrencyCodes.requireMinorUnits(currency);
     if (minorUnits < AMOUNT_MIN || minorUnits > AMOUNT_MAX) {
-      throw new RejectedException(Rejection.AMOUNT_OUT_OF_RANGE,
+      throw new RejectedException(
+          Rejection.AMOUNT_OUT_OF_RANGE,
           "amount must be between " + AMOUNT_MIN + " and " + AMOUNT_MAX + " minor units");
     }
   }

@@ -3,7 +3,9 @@ package io.paystream.domain;
 import java.util.Objects;
 import java.util.UUID;
 
-/** One leg of a journal: an amount moved into ({@code CREDIT}) or out of ({@code DEBIT}) an account. */
+/**
+ * One leg of a journal: an amount moved into ({@code CREDIT}) or out of ({@code DEBIT}) an account.
+ */
 public record Posting(UUID accountId, Direction direction, Money amount) {
 
   public Posting {

@@ -5,9 +5,9 @@ import java.util.UUID;
 
 /**
  * The double-entry shape of every money movement. Customer money never appears or vanishes: it
- * comes from the per-currency {@code world} system account (deposits) and crosses between
- * customers through the per-currency {@code transit} account, so that the debit and the credit of
- * a transfer can commit in separate transactions and the ledger still balances after each.
+ * comes from the per-currency {@code world} system account (deposits) and crosses between customers
+ * through the per-currency {@code transit} account, so that the debit and the credit of a transfer
+ * can commit in separate transactions and the ledger still balances after each.
  */
 public final class PostingRules {
 
@@ -48,10 +48,13 @@ public final class PostingRules {
     return journal(JournalKind.WITHDRAWAL_REFUND, withdrawalId, payout, payer, amount);
   }
 
-  private static Journal journal(JournalKind kind, UUID movementId, UUID from, UUID to,
-      Money amount) {
-    return new Journal(Ids.newId(), kind, movementId, List.of(
-        new Posting(from, Direction.DEBIT, amount),
-        new Posting(to, Direction.CREDIT, amount)));
+  private static Journal journal(
+      JournalKind kind, UUID movementId, UUID from, UUID to, Money amount) {
+    return new Journal(
+        Ids.newId(),
+        kind,
+        movementId,
+        List.of(
+            new Posting(from, Direction.DEBIT, amount), new Posting(to, Direction.CREDIT, amount)));
   }
 }

@@ -16,8 +16,8 @@ public final class RejectedException extends RuntimeException {
   }
 
   /**
-   * @param limit the {@link RiskLimit#limitName()} that was breached, or null when the rejection
-   *     is not about a limit
+   * @param limit the {@link RiskLimit#limitName()} that was breached, or null when the rejection is
+   *     not about a limit
    */
   public RejectedException(Rejection rejection, String detail, String limit) {
     super(detail, null, false, false);

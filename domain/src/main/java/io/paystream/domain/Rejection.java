@@ -3,8 +3,8 @@ package io.paystream.domain;
 /**
  * Why a request was refused before anything moved. Each has a stable snake_case {@link #code()}
  * that clients rely on (CONTRACT.md); the mapping to HTTP status lives in one place in the api
- * module. A rejection is a business answer, not an outage: retrying the same request gets the
- * same answer unless the state it depends on (a balance, a status) changes.
+ * module. A rejection is a business answer, not an outage: retrying the same request gets the same
+ * answer unless the state it depends on (a balance, a status) changes.
  */
 public enum Rejection {
   INSUFFICIENT_FUNDS("insufficient_funds"),

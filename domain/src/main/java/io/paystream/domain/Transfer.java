@@ -9,8 +9,15 @@ import java.util.UUID;
  * payer's debit commits; becomes {@code COMPLETED} when the payee is credited, or {@code FAILED}
  * (with a reason) when the credit cannot be applied and the payer is refunded. Nothing else.
  */
-public record Transfer(UUID id, UUID fromAccountId, UUID toAccountId, Money amount,
-    String description, TransferStatus status, String failureReason, Instant createdAt,
+public record Transfer(
+    UUID id,
+    UUID fromAccountId,
+    UUID toAccountId,
+    Money amount,
+    String description,
+    TransferStatus status,
+    String failureReason,
+    Instant createdAt,
     Instant updatedAt) {
 
   /** Longest description kept; longer ones are refused at the edge. */
@@ -26,27 +33,51 @@ public record Transfer(UUID id, UUID fromAccountId, UUID toAccountId, Money amou
       throw new IllegalStateException("transfer " + id + " from an account to itself");
     }
     if ((status == TransferStatus.FAILED) != (failureReason != null && !failureReason.isBlank())) {
-      throw new IllegalStateException("transfer " + id + " in " + status
-          + " with failure reason " + failureReason);
+      throw new IllegalStateException(
+          "transfer " + id + " in " + status + " with failure reason " + failureReason);
     }
   }
 
-  public static Transfer accept(UUID fromAccountId, UUID toAccountId, Money amount,
-      String description, Instant now) {
-    return new Transfer(Ids.newId(), fromAccountId, toAccountId, amount, description,
-        TransferStatus.PENDING, null, now, now);
+  public static Transfer accept(
+      UUID fromAccountId, UUID toAccountId, Money amount, String description, Instant now) {
+    return new Transfer(
+        Ids.newId(),
+        fromAccountId,
+        toAccountId,
+        amount,
+        description,
+        TransferStatus.PENDING,
+        null,
+        now,
+        now);
   }
 
   public Transfer complete(Instant now) {
     status.requireCanMoveTo(TransferStatus.COMPLETED);
-    return new Transfer(id, fromAccountId, toAccountId, amount, description,
-        TransferStatus.COMPLETED, null, createdAt, now);
+    return new Transfer(
+        id,
+        fromAccountId,
+        toAccountId,
+        amount,
+        description,
+        TransferStatus.COMPLETED,
+        null,
+        createdAt,
+        now);
   }
 
   public Transfer fail(String reason, Instant now) {
     status.requireCanMoveTo(TransferStatus.FAILED);
     Objects.requireNonNull(reason, "reason");
-    return new Transfer(id, fromAccountId, toAccountId, amount, description,
-        TransferStatus.FAILED, reason, createdAt, now);
+    return new Transfer(
+        id,
+        fromAccountId,
+        toAccountId,
+        amount,
+        description,
+        TransferStatus.FAILED,
+        reason,
+        createdAt,
+        now);
   }
 }

@@ -5,16 +5,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Configured ceilings on what one account may send ({@link RiskLimit}): per transfer, in total
- * per UTC day, and in transfers per minute. A currency without an entry has no limit of that
- * kind beyond {@link Money#AMOUNT_MAX}.
+ * Configured ceilings on what one account may send ({@link RiskLimit}): per transfer, in total per
+ * UTC day, and in transfers per minute. A currency without an entry has no limit of that kind
+ * beyond {@link Money#AMOUNT_MAX}.
  *
  * @param perTransferMax minor units per transfer, by currency
  * @param dailyOutgoingMax minor units sent per account per UTC day, by currency
  * @param velocityPerMinuteMax transfers sent per account within one minute, by currency
  */
-public record TransferLimits(Map<Currency, Long> perTransferMax,
-    Map<Currency, Long> dailyOutgoingMax, Map<Currency, Integer> velocityPerMinuteMax) {
+public record TransferLimits(
+    Map<Currency, Long> perTransferMax,
+    Map<Currency, Long> dailyOutgoingMax,
+    Map<Currency, Integer> velocityPerMinuteMax) {
 
   /** The window of {@link RiskLimit#VELOCITY_PER_MINUTE}. */
   public static final int VELOCITY_WINDOW_SECONDS = 60;
@@ -57,9 +59,8 @@ public record TransferLimits(Map<Currency, Long> perTransferMax,
   }
 
   /**
-   * The name of the velocity limit breached when one more transfer joins the
-   * {@code sentInWindow} transfers the account sent in the last {@link #VELOCITY_WINDOW_SECONDS},
-   * if any.
+   * The name of the velocity limit breached when one more transfer joins the {@code sentInWindow}
+   * transfers the account sent in the last {@link #VELOCITY_WINDOW_SECONDS}, if any.
    */
   public Optional<String> velocityBreach(long sentInWindow, Currency currency) {
     Integer max = velocityPerMinuteMax.get(currency);

@@ -11,8 +11,8 @@ public final class TransferRules {
 
   private TransferRules() {}
 
-  public static Optional<Rejection> check(Account from, Account to, Money amount,
-      TransferLimits limits) {
+  public static Optional<Rejection> check(
+      Account from, Account to, Money amount, TransferLimits limits) {
     if (from.id().equals(to.id())) {
       return Optional.of(Rejection.SAME_ACCOUNT);
     }

@@ -1,8 +1,8 @@
 package io.paystream.domain;
 
 /**
- * {@code PENDING} until exactly one terminal status. A terminal status is final: asking to leave
- * it is a bug, and {@link #requireCanMoveTo} throws.
+ * {@code PENDING} until exactly one terminal status. A terminal status is final: asking to leave it
+ * is a bug, and {@link #requireCanMoveTo} throws.
  */
 public enum TransferStatus {
   PENDING,

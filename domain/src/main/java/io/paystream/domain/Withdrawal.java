@@ -6,14 +6,21 @@ import java.util.UUID;
 
 /**
  * Money leaving the system from a customer account through the payout provider. The payer is
- * debited into the currency's PAYOUT account when the withdrawal is accepted ({@code PENDING});
- * it is {@code PROCESSING} while the provider is asked; {@code COMPLETED} carries the provider's
+ * debited into the currency's PAYOUT account when the withdrawal is accepted ({@code PENDING}); it
+ * is {@code PROCESSING} while the provider is asked; {@code COMPLETED} carries the provider's
  * reference (PAYOUT -> WORLD), {@code FAILED} a reason (PAYOUT -> payer, the money returned).
  *
  * <p>The destination is held elsewhere, encrypted; here only its masked form travels.
  */
-public record Withdrawal(UUID id, UUID accountId, Money amount, String maskedDestination,
-    WithdrawalStatus status, String failureReason, String externalReference, Instant createdAt,
+public record Withdrawal(
+    UUID id,
+    UUID accountId,
+    Money amount,
+    String maskedDestination,
+    WithdrawalStatus status,
+    String failureReason,
+    String externalReference,
+    Instant createdAt,
     Instant updatedAt) {
 
   public Withdrawal {
@@ -22,24 +29,33 @@ public record Withdrawal(UUID id, UUID accountId, Money amount, String maskedDes
     Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(maskedDestination, "maskedDestination");
     Objects.requireNonNull(status, "status");
-    if ((status == WithdrawalStatus.FAILED) != (failureReason != null && !failureReason.isBlank())) {
-      throw new IllegalStateException("withdrawal " + id + " in " + status
-          + " with failure reason " + failureReason);
+    if ((status == WithdrawalStatus.FAILED)
+        != (failureReason != null && !failureReason.isBlank())) {
+      throw new IllegalStateException(
+          "withdrawal " + id + " in " + status + " with failure reason " + failureReason);
     }
     if ((status == WithdrawalStatus.COMPLETED) != (externalReference != null)) {
-      throw new IllegalStateException("withdrawal " + id + " in " + status
-          + " with external reference " + externalReference);
+      throw new IllegalStateException(
+          "withdrawal " + id + " in " + status + " with external reference " + externalReference);
     }
   }
 
   /**
-   * @param id chosen by the caller before the destination is encrypted, because the ciphertext
-   *     is bound to it (see the persistence module)
+   * @param id chosen by the caller before the destination is encrypted, because the ciphertext is
+   *     bound to it (see the persistence module)
    */
-  public static Withdrawal accept(UUID id, UUID accountId, Money amount, Iban destination,
-      Instant now) {
-    return new Withdrawal(id, accountId, amount, destination.masked(),
-        WithdrawalStatus.PENDING, null, null, now, now);
+  public static Withdrawal accept(
+      UUID id, UUID accountId, Money amount, Iban destination, Instant now) {
+    return new Withdrawal(
+        id,
+        accountId,
+        amount,
+        destination.masked(),
+        WithdrawalStatus.PENDING,
+        null,
+        null,
+        now,
+        now);
   }
 
   public Withdrawal processing(Instant now) {
@@ -60,7 +76,7 @@ public record Withdrawal(UUID id, UUID accountId, Money amount, String maskedDes
   }
 
   private Withdrawal with(WithdrawalStatus next, String reason, String reference, Instant now) {
-    return new Withdrawal(id, accountId, amount, maskedDestination, next, reason, reference,
-        createdAt, now);
+    return new Withdrawal(
+        id, accountId, amount, maskedDestination, next, reason, reference, createdAt, now);
   }
 }

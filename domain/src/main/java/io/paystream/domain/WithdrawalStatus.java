@@ -4,11 +4,11 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The closed life of a withdrawal: {@code PENDING} (the payer is debited into PAYOUT) ->
- * {@code PROCESSING} (the provider is being asked) -> {@code COMPLETED} (paid out) or
- * {@code FAILED} (the money is back with the payer). A {@code PENDING} withdrawal may also fail
- * directly when it can never reach the provider. Terminal statuses are final: asking to leave one
- * is a bug, and {@link #requireCanMoveTo} throws.
+ * The closed life of a withdrawal: {@code PENDING} (the payer is debited into PAYOUT) -> {@code
+ * PROCESSING} (the provider is being asked) -> {@code COMPLETED} (paid out) or {@code FAILED} (the
+ * money is back with the payer). A {@code PENDING} withdrawal may also fail directly when it can
+ * never reach the provider. Terminal statuses are final: asking to leave one is a bug, and {@link
+ * #requireCanMoveTo} throws.
  */
 public enum WithdrawalStatus {
   PENDING,
@@ -35,7 +35,8 @@ public enum WithdrawalStatus {
 
   public void requireCanMoveTo(WithdrawalStatus target) {
     if (!canMoveTo(target)) {
-      throw new IllegalStateException("a withdrawal in status " + this + " cannot become " + target);
+      throw new IllegalStateException(
+          "a withdrawal in status " + this + " cannot become " + target);
     }
   }
 }

@@ -58,7 +58,9 @@ class AccountTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = AccountStatus.class, names = {"FROZEN", "CLOSED"})
+  @EnumSource(
+      value = AccountStatus.class,
+      names = {"FROZEN", "CLOSED"})
   void debitIsRefusedFromAnAccountThatIsNotActiveEvenWithFunds(AccountStatus status) {
     assertThat(account(status, EUR, 1_000).refusesDebit(Money.of(1, EUR)))
         .contains(Rejection.ACCOUNT_NOT_ACTIVE);
@@ -87,7 +89,9 @@ class AccountTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = AccountStatus.class, names = {"FROZEN", "CLOSED"})
+  @EnumSource(
+      value = AccountStatus.class,
+      names = {"FROZEN", "CLOSED"})
   void creditIsRefusedToAnAccountThatIsNotActive(AccountStatus status) {
     assertThat(account(status, EUR, 0).refusesCredit(Money.of(1, EUR)))
         .contains(Rejection.ACCOUNT_NOT_ACTIVE);
@@ -106,18 +110,18 @@ class AccountTest {
   /** Every (from, to) pair, with an empty and a funded account; "-" means allowed. */
   @ParameterizedTest(name = "{0} -> {1}: empty {2}, funded {3}")
   @CsvSource({
-      "ACTIVE, ACTIVE, -, -",
-      "ACTIVE, FROZEN, -, -",
-      "ACTIVE, CLOSED, -, BALANCE_NOT_ZERO",
-      "FROZEN, ACTIVE, -, -",
-      "FROZEN, FROZEN, -, -",
-      "FROZEN, CLOSED, -, BALANCE_NOT_ZERO",
-      "CLOSED, ACTIVE, ACCOUNT_NOT_ACTIVE, ACCOUNT_NOT_ACTIVE",
-      "CLOSED, FROZEN, ACCOUNT_NOT_ACTIVE, ACCOUNT_NOT_ACTIVE",
-      "CLOSED, CLOSED, -, -",
+    "ACTIVE, ACTIVE, -, -",
+    "ACTIVE, FROZEN, -, -",
+    "ACTIVE, CLOSED, -, BALANCE_NOT_ZERO",
+    "FROZEN, ACTIVE, -, -",
+    "FROZEN, FROZEN, -, -",
+    "FROZEN, CLOSED, -, BALANCE_NOT_ZERO",
+    "CLOSED, ACTIVE, ACCOUNT_NOT_ACTIVE, ACCOUNT_NOT_ACTIVE",
+    "CLOSED, FROZEN, ACCOUNT_NOT_ACTIVE, ACCOUNT_NOT_ACTIVE",
+    "CLOSED, CLOSED, -, -",
   })
-  void statusChangeFollowsTheLifecycleAndClosingNeedsAZeroBalance(AccountStatus from,
-      AccountStatus to, String whenEmpty, String whenFunded) {
+  void statusChangeFollowsTheLifecycleAndClosingNeedsAZeroBalance(
+      AccountStatus from, AccountStatus to, String whenEmpty, String whenFunded) {
     assertThat(account(from, EUR, 0).refusesStatus(to, Actor.OPERATOR))
         .isEqualTo(expected(whenEmpty));
     assertThat(account(from, EUR, 1).refusesStatus(to, Actor.OPERATOR))
@@ -125,7 +129,9 @@ class AccountTest {
   }
 
   @ParameterizedTest(name = "FROZEN -> {0}")
-  @EnumSource(value = AccountStatus.class, names = {"ACTIVE", "CLOSED"})
+  @EnumSource(
+      value = AccountStatus.class,
+      names = {"ACTIVE", "CLOSED"})
   void anOwnerCannotChangeTheStatusOfAFrozenAccount(AccountStatus target) {
     Account frozen = account(AccountStatus.FROZEN, EUR, 0);
 
@@ -136,10 +142,12 @@ class AccountTest {
 
   @Test
   void anOwnerClosesAnActiveEmptyAccount() {
-    assertThat(account(AccountStatus.ACTIVE, EUR, 0).refusesStatus(AccountStatus.CLOSED,
-        Actor.OWNER)).isEmpty();
-    assertThat(account(AccountStatus.ACTIVE, EUR, 1).refusesStatus(AccountStatus.CLOSED,
-        Actor.OWNER)).contains(Rejection.BALANCE_NOT_ZERO);
+    assertThat(
+            account(AccountStatus.ACTIVE, EUR, 0).refusesStatus(AccountStatus.CLOSED, Actor.OWNER))
+        .isEmpty();
+    assertThat(
+            account(AccountStatus.ACTIVE, EUR, 1).refusesStatus(AccountStatus.CLOSED, Actor.OWNER))
+        .contains(Rejection.BALANCE_NOT_ZERO);
   }
 
   @Test

@@ -22,35 +22,43 @@ class DomainArchitectureTest {
   private static final String DOMAIN_PACKAGE = "io.paystream.domain";
 
   private static final String[] FRAMEWORK_PACKAGES = {
-      "org.springframework..",
-      "reactor..",
-      "io.r2dbc..",
-      "org.apache.kafka..",
-      "com.fasterxml.jackson..",
-      "tools.jackson..",
-      "io.netty..",
+    "org.springframework..",
+    "reactor..",
+    "io.r2dbc..",
+    "org.apache.kafka..",
+    "com.fasterxml.jackson..",
+    "tools.jackson..",
+    "io.netty..",
   };
 
-  private static final JavaClasses DOMAIN = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages(DOMAIN_PACKAGE);
+  private static final JavaClasses DOMAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages(DOMAIN_PACKAGE);
 
-  private static final ArchRule DOMAIN_IMPORTS_NO_FRAMEWORK = noClasses()
-      .that().resideInAPackage(DOMAIN_PACKAGE + "..")
-      .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORK_PACKAGES)
-      .because("the domain is plain Java; frameworks live in api, messaging and persistence")
-      .allowEmptyShould(false);
+  private static final ArchRule DOMAIN_IMPORTS_NO_FRAMEWORK =
+      noClasses()
+          .that()
+          .resideInAPackage(DOMAIN_PACKAGE + "..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(FRAMEWORK_PACKAGES)
+          .because("the domain is plain Java; frameworks live in api, messaging and persistence")
+          .allowEmptyShould(false);
 
   /**
    * Stronger than the list above: a framework not on it (Micrometer, Jakarta, Vavr...) also fails.
    * Adding a library to the domain should be a decision made here, in review.
    */
-  private static final ArchRule DOMAIN_USES_ONLY_THE_JDK_AND_ITS_ID_LIBRARY = classes()
-      .that().resideInAPackage(DOMAIN_PACKAGE + "..")
-      .should().onlyDependOnClassesThat()
-      .resideInAnyPackage("java..", DOMAIN_PACKAGE + "..", "com.github.f4b6a3.uuid..")
-      .because("the domain is plain Java plus the UUIDv7 generator")
-      .allowEmptyShould(false);
+  private static final ArchRule DOMAIN_USES_ONLY_THE_JDK_AND_ITS_ID_LIBRARY =
+      classes()
+          .that()
+          .resideInAPackage(DOMAIN_PACKAGE + "..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage("java..", DOMAIN_PACKAGE + "..", "com.github.f4b6a3.uuid..")
+          .because("the domain is plain Java plus the UUIDv7 generator")
+          .allowEmptyShould(false);
 
   @Test
   void importerFindsTheWholeDomainModelAndNoTestClasses() {

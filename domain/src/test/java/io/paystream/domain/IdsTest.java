@@ -44,7 +44,8 @@ class IdsTest {
 
       assertThat(compareUnsigned(previous, next)).as("%s then %s", previous, next).isNegative();
       assertThat(previous.toString().compareTo(next.toString()))
-          .as("%s then %s as text", previous, next).isNegative();
+          .as("%s then %s as text", previous, next)
+          .isNegative();
       assertThat(seen.add(next)).as("%s is new", next).isTrue();
       previous = next;
     }
@@ -68,27 +69,29 @@ class IdsTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {
-      "not-a-uuid",
-      "0190f5c2-7b3a-7d4e-8f00-0123456789a",
-      "0190f5c2-7b3a-7d4e-8f00-0123456789abc",
-      "0190f5c27b3a7d4e8f000123456789ab",
-      "0190f5c2-7b3a-7d4e-8f00-0123456789ag",
-      "g190f5c2-7b3a-7d4e-8f00-0123456789ab",
-      "0190f5c2_7b3a_7d4e_8f00_0123456789ab",
-      "{0190f5c2-7b3a-7d4e-8f00-0123456789ab}",
-      " 0190f5c2-7b3a-7d4e-8f00-0123456789ab",
-      "0190f5c2-7b3a-7d4e-8f00-0123456789ab ",
-      "------------------------------------",
-      "0190f5c2-7b3a-7d4e-8f00-0123456789ab\n",
-      "' OR 1=1 --' OR 1=1 --' OR 1=1 --'--",
-      "1-1-1-1-000000000000000000000000000a",
-      "+0000000-0000-0000-0000-000000000000",
-      "0190f5c2-7b3a-7d4e-8f00-01234567\u0661\u0662ab",
-  })
+  @ValueSource(
+      strings = {
+        "not-a-uuid",
+        "0190f5c2-7b3a-7d4e-8f00-0123456789a",
+        "0190f5c2-7b3a-7d4e-8f00-0123456789abc",
+        "0190f5c27b3a7d4e8f000123456789ab",
+        "0190f5c2-7b3a-7d4e-8f00-0123456789ag",
+        "g190f5c2-7b3a-7d4e-8f00-0123456789ab",
+        "0190f5c2_7b3a_7d4e_8f00_0123456789ab",
+        "{0190f5c2-7b3a-7d4e-8f00-0123456789ab}",
+        " 0190f5c2-7b3a-7d4e-8f00-0123456789ab",
+        "0190f5c2-7b3a-7d4e-8f00-0123456789ab ",
+        "------------------------------------",
+        "0190f5c2-7b3a-7d4e-8f00-0123456789ab\n",
+        "' OR 1=1 --' OR 1=1 --' OR 1=1 --'--",
+        "1-1-1-1-000000000000000000000000000a",
+        "+0000000-0000-0000-0000-000000000000",
+        "0190f5c2-7b3a-7d4e-8f00-01234567\u0661\u0662ab",
+      })
   void parseRefusesAnythingButAUuidAsValidationFailed(String text) {
     assertThatThrownBy(() -> Ids.parse(text))
-        .isInstanceOfSatisfying(RejectedException.class,
+        .isInstanceOfSatisfying(
+            RejectedException.class,
             rejected -> assertThat(rejected.rejection()).isEqualTo(Rejection.VALIDATION_FAILED));
   }
 
@@ -103,7 +106,8 @@ class IdsTest {
 
   private static int compareUnsigned(UUID a, UUID b) {
     int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
-    return high != 0 ? high
+    return high != 0
+        ? high
         : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
   }
 }

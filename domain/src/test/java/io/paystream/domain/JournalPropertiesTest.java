@@ -75,8 +75,8 @@ class JournalPropertiesTest {
     }
 
     /**
-     * Deposit: world -> account; debit: payer -> transit; credit: transit -> payee;
-     * refund: transit -> payer.
+     * Deposit: world -> account; debit: payer -> transit; credit: transit -> payee; refund: transit
+     * -> payer.
      */
     abstract Journal apply(UUID movementId, UUID debited, UUID credited, Money amount);
   }
@@ -93,19 +93,27 @@ class JournalPropertiesTest {
 
   @Test
   void everyPostingRuleJournalHasOneDebitAndOneCreditOfTheSameAmountAndSumsToZero() {
-    PropertyCheck.forAll(random -> new RuleCase(
-        Rule.values()[random.nextInt(Rule.values().length)],
-        MoneySamples.accountId(random), MoneySamples.accountId(random),
-        MoneySamples.accountId(random), MoneySamples.money(random)), sample -> {
-          Journal journal = sample.rule().apply(sample.movementId(), sample.debited(),
-              sample.credited(), sample.amount());
+    PropertyCheck.forAll(
+        random ->
+            new RuleCase(
+                Rule.values()[random.nextInt(Rule.values().length)],
+                MoneySamples.accountId(random),
+                MoneySamples.accountId(random),
+                MoneySamples.accountId(random),
+                MoneySamples.money(random)),
+        sample -> {
+          Journal journal =
+              sample
+                  .rule()
+                  .apply(sample.movementId(), sample.debited(), sample.credited(), sample.amount());
 
           assertThat(journal.kind()).isEqualTo(sample.rule().kind);
           assertThat(journal.movementId()).isEqualTo(sample.movementId());
           assertThat(journal.id().version()).isEqualTo(7);
-          assertThat(journal.postings()).containsExactlyInAnyOrder(
-              new Posting(sample.debited(), Direction.DEBIT, sample.amount()),
-              new Posting(sample.credited(), Direction.CREDIT, sample.amount()));
+          assertThat(journal.postings())
+              .containsExactlyInAnyOrder(
+                  new Posting(sample.debited(), Direction.DEBIT, sample.amount()),
+                  new Posting(sample.credited(), Direction.CREDIT, sample.amount()));
           assertThat(sumsByCurrency(journal.postings()))
               .containsOnly(Map.entry(sample.amount().currency(), 0L));
         });
@@ -113,47 +121,64 @@ class JournalPropertiesTest {
 
   @Test
   void anyBalancedSetOfPostingsAcrossAccountsIsAccepted() {
-    PropertyCheck.forAll(JournalPropertiesTest::balancedPostings, postings -> {
-      Journal journal = new Journal(Ids.newId(), JournalKind.DEPOSIT, Ids.newId(), postings);
+    PropertyCheck.forAll(
+        JournalPropertiesTest::balancedPostings,
+        postings -> {
+          Journal journal = new Journal(Ids.newId(), JournalKind.DEPOSIT, Ids.newId(), postings);
 
-      assertThat(journal.postings()).containsExactlyElementsOf(postings);
-      assertThat(sumsByCurrency(journal.postings())).allSatisfy(
-          (currency, sum) -> assertThat(sum).isZero());
-    });
+          assertThat(journal.postings()).containsExactlyElementsOf(postings);
+          assertThat(sumsByCurrency(journal.postings()))
+              .allSatisfy((currency, sum) -> assertThat(sum).isZero());
+        });
   }
 
   @Test
   void anyUnbalancedListOfPostingsIsRefused() {
-    PropertyCheck.forAll(JournalPropertiesTest::unbalancedPostings, sample -> {
-      // Guards the generator: each corruption must really unbalance some currency.
-      assertThat(sumsByCurrency(sample.postings()).values()).anySatisfy(
-          sum -> assertThat(sum).isNotZero());
+    PropertyCheck.forAll(
+        JournalPropertiesTest::unbalancedPostings,
+        sample -> {
+          // Guards the generator: each corruption must really unbalance some currency.
+          assertThat(sumsByCurrency(sample.postings()).values())
+              .anySatisfy(sum -> assertThat(sum).isNotZero());
 
-      assertThatThrownBy(() -> new Journal(Ids.newId(), JournalKind.TRANSFER_DEBIT,
-          Ids.newId(), sample.postings()))
-          .isInstanceOf(IllegalStateException.class)
-          .message().containsAnyOf("does not balance", "at least two postings");
-    });
+          assertThatThrownBy(
+                  () ->
+                      new Journal(
+                          Ids.newId(), JournalKind.TRANSFER_DEBIT, Ids.newId(), sample.postings()))
+              .isInstanceOf(IllegalStateException.class)
+              .message()
+              .containsAnyOf("does not balance", "at least two postings");
+        });
   }
 
   @Test
   void anyJournalWithinOneAccountIsRefused() {
-    PropertyCheck.forAll(random -> new RuleCase(
-        Rule.values()[random.nextInt(Rule.values().length)],
-        MoneySamples.accountId(random), MoneySamples.accountId(random), null,
-        MoneySamples.money(random)), sample -> {
+    PropertyCheck.forAll(
+        random ->
+            new RuleCase(
+                Rule.values()[random.nextInt(Rule.values().length)],
+                MoneySamples.accountId(random),
+                MoneySamples.accountId(random),
+                null,
+                MoneySamples.money(random)),
+        sample -> {
           UUID account = sample.debited();
 
-          assertThatThrownBy(() -> sample.rule().apply(sample.movementId(), account, account,
-              sample.amount()))
+          assertThatThrownBy(
+                  () -> sample.rule().apply(sample.movementId(), account, account, sample.amount()))
               .isInstanceOf(IllegalStateException.class)
               .hasMessageContaining("within one account");
-          assertThatThrownBy(() -> new Journal(Ids.newId(), sample.rule().kind,
-              sample.movementId(), List.of(
-                  new Posting(account, Direction.DEBIT, sample.amount()),
-                  new Posting(account, Direction.CREDIT, sample.amount()),
-                  new Posting(account, Direction.CREDIT, sample.amount()),
-                  new Posting(account, Direction.DEBIT, sample.amount()))))
+          assertThatThrownBy(
+                  () ->
+                      new Journal(
+                          Ids.newId(),
+                          sample.rule().kind,
+                          sample.movementId(),
+                          List.of(
+                              new Posting(account, Direction.DEBIT, sample.amount()),
+                              new Posting(account, Direction.CREDIT, sample.amount()),
+                              new Posting(account, Direction.CREDIT, sample.amount()),
+                              new Posting(account, Direction.DEBIT, sample.amount()))))
               .isInstanceOf(IllegalStateException.class)
               .hasMessageContaining("within one account");
         });
@@ -164,9 +189,15 @@ class JournalPropertiesTest {
     UUID payer = Ids.newId();
     UUID payee = Ids.newId();
 
-    assertThatThrownBy(() -> new Journal(Ids.newId(), JournalKind.TRANSFER_CREDIT, Ids.newId(),
-        List.of(new Posting(payer, Direction.DEBIT, Money.of(100, EUR)),
-            new Posting(payee, Direction.CREDIT, Money.of(100, USD)))))
+    assertThatThrownBy(
+            () ->
+                new Journal(
+                    Ids.newId(),
+                    JournalKind.TRANSFER_CREDIT,
+                    Ids.newId(),
+                    List.of(
+                        new Posting(payer, Direction.DEBIT, Money.of(100, EUR)),
+                        new Posting(payee, Direction.CREDIT, Money.of(100, USD)))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("does not balance");
   }
@@ -175,19 +206,20 @@ class JournalPropertiesTest {
   void journalWithFewerThanTwoPostingsIsRefused() {
     Posting lone = new Posting(Ids.newId(), Direction.DEBIT, Money.of(1, EUR));
 
-    assertThatThrownBy(() -> new Journal(Ids.newId(), JournalKind.DEPOSIT, Ids.newId(),
-        List.of()))
+    assertThatThrownBy(() -> new Journal(Ids.newId(), JournalKind.DEPOSIT, Ids.newId(), List.of()))
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> new Journal(Ids.newId(), JournalKind.DEPOSIT, Ids.newId(),
-        List.of(lone)))
+    assertThatThrownBy(
+            () -> new Journal(Ids.newId(), JournalKind.DEPOSIT, Ids.newId(), List.of(lone)))
         .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void journalKeepsItsOwnCopyOfThePostings() {
-    List<Posting> postings = new ArrayList<>(List.of(
-        new Posting(Ids.newId(), Direction.DEBIT, Money.of(5, EUR)),
-        new Posting(Ids.newId(), Direction.CREDIT, Money.of(5, EUR))));
+    List<Posting> postings =
+        new ArrayList<>(
+            List.of(
+                new Posting(Ids.newId(), Direction.DEBIT, Money.of(5, EUR)),
+                new Posting(Ids.newId(), Direction.CREDIT, Money.of(5, EUR))));
     Journal journal = new Journal(Ids.newId(), JournalKind.DEPOSIT, Ids.newId(), postings);
 
     postings.add(new Posting(Ids.newId(), Direction.CREDIT, Money.of(1, EUR)));
@@ -201,8 +233,10 @@ class JournalPropertiesTest {
   void directionSignsTheBalanceEffect() {
     assertThat(Direction.CREDIT.signed(7)).isEqualTo(7);
     assertThat(Direction.DEBIT.signed(7)).isEqualTo(-7);
-    assertThat(new Posting(Ids.newId(), Direction.DEBIT, Money.of(Money.AMOUNT_MAX, EUR))
-        .signedMinorUnits()).isEqualTo(-Money.AMOUNT_MAX);
+    assertThat(
+            new Posting(Ids.newId(), Direction.DEBIT, Money.of(Money.AMOUNT_MAX, EUR))
+                .signedMinorUnits())
+        .isEqualTo(-Money.AMOUNT_MAX);
   }
 
   // --- generators and the independent oracle -----------------------------------------------
@@ -211,8 +245,10 @@ class JournalPropertiesTest {
   private static Map<Currency, Long> sumsByCurrency(List<Posting> postings) {
     Map<Currency, Long> sums = new HashMap<>();
     for (Posting posting : postings) {
-      long signed = posting.direction() == Direction.CREDIT
-          ? posting.amount().minorUnits() : -posting.amount().minorUnits();
+      long signed =
+          posting.direction() == Direction.CREDIT
+              ? posting.amount().minorUnits()
+              : -posting.amount().minorUnits();
       sums.merge(posting.amount().currency(), signed, Long::sum);
     }
     return sums;
@@ -220,8 +256,11 @@ class JournalPropertiesTest {
 
   /** 1..4 debit/credit pairs between two distinct accounts of a small pool, in any order. */
   private static List<Posting> balancedPostings(SplittableRandom random) {
-    List<UUID> accounts = List.of(MoneySamples.accountId(random), MoneySamples.accountId(random),
-        MoneySamples.accountId(random));
+    List<UUID> accounts =
+        List.of(
+            MoneySamples.accountId(random),
+            MoneySamples.accountId(random),
+            MoneySamples.accountId(random));
     List<Posting> postings = new ArrayList<>();
     for (int pairs = random.nextInt(1, 5); pairs > 0; pairs--) {
       int from = random.nextInt(accounts.size());
@@ -244,21 +283,30 @@ class JournalPropertiesTest {
     switch (random.nextInt(6)) {
       case 0 -> {
         corruption = "amount nudged";
-        long nudged = amount.minorUnits() == Money.AMOUNT_MAX
-            ? amount.minorUnits() - 1 : amount.minorUnits() + 1;
-        postings.set(victim, new Posting(posting.accountId(), posting.direction(),
-            Money.of(nudged, amount.currency())));
+        long nudged =
+            amount.minorUnits() == Money.AMOUNT_MAX
+                ? amount.minorUnits() - 1
+                : amount.minorUnits() + 1;
+        postings.set(
+            victim,
+            new Posting(
+                posting.accountId(), posting.direction(), Money.of(nudged, amount.currency())));
       }
       case 1 -> {
         corruption = "direction flipped";
-        Direction flipped = posting.direction() == Direction.DEBIT
-            ? Direction.CREDIT : Direction.DEBIT;
+        Direction flipped =
+            posting.direction() == Direction.DEBIT ? Direction.CREDIT : Direction.DEBIT;
         postings.set(victim, new Posting(posting.accountId(), flipped, amount));
       }
       case 2 -> {
         corruption = "currency swapped";
-        postings.set(victim, new Posting(posting.accountId(), posting.direction(),
-            Money.of(amount.minorUnits(), MoneySamples.otherCurrency(random, amount.currency()))));
+        postings.set(
+            victim,
+            new Posting(
+                posting.accountId(),
+                posting.direction(),
+                Money.of(
+                    amount.minorUnits(), MoneySamples.otherCurrency(random, amount.currency()))));
       }
       case 3 -> {
         corruption = "posting dropped";
@@ -280,14 +328,16 @@ class JournalPropertiesTest {
     List<Posting> postings = new ArrayList<>();
     Currency currency = MoneySamples.currency(random);
     for (int count = random.nextInt(2, 7); count > 0; count--) {
-      postings.add(new Posting(MoneySamples.accountId(random),
-          random.nextBoolean() ? Direction.DEBIT : Direction.CREDIT,
-          Money.of(random.nextLong(1, 4), currency)));
+      postings.add(
+          new Posting(
+              MoneySamples.accountId(random),
+              random.nextBoolean() ? Direction.DEBIT : Direction.CREDIT,
+              Money.of(random.nextLong(1, 4), currency)));
     }
     if (sumsByCurrency(postings).get(currency) == 0) {
       // Small amounts make accidental balance likely; one more unit breaks it again.
-      postings.add(new Posting(MoneySamples.accountId(random), Direction.CREDIT,
-          Money.of(1, currency)));
+      postings.add(
+          new Posting(MoneySamples.accountId(random), Direction.CREDIT, Money.of(1, currency)));
     }
     return postings;
   }

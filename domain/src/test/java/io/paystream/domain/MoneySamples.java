@@ -6,17 +6,20 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * Generators of amounts, currencies and account ids for {@link PropertyCheck}. Amounts lean
- * towards the edges (1, 10^15) and towards small values, where rounding and padding bugs live;
- * currencies cover the three ISO 4217 exponents that matter here (0, 2 and 3).
+ * Generators of amounts, currencies and account ids for {@link PropertyCheck}. Amounts lean towards
+ * the edges (1, 10^15) and towards small values, where rounding and padding bugs live; currencies
+ * cover the three ISO 4217 exponents that matter here (0, 2 and 3).
  */
 final class MoneySamples {
 
-  static final List<Currency> CURRENCIES = List.of("EUR", "USD", "GBP", "CHF", "JPY", "ISK",
-      "KWD", "BHD").stream().map(Currency::getInstance).toList();
+  static final List<Currency> CURRENCIES =
+      List.of("EUR", "USD", "GBP", "CHF", "JPY", "ISK", "KWD", "BHD").stream()
+          .map(Currency::getInstance)
+          .toList();
 
-  private static final long[] AMOUNT_EDGES = {Money.AMOUNT_MIN, 2, 9, 10, 99, 100, 101,
-      Money.AMOUNT_MAX - 1, Money.AMOUNT_MAX};
+  private static final long[] AMOUNT_EDGES = {
+    Money.AMOUNT_MIN, 2, 9, 10, 99, 100, 101, Money.AMOUNT_MAX - 1, Money.AMOUNT_MAX
+  };
 
   private MoneySamples() {}
 

@@ -23,8 +23,15 @@ class MoneyTest {
   // --- amounts -----------------------------------------------------------------------------
 
   @ParameterizedTest
-  @ValueSource(longs = {0L, -1L, 1_000_000_000_000_001L, Long.MIN_VALUE, Long.MAX_VALUE,
-      -1_000_000_000_000_000L})
+  @ValueSource(
+      longs = {
+        0L,
+        -1L,
+        1_000_000_000_000_001L,
+        Long.MIN_VALUE,
+        Long.MAX_VALUE,
+        -1_000_000_000_000_000L
+      })
   void amountOutsideOneToTenToTheFifteenIsRefusedAsOutOfRange(long minorUnits) {
     assertRejected(() -> Money.of(minorUnits, EUR), Rejection.AMOUNT_OUT_OF_RANGE);
     assertRejected(() -> Money.of(minorUnits, "EUR"), Rejection.AMOUNT_OUT_OF_RANGE);
@@ -51,8 +58,27 @@ class MoneyTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {"eur", "Eur", "eUR", "EU", "EURO", "E", "ABC", "ZZZ", "XAU", "XXX",
-      "XTS", "XDR", " EUR", "EUR ", "E1R", "E-R", "\u00c9UR", "ＥＵＲ"})
+  @ValueSource(
+      strings = {
+        "eur",
+        "Eur",
+        "eUR",
+        "EU",
+        "EURO",
+        "E",
+        "ABC",
+        "ZZZ",
+        "XAU",
+        "XXX",
+        "XTS",
+        "XDR",
+        " EUR",
+        "EUR ",
+        "E1R",
+        "E-R",
+        "\u00c9UR",
+        "ＥＵＲ"
+      })
   void currencyCodeThatIsNotAnUpperCaseIsoCodeWithMinorUnitsIsRefused(String code) {
     assertRejected(() -> Money.of(100, code), Rejection.VALIDATION_FAILED);
     assertRejected(() -> CurrencyCodes.parse(code), Rejection.VALIDATION_FAILED);
@@ -104,23 +130,27 @@ class MoneyTest {
 
   @Test
   void plusIsExactAndCommutativeForAnySumWithinRange() {
-    PropertyCheck.forAll(random -> {
-      Currency currency = MoneySamples.currency(random);
-      long a = MoneySamples.amount(random);
-      // Half the time right up to (and one past) the ceiling, where overflow would show.
-      long b = random.nextBoolean() ? MoneySamples.amount(random)
-          : random.nextLong(Money.AMOUNT_MIN, Money.AMOUNT_MAX - a + 2);
-      return new Addends(Money.of(a, currency), Money.of(b, currency));
-    }, addends -> {
-      long exact = addends.a().minorUnits() + addends.b().minorUnits();
-      if (exact <= Money.AMOUNT_MAX) {
-        assertThat(addends.a().plus(addends.b()))
-            .isEqualTo(addends.b().plus(addends.a()))
-            .isEqualTo(Money.of(exact, addends.a().currency()));
-      } else {
-        assertRejected(() -> addends.a().plus(addends.b()), Rejection.AMOUNT_OUT_OF_RANGE);
-      }
-    });
+    PropertyCheck.forAll(
+        random -> {
+          Currency currency = MoneySamples.currency(random);
+          long a = MoneySamples.amount(random);
+          // Half the time right up to (and one past) the ceiling, where overflow would show.
+          long b =
+              random.nextBoolean()
+                  ? MoneySamples.amount(random)
+                  : random.nextLong(Money.AMOUNT_MIN, Money.AMOUNT_MAX - a + 2);
+          return new Addends(Money.of(a, currency), Money.of(b, currency));
+        },
+        addends -> {
+          long exact = addends.a().minorUnits() + addends.b().minorUnits();
+          if (exact <= Money.AMOUNT_MAX) {
+            assertThat(addends.a().plus(addends.b()))
+                .isEqualTo(addends.b().plus(addends.a()))
+                .isEqualTo(Money.of(exact, addends.a().currency()));
+          } else {
+            assertRejected(() -> addends.a().plus(addends.b()), Rejection.AMOUNT_OUT_OF_RANGE);
+          }
+        });
   }
 
   @Test
@@ -147,15 +177,15 @@ class MoneyTest {
 
   @ParameterizedTest
   @CsvSource({
-      "1234, EUR, 12.34 EUR",
-      "5, JPY, 5 JPY",
-      "1005, KWD, 1.005 KWD",
-      "1, EUR, 0.01 EUR",
-      "10, EUR, 0.10 EUR",
-      "100, EUR, 1.00 EUR",
-      "1, KWD, 0.001 KWD",
-      "1000000000000000, EUR, 10000000000000.00 EUR",
-      "1000000000000000, JPY, 1000000000000000 JPY",
+    "1234, EUR, 12.34 EUR",
+    "5, JPY, 5 JPY",
+    "1005, KWD, 1.005 KWD",
+    "1, EUR, 0.01 EUR",
+    "10, EUR, 0.10 EUR",
+    "100, EUR, 1.00 EUR",
+    "1, KWD, 0.001 KWD",
+    "1000000000000000, EUR, 10000000000000.00 EUR",
+    "1000000000000000, JPY, 1000000000000000 JPY",
   })
   void toStringIsTheExactDecimalAmountThenTheCode(long minorUnits, String code, String text) {
     assertThat(Money.of(minorUnits, code)).hasToString(text);
@@ -163,43 +193,45 @@ class MoneyTest {
 
   @ParameterizedTest
   @CsvSource({
-      "-1234, 2, -12.34",
-      "1234, 2, 12.34",
-      "0, 2, 0.00",
-      "0, 0, 0",
-      "0, 3, 0.000",
-      "5, 2, 0.05",
-      "-5, 2, -0.05",
-      "-50, 2, -0.50",
-      "-100, 2, -1.00",
-      "7, 0, 7",
-      "-7, 0, -7",
-      "1005, 3, 1.005",
-      "-1, 3, -0.001",
-      "1, 4, 0.0001",
-      "-9223372036854775808, 0, -9223372036854775808",
-      "-9223372036854775808, 2, -92233720368547758.08",
-      "-9223372036854775808, 19, -0.9223372036854775808",
-      "-9223372036854775808, 20, -0.09223372036854775808",
-      "9223372036854775807, 2, 92233720368547758.07",
+    "-1234, 2, -12.34",
+    "1234, 2, 12.34",
+    "0, 2, 0.00",
+    "0, 0, 0",
+    "0, 3, 0.000",
+    "5, 2, 0.05",
+    "-5, 2, -0.05",
+    "-50, 2, -0.50",
+    "-100, 2, -1.00",
+    "7, 0, 7",
+    "-7, 0, -7",
+    "1005, 3, 1.005",
+    "-1, 3, -0.001",
+    "1, 4, 0.0001",
+    "-9223372036854775808, 0, -9223372036854775808",
+    "-9223372036854775808, 2, -92233720368547758.08",
+    "-9223372036854775808, 19, -0.9223372036854775808",
+    "-9223372036854775808, 20, -0.09223372036854775808",
+    "9223372036854775807, 2, 92233720368547758.07",
   })
-  void minorUnitsFormatIsExactForNegativesZeroAndSmallValues(long minorUnits, int scale,
-      String text) {
+  void minorUnitsFormatIsExactForNegativesZeroAndSmallValues(
+      long minorUnits, int scale, String text) {
     assertThat(MinorUnits.format(minorUnits, scale)).isEqualTo(text);
   }
 
   @Test
   void minorUnitsFormatAgreesWithBigDecimalForAnyLongAndScale() {
     // BigDecimal only as an independent oracle for the rendering; balances never use it.
-    PropertyCheck.forAll(random -> new Formatted(anyLong(random), random.nextInt(0, 6)),
-        sample -> assertThat(MinorUnits.format(sample.minorUnits(), sample.scale()))
-            .isEqualTo(BigDecimal.valueOf(sample.minorUnits(), sample.scale()).toPlainString()));
+    PropertyCheck.forAll(
+        random -> new Formatted(anyLong(random), random.nextInt(0, 6)),
+        sample ->
+            assertThat(MinorUnits.format(sample.minorUnits(), sample.scale()))
+                .isEqualTo(
+                    BigDecimal.valueOf(sample.minorUnits(), sample.scale()).toPlainString()));
   }
 
   @Test
   void minorUnitsFormatRefusesANegativeScale() {
-    assertThatThrownBy(() -> MinorUnits.format(1, -1))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MinorUnits.format(1, -1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   private static long anyLong(SplittableRandom random) {
@@ -212,7 +244,8 @@ class MoneyTest {
 
   private static void assertRejected(Runnable call, Rejection rejection) {
     assertThatThrownBy(call::run)
-        .isInstanceOfSatisfying(RejectedException.class,
+        .isInstanceOfSatisfying(
+            RejectedException.class,
             rejected -> assertThat(rejected.rejection()).isEqualTo(rejection));
   }
 

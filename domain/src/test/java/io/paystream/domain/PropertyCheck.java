@@ -6,8 +6,8 @@ import java.util.function.Function;
 
 /**
  * Checks a property on generated samples, the way a property-based testing library would, minus
- * shrinking. The seed is fixed so that a failure replays exactly on every machine; pass
- * {@code -Dpaystream.property.seed=N} to explore other samples.
+ * shrinking. The seed is fixed so that a failure replays exactly on every machine; pass {@code
+ * -Dpaystream.property.seed=N} to explore other samples.
  *
  * <p>Hand-written rather than jqwik on purpose: jqwik 1.10's maintainers ask that it not be used
  * with AI coding agents (its "Anti-AI Usage Clause"), and it is built for JUnit Platform 1.x while
@@ -26,8 +26,7 @@ final class PropertyCheck {
     forAll(TRIES_DEFAULT, generator, property);
   }
 
-  static <T> void forAll(int tries, Function<SplittableRandom, T> generator,
-      Consumer<T> property) {
+  static <T> void forAll(int tries, Function<SplittableRandom, T> generator, Consumer<T> property) {
     long seed = Long.getLong("paystream.property.seed", SEED_DEFAULT);
     SplittableRandom random = new SplittableRandom(seed);
     for (int attempt = 1; attempt <= tries; attempt++) {
@@ -35,8 +34,16 @@ final class PropertyCheck {
       try {
         property.accept(sample);
       } catch (AssertionError | RuntimeException falsified) {
-        throw new AssertionError("property falsified on try " + attempt + " of " + tries
-            + " (seed " + seed + ") by sample: " + sample, falsified);
+        throw new AssertionError(
+            "property falsified on try "
+                + attempt
+                + " of "
+                + tries
+                + " (seed "
+                + seed
+                + ") by sample: "
+                + sample,
+            falsified);
       }
     }
   }

@@ -11,8 +11,8 @@ class RiskLimitTest {
   private static final Currency EUR = Currency.getInstance("EUR");
   private static final Currency USD = Currency.getInstance("USD");
 
-  private static final TransferLimits LIMITS = new TransferLimits(Map.of(EUR, 500L),
-      Map.of(EUR, 1_000L), Map.of(EUR, 3));
+  private static final TransferLimits LIMITS =
+      new TransferLimits(Map.of(EUR, 500L), Map.of(EUR, 1_000L), Map.of(EUR, 3));
 
   @Test
   void velocityAllowsTheConfiguredNumberOfTransfersPerMinute() {

@@ -21,8 +21,8 @@ class TransferRulesTest {
   private static final Currency USD = Currency.getInstance("USD");
 
   /** 500.00 EUR per transfer, 1000.00 EUR per day. */
-  private static final TransferLimits LIMITS = new TransferLimits(
-      Map.of(EUR, 50_000L), Map.of(EUR, 100_000L));
+  private static final TransferLimits LIMITS =
+      new TransferLimits(Map.of(EUR, 50_000L), Map.of(EUR, 100_000L));
 
   @Test
   void transferThatBreaksNoRuleIsAllowed() {
@@ -37,8 +37,14 @@ class TransferRulesTest {
   @Test
   void sameAccountComesFirst() {
     Account payer = account(AccountStatus.FROZEN, EUR, 0);
-    Account sameAgain = new Account(payer.id(), payer.ownerId(), payer.currency(),
-        payer.balance(), payer.status(), payer.createdAt());
+    Account sameAgain =
+        new Account(
+            payer.id(),
+            payer.ownerId(),
+            payer.currency(),
+            payer.balance(),
+            payer.status(),
+            payer.createdAt());
 
     assertThat(TransferRules.check(payer, payer, Money.of(60_000, USD), LIMITS))
         .contains(Rejection.SAME_ACCOUNT);
@@ -53,25 +59,35 @@ class TransferRulesTest {
     Money tooMuchEur = Money.of(60_000, EUR);
 
     assertThat(TransferRules.check(frozenEur, frozenUsd, tooMuchEur, LIMITS))
-        .as("payee in another currency").contains(Rejection.CURRENCY_MISMATCH);
+        .as("payee in another currency")
+        .contains(Rejection.CURRENCY_MISMATCH);
     assertThat(TransferRules.check(frozenUsd, frozenEur, tooMuchEur, LIMITS))
-        .as("payer in another currency").contains(Rejection.CURRENCY_MISMATCH);
-    assertThat(TransferRules.check(frozenEur, account(AccountStatus.FROZEN, EUR, 0),
-        Money.of(60_000, USD), LIMITS))
-        .as("amount in another currency than both").contains(Rejection.CURRENCY_MISMATCH);
+        .as("payer in another currency")
+        .contains(Rejection.CURRENCY_MISMATCH);
+    assertThat(
+            TransferRules.check(
+                frozenEur, account(AccountStatus.FROZEN, EUR, 0), Money.of(60_000, USD), LIMITS))
+        .as("amount in another currency than both")
+        .contains(Rejection.CURRENCY_MISMATCH);
   }
 
   @ParameterizedTest
-  @EnumSource(value = AccountStatus.class, names = {"FROZEN", "CLOSED"})
+  @EnumSource(
+      value = AccountStatus.class,
+      names = {"FROZEN", "CLOSED"})
   void accountNotActiveComesBeforeLimitAndFunds(AccountStatus notActive) {
     Money tooMuch = Money.of(60_000, EUR);
 
-    assertThat(TransferRules.check(account(notActive, EUR, 0),
-        account(AccountStatus.ACTIVE, EUR, 0), tooMuch, LIMITS))
-        .as("payer %s", notActive).contains(Rejection.ACCOUNT_NOT_ACTIVE);
-    assertThat(TransferRules.check(account(AccountStatus.ACTIVE, EUR, 0),
-        account(notActive, EUR, 0), tooMuch, LIMITS))
-        .as("payee %s", notActive).contains(Rejection.ACCOUNT_NOT_ACTIVE);
+    assertThat(
+            TransferRules.check(
+                account(notActive, EUR, 0), account(AccountStatus.ACTIVE, EUR, 0), tooMuch, LIMITS))
+        .as("payer %s", notActive)
+        .contains(Rejection.ACCOUNT_NOT_ACTIVE);
+    assertThat(
+            TransferRules.check(
+                account(AccountStatus.ACTIVE, EUR, 0), account(notActive, EUR, 0), tooMuch, LIMITS))
+        .as("payee %s", notActive)
+        .contains(Rejection.ACCOUNT_NOT_ACTIVE);
   }
 
   @Test
@@ -122,8 +138,7 @@ class TransferRulesTest {
   void currencyWithoutALimitHasNoDailyBreach() {
     assertThat(LIMITS.dailyBreach(Money.AMOUNT_MAX, Money.of(Money.AMOUNT_MAX, USD))).isEmpty();
     assertThat(TransferLimits.none().dailyBreach(Money.AMOUNT_MAX, Money.of(1, EUR))).isEmpty();
-    assertThat(TransferLimits.none().perTransferBreach(Money.of(Money.AMOUNT_MAX, EUR)))
-        .isEmpty();
+    assertThat(TransferLimits.none().perTransferBreach(Money.of(Money.AMOUNT_MAX, EUR))).isEmpty();
   }
 
   @Test

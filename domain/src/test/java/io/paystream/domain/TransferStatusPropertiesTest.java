@@ -33,32 +33,36 @@ class TransferStatusPropertiesTest {
 
   @Test
   void fromPendingAtMostOneTransitionSucceedsAndItLeadsToATerminalStatus() {
-    PropertyCheck.forAll(TransferStatusPropertiesTest::targets, targets -> {
-      TransferStatus current = TransferStatus.PENDING;
-      int succeeded = 0;
-      for (TransferStatus target : targets) {
-        TransferStatus before = current;
-        boolean modelAllows =
-            before == TransferStatus.PENDING && target != TransferStatus.PENDING;
-        try {
-          current.requireCanMoveTo(target);
-          current = target;
-          succeeded++;
-        } catch (IllegalStateException refused) {
-          assertThat(refused).hasMessageContaining(before.name());
-        }
-        assertThat(current == target && before != current).isEqualTo(modelAllows);
-        assertThat(before.canMoveTo(target)).isEqualTo(modelAllows);
-      }
-      assertThat(succeeded).isLessThanOrEqualTo(1);
-      assertThat(current.isTerminal()).isEqualTo(succeeded == 1);
-      boolean anyTerminalTarget = targets.stream().anyMatch(TransferStatus::isTerminal);
-      assertThat(succeeded).isEqualTo(anyTerminalTarget ? 1 : 0);
-    });
+    PropertyCheck.forAll(
+        TransferStatusPropertiesTest::targets,
+        targets -> {
+          TransferStatus current = TransferStatus.PENDING;
+          int succeeded = 0;
+          for (TransferStatus target : targets) {
+            TransferStatus before = current;
+            boolean modelAllows =
+                before == TransferStatus.PENDING && target != TransferStatus.PENDING;
+            try {
+              current.requireCanMoveTo(target);
+              current = target;
+              succeeded++;
+            } catch (IllegalStateException refused) {
+              assertThat(refused).hasMessageContaining(before.name());
+            }
+            assertThat(current == target && before != current).isEqualTo(modelAllows);
+            assertThat(before.canMoveTo(target)).isEqualTo(modelAllows);
+          }
+          assertThat(succeeded).isLessThanOrEqualTo(1);
+          assertThat(current.isTerminal()).isEqualTo(succeeded == 1);
+          boolean anyTerminalTarget = targets.stream().anyMatch(TransferStatus::isTerminal);
+          assertThat(succeeded).isEqualTo(anyTerminalTarget ? 1 : 0);
+        });
   }
 
   @ParameterizedTest
-  @EnumSource(value = TransferStatus.class, names = {"COMPLETED", "FAILED"})
+  @EnumSource(
+      value = TransferStatus.class,
+      names = {"COMPLETED", "FAILED"})
   void terminalStatusRefusesEveryTransitionNamingItself(TransferStatus terminal) {
     assertThat(terminal.isTerminal()).isTrue();
     for (TransferStatus target : TransferStatus.values()) {
@@ -83,25 +87,29 @@ class TransferStatusPropertiesTest {
 
   @Test
   void transferCompletesOrFailsOnceAndEveryLaterCallThrowsNamingTheFinalStatus() {
-    PropertyCheck.forAll(TransferStatusPropertiesTest::attempts, attempts -> {
-      Transfer pending = acceptedTransfer();
-      Attempt first = attempts.get(0);
+    PropertyCheck.forAll(
+        TransferStatusPropertiesTest::attempts,
+        attempts -> {
+          Transfer pending = acceptedTransfer();
+          Attempt first = attempts.get(0);
 
-      Transfer done = first.applyTo(pending);
+          Transfer done = first.applyTo(pending);
 
-      TransferStatus expected =
-          first.completes() ? TransferStatus.COMPLETED : TransferStatus.FAILED;
-      assertThat(done.status()).isEqualTo(expected);
-      assertThat(done.failureReason()).isEqualTo(first.failureReason());
-      assertThat(done.updatedAt()).isEqualTo(first.at());
-      assertThat(done).usingRecursiveComparison()
-          .ignoringFields("status", "failureReason", "updatedAt").isEqualTo(pending);
-      for (Attempt later : attempts.subList(1, attempts.size())) {
-        assertThatThrownBy(() -> later.applyTo(done))
-            .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("status " + expected.name());
-      }
-    });
+          TransferStatus expected =
+              first.completes() ? TransferStatus.COMPLETED : TransferStatus.FAILED;
+          assertThat(done.status()).isEqualTo(expected);
+          assertThat(done.failureReason()).isEqualTo(first.failureReason());
+          assertThat(done.updatedAt()).isEqualTo(first.at());
+          assertThat(done)
+              .usingRecursiveComparison()
+              .ignoringFields("status", "failureReason", "updatedAt")
+              .isEqualTo(pending);
+          for (Attempt later : attempts.subList(1, attempts.size())) {
+            assertThatThrownBy(() -> later.applyTo(done))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("status " + expected.name());
+          }
+        });
   }
 
   @Test
@@ -129,7 +137,9 @@ class TransferStatusPropertiesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = TransferStatus.class, names = {"PENDING", "COMPLETED"})
+  @EnumSource(
+      value = TransferStatus.class,
+      names = {"PENDING", "COMPLETED"})
   void onlyAFailedTransferCarriesAFailureReason(TransferStatus status) {
     Transfer pending = acceptedTransfer();
 
@@ -142,8 +152,8 @@ class TransferStatusPropertiesTest {
   void transferFromAnAccountToItselfCannotExist() {
     UUID account = Ids.newId();
 
-    assertThatThrownBy(() -> Transfer.accept(account, account, Money.of(100, "EUR"), null,
-        ACCEPTED_AT))
+    assertThatThrownBy(
+            () -> Transfer.accept(account, account, Money.of(100, "EUR"), null, ACCEPTED_AT))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -167,12 +177,19 @@ class TransferStatusPropertiesTest {
   }
 
   private static Transfer acceptedTransfer() {
-    return Transfer.accept(Ids.newId(), Ids.newId(), Money.of(2_500, "EUR"), "rent",
-        ACCEPTED_AT);
+    return Transfer.accept(Ids.newId(), Ids.newId(), Money.of(2_500, "EUR"), "rent", ACCEPTED_AT);
   }
 
   private static Transfer withStatus(Transfer t, TransferStatus status, String failureReason) {
-    return new Transfer(t.id(), t.fromAccountId(), t.toAccountId(), t.amount(), t.description(),
-        status, failureReason, t.createdAt(), t.updatedAt());
+    return new Transfer(
+        t.id(),
+        t.fromAccountId(),
+        t.toAccountId(),
+        t.amount(),
+        t.description(),
+        status,
+        failureReason,
+        t.createdAt(),
+        t.updatedAt());
   }
 }

@@ -25,34 +25,49 @@ class WithdrawalStatusTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = WithdrawalStatus.class, names = {"COMPLETED", "FAILED"})
+  @EnumSource(
+      value = WithdrawalStatus.class,
+      names = {"COMPLETED", "FAILED"})
   void aTerminalStatusCannotBeLeftForAnyOther(WithdrawalStatus terminal) {
     assertThat(terminal.isTerminal()).isTrue();
     for (WithdrawalStatus target : WithdrawalStatus.values()) {
       assertThat(terminal.canMoveTo(target)).isFalse();
       assertThatThrownBy(() -> terminal.requireCanMoveTo(target))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining(terminal.name());
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(terminal.name());
     }
   }
 
   @Test
   void aCompletedWithdrawalCarriesTheProviderReferenceAndCannotFailAfterwards() {
-    Withdrawal pending = Withdrawal.accept(Ids.newId(), UUID.randomUUID(), Money.of(500, "EUR"),
-        Iban.parse("DE89370400440532013000"), NOW);
+    Withdrawal pending =
+        Withdrawal.accept(
+            Ids.newId(),
+            UUID.randomUUID(),
+            Money.of(500, "EUR"),
+            Iban.parse("DE89370400440532013000"),
+            NOW);
     Withdrawal completed = pending.processing(NOW).complete("ref-1", NOW);
 
     assertThat(completed.status()).isEqualTo(WithdrawalStatus.COMPLETED);
     assertThat(completed.externalReference()).isEqualTo("ref-1");
     assertThat(completed.maskedDestination()).isEqualTo("DE89**************3000");
     assertThatThrownBy(() -> completed.fail("late", NOW))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("COMPLETED");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("COMPLETED");
   }
 
   @Test
   void aPendingWithdrawalCannotCompleteWithoutBeingProcessedFirst() {
-    Withdrawal pending = Withdrawal.accept(Ids.newId(), UUID.randomUUID(), Money.of(500, "EUR"),
-        Iban.parse("DE89370400440532013000"), NOW);
+    Withdrawal pending =
+        Withdrawal.accept(
+            Ids.newId(),
+            UUID.randomUUID(),
+            Money.of(500, "EUR"),
+            Iban.parse("DE89370400440532013000"),
+            NOW);
     assertThatThrownBy(() -> pending.complete("ref", NOW))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("PENDING");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("PENDING");
   }
 }

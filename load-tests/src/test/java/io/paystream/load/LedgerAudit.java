@@ -25,9 +25,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * After the load, checks through the API that money moved as the run was told it did
- * (CONTRACT.md "Operations"). One virtual user, logged in as OPS, waits until none of the audited
- * accounts has a PENDING transfer, reads every transfer of each account, then checks each account:
+ * After the load, checks through the API that money moved as the run was told it did (CONTRACT.md
+ * "Operations"). One virtual user, logged in as OPS, waits until none of the audited accounts has a
+ * PENDING transfer, reads every transfer of each account, then checks each account:
  *
  * <ul>
  *   <li>its balance is not negative;
@@ -37,6 +37,7 @@ import java.util.function.Supplier;
  *       transfer id (each accepted Idempotency-Key moved money exactly once, and nothing moved that
  *       the run was not told about), and the API holds exactly that many transfers;
  * </ul>
+ *
  * and finally that the double-entry ledger check is balanced and that no Idempotency-Key was
  * answered with two different transfers. Each check is a request named {@code invariant: ...};
  * {@link #assertions()} fails the run if any of them failed or did not run.
@@ -50,6 +51,7 @@ final class LedgerAudit {
   static final String ACCOUNT_BALANCE = "invariant: account balance";
   static final String LEDGER_BALANCED = "invariant: ledger balanced";
   static final String ONE_TRANSFER_PER_KEY = "invariant: one transfer per key";
+
   /** The API's page size maximum: fewest round trips through an account's transfers. */
   private static final int PAGE_SIZE = 100;
 
@@ -59,8 +61,9 @@ final class LedgerAudit {
   private final Duration settleTimeout;
 
   LedgerAudit(TransferTally tally, Duration settleTimeout) {
-    String why = "the audit after the load reads every account as OPS; use the credentials the API"
-        + " was started with";
+    String why =
+        "the audit after the load reads every account as OPS; use the credentials the API"
+            + " was started with";
     this.opsEmail = LoadSettings.required("PAYSTREAM_OPS_EMAIL", why);
     this.opsPassword = LoadSettings.required("PAYSTREAM_OPS_PASSWORD", why);
     this.tally = tally;
@@ -70,41 +73,54 @@ final class LedgerAudit {
   /** The audit of {@code accounts} (read when the audit starts, after the load). */
   ScenarioBuilder of(Supplier<List<Customer.Account>> accounts) {
     return scenario("Audit through the API")
-        .exec(session -> session.set("email", opsEmail).set("password", opsPassword)
-            .set("auditAccounts", accounts.get())
-            .set("settleBy", System.currentTimeMillis() + settleTimeout.toMillis()))
+        .exec(
+            session ->
+                session
+                    .set("email", opsEmail)
+                    .set("password", opsPassword)
+                    .set("auditAccounts", accounts.get())
+                    .set("settleBy", System.currentTimeMillis() + settleTimeout.toMillis()))
         .exec(Onboarding.login())
         .exitHereIfFailed()
-        .foreach("#{auditAccounts}", "audited").on(
-            exec(session -> session.set("auditAccountId",
-                session.<Customer.Account>get("audited").id())),
+        .foreach("#{auditAccounts}", "audited")
+        .on(
+            exec(
+                session ->
+                    session.set("auditAccountId", session.<Customer.Account>get("audited").id())),
             awaitNothingPending(),
             readTransfers(),
             checkBalance())
-        .exec(authorized(http(LEDGER_BALANCED).get("/api/v1/ops/ledger/check"))
-            .check(status().is(200),
-                jsonPath("$.balanced").ofBoolean().is(true),
-                jsonPath("$.unreconciledAccounts").ofLong().is(0L)))
-        .exec(authorized(http(ONE_TRANSFER_PER_KEY).get("/api/v1/ops/stats"))
-            .check(status().is(200),
-                bodyString().transform(body -> tally.keysWithTwoTransfers()).is(0L)));
+        .exec(
+            authorized(http(LEDGER_BALANCED).get("/api/v1/ops/ledger/check"))
+                .check(
+                    status().is(200),
+                    jsonPath("$.balanced").ofBoolean().is(true),
+                    jsonPath("$.unreconciledAccounts").ofLong().is(0L)))
+        .exec(
+            authorized(http(ONE_TRANSFER_PER_KEY).get("/api/v1/ops/stats"))
+                .check(
+                    status().is(200),
+                    bodyString().transform(body -> tally.keysWithTwoTransfers()).is(0L)));
   }
 
   /**
    * {@code load} arriving from 1/s to {@code rate}/s over {@code ramp}, then at {@code rate}/s for
    * {@code duration}; once it is done, this audit of {@code accounts}.
    */
-  PopulationBuilder loadThenAudit(ScenarioBuilder load, int rate, Duration ramp,
-      Duration duration, Supplier<List<Customer.Account>> accounts) {
+  PopulationBuilder loadThenAudit(
+      ScenarioBuilder load,
+      int rate,
+      Duration ramp,
+      Duration duration,
+      Supplier<List<Customer.Account>> accounts) {
     return load.injectOpen(
-            rampUsersPerSec(1).to(rate).during(ramp),
-            constantUsersPerSec(rate).during(duration))
+            rampUsersPerSec(1).to(rate).during(ramp), constantUsersPerSec(rate).during(duration))
         .andThen(of(accounts).injectOpen(atOnceUsers(1)));
   }
 
   /**
-   * Every invariant request passed, the last ones ran at all (a skipped audit fails too), and
-   * fewer than 1 % of all requests failed.
+   * Every invariant request passed, the last ones ran at all (a skipped audit fails too), and fewer
+   * than 1 % of all requests failed.
    */
   static List<Assertion> assertions() {
     return List.of(
@@ -119,34 +135,50 @@ final class LedgerAudit {
 
   /** Polls once a second until the account has no PENDING transfer, then checks it once. */
   private ChainBuilder awaitNothingPending() {
-    String pendingUrl =
-        "/api/v1/ops/transfers?status=PENDING&limit=1&accountId=#{auditAccountId}";
+    String pendingUrl = "/api/v1/ops/transfers?status=PENDING&limit=1&accountId=#{auditAccountId}";
     return exec(session -> session.set("pending", true))
-        .asLongAs(session -> session.getBoolean("pending")
-            && System.currentTimeMillis() < session.getLong("settleBy")).on(
+        .asLongAs(
+            session ->
+                session.getBoolean("pending")
+                    && System.currentTimeMillis() < session.getLong("settleBy"))
+        .on(
             exec(authorized(http("audit: pending transfers").get(pendingUrl))
-                .check(status().is(200),
-                    jsonPath("$.items").ofList().transform(items -> !items.isEmpty())
-                        .saveAs("pending")))
-                .doIf("#{pending}").then(pause(Duration.ofSeconds(1))))
-        .exec(authorized(http(NOTHING_PENDING).get(pendingUrl))
-            .check(status().is(200), jsonPath("$.items").ofList().transform(List::size).is(0)));
+                    .check(
+                        status().is(200),
+                        jsonPath("$.items")
+                            .ofList()
+                            .transform(items -> !items.isEmpty())
+                            .saveAs("pending")))
+                .doIf("#{pending}")
+                .then(pause(Duration.ofSeconds(1))))
+        .exec(
+            authorized(http(NOTHING_PENDING).get(pendingUrl))
+                .check(status().is(200), jsonPath("$.items").ofList().transform(List::size).is(0)));
   }
 
   /** Pages through the account's transfers, summing what completed in and out. */
   private ChainBuilder readTransfers() {
-    return exec(session -> session.set("scan", new Scan(0, 0, 0, 0, 0)).set("scanDone", false)
-        .remove("cursor"))
-        .asLongAs(session -> !session.getBoolean("scanDone")).on(
+    return exec(session ->
+            session.set("scan", new Scan(0, 0, 0, 0, 0)).set("scanDone", false).remove("cursor"))
+        .asLongAs(session -> !session.getBoolean("scanDone"))
+        .on(
             exec(session -> session.remove("nextCursor"))
-                .exec(authorized(http("audit: account transfers").get(session ->
-                    "/api/v1/ops/transfers?limit=" + PAGE_SIZE + "&accountId="
-                        + session.getString("auditAccountId")
-                        + (session.contains("cursor") ? "&cursor=" + session.getString("cursor")
-                            : "")))
-                    .check(status().is(200),
-                        jsonPath("$.items").ofList().saveAs("page"),
-                        jsonPath("$.nextCursor").ofString().optional().saveAs("nextCursor")))
+                .exec(
+                    authorized(
+                            http("audit: account transfers")
+                                .get(
+                                    session ->
+                                        "/api/v1/ops/transfers?limit="
+                                            + PAGE_SIZE
+                                            + "&accountId="
+                                            + session.getString("auditAccountId")
+                                            + (session.contains("cursor")
+                                                ? "&cursor=" + session.getString("cursor")
+                                                : "")))
+                        .check(
+                            status().is(200),
+                            jsonPath("$.items").ofList().saveAs("page"),
+                            jsonPath("$.nextCursor").ofString().optional().saveAs("nextCursor")))
                 // a failed page ends the scan; the balance check below then fails on the sums
                 .exec(LedgerAudit::addPage));
   }
@@ -171,22 +203,32 @@ final class LedgerAudit {
   }
 
   private ChainBuilder checkBalance() {
-    return exec(authorized(http(ACCOUNT_BALANCE).get("/api/v1/accounts/#{auditAccountId}"))
-        .check(status().is(200),
-            jsonPath("$.balance").ofLong().gte(0L),
-            jsonPath("$.balance").ofLong().is(session -> {
-              Customer.Account account = session.get("audited");
-              Scan scan = session.get("scan");
-              return account.depositedMinor() + scan.completedInMinor()
-                  - scan.completedOutMinor();
-            }),
-            jsonPath("$.balance").ofLong().is(session -> {
-              Customer.Account account = session.get("audited");
-              return account.depositedMinor() + tally.receivedMinor(account.id())
-                  - tally.sentMinor(account.id());
-            }),
-            // The count check reads best as a message: "is(<what differs>), but found <id>".
-            jsonPath("$.id").is(this::countsAgree)));
+    return exec(
+        authorized(http(ACCOUNT_BALANCE).get("/api/v1/accounts/#{auditAccountId}"))
+            .check(
+                status().is(200),
+                jsonPath("$.balance").ofLong().gte(0L),
+                jsonPath("$.balance")
+                    .ofLong()
+                    .is(
+                        session -> {
+                          Customer.Account account = session.get("audited");
+                          Scan scan = session.get("scan");
+                          return account.depositedMinor()
+                              + scan.completedInMinor()
+                              - scan.completedOutMinor();
+                        }),
+                jsonPath("$.balance")
+                    .ofLong()
+                    .is(
+                        session -> {
+                          Customer.Account account = session.get("audited");
+                          return account.depositedMinor()
+                              + tally.receivedMinor(account.id())
+                              - tally.sentMinor(account.id());
+                        }),
+                // The count check reads best as a message: "is(<what differs>), but found <id>".
+                jsonPath("$.id").is(this::countsAgree)));
   }
 
   /** The account id when the API's transfer counts are the run's, else what differs. */
@@ -198,14 +240,22 @@ final class LedgerAudit {
     if (scan.sent() == sent && scan.received() == received && scan.failed() == 0) {
       return account.id();
     }
-    return "the API holds " + scan.sent() + " sent / " + scan.received() + " received / "
-        + scan.failed() + " failed transfers; the run was answered for " + sent + " sent / "
-        + received + " received";
+    return "the API holds "
+        + scan.sent()
+        + " sent / "
+        + scan.received()
+        + " received / "
+        + scan.failed()
+        + " failed transfers; the run was answered for "
+        + sent
+        + " sent / "
+        + received
+        + " received";
   }
 
   /** Running sums over one account's transfers, as the API lists them. */
-  record Scan(long sent, long received, long failed, long completedOutMinor,
-      long completedInMinor) {
+  record Scan(
+      long sent, long received, long failed, long completedOutMinor, long completedInMinor) {
 
     Scan add(String account, Map<?, ?> transfer) {
       boolean out = account.equals(transfer.get("fromAccountId"));

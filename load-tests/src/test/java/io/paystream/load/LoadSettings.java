@@ -20,8 +20,7 @@ final class LoadSettings {
 
   /** Plain HTTP/1.1 to the local API, no warm-up call to https://gatling.io. */
   static HttpProtocolBuilder httpProtocol() {
-    return http
-        .baseUrl(baseUrl())
+    return http.baseUrl(baseUrl())
         .disableWarmUp()
         .acceptHeader("application/json")
         .userAgentHeader("paystream-load-tests");
@@ -72,9 +71,12 @@ final class LoadSettings {
   static String loopbackOnly(String baseUrl) {
     URI uri = URI.create(baseUrl);
     String host = uri.getHost();
-    boolean loopback = host != null
-        && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
-            || host.equals("::1"));
+    boolean loopback =
+        host != null
+            && (host.equals("localhost")
+                || host.startsWith("127.")
+                || host.equals("[::1]")
+                || host.equals("::1"));
     if (!loopback || uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
       throw new IllegalArgumentException(
           "baseUrl must be an http(s) URL on this machine (localhost, 127.x, [::1]), was "

@@ -7,8 +7,8 @@ import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.percent;
-import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
+import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.core.CoreDsl.repeat;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -27,13 +27,13 @@ import java.time.Duration;
  * Reads under a trickle of writes (CONTRACT.md "Accounts", "Money movement", "History").
  *
  * <p>Setup: {@code customers} users with two funded EUR accounts; each sends {@code seedTransfers}
- * transfers between its own accounts, so histories span several pages. Measured phase, for
- * {@code durationSeconds}: {@code readRate} readers per second, each a random customer doing one
- * of: the latest 20 entries ({@code /transactions/recent}, Redis when warm), the history from the
- * newest page following {@code nextCursor} for up to {@code historyPages} pages of
- * {@code pageSize}, one account, the account list, or one of its recent transfers. Meanwhile
- * {@code trickleRate} transfers per second between customers change balances and entries, so
- * the recent-entries cache is rewritten while it is read.
+ * transfers between its own accounts, so histories span several pages. Measured phase, for {@code
+ * durationSeconds}: {@code readRate} readers per second, each a random customer doing one of: the
+ * latest 20 entries ({@code /transactions/recent}, Redis when warm), the history from the newest
+ * page following {@code nextCursor} for up to {@code historyPages} pages of {@code pageSize}, one
+ * account, the account list, or one of its recent transfers. Meanwhile {@code trickleRate}
+ * transfers per second between customers change balances and entries, so the recent-entries cache
+ * is rewritten while it is read.
  */
 public class ReadMixSimulation extends Simulation {
 
@@ -51,93 +51,133 @@ public class ReadMixSimulation extends Simulation {
   private final CustomerPool pool = new CustomerPool();
 
   /** Keeps the transfer just sent for the {@code get transfer} reads of its payer. */
-  private final ChainBuilder rememberTransfer = exec(session -> {
-    pool.get(session.getInt("customerIndex")).rememberTransfer(session.getString("transferId"));
-    return session;
-  });
+  private final ChainBuilder rememberTransfer =
+      exec(
+          session -> {
+            pool.get(session.getInt("customerIndex"))
+                .rememberTransfer(session.getString("transferId"));
+            return session;
+          });
 
-  private final ScenarioBuilder setup = scenario("Setup: customers with history")
-      .exec(Onboarding.onboard("reads", 2, DEPOSIT_AMOUNT))
-      .exec(Onboarding.joinPool(pool, DEPOSIT_AMOUNT))
-      .exec(session -> session
-          .set("fromAccountId", session.<String>getList("accounts").get(0))
-          .set("toAccountId", session.<String>getList("accounts").get(1)))
-      .exec(repeat(SEED_TRANSFERS).on(
-          exec(idempotent(transfer("seed transfer", AMOUNT))
-              .check(status().is(202), jsonPath("$.id").saveAs("transferId")))
-              .exec(rememberTransfer)));
+  private final ScenarioBuilder setup =
+      scenario("Setup: customers with history")
+          .exec(Onboarding.onboard("reads", 2, DEPOSIT_AMOUNT))
+          .exec(Onboarding.joinPool(pool, DEPOSIT_AMOUNT))
+          .exec(
+              session ->
+                  session
+                      .set("fromAccountId", session.<String>getList("accounts").get(0))
+                      .set("toAccountId", session.<String>getList("accounts").get(1)))
+          .exec(
+              repeat(SEED_TRANSFERS)
+                  .on(
+                      exec(idempotent(transfer("seed transfer", AMOUNT))
+                              .check(status().is(202), jsonPath("$.id").saveAs("transferId")))
+                          .exec(rememberTransfer)));
 
-  private final ChainBuilder recent = exec(
-      authorized(http("recent entries").get("/api/v1/accounts/#{accountId}/transactions/recent"))
-          .check(status().is(200),
-              // a deposit at setup: never empty; and never another account's entries
-              jsonPath("$.items[0].accountId").isEL("#{accountId}")));
+  private final ChainBuilder recent =
+      exec(
+          authorized(
+                  http("recent entries").get("/api/v1/accounts/#{accountId}/transactions/recent"))
+              .check(
+                  status().is(200),
+                  // a deposit at setup: never empty; and never another account's entries
+                  jsonPath("$.items[0].accountId").isEL("#{accountId}")));
 
-  private final ChainBuilder history = exec(
-      authorized(http("history page 1").get(
-          "/api/v1/accounts/#{accountId}/transactions?limit=" + PAGE_SIZE))
-          .check(status().is(200),
-              jsonPath("$.items[0].accountId").isEL("#{accountId}"),
-              jsonPath("$.nextCursor").ofString().optional().saveAs("cursor")))
-      .asLongAs(session -> Requests.cursor(session, "cursor") != null
-          && session.getInt("page") < HISTORY_PAGES - 1, "page").on(
-          exec(authorized(http("history next page").get(
-              "/api/v1/accounts/#{accountId}/transactions?limit=" + PAGE_SIZE
-                  + "&cursor=#{cursor}"))
-              .check(status().is(200),
-                  jsonPath("$.items[*]").count().lte(PAGE_SIZE),
-                  jsonPath("$.nextCursor").ofString().optional().saveAs("nextCursor")))
-              .exec(session -> {
-                String next = Requests.cursor(session, "nextCursor");
-                Session moved = session.remove("nextCursor");
-                return next == null ? moved.remove("cursor") : moved.set("cursor", next);
-              }));
+  private final ChainBuilder history =
+      exec(authorized(
+                  http("history page 1")
+                      .get("/api/v1/accounts/#{accountId}/transactions?limit=" + PAGE_SIZE))
+              .check(
+                  status().is(200),
+                  jsonPath("$.items[0].accountId").isEL("#{accountId}"),
+                  jsonPath("$.nextCursor").ofString().optional().saveAs("cursor")))
+          .asLongAs(
+              session ->
+                  Requests.cursor(session, "cursor") != null
+                      && session.getInt("page") < HISTORY_PAGES - 1,
+              "page")
+          .on(
+              exec(authorized(
+                          http("history next page")
+                              .get(
+                                  "/api/v1/accounts/#{accountId}/transactions?limit="
+                                      + PAGE_SIZE
+                                      + "&cursor=#{cursor}"))
+                      .check(
+                          status().is(200),
+                          jsonPath("$.items[*]").count().lte(PAGE_SIZE),
+                          jsonPath("$.nextCursor").ofString().optional().saveAs("nextCursor")))
+                  .exec(
+                      session -> {
+                        String next = Requests.cursor(session, "nextCursor");
+                        Session moved = session.remove("nextCursor");
+                        return next == null ? moved.remove("cursor") : moved.set("cursor", next);
+                      }));
 
-  private final ChainBuilder account = exec(
-      authorized(http("get account").get("/api/v1/accounts/#{accountId}"))
-          .check(status().is(200), jsonPath("$.id").isEL("#{accountId}"),
-              jsonPath("$.balance").ofLong().gte(0L)));
+  private final ChainBuilder account =
+      exec(
+          authorized(http("get account").get("/api/v1/accounts/#{accountId}"))
+              .check(
+                  status().is(200),
+                  jsonPath("$.id").isEL("#{accountId}"),
+                  jsonPath("$.balance").ofLong().gte(0L)));
 
-  private final ChainBuilder accounts = exec(
-      authorized(http("list accounts").get("/api/v1/accounts"))
-          .check(status().is(200), jsonPath("$.items[*].id").count().is(2)));
+  private final ChainBuilder accounts =
+      exec(
+          authorized(http("list accounts").get("/api/v1/accounts"))
+              .check(status().is(200), jsonPath("$.items[*].id").count().is(2)));
 
-  private final ChainBuilder transferRead = exec(session -> {
-    String id = pool.get(session.getInt("customerIndex")).randomRecentTransfer();
-    return id == null ? session.remove("transferId") : session.set("transferId", id);
-  }).exec(doIfOrElse(session -> session.contains("transferId")).then(
-      exec(authorized(http("get transfer").get("/api/v1/transfers/#{transferId}"))
-          .check(status().is(200), jsonPath("$.id").isEL("#{transferId}"))))
-      .orElse(account));
+  private final ChainBuilder transferRead =
+      exec(session -> {
+            String id = pool.get(session.getInt("customerIndex")).randomRecentTransfer();
+            return id == null ? session.remove("transferId") : session.set("transferId", id);
+          })
+          .exec(
+              doIfOrElse(session -> session.contains("transferId"))
+                  .then(
+                      exec(
+                          authorized(http("get transfer").get("/api/v1/transfers/#{transferId}"))
+                              .check(status().is(200), jsonPath("$.id").isEL("#{transferId}"))))
+                  .orElse(account));
 
-  private final ScenarioBuilder reads = scenario("Read")
-      .exitHereIf(session -> pool.size() == 0)
-      .exec(session -> {
-        Customer customer = pool.random();
-        return session.set("customerIndex", customer.index())
-            .set("accountId", customer.randomAccount().id());
-      })
-      .exec(Onboarding.actAs(pool))
-      .exec(randomSwitch().on(
-          percent(35).then(recent),
-          percent(20).then(history),
-          percent(20).then(account),
-          percent(10).then(accounts),
-          percent(15).then(transferRead)));
+  private final ScenarioBuilder reads =
+      scenario("Read")
+          .exitHereIf(session -> pool.size() == 0)
+          .exec(
+              session -> {
+                Customer customer = pool.random();
+                return session
+                    .set("customerIndex", customer.index())
+                    .set("accountId", customer.randomAccount().id());
+              })
+          .exec(Onboarding.actAs(pool))
+          .exec(
+              randomSwitch()
+                  .on(
+                      percent(35).then(recent),
+                      percent(20).then(history),
+                      percent(20).then(account),
+                      percent(10).then(accounts),
+                      percent(15).then(transferRead)));
 
-  private final ScenarioBuilder trickle = scenario("Trickle of transfers")
-      .exec(Onboarding.payAnotherCustomer(pool))
-      .exec(transfer("transfer", AMOUNT)
-          .header("Idempotency-Key", "#{key}")
-          .check(status().is(202), jsonPath("$.id").saveAs("transferId")))
-      .exec(rememberTransfer);
+  private final ScenarioBuilder trickle =
+      scenario("Trickle of transfers")
+          .exec(Onboarding.payAnotherCustomer(pool))
+          .exec(
+              transfer("transfer", AMOUNT)
+                  .header("Idempotency-Key", "#{key}")
+                  .check(status().is(202), jsonPath("$.id").saveAs("transferId")))
+          .exec(rememberTransfer);
 
   {
     Duration duration = Duration.ofSeconds(DURATION_SECONDS);
-    setUp(setup.injectOpen(rampUsers(CUSTOMERS).during(Duration.ofSeconds(SETUP_SECONDS)))
-        .andThen(
-            reads.injectOpen(constantUsersPerSec(READ_RATE).during(duration)),
-            trickle.injectOpen(constantUsersPerSec(TRICKLE_RATE).during(duration))))
+    setUp(
+            setup
+                .injectOpen(rampUsers(CUSTOMERS).during(Duration.ofSeconds(SETUP_SECONDS)))
+                .andThen(
+                    reads.injectOpen(constantUsersPerSec(READ_RATE).during(duration)),
+                    trickle.injectOpen(constantUsersPerSec(TRICKLE_RATE).during(duration))))
         .protocols(LoadSettings.httpProtocol())
         .maxDuration(Duration.ofSeconds(SETUP_SECONDS + DURATION_SECONDS + 180L))
         .assertions(

@@ -29,18 +29,17 @@ import tools.jackson.databind.json.JsonMapper;
  *     -Dexec.args="[--accounts 200] [--concurrency 32] [--seconds 20]"
  * </pre>
  *
- * <p>Redis: the API's warm read, one {@code GET} of the account's snapshot (the set's members,
- * each entry's JSON, already joined into the answer's array), on one shared Lettuce connection
- * from a bounded-elastic thread. PostgreSQL: the query of {@code SequencedEntries.latest} (the API's rebuild and
- * Redis-down path) on an R2DBC pool of the API's size, the rows mapped to entries and encoded with
- * Jackson. Both yield the same JSON array.
+ * <p>Redis: the API's warm read, one {@code GET} of the account's snapshot (the set's members, each
+ * entry's JSON, already joined into the answer's array), on one shared Lettuce connection from a
+ * bounded-elastic thread. PostgreSQL: the query of {@code SequencedEntries.latest} (the API's
+ * rebuild and Redis-down path) on an R2DBC pool of the API's size, the rows mapped to entries and
+ * encoded with Jackson. Both yield the same JSON array.
  *
  * <p>It picks the accounts with the most entries (at least 20) in the {@code paystream} database,
- * copies each one's latest 20 into a Redis set and snapshot of its own the way a cache rebuild
- * does (so it
- * needs data, not a running API), then runs each path for {@code --seconds} after a warm-up with
- * {@code --concurrency} reads in flight, and prints reads per second and latency percentiles as a
- * Markdown table.
+ * copies each one's latest 20 into a Redis set and snapshot of its own the way a cache rebuild does
+ * (so it needs data, not a running API), then runs each path for {@code --seconds} after a warm-up
+ * with {@code --concurrency} reads in flight, and prints reads per second and latency percentiles
+ * as a Markdown table.
  *
  * <p>The query, the rebuild script and the key layout are copies (marked where they are), not the
  * API's classes: this module must build without the application's modules, because its Gatling
@@ -52,7 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class RecentReadBenchmark {
 
   /** RecentEntriesCache.REBUILD: what a miss stores, the set and its snapshot. */
-  private static final String REBUILD = """
+  private static final String REBUILD =
+      """
       for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
       redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
       redis.call('EXPIRE', KEYS[1], ARGV[2])
@@ -62,15 +62,24 @@ public final class RecentReadBenchmark {
       return snapshot""";
 
   /** SequencedEntries.latest with LedgerStore.ENTRY_COLUMNS: the API's query, copied. */
-  private static final String LATEST = "SELECT seq, id, movement_id, account_id, direction, amount,"
-      + " currency, balance_after, counterparty_account_id, description, created_at FROM entry"
-      + " WHERE account_id = :account ORDER BY seq DESC LIMIT :limit";
+  private static final String LATEST =
+      "SELECT seq, id, movement_id, account_id, direction, amount,"
+          + " currency, balance_after, counterparty_account_id, description, created_at FROM entry"
+          + " WHERE account_id = :account ORDER BY seq DESC LIMIT :limit";
 
   private static final int ENTRIES = 20;
 
   /** LedgerEntry's fields, which are its JSON (CONTRACT.md, History). */
-  record Entry(UUID id, UUID transferId, UUID accountId, String direction, long amount,
-      String currency, Long balanceAfter, UUID counterpartyAccountId, String description,
+  record Entry(
+      UUID id,
+      UUID transferId,
+      UUID accountId,
+      String direction,
+      long amount,
+      String currency,
+      Long balanceAfter,
+      UUID counterpartyAccountId,
+      String description,
       Instant createdAt) {}
 
   /** An entry and its position in the account's history (entry.seq), the set's score. */
@@ -82,87 +91,134 @@ public final class RecentReadBenchmark {
     int accountsWanted = intArg(args, "--accounts", 200);
     int concurrency = intArg(args, "--concurrency", 32);
     Duration measured = Duration.ofSeconds(intArg(args, "--seconds", 20));
-    String r2dbcUrl = System.getProperty("paystream.r2dbc.url",
-        "r2dbc:pool:postgresql://postgres@127.0.0.1:5432/paystream?initialSize=4&maxSize=20");
+    String r2dbcUrl =
+        System.getProperty(
+            "paystream.r2dbc.url",
+            "r2dbc:pool:postgresql://postgres@127.0.0.1:5432/paystream?initialSize=4&maxSize=20");
     ConnectionFactory connections = ConnectionFactories.get(r2dbcUrl);
     DatabaseClient db = DatabaseClient.create(connections);
-    Function<UUID, Flux<SequencedEntry>> latest = account -> db.sql(LATEST)
-        .bind("account", account)
-        .bind("limit", ENTRIES)
-        .map(row -> new SequencedEntry(row.get("seq", Long.class), new Entry(
-            row.get("id", UUID.class), row.get("movement_id", UUID.class),
-            row.get("account_id", UUID.class), row.get("direction", String.class),
-            row.get("amount", Long.class), row.get("currency", String.class),
-            row.get("balance_after", Long.class), row.get("counterparty_account_id", UUID.class),
-            row.get("description", String.class), row.get("created_at", Instant.class))))
-        .all();
-    LettuceConnectionFactory redisFactory = new LettuceConnectionFactory(
-        System.getProperty("paystream.redis.host", "127.0.0.1"),
-        Integer.getInteger("paystream.redis.port", 6379));
+    Function<UUID, Flux<SequencedEntry>> latest =
+        account ->
+            db.sql(LATEST)
+                .bind("account", account)
+                .bind("limit", ENTRIES)
+                .map(
+                    row ->
+                        new SequencedEntry(
+                            row.get("seq", Long.class),
+                            new Entry(
+                                row.get("id", UUID.class), row.get("movement_id", UUID.class),
+                                row.get("account_id", UUID.class),
+                                    row.get("direction", String.class),
+                                row.get("amount", Long.class), row.get("currency", String.class),
+                                row.get("balance_after", Long.class),
+                                    row.get("counterparty_account_id", UUID.class),
+                                row.get("description", String.class),
+                                    row.get("created_at", Instant.class))))
+                .all();
+    LettuceConnectionFactory redisFactory =
+        new LettuceConnectionFactory(
+            System.getProperty("paystream.redis.host", "127.0.0.1"),
+            Integer.getInteger("paystream.redis.port", 6379));
     redisFactory.afterPropertiesSet();
     redisFactory.start();
     ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(redisFactory);
     JsonMapper json = JsonMapper.builder().build();
     RedisScript<String> rebuild = RedisScript.of(REBUILD, String.class);
 
-    List<UUID> accounts = db.sql("SELECT account_id FROM entry e"
-            + " JOIN account a ON a.id = e.account_id"
-            + " WHERE a.kind = 'CUSTOMER' GROUP BY account_id HAVING count(*) >= :entries"
-            + " ORDER BY count(*) DESC LIMIT :limit")
-        .bind("entries", ENTRIES)
-        .bind("limit", accountsWanted)
-        .map(row -> row.get("account_id", UUID.class))
-        .all().collectList().block();
+    List<UUID> accounts =
+        db.sql(
+                "SELECT account_id FROM entry e"
+                    + " JOIN account a ON a.id = e.account_id"
+                    + " WHERE a.kind = 'CUSTOMER' GROUP BY account_id HAVING count(*) >= :entries"
+                    + " ORDER BY count(*) DESC LIMIT :limit")
+            .bind("entries", ENTRIES)
+            .bind("limit", accountsWanted)
+            .map(row -> row.get("account_id", UUID.class))
+            .all()
+            .collectList()
+            .block();
     if (accounts == null || accounts.isEmpty()) {
-      throw new IllegalStateException("no customer account with " + ENTRIES + " or more entries:"
-          + " run a transfer load first (load-tests/README.md)");
+      throw new IllegalStateException(
+          "no customer account with "
+              + ENTRIES
+              + " or more entries:"
+              + " run a transfer load first (load-tests/README.md)");
     }
     // What a cache rebuild stores: each entry's JSON under its seq, then the snapshot.
-    Flux.fromIterable(accounts).concatMap(account -> latest.apply(account).collectList()
-            .flatMapMany(newest -> {
-              List<String> arguments = new ArrayList<>();
-              arguments.add(Integer.toString(ENTRIES));
-              arguments.add(Long.toString(Duration.ofHours(1).toSeconds()));
-              for (SequencedEntry sequenced : newest) {
-                arguments.add(Long.toString(sequenced.seq()));
-                arguments.add(json.writeValueAsString(sequenced.entry()));
-              }
-              return redis.delete(keys(account).toArray(String[]::new))
-                  .thenMany(redis.execute(rebuild, keys(account), arguments))
-                  .doOnNext(snapshot -> {
-                    if (json.readTree(snapshot).size() != ENTRIES) {
-                      throw new IllegalStateException("snapshot of " + account + " is not "
-                          + ENTRIES + " entries");
-                    }
-                  });
-            }))
+    Flux.fromIterable(accounts)
+        .concatMap(
+            account ->
+                latest
+                    .apply(account)
+                    .collectList()
+                    .flatMapMany(
+                        newest -> {
+                          List<String> arguments = new ArrayList<>();
+                          arguments.add(Integer.toString(ENTRIES));
+                          arguments.add(Long.toString(Duration.ofHours(1).toSeconds()));
+                          for (SequencedEntry sequenced : newest) {
+                            arguments.add(Long.toString(sequenced.seq()));
+                            arguments.add(json.writeValueAsString(sequenced.entry()));
+                          }
+                          return redis
+                              .delete(keys(account).toArray(String[]::new))
+                              .thenMany(redis.execute(rebuild, keys(account), arguments))
+                              .doOnNext(
+                                  snapshot -> {
+                                    if (json.readTree(snapshot).size() != ENTRIES) {
+                                      throw new IllegalStateException(
+                                          "snapshot of "
+                                              + account
+                                              + " is not "
+                                              + ENTRIES
+                                              + " entries");
+                                    }
+                                  });
+                        }))
         .blockLast();
 
     // As in the API (RecentEntriesCache.recentJson): one GET of the snapshot from a
     // bounded-elastic thread; the answer's array as Redis holds it, nothing decoded or joined.
-    Function<UUID, Mono<Answer>> fromRedis = account -> redis.opsForValue()
-        .get(keys(account).get(1)).subscribeOn(Schedulers.boundedElastic())
-        .switchIfEmpty(Mono.error(() ->
-            new IllegalStateException("snapshot of " + account + " is missing")))
-        // Its entries were counted when it was stored, above.
-        .map(snapshot -> new Answer(ENTRIES, snapshot));
+    Function<UUID, Mono<Answer>> fromRedis =
+        account ->
+            redis
+                .opsForValue()
+                .get(keys(account).get(1))
+                .subscribeOn(Schedulers.boundedElastic())
+                .switchIfEmpty(
+                    Mono.error(
+                        () -> new IllegalStateException("snapshot of " + account + " is missing")))
+                // Its entries were counted when it was stored, above.
+                .map(snapshot -> new Answer(ENTRIES, snapshot));
     // As in the API on a miss or with Redis down: the rows mapped, then encoded.
-    Function<UUID, Mono<Answer>> fromPostgres = account -> latest.apply(account)
-        .map(SequencedEntry::entry).collectList()
-        .map(list -> new Answer(list.size(), json.writeValueAsString(list)));
+    Function<UUID, Mono<Answer>> fromPostgres =
+        account ->
+            latest
+                .apply(account)
+                .map(SequencedEntry::entry)
+                .collectList()
+                .map(list -> new Answer(list.size(), json.writeValueAsString(list)));
 
-    Result redisResult = run("Redis (GET of the snapshot)", fromRedis, accounts,
-        concurrency, measured);
-    Result postgresResult = run("PostgreSQL (the same query as the API, encoded; pool of 20)",
-        fromPostgres, accounts, concurrency, measured);
+    Result redisResult =
+        run("Redis (GET of the snapshot)", fromRedis, accounts, concurrency, measured);
+    Result postgresResult =
+        run(
+            "PostgreSQL (the same query as the API, encoded; pool of 20)",
+            fromPostgres,
+            accounts,
+            concurrency,
+            measured);
 
-    System.out.printf("%n%d accounts, %d entries per read, %d reads in flight, %d s each%n%n",
+    System.out.printf(
+        "%n%d accounts, %d entries per read, %d reads in flight, %d s each%n%n",
         accounts.size(), ENTRIES, concurrency, measured.toSeconds());
     System.out.println("| path | reads/s | p50 | p99 | p99.9 |");
     System.out.println("| --- | ---: | ---: | ---: | ---: |");
     System.out.println(redisResult.row());
     System.out.println(postgresResult.row());
-    System.out.printf("%nRedis / PostgreSQL: %.1fx the reads per second%n",
+    System.out.printf(
+        "%nRedis / PostgreSQL: %.1fx the reads per second%n",
         redisResult.perSecond() / postgresResult.perSecond());
     Flux.fromIterable(accounts)
         .concatMap(account -> redis.delete(keys(account).toArray(String[]::new)))
@@ -175,8 +231,9 @@ public final class RecentReadBenchmark {
 
   private record Result(String path, double perSecond, long[] nanos) {
     String row() {
-      return String.format("| %s | %,.0f | %.2f ms | %.2f ms | %.2f ms |", path, perSecond,
-          millis(0.50), millis(0.99), millis(0.999));
+      return String.format(
+          "| %s | %,.0f | %.2f ms | %.2f ms | %.2f ms |",
+          path, perSecond, millis(0.50), millis(0.99), millis(0.999));
     }
 
     double millis(double quantile) {
@@ -184,8 +241,12 @@ public final class RecentReadBenchmark {
     }
   }
 
-  private static Result run(String path, Function<UUID, Mono<Answer>> read,
-      List<UUID> accounts, int concurrency, Duration measured) {
+  private static Result run(
+      String path,
+      Function<UUID, Mono<Answer>> read,
+      List<UUID> accounts,
+      int concurrency,
+      Duration measured) {
     loop(read, accounts, concurrency, Duration.ofSeconds(5), null);
     LongList nanos = new LongList();
     long started = System.nanoTime();
@@ -196,27 +257,40 @@ public final class RecentReadBenchmark {
   }
 
   /** Keeps {@code concurrency} reads in flight until {@code duration} has passed. */
-  private static void loop(Function<UUID, Mono<Answer>> read, List<UUID> accounts,
-      int concurrency, Duration duration, LongList nanos) {
+  private static void loop(
+      Function<UUID, Mono<Answer>> read,
+      List<UUID> accounts,
+      int concurrency,
+      Duration duration,
+      LongList nanos) {
     long deadline = System.nanoTime() + duration.toNanos();
     Flux.range(0, concurrency)
-        .flatMap(worker -> Mono.defer(() -> {
-              UUID account = accounts.get(ThreadLocalRandom.current().nextInt(accounts.size()));
-              long start = System.nanoTime();
-              return read.apply(account).map(answer -> {
-                if (answer.entries() != ENTRIES || answer.json().isEmpty()) {
-                  throw new IllegalStateException(account + ": " + answer.entries() + " entries");
-                }
-                return System.nanoTime() - start;
-              });
-            })
-            .repeat(() -> System.nanoTime() < deadline), concurrency)
+        .flatMap(
+            worker ->
+                Mono.defer(
+                        () -> {
+                          UUID account =
+                              accounts.get(ThreadLocalRandom.current().nextInt(accounts.size()));
+                          long start = System.nanoTime();
+                          return read.apply(account)
+                              .map(
+                                  answer -> {
+                                    if (answer.entries() != ENTRIES || answer.json().isEmpty()) {
+                                      throw new IllegalStateException(
+                                          account + ": " + answer.entries() + " entries");
+                                    }
+                                    return System.nanoTime() - start;
+                                  });
+                        })
+                    .repeat(() -> System.nanoTime() < deadline),
+            concurrency)
         // flatMap serialises onNext: one thread at a time appends.
-        .doOnNext(elapsed -> {
-          if (nanos != null) {
-            nanos.add(elapsed);
-          }
-        })
+        .doOnNext(
+            elapsed -> {
+              if (nanos != null) {
+                nanos.add(elapsed);
+              }
+            })
         .blockLast();
   }
 
@@ -240,8 +314,8 @@ public final class RecentReadBenchmark {
   }
 
   /**
-   * RecentEntriesCache.keys under a prefix of the benchmark's own: the API's sets are left alone
-   * (a member encoded differently would sit beside the API's own encoding of the same entry).
+   * RecentEntriesCache.keys under a prefix of the benchmark's own: the API's sets are left alone (a
+   * member encoded differently would sit beside the API's own encoding of the same entry).
    */
   private static List<String> keys(UUID account) {
     String set = "paystream:bench:recent:{" + account + "}";

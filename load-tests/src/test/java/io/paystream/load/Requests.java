@@ -28,9 +28,12 @@ final class Requests {
   static HttpRequestActionBuilder transfer(String name, String amountMinorEl) {
     return authorized(http(name).post("/api/v1/transfers"))
         .asJson()
-        .body(StringBody("{\"fromAccountId\":\"#{fromAccountId}\","
-            + "\"toAccountId\":\"#{toAccountId}\",\"amount\":" + amountMinorEl
-            + ",\"currency\":\"EUR\",\"description\":\"load test\"}"));
+        .body(
+            StringBody(
+                "{\"fromAccountId\":\"#{fromAccountId}\","
+                    + "\"toAccountId\":\"#{toAccountId}\",\"amount\":"
+                    + amountMinorEl
+                    + ",\"currency\":\"EUR\",\"description\":\"load test\"}"));
   }
 
   /**

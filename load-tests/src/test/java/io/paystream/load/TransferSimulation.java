@@ -36,41 +36,56 @@ public class TransferSimulation extends Simulation {
   private static final int USERS = LoadSettings.positive("users", 50);
   private static final int RAMP_SECONDS = LoadSettings.nonNegative("rampSeconds", 10);
   private static final int DURATION_SECONDS = LoadSettings.positive("durationSeconds", 60);
+
   /** Minor units per transfer (EUR cents). */
   private static final long TRANSFER_AMOUNT = LoadSettings.positiveLong("transferAmount", 100);
+
   /** Minor units deposited into each of the user's two accounts. */
   private static final long DEPOSIT_AMOUNT = LoadSettings.positiveLong("depositAmount", 1_000_000);
+
   /** Every n-th transfer is followed by a GET of that transfer and of the payer account. */
   private static final int READ_EVERY = LoadSettings.positive("readEvery", 10);
+
   /** 0: no Prefer header (the contract's 202 path); 1..10: {@code Prefer: wait=N}, 200 or 202. */
   private static final int PREFER_WAIT_SECONDS =
       LoadSettings.between("preferWaitSeconds", 0, 0, 10);
+
   /** A hard stop, whatever happens to the API: ramp + loop + time for setup and stragglers. */
   private static final Duration RUN_DURATION_MAX =
       Duration.ofSeconds(RAMP_SECONDS + DURATION_SECONDS + 120L);
 
   // --- the loop ---------------------------------------------------------------------------------
 
-  private final ChainBuilder transfer = exec(session -> {
-    boolean forth = session.getInt("i") % 2 == 0;
-    return session
-        .set("fromAccountId", session.getString(forth ? "accountA" : "accountB"))
-        .set("toAccountId", session.getString(forth ? "accountB" : "accountA"));
-  }).exec(transferRequest());
+  private final ChainBuilder transfer =
+      exec(session -> {
+            boolean forth = session.getInt("i") % 2 == 0;
+            return session
+                .set("fromAccountId", session.getString(forth ? "accountA" : "accountB"))
+                .set("toAccountId", session.getString(forth ? "accountB" : "accountA"));
+          })
+          .exec(transferRequest());
 
-  private final ChainBuilder readBack = doIf(TransferSimulation::readTurn).then(
-      exec(authorized(http("get transfer").get("/api/v1/transfers/#{transferId}"))
-          .check(status().is(200), jsonPath("$.id").isEL("#{transferId}"))),
-      exec(authorized(http("get account").get("/api/v1/accounts/#{fromAccountId}"))
-          .check(status().is(200), jsonPath("$.id").isEL("#{fromAccountId}"))));
+  private final ChainBuilder readBack =
+      doIf(TransferSimulation::readTurn)
+          .then(
+              exec(
+                  authorized(http("get transfer").get("/api/v1/transfers/#{transferId}"))
+                      .check(status().is(200), jsonPath("$.id").isEL("#{transferId}"))),
+              exec(
+                  authorized(http("get account").get("/api/v1/accounts/#{fromAccountId}"))
+                      .check(status().is(200), jsonPath("$.id").isEL("#{fromAccountId}"))));
 
-  private final ScenarioBuilder scenario = scenario("Transfers between own accounts")
-      .exec(Onboarding.onboard("load", 2, DEPOSIT_AMOUNT))
-      .exec(session -> session
-          .set("accountA", session.<String>getList("accounts").get(0))
-          .set("accountB", session.<String>getList("accounts").get(1)))
-      .exec(during(Duration.ofSeconds(DURATION_SECONDS), "i")
-          .on(transfer, readBack, Onboarding.loginWhenDue()));
+  private final ScenarioBuilder scenario =
+      scenario("Transfers between own accounts")
+          .exec(Onboarding.onboard("load", 2, DEPOSIT_AMOUNT))
+          .exec(
+              session ->
+                  session
+                      .set("accountA", session.<String>getList("accounts").get(0))
+                      .set("accountB", session.<String>getList("accounts").get(1)))
+          .exec(
+              during(Duration.ofSeconds(DURATION_SECONDS), "i")
+                  .on(transfer, readBack, Onboarding.loginWhenDue()));
 
   {
     setUp(scenario.injectOpen(rampUsers(USERS).during(Duration.ofSeconds(RAMP_SECONDS))))

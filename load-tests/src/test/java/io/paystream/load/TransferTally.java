@@ -12,11 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the run was told was accepted: every transfer the API answered 2xx for, once per transfer
- * id however many times it was replayed. The audit compares this with the API's own records.
+ * What the run was told was accepted: every transfer the API answered 2xx for, once per transfer id
+ * however many times it was replayed. The audit compares this with the API's own records.
  *
- * <p>An Idempotency-Key that was answered with two different transfer ids is counted in
- * {@link #keysWithTwoTransfers()}: the one thing the idempotency contract must never allow.
+ * <p>An Idempotency-Key that was answered with two different transfer ids is counted in {@link
+ * #keysWithTwoTransfers()}: the one thing the idempotency contract must never allow.
  */
 final class TransferTally {
 
@@ -42,16 +42,20 @@ final class TransferTally {
   }
 
   /**
-   * Records the session's transfer ({@code key}, {@code transferId}, {@code fromAccountId},
-   * {@code toAccountId}) if its request saved a {@code transferId}: the checks save it only after
-   * the status and headers passed. For a virtual user that sends one key, right after it.
+   * Records the session's transfer ({@code key}, {@code transferId}, {@code fromAccountId}, {@code
+   * toAccountId}) if its request saved a {@code transferId}: the checks save it only after the
+   * status and headers passed. For a virtual user that sends one key, right after it.
    */
   Session recordAccepted(Session session, long amountMinor) {
     if (!session.contains("transferId")) {
       return session;
     }
-    accepted(session.getString("key"), session.getString("transferId"),
-        session.getString("fromAccountId"), session.getString("toAccountId"), amountMinor);
+    accepted(
+        session.getString("key"),
+        session.getString("transferId"),
+        session.getString("fromAccountId"),
+        session.getString("toAccountId"),
+        amountMinor);
     return session;
   }
 
@@ -61,10 +65,11 @@ final class TransferTally {
    */
   ChainBuilder sendOriginal(String requestName, long amountMinor) {
     return exec(Requests.transfer(requestName, Long.toString(amountMinor))
-        .header("Idempotency-Key", "#{key}")
-        .check(status().is(202),
-            header("Idempotent-Replayed").notExists(),
-            jsonPath("$.id").saveAs("transferId")))
+            .header("Idempotency-Key", "#{key}")
+            .check(
+                status().is(202),
+                header("Idempotent-Replayed").notExists(),
+                jsonPath("$.id").saveAs("transferId")))
         .exec(session -> recordAccepted(session, amountMinor));
   }
 

@@ -34,39 +34,49 @@ public class UniformTransferSimulation extends Simulation {
   private static final int SETUP_SECONDS = LoadSettings.positive("setupSeconds", 30);
   private static final long DEPOSIT_AMOUNT = LoadSettings.positiveLong("depositAmount", 10_000_000);
   private static final long TRANSFER_AMOUNT = LoadSettings.positiveLong("transferAmount", 100);
+
   /** Transfers per second of the first level. */
   private static final int START_RATE = LoadSettings.positive("startRate", 20);
+
   /** Transfers per second of the last level. */
   private static final int MAX_RATE = LoadSettings.positive("maxRate", 400);
+
   private static final int LEVELS = LoadSettings.positive("levels", 8);
   private static final int LEVEL_SECONDS = LoadSettings.positive("levelSeconds", 20);
   private static final int LEVEL_RAMP_SECONDS = LoadSettings.nonNegative("levelRampSeconds", 5);
 
   private final CustomerPool pool = new CustomerPool();
 
-  private final ScenarioBuilder setup = scenario("Setup: customers")
-      .exec(Onboarding.onboard("uniform", ACCOUNTS_PER_CUSTOMER, DEPOSIT_AMOUNT))
-      .exec(Onboarding.joinPool(pool, DEPOSIT_AMOUNT));
+  private final ScenarioBuilder setup =
+      scenario("Setup: customers")
+          .exec(Onboarding.onboard("uniform", ACCOUNTS_PER_CUSTOMER, DEPOSIT_AMOUNT))
+          .exec(Onboarding.joinPool(pool, DEPOSIT_AMOUNT));
 
-  private final ScenarioBuilder transfers = scenario("Transfer to another customer")
-      .exec(Onboarding.payAnotherCustomer(pool))
-      .exec(transfer("transfer", Long.toString(TRANSFER_AMOUNT))
-          .header("Idempotency-Key", "#{key}")
-          .check(status().is(202), jsonPath("$.id").exists()));
+  private final ScenarioBuilder transfers =
+      scenario("Transfer to another customer")
+          .exec(Onboarding.payAnotherCustomer(pool))
+          .exec(
+              transfer("transfer", Long.toString(TRANSFER_AMOUNT))
+                  .header("Idempotency-Key", "#{key}")
+                  .check(status().is(202), jsonPath("$.id").exists()));
 
   {
     if (MAX_RATE < START_RATE) {
-      throw new IllegalArgumentException("maxRate (" + MAX_RATE + ") is below startRate ("
-          + START_RATE + ")");
+      throw new IllegalArgumentException(
+          "maxRate (" + MAX_RATE + ") is below startRate (" + START_RATE + ")");
     }
     double step = LEVELS == 1 ? 0 : (MAX_RATE - START_RATE) / (double) (LEVELS - 1);
     int loadSeconds = LEVELS * LEVEL_SECONDS + (LEVELS - 1) * LEVEL_RAMP_SECONDS;
-    setUp(setup.injectOpen(rampUsers(CUSTOMERS).during(Duration.ofSeconds(SETUP_SECONDS)))
-        .andThen(transfers.injectOpen(incrementUsersPerSec(step)
-            .times(LEVELS)
-            .eachLevelLasting(Duration.ofSeconds(LEVEL_SECONDS))
-            .separatedByRampsLasting(Duration.ofSeconds(LEVEL_RAMP_SECONDS))
-            .startingFrom(START_RATE))))
+    setUp(
+            setup
+                .injectOpen(rampUsers(CUSTOMERS).during(Duration.ofSeconds(SETUP_SECONDS)))
+                .andThen(
+                    transfers.injectOpen(
+                        incrementUsersPerSec(step)
+                            .times(LEVELS)
+                            .eachLevelLasting(Duration.ofSeconds(LEVEL_SECONDS))
+                            .separatedByRampsLasting(Duration.ofSeconds(LEVEL_RAMP_SECONDS))
+                            .startingFrom(START_RATE))))
         .protocols(LoadSettings.httpProtocol())
         .maxDuration(Duration.ofSeconds(SETUP_SECONDS + loadSeconds + 180L))
         .assertions(

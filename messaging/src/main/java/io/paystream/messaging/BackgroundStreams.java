@@ -13,15 +13,16 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * Keeps a few infinite streams (consumers, sweeps, relays) running for the life of the
- * application: started once the context is up (Flyway has migrated by then) and the Kafka topics
- * exist, stopped before the connection pools close. A stream that fails is restarted with
- * backoff, so an outage of Kafka or PostgreSQL never leaves the instance half-alive.
+ * Keeps a few infinite streams (consumers, sweeps, relays) running for the life of the application:
+ * started once the context is up (Flyway has migrated by then) and the Kafka topics exist, stopped
+ * before the connection pools close. A stream that fails is restarted with backoff, so an outage of
+ * Kafka or PostgreSQL never leaves the instance half-alive.
  */
 public abstract class BackgroundStreams implements SmartLifecycle {
 
   /** First restart after half a second, then doubling with jitter up to this ceiling. */
   static final Duration RESTART_BACKOFF_MIN = Duration.ofMillis(500);
+
   static final Duration RESTART_BACKOFF_MAX = Duration.ofSeconds(30);
 
   /** After the web server, before the pools: every background stream shares this phase. */
@@ -41,20 +42,31 @@ public abstract class BackgroundStreams implements SmartLifecycle {
   @Override
   public void start() {
     // Topic creation is idempotent; waiting for it keeps consumers from subscribing too early.
-    Mono<Void> topics = admin.createTopics()
-        .doOnError(error -> log.warn("creating Kafka topics failed, retrying: {}", error.toString()))
-        .retryWhen(restart());
-    List<Flux<?>> restarting = streams().entrySet().stream()
-        .<Flux<?>>map(stream -> stream.getValue()
-            .doOnError(error -> log.error("{} stopped, restarting", stream.getKey(), error))
-            .retryWhen(restart()))
-        .toList();
-    running = topics.thenMany(Flux.merge(restarting))
-        .subscribe(null, error -> log.error("background streams stopped", error));
+    Mono<Void> topics =
+        admin
+            .createTopics()
+            .doOnError(
+                error -> log.warn("creating Kafka topics failed, retrying: {}", error.toString()))
+            .retryWhen(restart());
+    List<Flux<?>> restarting =
+        streams().entrySet().stream()
+            .<Flux<?>>map(
+                stream ->
+                    stream
+                        .getValue()
+                        .doOnError(
+                            error -> log.error("{} stopped, restarting", stream.getKey(), error))
+                        .retryWhen(restart()))
+            .toList();
+    running =
+        topics
+            .thenMany(Flux.merge(restarting))
+            .subscribe(null, error -> log.error("background streams stopped", error));
   }
 
   public static Retry restart() {
-    return Retry.backoff(Long.MAX_VALUE, RESTART_BACKOFF_MIN).maxBackoff(RESTART_BACKOFF_MAX)
+    return Retry.backoff(Long.MAX_VALUE, RESTART_BACKOFF_MIN)
+        .maxBackoff(RESTART_BACKOFF_MAX)
         .jitter(0.5);
   }
 

@@ -28,28 +28,44 @@ public class MessagingConfiguration {
    */
   @Bean(destroyMethod = "close")
   public KafkaSender<String, String> kafkaSender(MessagingProperties properties) {
-    Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-        ProducerConfig.LINGER_MS_CONFIG, 1,
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    return KafkaSender.create(SenderOptions.<String, String>create(config)
-        .maxInFlight(properties.outboxBatchSizeMax()));
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            properties.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            5,
+            ProducerConfig.LINGER_MS_CONFIG,
+            1,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class);
+    return KafkaSender.create(
+        SenderOptions.<String, String>create(config).maxInFlight(properties.outboxBatchSizeMax()));
   }
 
   public static Map<String, Object> consumerConfig(MessagingProperties properties, String group) {
     return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, group,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        properties.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG,
+        group,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+        "earliest",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+        false,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        "read_committed",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+        200,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+        StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+        StringDeserializer.class);
   }
 
   public static Map<String, Object> adminConfig(MessagingProperties properties) {

@@ -1,11 +1,11 @@
 package io.paystream.messaging;
 
-import io.paystream.persistence.outbox.OutboxStore;
-import io.paystream.persistence.notify.PostgresChannels;
 import io.paystream.messaging.credit.CreditLegConsumer;
 import io.paystream.messaging.credit.PendingTransfers;
 import io.paystream.messaging.kafka.KafkaAdmin;
 import io.paystream.messaging.relay.OutboxRelay;
+import io.paystream.persistence.notify.PostgresChannels;
+import io.paystream.persistence.outbox.OutboxStore;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -13,11 +13,13 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 /**
- * The money path's background work: the outbox relay, the credit-leg consumer, and the probe of
- * the oldest PENDING transfer that makes a stall of either visible.
+ * The money path's background work: the outbox relay, the credit-leg consumer, and the probe of the
+ * oldest PENDING transfer that makes a stall of either visible.
  */
 @Component
-@ConditionalOnProperty(name = "paystream.messaging.enabled", havingValue = "true",
+@ConditionalOnProperty(
+    name = "paystream.messaging.enabled",
+    havingValue = "true",
     matchIfMissing = true)
 public class MessagingLifecycle extends BackgroundStreams {
 
@@ -27,8 +29,12 @@ public class MessagingLifecycle extends BackgroundStreams {
   private final PendingTransfers pending;
   private final MessagingProperties properties;
 
-  public MessagingLifecycle(KafkaAdmin admin, OutboxRelay relay,
-      PostgresChannels notifications, CreditLegConsumer consumer, PendingTransfers pending,
+  public MessagingLifecycle(
+      KafkaAdmin admin,
+      OutboxRelay relay,
+      PostgresChannels notifications,
+      CreditLegConsumer consumer,
+      PendingTransfers pending,
       MessagingProperties properties) {
     super(admin);
     this.relay = relay;
@@ -41,9 +47,16 @@ public class MessagingLifecycle extends BackgroundStreams {
   @Override
   protected Map<String, Flux<?>> streams() {
     // NOTIFY wakes the relay at each commit; the interval is the safety net for a lost one.
-    Flux<Object> wakeUps = Flux.merge(notifications.listen(OutboxStore.CHANNEL),
-        Flux.interval(Duration.ZERO, properties.outboxPollInterval()));
-    return Map.of("outbox relay", relay.run(wakeUps), "credit-leg consumer", consumer.run(),
-        "oldest-pending probe", pending.run());
+    Flux<Object> wakeUps =
+        Flux.merge(
+            notifications.listen(OutboxStore.CHANNEL),
+            Flux.interval(Duration.ZERO, properties.outboxPollInterval()));
+    return Map.of(
+        "outbox relay",
+        relay.run(wakeUps),
+        "credit-leg consumer",
+        consumer.run(),
+        "oldest-pending probe",
+        pending.run());
   }
 }

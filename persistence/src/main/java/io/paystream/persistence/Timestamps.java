@@ -6,7 +6,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
-/** PostgreSQL keeps microseconds; truncating first makes a written instant equal the one read back. */
+/**
+ * PostgreSQL keeps microseconds; truncating first makes a written instant equal the one read back.
+ */
 public final class Timestamps {
 
   private Timestamps() {}

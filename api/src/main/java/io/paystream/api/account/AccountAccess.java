@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Who may see an account: its owner, or OPS. Anyone else gets the same 404 as for an id that
- * does not exist, so that account ids cannot be probed.
+ * Who may see an account: its owner, or OPS. Anyone else gets the same 404 as for an id that does
+ * not exist, so that account ids cannot be probed.
  *
  * <p>{@link #visible} reads the account (its balance and status are needed). {@link #check} only
  * decides, from memory for a known account: an account's owner is fixed when it is opened and an
@@ -23,16 +23,15 @@ import reactor.core.publisher.Mono;
 public class AccountAccess {
 
   private final AccountStore accounts;
-  private final Cache<UUID, UUID> owners = Caffeine.newBuilder()
-      .maximumSize(500_000)
-      .build();
+  private final Cache<UUID, UUID> owners = Caffeine.newBuilder().maximumSize(500_000).build();
 
   public AccountAccess(AccountStore accounts) {
     this.accounts = accounts;
   }
 
   public Mono<Account> visible(CurrentUser user, UUID accountId) {
-    return accounts.find(accountId)
+    return accounts
+        .find(accountId)
         .doOnNext(account -> owners.put(account.id(), account.ownerId()))
         .filter(account -> user.isOps() || account.isOwnedBy(user.id()))
         .switchIfEmpty(Mono.error(AccountAccess::notFound));

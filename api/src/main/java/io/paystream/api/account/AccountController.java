@@ -1,8 +1,5 @@
 package io.paystream.api.account;
 
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.paystream.api.audit.AuditTrail;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
@@ -14,14 +11,17 @@ import io.paystream.domain.AccountStatus;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
 import io.paystream.persistence.account.AccountStore;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.Currency;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -40,7 +40,10 @@ public class AccountController {
   private final AuditTrail audit;
   private final TransactionalOperator transaction;
 
-  public AccountController(AccountStore accounts, AccountAccess access, AuditTrail audit,
+  public AccountController(
+      AccountStore accounts,
+      AccountAccess access,
+      AuditTrail audit,
       TransactionalOperator transaction) {
     this.accounts = accounts;
     this.access = access;
@@ -50,23 +53,31 @@ public class AccountController {
 
   public record OpenAccount(String currency) {}
 
-  @ApiResponse(responseCode = "201", description = "The new account, ACTIVE with balance 0",
-      content = @Content(mediaType = "application/json",
-          schema = @Schema(implementation = AccountDocument.class)))
+  @ApiResponse(
+      responseCode = "201",
+      description = "The new account, ACTIVE with balance 0",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = AccountDocument.class)))
   @PostMapping
-  public Mono<ResponseEntity<AccountDocument>> open(@AuthenticationPrincipal Jwt jwt,
-      @RequestBody OpenAccount request) {
+  public Mono<ResponseEntity<AccountDocument>> open(
+      @AuthenticationPrincipal Jwt jwt, @RequestBody OpenAccount request) {
     FieldChecks checks = new FieldChecks();
     Currency currency = checks.currency("currency", request.currency());
     checks.throwIfInvalid();
-    return accounts.open(CurrentUser.of(jwt).id(), currency)
-        .map(account -> ResponseEntity.created(URI.create("/api/v1/accounts/" + account.id()))
-            .body(AccountDocument.of(account)));
+    return accounts
+        .open(CurrentUser.of(jwt).id(), currency)
+        .map(
+            account ->
+                ResponseEntity.created(URI.create("/api/v1/accounts/" + account.id()))
+                    .body(AccountDocument.of(account)));
   }
 
   @GetMapping
   public Mono<Items<AccountDocument>> list(@AuthenticationPrincipal Jwt jwt) {
-    return accounts.findByOwner(CurrentUser.of(jwt).id())
+    return accounts
+        .findByOwner(CurrentUser.of(jwt).id())
         .map(AccountDocument::of)
         .collectList()
         .map(Items::new);
@@ -94,12 +105,12 @@ public class AccountController {
 
   /**
    * Asking for the status an account already has succeeds and changes nothing. The UPDATE is
-   * conditional on the status read, so a concurrent change (or a deposit before a close) makes
-   * it miss; then the account is read again and the request decided afresh, a bounded number
-   * of times.
+   * conditional on the status read, so a concurrent change (or a deposit before a close) makes it
+   * miss; then the account is read again and the request decided afresh, a bounded number of times.
    */
   private Mono<AccountDocument> changeStatus(CurrentUser user, UUID id, AccountStatus target) {
-    return access.visible(user, id)
+    return access
+        .visible(user, id)
         .flatMap(account -> decide(user, account, target))
         .repeatWhenEmpty(STATUS_CHANGE_ATTEMPTS_MAX, repeats -> repeats)
         .map(AccountDocument::of);
@@ -112,16 +123,27 @@ public class AccountController {
     if (account.status() == target) {
       return Mono.just(account);
     }
-    return account.refusesStatus(target, user.isOps() ? Actor.OPERATOR : Actor.OWNER)
+    return account
+        .refusesStatus(target, user.isOps() ? Actor.OPERATOR : Actor.OWNER)
         .<Mono<Account>>map(why -> Mono.error(new RejectedException(why, explain(why, account))))
-        .orElseGet(() -> RunToCompletion.of(transaction.transactional(
-            accounts.changeStatus(account.id(), account.status(), target)
-                .flatMap(changed -> audit.record(auditType(target), user.id(), Map.of(
-                        "accountId", account.id().toString(),
-                        "ownerId", String.valueOf(account.ownerId()),
-                        "from", account.status().name(),
-                        "to", target.name()))
-                    .thenReturn(changed)))));
+        .orElseGet(
+            () ->
+                RunToCompletion.of(
+                    transaction.transactional(
+                        accounts
+                            .changeStatus(account.id(), account.status(), target)
+                            .flatMap(
+                                changed ->
+                                    audit
+                                        .record(
+                                            auditType(target),
+                                            user.id(),
+                                            Map.of(
+                                                "accountId", account.id().toString(),
+                                                "ownerId", String.valueOf(account.ownerId()),
+                                                "from", account.status().name(),
+                                                "to", target.name()))
+                                        .thenReturn(changed)))));
   }
 
   private static String auditType(AccountStatus target) {

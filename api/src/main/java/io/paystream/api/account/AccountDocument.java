@@ -5,12 +5,16 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** An account as clients see it (CONTRACT.md, Accounts). */
-public record AccountDocument(UUID id, UUID ownerId, String currency, long balance, String status,
-    Instant createdAt) {
+public record AccountDocument(
+    UUID id, UUID ownerId, String currency, long balance, String status, Instant createdAt) {
 
   public static AccountDocument of(Account account) {
-    return new AccountDocument(account.id(), account.ownerId(),
-        account.currency().getCurrencyCode(), account.balance(), account.status().name(),
+    return new AccountDocument(
+        account.id(),
+        account.ownerId(),
+        account.currency().getCurrencyCode(),
+        account.balance(),
+        account.status().name(),
         account.createdAt());
   }
 }

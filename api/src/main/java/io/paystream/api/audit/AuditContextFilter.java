@@ -17,8 +17,10 @@ public class AuditContextFilter implements WebFilter {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    AuditContext context = new AuditContext(exchange.getAttribute(RequestIdFilter.ATTRIBUTE),
-        ClientAddress.of(exchange.getRequest()));
+    AuditContext context =
+        new AuditContext(
+            exchange.getAttribute(RequestIdFilter.ATTRIBUTE),
+            ClientAddress.of(exchange.getRequest()));
     return chain.filter(exchange).contextWrite(ctx -> ctx.put(AuditContext.class, context));
   }
 }

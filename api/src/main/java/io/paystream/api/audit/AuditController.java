@@ -34,11 +34,18 @@ public class AuditController {
   }
 
   /** One audit event as operators see it. */
-  public record AuditEventDocument(UUID id, String type, UUID userId, String requestId,
-      String clientAddress, JsonNode metadata, Instant createdAt) {}
+  public record AuditEventDocument(
+      UUID id,
+      String type,
+      UUID userId,
+      String requestId,
+      String clientAddress,
+      JsonNode metadata,
+      Instant createdAt) {}
 
   @GetMapping("/api/v1/ops/audit")
-  public Mono<Page<AuditEventDocument>> audit(@RequestParam(required = false) UUID userId,
+  public Mono<Page<AuditEventDocument>> audit(
+      @RequestParam(required = false) UUID userId,
       @RequestParam(required = false) String type,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String cursor) {
@@ -47,15 +54,21 @@ public class AuditController {
       throw ApiException.invalid("type", "must be an audit event type like auth.login.failed");
     }
     UUID before = cursors.id(Kind.AUDIT_EVENTS, cursor);
-    return store.page(userId, type, before, size + 1)
+    return store
+        .page(userId, type, before, size + 1)
         .map(this::document)
         .collectList()
         .map(items -> Page.of(items, size, last -> cursors.of(Kind.AUDIT_EVENTS, last.id())));
   }
 
   private AuditEventDocument document(AuditRecord record) {
-    return new AuditEventDocument(record.id(), record.type(), record.userId(),
-        record.requestId(), record.clientAddress(), json.readTree(record.metadata()),
+    return new AuditEventDocument(
+        record.id(),
+        record.type(),
+        record.userId(),
+        record.requestId(),
+        record.clientAddress(),
+        json.readTree(record.metadata()),
         record.createdAt());
   }
 }

@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Records security- and money-relevant facts. Called inside the transaction of the change it
- * describes, the event commits or rolls back with it. The request id and client address come
- * from the Reactor context ({@link AuditContextFilter}).
+ * describes, the event commits or rolls back with it. The request id and client address come from
+ * the Reactor context ({@link AuditContextFilter}).
  */
 @Service
 public class AuditTrail {
@@ -41,8 +41,8 @@ public class AuditTrail {
   public static final String RATE_LIMIT_EXCEEDED = "limit.rate_exceeded";
 
   /**
-   * A flood of refused requests must not become a flood of inserts: one rate-limit event per
-   * limit and key per this interval, per instance, is enough to see an attack in the trail.
+   * A flood of refused requests must not become a flood of inserts: one rate-limit event per limit
+   * and key per this interval, per instance, is enough to see an attack in the trail.
    */
   static final Duration RATE_LIMIT_EVENT_INTERVAL = Duration.ofSeconds(60);
 
@@ -52,12 +52,13 @@ public class AuditTrail {
   private final AuditStore store;
   private final JsonMapper json;
   private final Clock clock;
-  private final Map<String, Long> lastRateLimitEvent = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-      return size() > RATE_LIMIT_KEYS_MAX;
-    }
-  };
+  private final Map<String, Long> lastRateLimitEvent =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > RATE_LIMIT_KEYS_MAX;
+        }
+      };
 
   public AuditTrail(AuditStore store, JsonMapper json, Clock clock) {
     this.store = store;
@@ -67,20 +68,26 @@ public class AuditTrail {
 
   /** Appends one event; joins the subscriber's transaction when there is one. */
   public Mono<Void> record(String type, UUID userId, Map<String, ?> metadata) {
-    return Mono.deferContextual(context -> store.append(
-        event(type, userId, metadata, context.getOrDefault(AuditContext.class, null))));
+    return Mono.deferContextual(
+        context ->
+            store.append(
+                event(type, userId, metadata, context.getOrDefault(AuditContext.class, null))));
   }
 
   /**
    * The event {@link #record} would append for a request served with {@code request} (null when
    * there is none), for callers that write many requests' events in one statement.
    */
-  public AuditRecord event(String type, UUID userId, Map<String, ?> metadata,
-      AuditContext request) {
-    return new AuditRecord(Ids.newId(), type, userId,
+  public AuditRecord event(
+      String type, UUID userId, Map<String, ?> metadata, AuditContext request) {
+    return new AuditRecord(
+        Ids.newId(),
+        type,
+        userId,
         request == null ? null : request.requestId(),
         request == null ? null : request.clientAddress(),
-        json.writeValueAsString(metadata), Timestamps.now(clock));
+        json.writeValueAsString(metadata),
+        Timestamps.now(clock));
   }
 
   /** Appends the events in one statement; joins the subscriber's transaction. */
@@ -108,9 +115,11 @@ public class AuditTrail {
     metadata.put("retryAfterSeconds", decision.retryAfterSeconds());
     // Not part of any change: if the database cannot take it, the 429 still goes out.
     return record(RATE_LIMIT_EXCEEDED, userId, metadata)
-        .onErrorResume(failure -> {
-          log.warn("rate-limit audit event not recorded ({})", failure.getClass().getSimpleName());
-          return Mono.empty();
-        });
+        .onErrorResume(
+            failure -> {
+              log.warn(
+                  "rate-limit audit event not recorded ({})", failure.getClass().getSimpleName());
+              return Mono.empty();
+            });
   }
 }

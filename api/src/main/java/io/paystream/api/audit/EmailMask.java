@@ -1,8 +1,8 @@
 package io.paystream.api.audit;
 
 /**
- * Masks an email address for logs and the audit trail: enough to recognise it
- * ({@code a***@example.com}), not enough to harvest it.
+ * Masks an email address for logs and the audit trail: enough to recognise it ({@code
+ * a***@example.com}), not enough to harvest it.
  */
 public final class EmailMask {
 

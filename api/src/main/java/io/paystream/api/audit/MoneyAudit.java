@@ -12,16 +12,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Audit events of money-moving requests, written by the idempotency service inside the
- * transaction that moves the money (or stores the refusal), so every accepted and every rejected
- * movement has exactly one event, and a replay adds none.
+ * Audit events of money-moving requests, written by the idempotency service inside the transaction
+ * that moves the money (or stores the refusal), so every accepted and every rejected movement has
+ * exactly one event, and a replay adds none.
  */
 @Component
 public class MoneyAudit {
 
   /**
-   * Request fields copied into the event: who, what, how much. Free text (description,
-   * reference, destination) is left out: it is the client's and may hold personal data.
+   * Request fields copied into the event: who, what, how much. Free text (description, reference,
+   * destination) is left out: it is the client's and may hold personal data.
    */
   static final List<String> RECORDED_FIELDS =
       List.of("accountId", "fromAccountId", "toAccountId", "amount", "currency");
@@ -40,29 +40,37 @@ public class MoneyAudit {
    * @param responseBody the answer's JSON body, whose {@code id} names the new resource
    */
   public Mono<Void> accepted(UUID user, String request, int status, String responseBody) {
-    return audit.record(AuditTrail.MONEY_ACCEPTED, user,
-        acceptedMetadata(request, status, responseBody));
+    return audit.record(
+        AuditTrail.MONEY_ACCEPTED, user, acceptedMetadata(request, status, responseBody));
   }
 
   /** A refusal, and a risk-limit event when a limit refused it ({@link #rejectedEvents}). */
   public Mono<Void> rejected(UUID user, String request, int status, RejectedException rejected) {
-    return Mono.deferContextual(context -> recordAll(rejectedEvents(user, request, status,
-        rejected, context.getOrDefault(AuditContext.class, null))));
+    return Mono.deferContextual(
+        context ->
+            recordAll(
+                rejectedEvents(
+                    user,
+                    request,
+                    status,
+                    rejected,
+                    context.getOrDefault(AuditContext.class, null))));
   }
 
   /** The event {@link #accepted} records, for a request served with {@code context}. */
-  public AuditRecord acceptedEvent(UUID user, String request, int status, String responseBody,
-      AuditContext context) {
-    return audit.event(AuditTrail.MONEY_ACCEPTED, user,
-        acceptedMetadata(request, status, responseBody), context);
+  public AuditRecord acceptedEvent(
+      UUID user, String request, int status, String responseBody, AuditContext context) {
+    return audit.event(
+        AuditTrail.MONEY_ACCEPTED, user, acceptedMetadata(request, status, responseBody), context);
   }
 
   /** The events {@link #rejected} records, for a request served with {@code context}. */
-  public List<AuditRecord> rejectedEvents(UUID user, String request, int status,
-      RejectedException rejected, AuditContext context) {
+  public List<AuditRecord> rejectedEvents(
+      UUID user, String request, int status, RejectedException rejected, AuditContext context) {
     Map<String, Object> metadata = rejectedMetadata(request, status, rejected);
     AuditRecord refused = audit.event(AuditTrail.MONEY_REJECTED, user, metadata, context);
-    return rejected.limit() == null ? List.of(refused)
+    return rejected.limit() == null
+        ? List.of(refused)
         : List.of(refused, audit.event(AuditTrail.RISK_LIMIT_EXCEEDED, user, metadata, context));
   }
 
@@ -80,8 +88,8 @@ public class MoneyAudit {
     return metadata;
   }
 
-  private Map<String, Object> rejectedMetadata(String request, int status,
-      RejectedException rejected) {
+  private Map<String, Object> rejectedMetadata(
+      String request, int status, RejectedException rejected) {
     Map<String, Object> metadata = describe(request, status);
     metadata.put("code", rejected.rejection().code());
     if (rejected.limit() != null) {

@@ -1,12 +1,12 @@
 package io.paystream.api.auth;
 
+import io.paystream.api.audit.AuditTrail;
+import io.paystream.api.audit.EmailMask;
 import io.paystream.api.auth.AuthController.LoginRequest;
 import io.paystream.api.auth.AuthController.RefreshRequest;
 import io.paystream.api.auth.AuthController.RegisterRequest;
 import io.paystream.api.auth.AuthController.TokenPair;
 import io.paystream.api.auth.AuthController.UserDocument;
-import io.paystream.api.audit.AuditTrail;
-import io.paystream.api.audit.EmailMask;
 import io.paystream.api.ratelimit.AuthRateLimits;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.security.LoginSessions;
@@ -37,6 +37,7 @@ public class Accounts {
 
   /** The contract's password policy. */
   static final int PASSWORD_LENGTH_MIN = 12;
+
   static final int PASSWORD_LENGTH_MAX = 128;
 
   /** Longer login attempts are refused as malformed; they cannot match a registered password. */
@@ -54,9 +55,16 @@ public class Accounts {
   private final TransactionalOperator transaction;
   private final LoginSessions sessions;
 
-  public Accounts(UserStore users, RefreshTokenStore refreshTokens, PasswordHasher hasher,
-      TokenService tokens, Clock clock, AuthRateLimits limits, AuditTrail audit,
-      TransactionalOperator transaction, LoginSessions sessions) {
+  public Accounts(
+      UserStore users,
+      RefreshTokenStore refreshTokens,
+      PasswordHasher hasher,
+      TokenService tokens,
+      Clock clock,
+      AuthRateLimits limits,
+      AuditTrail audit,
+      TransactionalOperator transaction,
+      LoginSessions sessions) {
     this.users = users;
     this.sessions = sessions;
     this.refreshTokens = refreshTokens;
@@ -69,8 +77,8 @@ public class Accounts {
   }
 
   /**
-   * @param clientAddress where the request came from, for the registration rate limits; null
-   *     only for a caller inside the application (the OPS bootstrap), which is not limited
+   * @param clientAddress where the request came from, for the registration rate limits; null only
+   *     for a caller inside the application (the OPS bootstrap), which is not limited
    */
   public Mono<UserDocument> register(RegisterRequest request, String clientAddress) {
     FieldChecks checks = new FieldChecks();
@@ -78,21 +86,40 @@ public class Accounts {
     password(checks, request.password());
     String name = checks.requiredText("name", request.name(), NAME_LENGTH_MAX);
     checks.throwIfInvalid();
-    Mono<Void> limited = clientAddress == null ? Mono.empty()
-        : limits.registration(email, clientAddress);
+    Mono<Void> limited =
+        clientAddress == null ? Mono.empty() : limits.registration(email, clientAddress);
     return limited
         .then(Mono.defer(() -> hasher.hash(request.password())))
-        .flatMap(hash -> {
-          UserRecord user = new UserRecord(Ids.newId(), email, name.trim(), hash,
-              List.of(CurrentUser.CUSTOMER), Timestamps.now(clock));
-          return RunToCompletion.of(transaction.transactional(users.insert(user)
-              .flatMap(inserted -> inserted
-              ? audit.record(AuditTrail.REGISTERED, user.id(),
-                      Map.of("email", EmailMask.mask(email)))
-                  .thenReturn(new UserDocument(user.id(), user.email(), user.name()))
-              : Mono.error(new ApiException(ApiError.EMAIL_TAKEN,
-                  "an account with this email already exists")))));
-        });
+        .flatMap(
+            hash -> {
+              UserRecord user =
+                  new UserRecord(
+                      Ids.newId(),
+                      email,
+                      name.trim(),
+                      hash,
+                      List.of(CurrentUser.CUSTOMER),
+                      Timestamps.now(clock));
+              return RunToCompletion.of(
+                  transaction.transactional(
+                      users
+                          .insert(user)
+                          .flatMap(
+                              inserted ->
+                                  inserted
+                                      ? audit
+                                          .record(
+                                              AuditTrail.REGISTERED,
+                                              user.id(),
+                                              Map.of("email", EmailMask.mask(email)))
+                                          .thenReturn(
+                                              new UserDocument(
+                                                  user.id(), user.email(), user.name()))
+                                      : Mono.error(
+                                          new ApiException(
+                                              ApiError.EMAIL_TAKEN,
+                                              "an account with this email already exists")))));
+            });
   }
 
   public Mono<TokenPair> login(LoginRequest request, String clientAddress) {
@@ -107,20 +134,32 @@ public class Accounts {
       checks.text("password", request.password(), LOGIN_PASSWORD_LENGTH_MAX);
     }
     checks.throwIfInvalid();
-    ApiException invalid = new ApiException(ApiError.INVALID_CREDENTIALS,
-        "email or password is wrong");
+    ApiException invalid =
+        new ApiException(ApiError.INVALID_CREDENTIALS, "email or password is wrong");
     Map<String, String> masked = Map.of("email", EmailMask.mask(email));
-    return limits.login(email, clientAddress)
-        .then(Mono.defer(() -> users.findByEmail(email)
-            .map(java.util.Optional::of)
-            .defaultIfEmpty(java.util.Optional.empty())))
-        .flatMap(found -> hasher.matches(request.password(),
-                found.map(UserRecord::passwordHash).orElse(null))
-            .flatMap(matched -> matched && found.isPresent()
-                ? startSession(found.get())
-                : audit.record(AuditTrail.LOGIN_FAILED,
-                        found.map(UserRecord::id).orElse(null), masked)
-                    .then(Mono.error(invalid))));
+    return limits
+        .login(email, clientAddress)
+        .then(
+            Mono.defer(
+                () ->
+                    users
+                        .findByEmail(email)
+                        .map(java.util.Optional::of)
+                        .defaultIfEmpty(java.util.Optional.empty())))
+        .flatMap(
+            found ->
+                hasher
+                    .matches(request.password(), found.map(UserRecord::passwordHash).orElse(null))
+                    .flatMap(
+                        matched ->
+                            matched && found.isPresent()
+                                ? startSession(found.get())
+                                : audit
+                                    .record(
+                                        AuditTrail.LOGIN_FAILED,
+                                        found.map(UserRecord::id).orElse(null),
+                                        masked)
+                                    .then(Mono.error(invalid))));
   }
 
   public Mono<TokenPair> refresh(RefreshRequest request, String clientAddress) {
@@ -128,25 +167,39 @@ public class Accounts {
     checks.requiredText("refreshToken", request.refreshToken(), 512);
     checks.throwIfInvalid();
     Instant now = Timestamps.now(clock);
-    return limits.refresh(clientAddress)
+    return limits
+        .refresh(clientAddress)
         .then(Mono.defer(() -> refreshTokens.spend(TokenService.hash(request.refreshToken()), now)))
-        .flatMap(presented -> {
-          if (presented instanceof Presented.Spent spent) {
-            return users.find(spent.userId()).flatMap(user -> issue(user, spent.familyId(), now));
-          }
-          if (presented instanceof Presented.Reused reused) {
-            // The family was revoked in spend()'s own transaction; this records that it was.
-            sessions.revoked(reused.familyId());
-            return audit.record(AuditTrail.REFRESH_TOKEN_REUSED, reused.userId(),
-                    Map.of("familyId", reused.familyId().toString()))
-                .then(Mono.error(new ApiException(ApiError.REFRESH_TOKEN_REUSED,
-                "this refresh token was already used; sign in again")));
-          }
-          return Mono.error(new ApiException(ApiError.INVALID_REFRESH_TOKEN,
-              "the refresh token is not valid"));
-        })
-        .switchIfEmpty(Mono.error(() -> new ApiException(ApiError.INVALID_REFRESH_TOKEN,
-            "the refresh token is not valid")));
+        .flatMap(
+            presented -> {
+              if (presented instanceof Presented.Spent spent) {
+                return users
+                    .find(spent.userId())
+                    .flatMap(user -> issue(user, spent.familyId(), now));
+              }
+              if (presented instanceof Presented.Reused reused) {
+                // The family was revoked in spend()'s own transaction; this records that it was.
+                sessions.revoked(reused.familyId());
+                return audit
+                    .record(
+                        AuditTrail.REFRESH_TOKEN_REUSED,
+                        reused.userId(),
+                        Map.of("familyId", reused.familyId().toString()))
+                    .then(
+                        Mono.error(
+                            new ApiException(
+                                ApiError.REFRESH_TOKEN_REUSED,
+                                "this refresh token was already used; sign in again")));
+              }
+              return Mono.error(
+                  new ApiException(
+                      ApiError.INVALID_REFRESH_TOKEN, "the refresh token is not valid"));
+            })
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    new ApiException(
+                        ApiError.INVALID_REFRESH_TOKEN, "the refresh token is not valid")));
   }
 
   public Mono<Void> logout(CurrentUser user, RefreshRequest request) {
@@ -155,11 +208,16 @@ public class Accounts {
     checks.throwIfInvalid();
     // Someone else's or an unknown refresh token revokes nothing, and the answer is the same
     // 204, so logout cannot be used to probe for tokens.
-    return RunToCompletion.of(transaction.transactional(
-            refreshTokens.revokeFamilyOf(TokenService.hash(request.refreshToken()), user.id(),
-                    Timestamps.now(clock))
-                .flatMap(family -> audit.record(AuditTrail.LOGOUT, user.id(), Map.of())
-                    .thenReturn(family))))
+    return RunToCompletion.of(
+            transaction.transactional(
+                refreshTokens
+                    .revokeFamilyOf(
+                        TokenService.hash(request.refreshToken()), user.id(), Timestamps.now(clock))
+                    .flatMap(
+                        family ->
+                            audit
+                                .record(AuditTrail.LOGOUT, user.id(), Map.of())
+                                .thenReturn(family))))
         .doOnNext(sessions::revoked)
         .then();
   }
@@ -167,19 +225,41 @@ public class Accounts {
   /** The new login's first refresh token and its audit event commit together. */
   private Mono<TokenPair> startSession(UserRecord user) {
     UUID family = Ids.newId();
-    return RunToCompletion.of(transaction.transactional(issue(user, family, Timestamps.now(clock))
-        .flatMap(pair -> audit.record(AuditTrail.LOGIN_SUCCEEDED, user.id(),
-                Map.of("email", EmailMask.mask(user.email()), "sessionId", family.toString()))
-            .thenReturn(pair))));
+    return RunToCompletion.of(
+        transaction.transactional(
+            issue(user, family, Timestamps.now(clock))
+                .flatMap(
+                    pair ->
+                        audit
+                            .record(
+                                AuditTrail.LOGIN_SUCCEEDED,
+                                user.id(),
+                                Map.of(
+                                    "email",
+                                    EmailMask.mask(user.email()),
+                                    "sessionId",
+                                    family.toString()))
+                            .thenReturn(pair))));
   }
 
   private Mono<TokenPair> issue(UserRecord user, UUID familyId, Instant now) {
     String refresh = tokens.newRefreshToken();
-    return refreshTokens.issue(Ids.newId(), user.id(), familyId, TokenService.hash(refresh), now,
+    return refreshTokens
+        .issue(
+            Ids.newId(),
+            user.id(),
+            familyId,
+            TokenService.hash(refresh),
+            now,
             now.plusSeconds(tokensRefreshTtl()))
-        .then(Mono.fromCallable(() -> new TokenPair(
-            tokens.accessToken(user.id(), user.roles(), familyId, now), refresh, "Bearer",
-            tokens.accessTokenTtlSeconds())));
+        .then(
+            Mono.fromCallable(
+                () ->
+                    new TokenPair(
+                        tokens.accessToken(user.id(), user.roles(), familyId, now),
+                        refresh,
+                        "Bearer",
+                        tokens.accessTokenTtlSeconds())));
   }
 
   private long tokensRefreshTtl() {
@@ -193,8 +273,9 @@ public class Accounts {
     }
     int length = password.codePointCount(0, password.length());
     if (length < PASSWORD_LENGTH_MIN || length > PASSWORD_LENGTH_MAX) {
-      checks.fail("password", "must be " + PASSWORD_LENGTH_MIN + " to " + PASSWORD_LENGTH_MAX
-          + " characters");
+      checks.fail(
+          "password",
+          "must be " + PASSWORD_LENGTH_MIN + " to " + PASSWORD_LENGTH_MAX + " characters");
     } else {
       // Login refuses what is not plain text, so such a password could never be used.
       checks.plainText("password", password);

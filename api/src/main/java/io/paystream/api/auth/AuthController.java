@@ -1,18 +1,18 @@
 package io.paystream.api.auth;
 
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.ClientAddress;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import io.paystream.persistence.user.UserStore;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -41,18 +41,23 @@ public class AuthController {
 
   public record RefreshRequest(String refreshToken) {}
 
-  public record TokenPair(String accessToken, String refreshToken, String tokenType,
-      long expiresIn) {}
+  public record TokenPair(
+      String accessToken, String refreshToken, String tokenType, long expiresIn) {}
 
   public record Me(UUID userId, String email, String name, List<String> roles) {}
 
-  @ApiResponse(responseCode = "201", description = "Registered",
-      content = @Content(mediaType = "application/json",
-          schema = @Schema(implementation = UserDocument.class)))
+  @ApiResponse(
+      responseCode = "201",
+      description = "Registered",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = UserDocument.class)))
   @PostMapping("/api/v1/auth/register")
-  public Mono<ResponseEntity<UserDocument>> register(@RequestBody RegisterRequest request,
-      ServerHttpRequest http) {
-    return accounts.register(request, ClientAddress.of(http))
+  public Mono<ResponseEntity<UserDocument>> register(
+      @RequestBody RegisterRequest request, ServerHttpRequest http) {
+    return accounts
+        .register(request, ClientAddress.of(http))
         .map(user -> ResponseEntity.created(URI.create("/api/v1/me")).body(user));
   }
 
@@ -68,17 +73,22 @@ public class AuthController {
 
   @ApiResponse(responseCode = "204", description = "Every token of this login is revoked")
   @PostMapping("/api/v1/auth/logout")
-  public Mono<ResponseEntity<Void>> logout(@AuthenticationPrincipal Jwt jwt,
-      @RequestBody RefreshRequest request) {
-    return accounts.logout(CurrentUser.of(jwt), request)
+  public Mono<ResponseEntity<Void>> logout(
+      @AuthenticationPrincipal Jwt jwt, @RequestBody RefreshRequest request) {
+    return accounts
+        .logout(CurrentUser.of(jwt), request)
         .thenReturn(ResponseEntity.noContent().build());
   }
 
   @GetMapping("/api/v1/me")
   public Mono<Me> me(@AuthenticationPrincipal Jwt jwt) {
-    return users.find(CurrentUser.of(jwt).id())
+    return users
+        .find(CurrentUser.of(jwt).id())
         .map(user -> new Me(user.id(), user.email(), user.name(), user.roles()))
-        .switchIfEmpty(Mono.error(() ->
-            new ApiException(ApiError.UNAUTHORIZED, "the user of this token no longer exists")));
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    new ApiException(
+                        ApiError.UNAUTHORIZED, "the user of this token no longer exists")));
   }
 }

@@ -16,8 +16,8 @@ public final class EmailAddresses {
   public static final int LENGTH_MAX = 254;
 
   /**
-   * Deliberately simple: one @, a dot in the domain, no whitespace (Unicode's included). Real
-   * proof is a mail round trip.
+   * Deliberately simple: one @, a dot in the domain, no whitespace (Unicode's included). Real proof
+   * is a mail round trip.
    */
   private static final Pattern SHAPE = Pattern.compile("(?U)^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 

@@ -18,8 +18,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Ensures the OPS user of {@code PAYSTREAM_OPS_EMAIL}/{@code PAYSTREAM_OPS_PASSWORD} exists with
- * that password and the OPS role. Runs on the main thread during start-up, after Flyway and
- * before the instance reports ready, so an operator can log in as soon as readiness says UP.
+ * that password and the OPS role. Runs on the main thread during start-up, after Flyway and before
+ * the instance reports ready, so an operator can log in as soon as readiness says UP.
  */
 @Component
 public class OpsUserBootstrap implements ApplicationRunner {
@@ -34,8 +34,8 @@ public class OpsUserBootstrap implements ApplicationRunner {
   private final UserStore users;
   private final PasswordHasher hasher;
 
-  public OpsUserBootstrap(ApiProperties properties, Accounts accounts, UserStore users,
-      PasswordHasher hasher) {
+  public OpsUserBootstrap(
+      ApiProperties properties, Accounts accounts, UserStore users, PasswordHasher hasher) {
     this.properties = properties;
     this.accounts = accounts;
     this.users = users;
@@ -60,8 +60,10 @@ public class OpsUserBootstrap implements ApplicationRunner {
   }
 
   private Mono<Void> ensure(String email, String password) {
-    return accounts.register(new RegisterRequest(email, password, "Operations"), null)
-        .onErrorResume(ApiException.class,
+    return accounts
+        .register(new RegisterRequest(email, password, "Operations"), null)
+        .onErrorResume(
+            ApiException.class,
             refused -> refused.error() == ApiError.EMAIL_TAKEN ? Mono.empty() : Mono.error(refused))
         .then(hasher.hash(password))
         .flatMap(hash -> users.grant(email, CurrentUser.OPS, hash));

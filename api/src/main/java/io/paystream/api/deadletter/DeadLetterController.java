@@ -41,20 +41,56 @@ public class DeadLetterController {
    *
    * @param kind {@code KAFKA} or {@code WEBHOOK}
    */
-  public record DeadLetterDocument(UUID id, String kind, String error, Instant createdAt,
-      String source, String consumer, String key, String payload, Instant replayedAt,
-      UUID endpointId, String url, UUID eventId, String eventType, Integer attempts) {
+  public record DeadLetterDocument(
+      UUID id,
+      String kind,
+      String error,
+      Instant createdAt,
+      String source,
+      String consumer,
+      String key,
+      String payload,
+      Instant replayedAt,
+      UUID endpointId,
+      String url,
+      UUID eventId,
+      String eventType,
+      Integer attempts) {
 
     static DeadLetterDocument of(DeadLetter letter) {
-      return new DeadLetterDocument(letter.id(), "KAFKA", letter.error(), letter.createdAt(),
-          letter.source(), letter.consumer(), letter.key(), letter.payload(),
-          letter.replayedAt(), null, null, null, null, null);
+      return new DeadLetterDocument(
+          letter.id(),
+          "KAFKA",
+          letter.error(),
+          letter.createdAt(),
+          letter.source(),
+          letter.consumer(),
+          letter.key(),
+          letter.payload(),
+          letter.replayedAt(),
+          null,
+          null,
+          null,
+          null,
+          null);
     }
 
     static DeadLetterDocument of(DeadDelivery delivery) {
-      return new DeadLetterDocument(delivery.id(), "WEBHOOK", delivery.lastError(),
-          delivery.deadAt(), null, null, null, null, null, delivery.endpointId(),
-          delivery.url(), delivery.eventId(), delivery.eventType(), delivery.attempts());
+      return new DeadLetterDocument(
+          delivery.id(),
+          "WEBHOOK",
+          delivery.lastError(),
+          delivery.deadAt(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          delivery.endpointId(),
+          delivery.url(),
+          delivery.eventId(),
+          delivery.eventType(),
+          delivery.attempts());
     }
   }
 
@@ -67,8 +103,12 @@ public class DeadLetterController {
   private final Clock clock;
   private final Cursors cursors;
 
-  public DeadLetterController(DeadLetterStore kafka, WebhookStore webhooks,
-      DeadLetters deadLetters, WebhookProperties webhookProperties, Clock clock,
+  public DeadLetterController(
+      DeadLetterStore kafka,
+      WebhookStore webhooks,
+      DeadLetters deadLetters,
+      WebhookProperties webhookProperties,
+      Clock clock,
       Cursors cursors) {
     this.cursors = cursors;
     this.kafka = kafka;
@@ -80,31 +120,42 @@ public class DeadLetterController {
 
   /** Both kinds merged by id (ids are time-ordered), one page of them. */
   @GetMapping("/api/v1/ops/dead-letters")
-  public Mono<Page<DeadLetterDocument>> list(@RequestParam(required = false) Integer limit,
+  public Mono<Page<DeadLetterDocument>> list(
+      @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String cursor) {
     int size = Page.limit(limit);
     UUID before = cursors.id(Kind.DEAD_LETTERS, cursor);
-    return kafka.page(before, size + 1).map(DeadLetterDocument::of).collectList()
+    return kafka
+        .page(before, size + 1)
+        .map(DeadLetterDocument::of)
+        .collectList()
         .zipWith(webhooks.dead(before, size + 1).map(DeadLetterDocument::of).collectList())
-        .map(both -> {
-          List<DeadLetterDocument> merged = new ArrayList<>(both.getT1());
-          merged.addAll(both.getT2());
-          merged.sort(Comparator.comparing(DeadLetterDocument::id).reversed());
-          return Page.of(merged, size, last -> cursors.of(Kind.DEAD_LETTERS, last.id()));
-        });
+        .map(
+            both -> {
+              List<DeadLetterDocument> merged = new ArrayList<>(both.getT1());
+              merged.addAll(both.getT2());
+              merged.sort(Comparator.comparing(DeadLetterDocument::id).reversed());
+              return Page.of(merged, size, last -> cursors.of(Kind.DEAD_LETTERS, last.id()));
+            });
   }
 
   @PostMapping("/api/v1/ops/dead-letters/{id}/replay")
   public Mono<ResponseEntity<Replayed>> replay(@PathVariable UUID id) {
-    Mono<Replayed> asKafka = kafka.find(id)
-        .flatMap(letter -> deadLetters.replay(letter).thenReturn(new Replayed(id, "KAFKA")));
-    Mono<Replayed> asWebhook = Mono.defer(() -> webhooks.replay(id,
-            Timestamps.now(clock).plus(webhookProperties.retryHorizon()))
-        .filter(replayed -> replayed)
-        .map(replayed -> new Replayed(id, "WEBHOOK")));
-    return asKafka.switchIfEmpty(asWebhook)
+    Mono<Replayed> asKafka =
+        kafka
+            .find(id)
+            .flatMap(letter -> deadLetters.replay(letter).thenReturn(new Replayed(id, "KAFKA")));
+    Mono<Replayed> asWebhook =
+        Mono.defer(
+            () ->
+                webhooks
+                    .replay(id, Timestamps.now(clock).plus(webhookProperties.retryHorizon()))
+                    .filter(replayed -> replayed)
+                    .map(replayed -> new Replayed(id, "WEBHOOK")));
+    return asKafka
+        .switchIfEmpty(asWebhook)
         .map(replayed -> ResponseEntity.status(HttpStatus.ACCEPTED).body(replayed))
-        .switchIfEmpty(Mono.error(() -> new ApiException(ApiError.NOT_FOUND,
-            "no dead letter with this id")));
+        .switchIfEmpty(
+            Mono.error(() -> new ApiException(ApiError.NOT_FOUND, "no dead letter with this id")));
   }
 }

@@ -42,8 +42,12 @@ public class HistoryController {
   private final RecentEntriesCache recentEntries;
   private final Cursors cursors;
 
-  public HistoryController(AccountAccess access, LedgerStore ledger, Clock clock,
-      RecentEntriesCache recentEntries, Cursors cursors) {
+  public HistoryController(
+      AccountAccess access,
+      LedgerStore ledger,
+      Clock clock,
+      RecentEntriesCache recentEntries,
+      Cursors cursors) {
     this.cursors = cursors;
     this.access = access;
     this.ledger = ledger;
@@ -52,8 +56,10 @@ public class HistoryController {
   }
 
   @GetMapping("/api/v1/accounts/{id}/transactions")
-  public Mono<Page<LedgerEntry>> transactions(@AuthenticationPrincipal Jwt jwt,
-      @PathVariable UUID id, @RequestParam(required = false) String month,
+  public Mono<Page<LedgerEntry>> transactions(
+      @AuthenticationPrincipal Jwt jwt,
+      @PathVariable UUID id,
+      @RequestParam(required = false) String month,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String cursor) {
     YearMonth period = month(month);
@@ -61,21 +67,37 @@ public class HistoryController {
     TimeAndId after = cursors.timeAndId(Kind.ENTRIES, cursor);
     Instant from = period.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     Instant until = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-    return access.check(CurrentUser.of(jwt), id)
-        .then(ledger.page(id, from, until,
-                after == null ? null : after.time(), after == null ? null : after.id(),
-                size + 1)
-            .collectList())
-        .map(entries -> Page.of(entries, size,
-            last -> cursors.of(Kind.ENTRIES, new TimeAndId(last.createdAt(), last.id()))));
+    return access
+        .check(CurrentUser.of(jwt), id)
+        .then(
+            ledger
+                .page(
+                    id,
+                    from,
+                    until,
+                    after == null ? null : after.time(),
+                    after == null ? null : after.id(),
+                    size + 1)
+                .collectList())
+        .map(
+            entries ->
+                Page.of(
+                    entries,
+                    size,
+                    last -> cursors.of(Kind.ENTRIES, new TimeAndId(last.createdAt(), last.id()))));
   }
 
   @GetMapping("/api/v1/accounts/{id}/transactions/recent")
-  @ApiResponse(responseCode = "200", description = "The latest 20 entries, newest first",
-      content = @Content(mediaType = "application/json",
-          schema = @Schema(implementation = RecentDocument.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "The latest 20 entries, newest first",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = RecentDocument.class)))
   public Mono<RawItems> recent(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
-    return access.check(CurrentUser.of(jwt), id)
+    return access
+        .check(CurrentUser.of(jwt), id)
         // From Redis when warm; PostgreSQL rebuilds a miss and answers when Redis is down.
         .then(Mono.defer(() -> recentEntries.recentJson(id)))
         .map(RawItems::new);

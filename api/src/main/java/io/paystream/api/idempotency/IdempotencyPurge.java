@@ -38,14 +38,20 @@ public class IdempotencyPurge implements SmartLifecycle {
 
   @Override
   public void start() {
-    running = Flux.interval(PURGE_INTERVAL, PURGE_INTERVAL)
-        .concatMap(tick -> store.purgeOlderThan(Timestamps.now(clock).minus(retention))
-            .doOnNext(purged -> log.debug("purged {} idempotency records", purged))
-            .onErrorResume(error -> {
-              log.warn("idempotency purge failed, will retry: {}", error.toString());
-              return Mono.empty();
-            }))
-        .subscribe();
+    running =
+        Flux.interval(PURGE_INTERVAL, PURGE_INTERVAL)
+            .concatMap(
+                tick ->
+                    store
+                        .purgeOlderThan(Timestamps.now(clock).minus(retention))
+                        .doOnNext(purged -> log.debug("purged {} idempotency records", purged))
+                        .onErrorResume(
+                            error -> {
+                              log.warn(
+                                  "idempotency purge failed, will retry: {}", error.toString());
+                              return Mono.empty();
+                            }))
+            .subscribe();
   }
 
   @Override

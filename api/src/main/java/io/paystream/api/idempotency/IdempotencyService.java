@@ -9,8 +9,8 @@ import io.paystream.api.web.ProblemWriter;
 import io.paystream.api.web.RunToCompletion;
 import io.paystream.domain.RejectedException;
 import io.paystream.persistence.Timestamps;
-import io.paystream.persistence.idempotency.IdempotencyStore;
 import io.paystream.persistence.audit.AuditRecord;
+import io.paystream.persistence.idempotency.IdempotencyStore;
 import io.paystream.persistence.idempotency.StoredResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,13 +33,13 @@ import reactor.core.publisher.Mono;
 /**
  * Runs a money-moving operation at most once per (user, Idempotency-Key), in the same database
  * transaction as the operation itself:
+ *
  * <ol>
- *   <li>take the key's advisory lock, or answer 409 {@code idempotency_key_in_use};</li>
- *   <li>an earlier record with the same body fingerprint: replay it with
- *       {@code Idempotent-Replayed: true}; with another fingerprint: 422
- *       {@code idempotency_key_reused};</li>
- *   <li>otherwise run the operation and store its answer — success or business rejection —
- *       before the commit.</li>
+ *   <li>take the key's advisory lock, or answer 409 {@code idempotency_key_in_use};
+ *   <li>an earlier record with the same body fingerprint: replay it with {@code
+ *       Idempotent-Replayed: true}; with another fingerprint: 422 {@code idempotency_key_reused};
+ *   <li>otherwise run the operation and store its answer — success or business rejection — before
+ *       the commit.
  * </ol>
  */
 @Service
@@ -57,8 +57,12 @@ public class IdempotencyService {
   private final Clock clock;
   private final MoneyAudit audit;
 
-  public IdempotencyService(IdempotencyStore store, TransactionalOperator transaction,
-      ProblemWriter problems, Clock clock, MoneyAudit audit) {
+  public IdempotencyService(
+      IdempotencyStore store,
+      TransactionalOperator transaction,
+      ProblemWriter problems,
+      Clock clock,
+      MoneyAudit audit) {
     this.store = store;
     this.transaction = transaction;
     this.problems = problems;
@@ -69,7 +73,8 @@ public class IdempotencyService {
   /** Refuses a missing or malformed key before anything else is looked at. */
   public static String requireKey(String key) {
     if (key == null || key.isEmpty()) {
-      throw new ApiException(ApiError.IDEMPOTENCY_KEY_MISSING,
+      throw new ApiException(
+          ApiError.IDEMPOTENCY_KEY_MISSING,
           "send an Idempotency-Key header with a unique value per operation");
     }
     if (key.length() > KEY_LENGTH_MAX || !key.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
@@ -82,47 +87,72 @@ public class IdempotencyService {
    * @param request the canonical form of the request (method, path and re-serialised body): two
    *     requests are "the same" exactly when these strings are equal
    * @param operation runs inside the transaction; a {@link RejectedException} it emits must have
-   *     written nothing, and becomes the stored 4xx answer; both outcomes are audited in the
-   *     same transaction
+   *     written nothing, and becomes the stored 4xx answer; both outcomes are audited in the same
+   *     transaction
    */
-  public Mono<ResponseEntity<byte[]>> execute(CurrentUser user, String key, String request,
-      Supplier<Mono<StoredResponse>> operation) {
+  public Mono<ResponseEntity<byte[]>> execute(
+      CurrentUser user, String key, String request, Supplier<Mono<StoredResponse>> operation) {
     String fingerprint = sha256(request);
-    Mono<Answer> flow = store.tryLock(user.id(), key)
-        .flatMap(locked -> {
-          if (!locked) {
-            return Mono.error(keyInUse());
-          }
-          return store.find(user.id(), key)
-              .map(recorded -> {
-                if (!recorded.fingerprint().equals(fingerprint)) {
-                  throw keyReused();
-                }
-                return new Answer(recorded.response(), true);
-              })
-              .switchIfEmpty(Mono.defer(() -> operation.get()
-                  .flatMap(response -> audit.accepted(user.id(), request, response.status(),
-                          response.body())
-                      .thenReturn(response))
-                  .onErrorResume(RejectedException.class, rejected -> {
-                    StoredResponse refusal = rejection(rejected);
-                    return audit.rejected(user.id(), request, refusal.status(), rejected)
-                        .thenReturn(refusal);
-                  })
-                  .flatMap(response -> store.save(user.id(), key, fingerprint, response,
-                          Timestamps.now(clock))
-                      .thenReturn(new Answer(response, false)))));
-        });
-    return RunToCompletion.of(transaction.transactional(flow))
-        .map(IdempotencyService::toResponse);
+    Mono<Answer> flow =
+        store
+            .tryLock(user.id(), key)
+            .flatMap(
+                locked -> {
+                  if (!locked) {
+                    return Mono.error(keyInUse());
+                  }
+                  return store
+                      .find(user.id(), key)
+                      .map(
+                          recorded -> {
+                            if (!recorded.fingerprint().equals(fingerprint)) {
+                              throw keyReused();
+                            }
+                            return new Answer(recorded.response(), true);
+                          })
+                      .switchIfEmpty(
+                          Mono.defer(
+                              () ->
+                                  operation
+                                      .get()
+                                      .flatMap(
+                                          response ->
+                                              audit
+                                                  .accepted(
+                                                      user.id(),
+                                                      request,
+                                                      response.status(),
+                                                      response.body())
+                                                  .thenReturn(response))
+                                      .onErrorResume(
+                                          RejectedException.class,
+                                          rejected -> {
+                                            StoredResponse refusal = rejection(rejected);
+                                            return audit
+                                                .rejected(
+                                                    user.id(), request, refusal.status(), rejected)
+                                                .thenReturn(refusal);
+                                          })
+                                      .flatMap(
+                                          response ->
+                                              store
+                                                  .save(
+                                                      user.id(),
+                                                      key,
+                                                      fingerprint,
+                                                      response,
+                                                      Timestamps.now(clock))
+                                                  .thenReturn(new Answer(response, false)))));
+                });
+    return RunToCompletion.of(transaction.transactional(flow)).map(IdempotencyService::toResponse);
   }
 
   /**
-   * One request of {@link #executeAll}: who, with which key, the canonical request (as for
-   * {@link #execute}), the audit context it was served with, and the operation's own input.
+   * One request of {@link #executeAll}: who, with which key, the canonical request (as for {@link
+   * #execute}), the audit context it was served with, and the operation's own input.
    */
-  public record Call<T>(CurrentUser user, String key, String request, AuditContext context,
-      T operation) {}
+  public record Call<T>(
+      CurrentUser user, String key, String request, AuditContext context, T operation) {}
 
   /** What a batch operation did with one request: its stored answer, or a business refusal. */
   public record Done(StoredResponse response, RejectedException rejected) {}
@@ -134,57 +164,64 @@ public class IdempotencyService {
   public record Result(ResponseEntity<byte[]> response, RuntimeException error) {}
 
   /**
-   * {@link #execute} for many requests in ONE transaction (group commit): the same steps, each
-   * in one statement for the whole batch — the keys' advisory locks, the earlier records, the
-   * operation for the requests that are new, their audit events and their records. Each request
-   * is decided on its own and answered as {@link #execute} would have answered it alone: a
-   * replay replays, a reused key is refused, a key given twice in the batch is "in use" for the
-   * later one (as it would be for a concurrent request), and only the new requests reach {@code
-   * operation}, which must return one {@link Done} per input, in order, having written nothing
-   * for a refusal.
+   * {@link #execute} for many requests in ONE transaction (group commit): the same steps, each in
+   * one statement for the whole batch — the keys' advisory locks, the earlier records, the
+   * operation for the requests that are new, their audit events and their records. Each request is
+   * decided on its own and answered as {@link #execute} would have answered it alone: a replay
+   * replays, a reused key is refused, a key given twice in the batch is "in use" for the later one
+   * (as it would be for a concurrent request), and only the new requests reach {@code operation},
+   * which must return one {@link Done} per input, in order, having written nothing for a refusal.
    *
-   * <p>Fails as a whole only when the database does (or the operation fails): then nothing of
-   * the batch is written, and each request may be retried on its own.
+   * <p>Fails as a whole only when the database does (or the operation fails): then nothing of the
+   * batch is written, and each request may be retried on its own.
    */
-  public <T> Mono<List<Result>> executeAll(List<Call<T>> calls,
-      Function<List<T>, Mono<List<Done>>> operation) {
+  public <T> Mono<List<Result>> executeAll(
+      List<Call<T>> calls, Function<List<T>, Mono<List<Done>>> operation) {
     int n = calls.size();
     List<IdempotencyStore.Key> keys = new ArrayList<>(n);
     Map<IdempotencyStore.Key, Integer> firstCall = new HashMap<>();
     boolean[] duplicate = new boolean[n];
     for (int i = 0; i < n; i++) {
-      IdempotencyStore.Key key = new IdempotencyStore.Key(calls.get(i).user().id(),
-          calls.get(i).key());
+      IdempotencyStore.Key key =
+          new IdempotencyStore.Key(calls.get(i).user().id(), calls.get(i).key());
       if (firstCall.putIfAbsent(key, i) == null) {
         keys.add(key);
       } else {
         duplicate[i] = true;
       }
     }
-    Mono<List<Result>> flow = store.tryLockAll(keys)
-        .flatMap(locked -> {
-          Map<IdempotencyStore.Key, Boolean> lockOf = new HashMap<>();
-          List<IdempotencyStore.Key> held = new ArrayList<>();
-          for (int k = 0; k < keys.size(); k++) {
-            lockOf.put(keys.get(k), locked.get(k));
-            if (locked.get(k)) {
-              held.add(keys.get(k));
-            }
-          }
-          return store.findAll(held).map(recorded -> decide(calls, lockOf, duplicate,
-              recorded));
-        })
-        .flatMap(batch -> {
-          List<T> inputs = batch.fresh.stream().map(i -> calls.get(i).operation()).toList();
-          return (inputs.isEmpty() ? Mono.just(List.<Done>of()) : operation.apply(inputs))
-              .flatMap(done -> store(calls, batch, done));
-        });
+    Mono<List<Result>> flow =
+        store
+            .tryLockAll(keys)
+            .flatMap(
+                locked -> {
+                  Map<IdempotencyStore.Key, Boolean> lockOf = new HashMap<>();
+                  List<IdempotencyStore.Key> held = new ArrayList<>();
+                  for (int k = 0; k < keys.size(); k++) {
+                    lockOf.put(keys.get(k), locked.get(k));
+                    if (locked.get(k)) {
+                      held.add(keys.get(k));
+                    }
+                  }
+                  return store
+                      .findAll(held)
+                      .map(recorded -> decide(calls, lockOf, duplicate, recorded));
+                })
+            .flatMap(
+                batch -> {
+                  List<T> inputs = batch.fresh.stream().map(i -> calls.get(i).operation()).toList();
+                  return (inputs.isEmpty() ? Mono.just(List.<Done>of()) : operation.apply(inputs))
+                      .flatMap(done -> store(calls, batch, done));
+                });
     return transaction.transactional(flow);
   }
 
   /** Per request: answered already (replay, 409, 422), or fresh for the operation. */
-  private <T> Batch decide(List<Call<T>> calls, Map<IdempotencyStore.Key, Boolean> lockOf,
-      boolean[] duplicate, Map<IdempotencyStore.Key, IdempotencyStore.Recorded> recorded) {
+  private <T> Batch decide(
+      List<Call<T>> calls,
+      Map<IdempotencyStore.Key, Boolean> lockOf,
+      boolean[] duplicate,
+      Map<IdempotencyStore.Key, IdempotencyStore.Recorded> recorded) {
     Batch batch = new Batch(calls.size());
     for (int i = 0; i < calls.size(); i++) {
       Call<T> call = calls.get(i);
@@ -210,8 +247,9 @@ public class IdempotencyService {
   /** The fresh requests' audit events and records, then every request's answer. */
   private <T> Mono<List<Result>> store(List<Call<T>> calls, Batch batch, List<Done> done) {
     if (done.size() != batch.fresh.size()) {
-      return Mono.error(new IllegalStateException(
-          done.size() + " outcomes for " + batch.fresh.size() + " requests"));
+      return Mono.error(
+          new IllegalStateException(
+              done.size() + " outcomes for " + batch.fresh.size() + " requests"));
     }
     List<AuditRecord> events = new ArrayList<>();
     List<IdempotencyStore.Saved> records = new ArrayList<>();
@@ -222,19 +260,32 @@ public class IdempotencyService {
       StoredResponse response;
       if (outcome.rejected() == null) {
         response = outcome.response();
-        events.add(audit.acceptedEvent(call.user().id(), call.request(), response.status(),
-            response.body(), call.context()));
+        events.add(
+            audit.acceptedEvent(
+                call.user().id(),
+                call.request(),
+                response.status(),
+                response.body(),
+                call.context()));
       } else {
         response = rejection(outcome.rejected());
-        events.addAll(audit.rejectedEvents(call.user().id(), call.request(), response.status(),
-            outcome.rejected(), call.context()));
+        events.addAll(
+            audit.rejectedEvents(
+                call.user().id(),
+                call.request(),
+                response.status(),
+                outcome.rejected(),
+                call.context()));
       }
-      records.add(new IdempotencyStore.Saved(
-          new IdempotencyStore.Key(call.user().id(), call.key()), batch.fingerprints[i],
-          response));
+      records.add(
+          new IdempotencyStore.Saved(
+              new IdempotencyStore.Key(call.user().id(), call.key()),
+              batch.fingerprints[i],
+              response));
       batch.results[i] = new Result(toResponse(new Answer(response, false)), null);
     }
-    return audit.recordAll(events)
+    return audit
+        .recordAll(events)
         .then(store.saveAll(records, Timestamps.now(clock)))
         .then(Mono.fromSupplier(() -> List.of(batch.results)));
   }
@@ -251,40 +302,42 @@ public class IdempotencyService {
   }
 
   private static ApiException keyInUse() {
-    return new ApiException(ApiError.IDEMPOTENCY_KEY_IN_USE,
+    return new ApiException(
+        ApiError.IDEMPOTENCY_KEY_IN_USE,
         "a request with this Idempotency-Key is still being processed; retry shortly");
   }
 
   private static ApiException keyReused() {
-    return new ApiException(ApiError.IDEMPOTENCY_KEY_REUSED,
-        "this Idempotency-Key was used with a different request");
+    return new ApiException(
+        ApiError.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used with a different request");
   }
 
   private StoredResponse rejection(RejectedException rejected) {
     ApiException problem = ApiException.of(rejected);
-    return new StoredResponse(problem.error().status().value(), problems.body(problem, null),
-        null);
+    return new StoredResponse(problem.error().status().value(), problems.body(problem, null), null);
   }
 
   private static ResponseEntity<byte[]> toResponse(Answer answer) {
     StoredResponse stored = answer.response();
     HttpHeaders headers = new HttpHeaders();
-    headers.setContentType(stored.status() >= 400 ? ProblemWriter.PROBLEM_JSON
-        : MediaType.APPLICATION_JSON);
+    headers.setContentType(
+        stored.status() >= 400 ? ProblemWriter.PROBLEM_JSON : MediaType.APPLICATION_JSON);
     if (stored.location() != null) {
       headers.set(HttpHeaders.LOCATION, stored.location());
     }
     if (answer.replayed()) {
       headers.set(REPLAYED_HEADER, "true");
     }
-    return ResponseEntity.status(stored.status()).headers(headers)
+    return ResponseEntity.status(stored.status())
+        .headers(headers)
         .body(stored.body().getBytes(StandardCharsets.UTF_8));
   }
 
   static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }

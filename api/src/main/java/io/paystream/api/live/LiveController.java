@@ -55,9 +55,15 @@ public class LiveController {
   private final EventsProperties events;
   private final Clock clock;
 
-  public LiveController(EventFeed feed, EventLogStore eventLog, TransferStore transfers,
-      AccountAccess accounts, LiveSubscribers subscribers, LiveProperties properties,
-      EventsProperties events, Clock clock) {
+  public LiveController(
+      EventFeed feed,
+      EventLogStore eventLog,
+      TransferStore transfers,
+      AccountAccess accounts,
+      LiveSubscribers subscribers,
+      LiveProperties properties,
+      EventsProperties events,
+      Clock clock) {
     this.events = events;
     this.clock = clock;
     this.feed = feed;
@@ -70,37 +76,42 @@ public class LiveController {
 
   /** Without Last-Event-ID the whole (retained) history of the transfer comes first. */
   @GetMapping(path = "/api/v1/transfers/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public Flux<ServerSentEvent<String>> transfer(@AuthenticationPrincipal Jwt jwt,
-      @PathVariable UUID id, @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
+  public Flux<ServerSentEvent<String>> transfer(
+      @AuthenticationPrincipal Jwt jwt,
+      @PathVariable UUID id,
+      @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
       ServerWebExchange exchange) {
     CurrentUser user = CurrentUser.of(jwt);
     long after = position(last);
-    Replay replay = new Replay(Math.max(after, 0),
-        (from, limit) -> eventLog.afterForResource(id, from, limit));
-    return transfers.find(id)
+    Replay replay =
+        new Replay(Math.max(after, 0), (from, limit) -> eventLog.afterForResource(id, from, limit));
+    return transfers
+        .find(id)
         .filterWhen(transfer -> user.isOps() ? Mono.just(true) : transfers.isParty(id, user.id()))
-        .switchIfEmpty(Mono.error(() ->
-            new RejectedException(Rejection.TRANSFER_NOT_FOUND, "transfer not found")))
+        .switchIfEmpty(
+            Mono.error(
+                () -> new RejectedException(Rejection.TRANSFER_NOT_FOUND, "transfer not found")))
         .flatMapMany(transfer -> stream(user, untilTerminal(transfer, replay, after), exchange));
   }
 
   /**
    * A transfer's events up to its terminal one. A terminal status in the transfer table comes
    * before its event is sequenced (the log is fed through Kafka), so a terminal transfer is still
-   * watched live until its terminal event; only when the client has already seen that event, or
-   * the events are past retention, does the stream end at once.
+   * watched live until its terminal event; only when the client has already seen that event, or the
+   * events are past retention, does the stream end at once.
    */
   private Flux<EventLogRow> untilTerminal(Transfer transfer, Replay replay, long after) {
     UUID id = transfer.id();
-    Flux<EventLogRow> watched = feed.subscribe(Route.resource(id), replay)
-        .takeUntil(EventLogRow::isTerminal);
+    Flux<EventLogRow> watched =
+        feed.subscribe(Route.resource(id), replay).takeUntil(EventLogRow::isTerminal);
     if (!transfer.status().isTerminal()) {
       return watched;
     }
     if (transfer.updatedAt().isBefore(clock.instant().minus(events.retention()))) {
       return feed.replay(replay);
     }
-    return eventLog.terminalSeq(id)
+    return eventLog
+        .terminalSeq(id)
         .map(terminal -> terminal <= after)
         .defaultIfEmpty(false)
         .flatMapMany(seen -> seen ? Flux.<EventLogRow>empty() : watched);
@@ -108,21 +119,27 @@ public class LiveController {
 
   /** Without Last-Event-ID, events from now on. */
   @GetMapping(path = "/api/v1/accounts/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public Flux<ServerSentEvent<String>> account(@AuthenticationPrincipal Jwt jwt,
-      @PathVariable UUID id, @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
+  public Flux<ServerSentEvent<String>> account(
+      @AuthenticationPrincipal Jwt jwt,
+      @PathVariable UUID id,
+      @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
       ServerWebExchange exchange) {
     long after = position(last);
-    Replay replay = after < 0 ? null
-        : new Replay(after, (from, limit) -> eventLog.afterForAccount(id, from, limit));
+    Replay replay =
+        after < 0
+            ? null
+            : new Replay(after, (from, limit) -> eventLog.afterForAccount(id, from, limit));
     CurrentUser user = CurrentUser.of(jwt);
-    return accounts.check(user, id)
-        .thenMany(Flux.defer(() -> stream(user,
-            feed.subscribe(Route.account(id), replay), exchange)));
+    return accounts
+        .check(user, id)
+        .thenMany(
+            Flux.defer(() -> stream(user, feed.subscribe(Route.account(id), replay), exchange)));
   }
 
   /** Every event; the path is OPS-only in the security configuration. */
   @GetMapping(path = "/api/v1/ops/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public Flux<ServerSentEvent<String>> everything(@AuthenticationPrincipal Jwt jwt,
+  public Flux<ServerSentEvent<String>> everything(
+      @AuthenticationPrincipal Jwt jwt,
       @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
       ServerWebExchange exchange) {
     long after = position(last);
@@ -130,27 +147,40 @@ public class LiveController {
     return stream(CurrentUser.of(jwt), feed.subscribe(Route.everything(), replay), exchange);
   }
 
-  private Flux<ServerSentEvent<String>> stream(CurrentUser user, Flux<EventLogRow> rows,
-      ServerWebExchange exchange) {
-    return Flux.defer(() -> {
-      LiveSubscribers.Refusal refused = subscribers.tryAcquire(user.id());
-      if (refused != null) {
-        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
-            Long.toString(properties.retryAfterSeconds()));
-        return Flux.error(refused == LiveSubscribers.Refusal.USER_FULL
-            ? new ApiException(ApiError.RATE_LIMITED, "this user already has "
-                + properties.subscribersPerUserMax() + " open streams on this instance;"
-                + " close one or retry later", List.of(), STREAMS_PER_USER)
-            : new ApiException(ApiError.SERVICE_UNAVAILABLE,
-                "this instance serves as many streams as it can; retry later"));
-      }
-      exchange.getResponse().getHeaders().setCacheControl("no-store");
-      return SseFrames.frame(rows, Duration.ofSeconds(properties.heartbeatSeconds()),
-              Duration.ofMillis(properties.reconnectMillis()), Schedulers.parallel())
-          // A slow subscriber's stream ends here; the client resumes with Last-Event-ID.
-          .onErrorResume(EventFeed.SlowSubscriberException.class, slow -> Flux.empty())
-          .doFinally(signal -> subscribers.release(user.id()));
-    });
+  private Flux<ServerSentEvent<String>> stream(
+      CurrentUser user, Flux<EventLogRow> rows, ServerWebExchange exchange) {
+    return Flux.defer(
+        () -> {
+          LiveSubscribers.Refusal refused = subscribers.tryAcquire(user.id());
+          if (refused != null) {
+            exchange
+                .getResponse()
+                .getHeaders()
+                .set(HttpHeaders.RETRY_AFTER, Long.toString(properties.retryAfterSeconds()));
+            return Flux.error(
+                refused == LiveSubscribers.Refusal.USER_FULL
+                    ? new ApiException(
+                        ApiError.RATE_LIMITED,
+                        "this user already has "
+                            + properties.subscribersPerUserMax()
+                            + " open streams on this instance;"
+                            + " close one or retry later",
+                        List.of(),
+                        STREAMS_PER_USER)
+                    : new ApiException(
+                        ApiError.SERVICE_UNAVAILABLE,
+                        "this instance serves as many streams as it can; retry later"));
+          }
+          exchange.getResponse().getHeaders().setCacheControl("no-store");
+          return SseFrames.frame(
+                  rows,
+                  Duration.ofSeconds(properties.heartbeatSeconds()),
+                  Duration.ofMillis(properties.reconnectMillis()),
+                  Schedulers.parallel())
+              // A slow subscriber's stream ends here; the client resumes with Last-Event-ID.
+              .onErrorResume(EventFeed.SlowSubscriberException.class, slow -> Flux.empty())
+              .doFinally(signal -> subscribers.release(user.id()));
+        });
   }
 
   /** The Last-Event-ID as a position, or -1 when absent. */

@@ -5,17 +5,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Limits of the SSE endpoints and {@code Prefer: wait}, under {@code paystream.live}. A record of
- * its own, not more components on {@code ApiProperties}, so concurrent work on that record does
- * not collide with this feature.
+ * its own, not more components on {@code ApiProperties}, so concurrent work on that record does not
+ * collide with this feature.
  *
- * @param heartbeatSeconds a comment is sent this often on an idle stream; the contract asks for
- *     at least every 15 s, and 10 s leaves room for a proxy that cuts idle connections at 15 s
+ * @param heartbeatSeconds a comment is sent this often on an idle stream; the contract asks for at
+ *     least every 15 s, and 10 s leaves room for a proxy that cuts idle connections at 15 s
  * @param subscribersMax open streams one instance serves; past it, 503 with Retry-After. Each
- *     stream costs one connection and a bounded buffer (paystream.events.subscriber-buffer-max),
- *     10 000 fit the 512 MB heap the benchmark aims at
- * @param subscribersPerUserMax open streams one user may hold on one instance; past it, 429
- *     {@code rate_limited} (limit {@code streams_per_user}) with Retry-After. A customer watches a
- *     few accounts and a transfer or two from a few devices; 20 covers that, and without a cap one
+ *     stream costs one connection and a bounded buffer (paystream.events.subscriber-buffer-max), 10
+ *     000 fit the 512 MB heap the benchmark aims at
+ * @param subscribersPerUserMax open streams one user may hold on one instance; past it, 429 {@code
+ *     rate_limited} (limit {@code streams_per_user}) with Retry-After. A customer watches a few
+ *     accounts and a transfer or two from a few devices; 20 covers that, and without a cap one
  *     customer could take every slot of an instance from everyone else
  * @param retryAfterSeconds what a refused subscriber is told to wait; long enough for streams to
  *     end or a load balancer to pick another instance
@@ -28,5 +28,4 @@ public record LiveProperties(
     @DefaultValue("10000") int subscribersMax,
     @DefaultValue("20") int subscribersPerUserMax,
     @DefaultValue("5") long retryAfterSeconds,
-    @DefaultValue("2000") long reconnectMillis) {
-}
+    @DefaultValue("2000") long reconnectMillis) {}

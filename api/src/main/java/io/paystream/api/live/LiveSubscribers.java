@@ -16,11 +16,15 @@ import org.springframework.stereotype.Component;
 class LiveSubscribers {
 
   /** Which cap refused a stream. */
-  enum Refusal { INSTANCE_FULL, USER_FULL }
+  enum Refusal {
+    INSTANCE_FULL,
+    USER_FULL
+  }
 
   private final int max;
   private final int perUserMax;
   private final AtomicInteger active = new AtomicInteger();
+
   /** Open streams per user; a user with none has no entry, so the map holds only live users. */
   private final ConcurrentHashMap<UUID, Integer> perUser = new ConcurrentHashMap<>();
 
@@ -28,7 +32,8 @@ class LiveSubscribers {
     this.max = properties.subscribersMax();
     this.perUserMax = properties.subscribersPerUserMax();
     Gauge.builder("paystream.live.subscribers", active, AtomicInteger::get)
-        .description("open SSE streams on this instance").register(meters);
+        .description("open SSE streams on this instance")
+        .register(meters);
   }
 
   /** Takes an instance slot, or answers false when every slot is taken. */
@@ -54,14 +59,16 @@ class LiveSubscribers {
    */
   Refusal tryAcquire(UUID user) {
     boolean[] taken = {false};
-    perUser.compute(user, (id, open) -> {
-      int current = open == null ? 0 : open;
-      if (current >= perUserMax) {
-        return open;
-      }
-      taken[0] = true;
-      return current + 1;
-    });
+    perUser.compute(
+        user,
+        (id, open) -> {
+          int current = open == null ? 0 : open;
+          if (current >= perUserMax) {
+            return open;
+          }
+          taken[0] = true;
+          return current + 1;
+        });
     if (!taken[0]) {
       return Refusal.USER_FULL;
     }

@@ -29,8 +29,8 @@ import reactor.core.publisher.Mono;
  * ({@code paystream.live.subscribers-max}); with none free it does not wait and answers 202.
  *
  * <p>An idempotent replay ({@code Idempotent-Replayed: true}) is answered exactly as stored: the
- * contract promises the original status and body again, so it never waits and never becomes a
- * 200. A client that wants the outcome then reads the resource or its event stream.
+ * contract promises the original status and body again, so it never waits and never becomes a 200.
+ * A client that wants the outcome then reads the resource or its event stream.
  */
 @Component
 public class PreferWait {
@@ -45,7 +45,10 @@ public class PreferWait {
   private final int waitSecondsMax;
   private final LiveSubscribers subscribers;
 
-  public PreferWait(EventFeed feed, EventLogStore eventLog, ApiProperties properties,
+  public PreferWait(
+      EventFeed feed,
+      EventLogStore eventLog,
+      ApiProperties properties,
       LiveSubscribers subscribers) {
     this.subscribers = subscribers;
     this.feed = feed;
@@ -64,13 +67,14 @@ public class PreferWait {
 
   /**
    * Applies the preference to a committed answer: only a fresh 202 with a Location is waited on.
-   * Call it after the transaction, never inside it (a wait there would hold the connection and
-   * the idempotency lock for N seconds).
+   * Call it after the transaction, never inside it (a wait there would hold the connection and the
+   * idempotency lock for N seconds).
    */
   public Mono<ResponseEntity<byte[]>> apply(String prefer, ResponseEntity<byte[]> accepted) {
     int seconds = seconds(prefer);
     String location = accepted.getHeaders().getFirst(HttpHeaders.LOCATION);
-    if (seconds == 0 || accepted.getStatusCode().value() != HttpStatus.ACCEPTED.value()
+    if (seconds == 0
+        || accepted.getStatusCode().value() != HttpStatus.ACCEPTED.value()
         || location == null
         || accepted.getHeaders().containsHeader(IdempotencyService.REPLAYED_HEADER)
         || !subscribers.tryAcquire()) {
@@ -79,26 +83,31 @@ public class PreferWait {
     UUID id = UUID.fromString(location.substring(location.lastIndexOf('/') + 1));
     String applied = "wait=" + seconds;
     return terminal(id, Duration.ofSeconds(seconds))
-        .map(data -> ResponseEntity.ok()
-            .headers(headers -> {
-              headers.putAll(accepted.getHeaders());
-              headers.setContentType(MediaType.APPLICATION_JSON);
-              headers.set(PREFERENCE_APPLIED, applied);
-            })
-            .body(data.getBytes(StandardCharsets.UTF_8)))
-        .defaultIfEmpty(ResponseEntity.status(accepted.getStatusCode())
-            .headers(headers -> {
-              headers.putAll(accepted.getHeaders());
-              headers.set(PREFERENCE_APPLIED, applied);
-            })
-            .body(accepted.getBody()))
+        .map(
+            data ->
+                ResponseEntity.ok()
+                    .headers(
+                        headers -> {
+                          headers.putAll(accepted.getHeaders());
+                          headers.setContentType(MediaType.APPLICATION_JSON);
+                          headers.set(PREFERENCE_APPLIED, applied);
+                        })
+                    .body(data.getBytes(StandardCharsets.UTF_8)))
+        .defaultIfEmpty(
+            ResponseEntity.status(accepted.getStatusCode())
+                .headers(
+                    headers -> {
+                      headers.putAll(accepted.getHeaders());
+                      headers.set(PREFERENCE_APPLIED, applied);
+                    })
+                .body(accepted.getBody()))
         .doFinally(signal -> subscribers.release());
   }
 
   /** The terminal resource JSON, or empty after {@code wait}; replay covers an early finish. */
   Mono<String> terminal(UUID resourceId, Duration wait) {
-    Replay everything = new Replay(0, (after, limit) ->
-        eventLog.afterForResource(resourceId, after, limit));
+    Replay everything =
+        new Replay(0, (after, limit) -> eventLog.afterForResource(resourceId, after, limit));
     return feed.subscribe(Route.resource(resourceId), everything)
         .filter(EventLogRow::isTerminal)
         .next()

@@ -9,10 +9,10 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * How event-log rows travel as server-sent events: an opening comment at once (without a first
- * write the response headers never leave the server, DESIGN.md) once the rows are subscribed, then one SSE event per row
- * ({@code id:} the log position, {@code event:} the contract's name, {@code data:} the resource
- * JSON), and a heartbeat comment every {@code heartbeat} while the stream is open. The stream ends
- * when the rows end.
+ * write the response headers never leave the server, DESIGN.md) once the rows are subscribed, then
+ * one SSE event per row ({@code id:} the log position, {@code event:} the contract's name, {@code
+ * data:} the resource JSON), and a heartbeat comment every {@code heartbeat} while the stream is
+ * open. The stream ends when the rows end.
  */
 final class SseFrames {
 
@@ -21,17 +21,25 @@ final class SseFrames {
 
   private SseFrames() {}
 
-  static Flux<ServerSentEvent<String>> frame(Flux<EventLogRow> rows, Duration heartbeat,
-      Duration reconnect, Scheduler scheduler) {
-    ServerSentEvent<String> opening = ServerSentEvent.<String>builder()
-        .comment(OPENING_COMMENT).retry(reconnect).build();
+  static Flux<ServerSentEvent<String>> frame(
+      Flux<EventLogRow> rows, Duration heartbeat, Duration reconnect, Scheduler scheduler) {
+    ServerSentEvent<String> opening =
+        ServerSentEvent.<String>builder().comment(OPENING_COMMENT).retry(reconnect).build();
     // Prefetch 1: the subscriber's bounded buffer is upstream (EventFeed); the default 256 here
     // would preallocate a second, unbounded-in-effect queue per stream (1.4 KB each).
-    Flux<ServerSentEvent<String>> body = rows.publish(shared -> Flux.merge(
-        shared.map(SseFrames::event),
-        Flux.interval(heartbeat, heartbeat, scheduler)
-            .map(tick -> ServerSentEvent.<String>builder().comment(HEARTBEAT_COMMENT).build())
-            .takeUntilOther(shared.then(Mono.just(true)))), 1);
+    Flux<ServerSentEvent<String>> body =
+        rows.publish(
+            shared ->
+                Flux.merge(
+                    shared.map(SseFrames::event),
+                    Flux.interval(heartbeat, heartbeat, scheduler)
+                        .map(
+                            tick ->
+                                ServerSentEvent.<String>builder()
+                                    .comment(HEARTBEAT_COMMENT)
+                                    .build())
+                        .takeUntilOther(shared.then(Mono.just(true)))),
+            1);
     // The rows are subscribed before the opening comment goes out, so a client that has seen the
     // comment knows the server already holds its live subscription. The sources are
     // asynchronous (a database replay, the live feed), so the comment still comes first.

@@ -1,17 +1,17 @@
 package io.paystream.api.money;
 
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.paystream.persistence.deposit.DepositDocument;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.money.MoneyRequests.DepositRequest;
 import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Money;
+import io.paystream.persistence.deposit.DepositDocument;
 import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.idempotency.StoredResponse;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Currency;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -32,19 +32,27 @@ public class DepositController {
   private final JsonMapper json;
   private final RecentEntriesCache recentEntries;
 
-  public DepositController(DepositStore deposits, IdempotencyService idempotency,
-      JsonMapper json, RecentEntriesCache recentEntries) {
+  public DepositController(
+      DepositStore deposits,
+      IdempotencyService idempotency,
+      JsonMapper json,
+      RecentEntriesCache recentEntries) {
     this.deposits = deposits;
     this.recentEntries = recentEntries;
     this.idempotency = idempotency;
     this.json = json;
   }
 
-  @ApiResponse(responseCode = "201", description = "The deposit, COMPLETED",
-      content = @Content(mediaType = "application/json",
-          schema = @Schema(implementation = DepositDocument.class)))
+  @ApiResponse(
+      responseCode = "201",
+      description = "The deposit, COMPLETED",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = DepositDocument.class)))
   @PostMapping("/api/v1/deposits")
-  public Mono<ResponseEntity<byte[]>> deposit(@AuthenticationPrincipal Jwt jwt,
+  public Mono<ResponseEntity<byte[]>> deposit(
+      @AuthenticationPrincipal Jwt jwt,
       @RequestHeader(name = IdempotencyService.KEY_HEADER, required = false) String key,
       @RequestBody DepositRequest request) {
     IdempotencyService.requireKey(key);
@@ -56,14 +64,22 @@ public class DepositController {
     checks.throwIfInvalid();
     Money money = Money.of(amount, currency);
     CurrentUser user = CurrentUser.of(jwt);
-    return idempotency.execute(user, key,
-        "POST /api/v1/deposits " + json.writeValueAsString(request),
-        () -> deposits.deposit(user.id(), user.isOps(), request.accountId(), money,
-                request.reference())
-            .map(deposit -> new StoredResponse(201, json.writeValueAsString(deposit), null)))
+    return idempotency
+        .execute(
+            user,
+            key,
+            "POST /api/v1/deposits " + json.writeValueAsString(request),
+            () ->
+                deposits
+                    .deposit(
+                        user.id(), user.isOps(), request.accountId(), money, request.reference())
+                    .map(
+                        deposit -> new StoredResponse(201, json.writeValueAsString(deposit), null)))
         // After the commit: the depositor reads its own write in the recent entries at once.
-        .flatMap(response -> response.getStatusCode().is2xxSuccessful()
-            ? recentEntries.invalidate(request.accountId()).thenReturn(response)
-            : Mono.just(response));
+        .flatMap(
+            response ->
+                response.getStatusCode().is2xxSuccessful()
+                    ? recentEntries.invalidate(request.accountId()).thenReturn(response)
+                    : Mono.just(response));
   }
 }

@@ -45,8 +45,12 @@ final class GroupCommit<I, O> {
     }
   }
 
-  GroupCommit(int batchMax, int inFlightMax, int queueMax,
-      Function<List<I>, Mono<List<O>>> run, DistributionSummary batchSizes) {
+  GroupCommit(
+      int batchMax,
+      int inFlightMax,
+      int queueMax,
+      Function<List<I>, Mono<List<O>>> run,
+      DistributionSummary batchSizes) {
     if (batchMax < 1 || inFlightMax < 1 || queueMax < 1) {
       throw new IllegalArgumentException("batchMax, inFlightMax and queueMax must be at least 1");
     }
@@ -58,16 +62,17 @@ final class GroupCommit<I, O> {
   }
 
   Mono<O> submit(I item) {
-    return Mono.defer(() -> {
-      if (queued.incrementAndGet() > queueMax) {
-        queued.decrementAndGet();
-        return Mono.error(new Full(queueMax));
-      }
-      Sinks.One<O> answer = Sinks.one();
-      queue.offer(new Waiting<>(item, answer));
-      drain();
-      return answer.asMono();
-    });
+    return Mono.defer(
+        () -> {
+          if (queued.incrementAndGet() > queueMax) {
+            queued.decrementAndGet();
+            return Mono.error(new Full(queueMax));
+          }
+          Sinks.One<O> answer = Sinks.one();
+          queue.offer(new Waiting<>(item, answer));
+          drain();
+          return answer.asMono();
+        });
   }
 
   /** Items waiting for a slot (for a gauge). */
@@ -76,8 +81,8 @@ final class GroupCommit<I, O> {
   }
 
   /**
-   * Starts batches while there are items and free slots. One thread drains at a time; a call
-   * that finds another draining leaves it a note to look again, so no item is stranded.
+   * Starts batches while there are items and free slots. One thread drains at a time; a call that
+   * finds another draining leaves it a note to look again, so no item is stranded.
    */
   private void drain() {
     if (drains.getAndIncrement() != 0) {
@@ -107,20 +112,25 @@ final class GroupCommit<I, O> {
     List<I> items = batch.stream().map(Waiting::item).toList();
     Mono.defer(() -> run.apply(items))
         .switchIfEmpty(Mono.error(() -> new IllegalStateException("a batch ended without answers")))
-        .doFinally(signal -> {
-          inFlight.decrementAndGet();
-          drain();
-        })
-        .subscribe(outputs -> {
-          if (outputs.size() != batch.size()) {
-            fail(batch, new IllegalStateException(
-                outputs.size() + " answers for a batch of " + batch.size()));
-            return;
-          }
-          for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).answer().tryEmitValue(outputs.get(i));
-          }
-        }, failure -> fail(batch, failure));
+        .doFinally(
+            signal -> {
+              inFlight.decrementAndGet();
+              drain();
+            })
+        .subscribe(
+            outputs -> {
+              if (outputs.size() != batch.size()) {
+                fail(
+                    batch,
+                    new IllegalStateException(
+                        outputs.size() + " answers for a batch of " + batch.size()));
+                return;
+              }
+              for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).answer().tryEmitValue(outputs.get(i));
+              }
+            },
+            failure -> fail(batch, failure));
   }
 
   private static <I, O> void fail(List<Waiting<I, O>> batch, Throwable failure) {

@@ -6,8 +6,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Group commit of transfer accepts, under {@code paystream.transfers.group-commit}.
  *
- * @param enabled false sends every transfer through its own transaction (the path transfers
- *     with daily or velocity limits always take); for comparison runs
+ * @param enabled false sends every transfer through its own transaction (the path transfers with
+ *     daily or velocity limits always take); for comparison runs
  * @param batchMax the most transfers one transaction accepts
  * @param lanes how many accept transactions run at once: transfers are dealt to lanes by payer
  *     account, and each lane runs one transaction at a time, so no two in flight share a payer's
@@ -15,8 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     takes them together. Small on purpose: the batches grow instead of the queue inside
  *     PostgreSQL, and four keep 2 cores busy
  * @param queueMax the most transfers waiting for a free accept transaction; one more is answered
- *     503 with Retry-After at once. Eight full batches: on this machine about a second of
- *     accepts, within any client's timeout, and a bound on the memory the waiting requests hold
+ *     503 with Retry-After at once. Eight full batches: on this machine about a second of accepts,
+ *     within any client's timeout, and a bound on the memory the waiting requests hold
  */
 @ConfigurationProperties("paystream.transfers.group-commit")
 public record GroupCommitProperties(
@@ -27,8 +27,9 @@ public record GroupCommitProperties(
 
   public GroupCommitProperties {
     if (batchMax < 1 || lanes < 1 || queueMax < lanes) {
-      throw new IllegalArgumentException("paystream.transfers.group-commit: batch-max and lanes"
-          + " must be at least 1, and queue-max at least lanes");
+      throw new IllegalArgumentException(
+          "paystream.transfers.group-commit: batch-max and lanes"
+              + " must be at least 1, and queue-max at least lanes");
     }
   }
 }

@@ -15,9 +15,11 @@ public class MoneyPolicy {
   private final TransferLimits limits;
 
   public MoneyPolicy(ApiProperties properties) {
-    this.limits = new TransferLimits(parse(properties.transferMaxMinorUnits()),
-        parse(properties.dailyOutgoingMaxMinorUnits()),
-        parse(properties.velocityPerMinuteMax()));
+    this.limits =
+        new TransferLimits(
+            parse(properties.transferMaxMinorUnits()),
+            parse(properties.dailyOutgoingMaxMinorUnits()),
+            parse(properties.velocityPerMinuteMax()));
   }
 
   public TransferLimits limits() {

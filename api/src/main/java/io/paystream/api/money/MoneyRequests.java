@@ -12,6 +12,6 @@ public final class MoneyRequests {
 
   public record DepositRequest(UUID accountId, Long amount, String currency, String reference) {}
 
-  public record TransferRequest(UUID fromAccountId, UUID toAccountId, Long amount,
-      String currency, String description) {}
+  public record TransferRequest(
+      UUID fromAccountId, UUID toAccountId, Long amount, String currency, String description) {}
 }

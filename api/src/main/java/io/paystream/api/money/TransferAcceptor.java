@@ -13,12 +13,12 @@ import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.ProblemExceptionHandler;
+import io.paystream.domain.Transfer;
 import io.paystream.persistence.idempotency.StoredResponse;
 import io.paystream.persistence.transfer.AcceptTransfer;
 import io.paystream.persistence.transfer.TransferAccepts;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
-import io.paystream.domain.Transfer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,23 +32,23 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Accepts transfers, concurrent ones together: the requests that arrive while the accept
  * transactions in flight are busy are coalesced into one transaction ({@link GroupCommit}), which
- * takes their idempotency keys, decides and debits each ({@link TransferAccepts}), and stores
- * each answer and audit event, in a fixed number of statements and one commit for the batch.
- * Every request is still answered as if it had been accepted alone.
+ * takes their idempotency keys, decides and debits each ({@link TransferAccepts}), and stores each
+ * answer and audit event, in a fixed number of statements and one commit for the batch. Every
+ * request is still answered as if it had been accepted alone.
  *
  * <p>Transfers are dealt to lanes by payer account, and each lane runs one accept transaction at a
  * time: two batches in flight never share a payer, so they never wait for each other's row locks.
- * Without lanes, concurrent batches of random payers overlapped almost always and ran one after
- * the other, each waiting for the previous commit (pgbench: 4 clients, batches of 8 among 64
- * payers spent 17 of 29 ms per batch waiting for the payers' locks). A hot payer's transfers all
- * meet in one lane, where they would have queued for its row lock anyway.
+ * Without lanes, concurrent batches of random payers overlapped almost always and ran one after the
+ * other, each waiting for the previous commit (pgbench: 4 clients, batches of 8 among 64 payers
+ * spent 17 of 29 ms per batch waiting for the payers' locks). A hot payer's transfers all meet in
+ * one lane, where they would have queued for its row lock anyway.
  *
- * <p>If a batch's transaction fails as a whole (a deadlock, a lost connection, an invariant
- * check), nothing of it committed, and each of its requests is run again on its own through
- * {@link IdempotencyService#execute}: one request cannot take the others down with it, and an
- * ambiguous commit is safe to retry because the key's record, if it committed, is replayed. A
- * batch refused for overload (no connection in time) is answered 503 instead: re-running its
- * requests one by one would add load exactly when there is too much.
+ * <p>If a batch's transaction fails as a whole (a deadlock, a lost connection, an invariant check),
+ * nothing of it committed, and each of its requests is run again on its own through {@link
+ * IdempotencyService#execute}: one request cannot take the others down with it, and an ambiguous
+ * commit is safe to retry because the key's record, if it committed, is replayed. A batch refused
+ * for overload (no connection in time) is answered 503 instead: re-running its requests one by one
+ * would add load exactly when there is too much.
  */
 @Component
 class TransferAcceptor {
@@ -63,91 +63,129 @@ class TransferAcceptor {
   private final List<GroupCommit<Call<AcceptTransfer>, Result>> lanes;
   private final Counter batchFailures;
 
-  TransferAcceptor(IdempotencyService idempotency, TransferAccepts accepts,
-      TransferStore transfers, JsonMapper json, GroupCommitProperties properties,
+  TransferAcceptor(
+      IdempotencyService idempotency,
+      TransferAccepts accepts,
+      TransferStore transfers,
+      JsonMapper json,
+      GroupCommitProperties properties,
       MeterRegistry meters) {
     this.idempotency = idempotency;
     this.accepts = accepts;
     this.transfers = transfers;
     this.json = json;
     this.properties = properties;
-    DistributionSummary batchSizes = DistributionSummary
-        .builder("paystream.transfer.accept.batch.size")
-        .description("transfers accepted in one transaction (group commit)")
-        .baseUnit("transfers")
-        .register(meters);
+    DistributionSummary batchSizes =
+        DistributionSummary.builder("paystream.transfer.accept.batch.size")
+            .description("transfers accepted in one transaction (group commit)")
+            .baseUnit("transfers")
+            .register(meters);
     // Each lane runs one transaction at a time; the queue bound is shared out between them.
     int laneQueueMax = Math.max(1, properties.queueMax() / properties.lanes());
     List<GroupCommit<Call<AcceptTransfer>, Result>> built = new ArrayList<>();
     for (int lane = 0; lane < properties.lanes(); lane++) {
-      built.add(new GroupCommit<>(properties.batchMax(), 1, laneQueueMax, this::acceptTogether,
-          batchSizes));
+      built.add(
+          new GroupCommit<>(
+              properties.batchMax(), 1, laneQueueMax, this::acceptTogether, batchSizes));
     }
     this.lanes = List.copyOf(built);
-    this.batchFailures = Counter.builder("paystream.transfer.accept.batch.failures")
-        .description("accept batches whose transaction failed; their transfers ran one by one")
-        .register(meters);
-    Gauge.builder("paystream.transfer.accept.queued", lanes,
+    this.batchFailures =
+        Counter.builder("paystream.transfer.accept.batch.failures")
+            .description("accept batches whose transaction failed; their transfers ran one by one")
+            .register(meters);
+    Gauge.builder(
+            "paystream.transfer.accept.queued",
+            lanes,
             all -> all.stream().mapToInt(GroupCommit::queued).sum())
         .description("transfers waiting for a free accept transaction")
         .register(meters);
   }
 
   /**
-   * The answer to one POST: 202 with the PENDING transfer, the stored answer of an earlier
-   * request with the same key, or the refusal. {@code request} is the canonical request that
-   * the key's fingerprint is taken of.
+   * The answer to one POST: 202 with the PENDING transfer, the stored answer of an earlier request
+   * with the same key, or the refusal. {@code request} is the canonical request that the key's
+   * fingerprint is taken of.
    */
-  Mono<ResponseEntity<byte[]>> accept(CurrentUser user, String key, String request,
-      AcceptTransfer transfer) {
+  Mono<ResponseEntity<byte[]>> accept(
+      CurrentUser user, String key, String request, AcceptTransfer transfer) {
     if (!properties.enabled() || transfer.limits().needsHistory(transfer.amount().currency())) {
       return alone(user, key, request, transfer);
     }
     GroupCommit<Call<AcceptTransfer>, Result> lane =
         lanes.get(Math.floorMod(transfer.fromAccountId().hashCode(), lanes.size()));
-    return Mono.deferContextual(context -> lane.submit(new Call<>(user, key, request,
-            context.getOrDefault(AuditContext.class, null), transfer)))
-        .onErrorMap(GroupCommit.Full.class, full -> new ApiException(
-            ApiError.SERVICE_UNAVAILABLE, "too many transfers are waiting to be accepted; retry"
-                + " shortly with the same Idempotency-Key"))
-        .flatMap(result -> result.error() != null ? Mono.error(result.error())
-            : Mono.just(result.response()));
+    return Mono.deferContextual(
+            context ->
+                lane.submit(
+                    new Call<>(
+                        user,
+                        key,
+                        request,
+                        context.getOrDefault(AuditContext.class, null),
+                        transfer)))
+        .onErrorMap(
+            GroupCommit.Full.class,
+            full ->
+                new ApiException(
+                    ApiError.SERVICE_UNAVAILABLE,
+                    "too many transfers are waiting to be accepted; retry"
+                        + " shortly with the same Idempotency-Key"))
+        .flatMap(
+            result ->
+                result.error() != null ? Mono.error(result.error()) : Mono.just(result.response()));
   }
 
-  private Mono<ResponseEntity<byte[]>> alone(CurrentUser user, String key, String request,
-      AcceptTransfer transfer) {
-    return idempotency.execute(user, key, request,
-        () -> transfers.accept(transfer).map(this::answer));
+  private Mono<ResponseEntity<byte[]>> alone(
+      CurrentUser user, String key, String request, AcceptTransfer transfer) {
+    return idempotency.execute(
+        user, key, request, () -> transfers.accept(transfer).map(this::answer));
   }
 
   private Mono<List<Result>> acceptTogether(List<Call<AcceptTransfer>> calls) {
-    return idempotency.executeAll(calls, this::acceptAll)
-        .onErrorResume(failure -> calls.size() > 1
-            && !ProblemExceptionHandler.isOverloaded(failure), failure -> {
-          batchFailures.increment();
-          log.warn("an accept batch of {} transfers failed ({}); accepting them one by one",
-              calls.size(), failure.toString());
-          return Flux.fromIterable(calls)
-              .flatMapSequential(call -> alone(call.user(), call.key(), call.request(),
-                      call.operation())
-                  .contextWrite(context -> call.context() == null ? context
-                      : context.put(AuditContext.class, call.context()))
-                  .map(response -> new Result(response, null))
-                  .onErrorResume(RuntimeException.class,
-                      error -> Mono.just(new Result(null, error))))
-              .collectList();
-        });
+    return idempotency
+        .executeAll(calls, this::acceptAll)
+        .onErrorResume(
+            failure -> calls.size() > 1 && !ProblemExceptionHandler.isOverloaded(failure),
+            failure -> {
+              batchFailures.increment();
+              log.warn(
+                  "an accept batch of {} transfers failed ({}); accepting them one by one",
+                  calls.size(),
+                  failure.toString());
+              return Flux.fromIterable(calls)
+                  .flatMapSequential(
+                      call ->
+                          alone(call.user(), call.key(), call.request(), call.operation())
+                              .contextWrite(
+                                  context ->
+                                      call.context() == null
+                                          ? context
+                                          : context.put(AuditContext.class, call.context()))
+                              .map(response -> new Result(response, null))
+                              .onErrorResume(
+                                  RuntimeException.class,
+                                  error -> Mono.just(new Result(null, error))))
+                  .collectList();
+            });
   }
 
   private Mono<List<Done>> acceptAll(List<AcceptTransfer> requests) {
-    return accepts.accept(requests).map(outcomes -> outcomes.stream()
-        .map(outcome -> outcome.rejected() != null ? new Done(null, outcome.rejected())
-            : new Done(answer(outcome.transfer()), null))
-        .toList());
+    return accepts
+        .accept(requests)
+        .map(
+            outcomes ->
+                outcomes.stream()
+                    .map(
+                        outcome ->
+                            outcome.rejected() != null
+                                ? new Done(null, outcome.rejected())
+                                : new Done(answer(outcome.transfer()), null))
+                    .toList());
   }
 
   private StoredResponse answer(Transfer transfer) {
-    return new StoredResponse(202, json.writeValueAsString(TransferDocument.of(transfer)),
+    return new StoredResponse(
+        202,
+        json.writeValueAsString(TransferDocument.of(transfer)),
         "/api/v1/transfers/" + transfer.id());
   }
 }

@@ -1,12 +1,11 @@
 package io.paystream.api.money;
 
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.live.PreferWait;
-import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.money.MoneyRequests.TransferRequest;
+import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Money;
@@ -15,8 +14,9 @@ import io.paystream.domain.Rejection;
 import io.paystream.persistence.transfer.AcceptTransfer;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Currency;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -32,8 +32,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Transfers between customer accounts. The POST commits the payer's debit and answers 202 with
- * the PENDING transfer; the credit completes asynchronously through the outbox and Kafka.
+ * Transfers between customer accounts. The POST commits the payer's debit and answers 202 with the
+ * PENDING transfer; the credit completes asynchronously through the outbox and Kafka.
  */
 @RestController
 public class TransferController {
@@ -46,8 +46,13 @@ public class TransferController {
   private final PreferWait preferWait;
   private final RecentEntriesCache recentEntries;
 
-  TransferController(TransferStore transfers, TransferAcceptor acceptor, MoneyPolicy policy,
-      JsonMapper json, MeterRegistry meters, PreferWait preferWait,
+  TransferController(
+      TransferStore transfers,
+      TransferAcceptor acceptor,
+      MoneyPolicy policy,
+      JsonMapper json,
+      MeterRegistry meters,
+      PreferWait preferWait,
       RecentEntriesCache recentEntries) {
     this.transfers = transfers;
     this.preferWait = preferWait;
@@ -55,20 +60,30 @@ public class TransferController {
     this.acceptor = acceptor;
     this.policy = policy;
     this.json = json;
-    this.acceptLatency = Timer.builder("paystream.transfer.accept")
-        .description("time to accept a transfer: its batch, idempotency, debit, commit")
-        .publishPercentileHistogram()
-        .register(meters);
+    this.acceptLatency =
+        Timer.builder("paystream.transfer.accept")
+            .description("time to accept a transfer: its batch, idempotency, debit, commit")
+            .publishPercentileHistogram()
+            .register(meters);
   }
 
-  @ApiResponse(responseCode = "200", description = "With Prefer: wait=N, the transfer reached a terminal status within N seconds",
-      content = @Content(mediaType = "application/json",
-          schema = @Schema(implementation = TransferDocument.class)))
-  @ApiResponse(responseCode = "202", description = "Accepted: the debit is committed, the credit completes asynchronously",
-      content = @Content(mediaType = "application/json",
-          schema = @Schema(implementation = TransferDocument.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "With Prefer: wait=N, the transfer reached a terminal status within N seconds",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = TransferDocument.class)))
+  @ApiResponse(
+      responseCode = "202",
+      description = "Accepted: the debit is committed, the credit completes asynchronously",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = TransferDocument.class)))
   @PostMapping("/api/v1/transfers")
-  public Mono<ResponseEntity<byte[]>> create(@AuthenticationPrincipal Jwt jwt,
+  public Mono<ResponseEntity<byte[]>> create(
+      @AuthenticationPrincipal Jwt jwt,
       @RequestHeader(name = IdempotencyService.KEY_HEADER, required = false) String key,
       @RequestHeader(name = PreferWait.PREFER, required = false) String prefer,
       @RequestBody TransferRequest request) {
@@ -82,16 +97,25 @@ public class TransferController {
     checks.throwIfInvalid();
     Money money = Money.of(amount, currency);
     CurrentUser user = CurrentUser.of(jwt);
-    AcceptTransfer accept = new AcceptTransfer(user.id(), user.isOps(), request.fromAccountId(),
-        request.toAccountId(), money, request.description(), policy.limits());
+    AcceptTransfer accept =
+        new AcceptTransfer(
+            user.id(),
+            user.isOps(),
+            request.fromAccountId(),
+            request.toAccountId(),
+            money,
+            request.description(),
+            policy.limits());
     Timer.Sample started = Timer.start();
-    return acceptor.accept(user, key,
-            "POST /api/v1/transfers " + json.writeValueAsString(request), accept)
+    return acceptor
+        .accept(user, key, "POST /api/v1/transfers " + json.writeValueAsString(request), accept)
         .doOnSuccess(response -> started.stop(acceptLatency))
         // After the commit: the payer reads its own debit in the recent entries at once.
-        .flatMap(response -> response.getStatusCode().is2xxSuccessful()
-            ? recentEntries.invalidate(request.fromAccountId()).thenReturn(response)
-            : Mono.just(response))
+        .flatMap(
+            response ->
+                response.getStatusCode().is2xxSuccessful()
+                    ? recentEntries.invalidate(request.fromAccountId()).thenReturn(response)
+                    : Mono.just(response))
         // After the commit: the wait holds neither a connection nor the idempotency lock.
         .flatMap(response -> preferWait.apply(prefer, response));
   }
@@ -99,10 +123,12 @@ public class TransferController {
   @GetMapping("/api/v1/transfers/{id}")
   public Mono<TransferDocument> get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
     CurrentUser user = CurrentUser.of(jwt);
-    return transfers.find(id)
+    return transfers
+        .find(id)
         .filterWhen(transfer -> user.isOps() ? Mono.just(true) : transfers.isParty(id, user.id()))
         .map(TransferDocument::of)
-        .switchIfEmpty(Mono.error(() ->
-            new RejectedException(Rejection.TRANSFER_NOT_FOUND, "transfer not found")));
+        .switchIfEmpty(
+            Mono.error(
+                () -> new RejectedException(Rejection.TRANSFER_NOT_FOUND, "transfer not found")));
   }
 }

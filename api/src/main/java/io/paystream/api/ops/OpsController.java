@@ -32,8 +32,12 @@ public class OpsController {
   private final LedgerStore ledger;
   private final Cursors cursors;
 
-  public OpsController(OpsQueries queries, OutboxStore outbox, TransferStore transfers,
-      LedgerStore ledger, Cursors cursors) {
+  public OpsController(
+      OpsQueries queries,
+      OutboxStore outbox,
+      TransferStore transfers,
+      LedgerStore ledger,
+      Cursors cursors) {
     this.cursors = cursors;
     this.queries = queries;
     this.outbox = outbox;
@@ -41,32 +45,45 @@ public class OpsController {
     this.ledger = ledger;
   }
 
-  public record Stats(long users, Map<String, Long> accounts, Map<String, Long> transfers,
-      List<Volume> volumeByCurrency, long outboxBacklog) {}
+  public record Stats(
+      long users,
+      Map<String, Long> accounts,
+      Map<String, Long> transfers,
+      List<Volume> volumeByCurrency,
+      long outboxBacklog) {}
 
-  public record LedgerCheck(boolean balanced, List<CurrencySum> byCurrency,
-      long unreconciledAccounts) {}
+  public record LedgerCheck(
+      boolean balanced, List<CurrencySum> byCurrency, long unreconciledAccounts) {}
 
   @GetMapping("/stats")
   public Mono<Stats> stats() {
-    return queries.users()
+    return queries
+        .users()
         .zipWith(queries.accountsByStatus())
         .zipWith(queries.transfersByStatus())
         .zipWith(queries.volumeByCurrency())
         .zipWith(outbox.backlog())
-        .map(t -> new Stats(t.getT1().getT1().getT1().getT1(), t.getT1().getT1().getT1().getT2(),
-            t.getT1().getT1().getT2(), t.getT1().getT2(), t.getT2()));
+        .map(
+            t ->
+                new Stats(
+                    t.getT1().getT1().getT1().getT1(),
+                    t.getT1().getT1().getT1().getT2(),
+                    t.getT1().getT1().getT2(),
+                    t.getT1().getT2(),
+                    t.getT2()));
   }
 
   @GetMapping("/transfers")
-  public Mono<Page<TransferDocument>> transfers(@RequestParam(required = false) String status,
+  public Mono<Page<TransferDocument>> transfers(
+      @RequestParam(required = false) String status,
       @RequestParam(required = false) UUID accountId,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String cursor) {
     int size = Page.limit(limit);
     TransferStatus wanted = status == null ? null : status(status);
     UUID before = cursors.id(Kind.TRANSFERS, cursor);
-    return transfers.page(wanted, accountId, before, size + 1)
+    return transfers
+        .page(wanted, accountId, before, size + 1)
         .map(TransferDocument::of)
         .collectList()
         .map(items -> Page.of(items, size, last -> cursors.of(Kind.TRANSFERS, last.id())));
@@ -78,11 +95,16 @@ public class OpsController {
    */
   @GetMapping("/ledger/check")
   public Mono<LedgerCheck> ledgerCheck() {
-    return ledger.sumsByCurrency().collectList()
+    return ledger
+        .sumsByCurrency()
+        .collectList()
         .zipWith(ledger.countUnreconciledAccounts())
-        .map(t -> new LedgerCheck(
-            t.getT1().stream().allMatch(sum -> sum.sum() == 0) && t.getT2() == 0,
-            t.getT1(), t.getT2()));
+        .map(
+            t ->
+                new LedgerCheck(
+                    t.getT1().stream().allMatch(sum -> sum.sum() == 0) && t.getT2() == 0,
+                    t.getT1(),
+                    t.getT2()));
   }
 
   private static TransferStatus status(String status) {

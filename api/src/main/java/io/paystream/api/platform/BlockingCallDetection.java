@@ -15,14 +15,14 @@ import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
  * Installs BlockHound in the running API when {@code paystream.blockhound.enabled} is true (env
- * {@code PAYSTREAM_BLOCKHOUND_ENABLED}), so that a load test can prove that nothing blocks an
- * event loop under real traffic. It is installed as soon as the environment is known, before any
- * bean or event loop exists, with the same allowances as the tests ({@code BriefLibraryWaits}).
+ * {@code PAYSTREAM_BLOCKHOUND_ENABLED}), so that a load test can prove that nothing blocks an event
+ * loop under real traffic. It is installed as soon as the environment is known, before any bean or
+ * event loop exists, with the same allowances as the tests ({@code BriefLibraryWaits}).
  *
- * <p>A blocking call is logged with its stack and counted
- * ({@code paystream_blocking_calls_total}); the call then proceeds, because a benchmark should
- * report every offence rather than stop at the first failed request. The JVM needs
- * {@code -XX:+AllowRedefinitionToAddDeleteMethods} (bin/paystream-local adds it).
+ * <p>A blocking call is logged with its stack and counted ({@code paystream_blocking_calls_total});
+ * the call then proceeds, because a benchmark should report every offence rather than stop at the
+ * first failed request. The JVM needs {@code -XX:+AllowRedefinitionToAddDeleteMethods}
+ * (bin/paystream-local adds it).
  */
 public final class BlockingCallDetection
     implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
@@ -40,8 +40,9 @@ public final class BlockingCallDetection
     }
     BlockHound.install(new ReportingIntegration());
     installed = true;
-    log.warn("BlockHound is installed: every blocking call on a non-blocking thread is logged"
-        + " and counted in paystream_blocking_calls_total");
+    log.warn(
+        "BlockHound is installed: every blocking call on a non-blocking thread is logged"
+            + " and counted in paystream_blocking_calls_total");
   }
 
   /** Blocking calls seen since start; 0 unless BlockHound is installed. */
@@ -64,8 +65,11 @@ public final class BlockingCallDetection
 
   static void report(BlockingMethod method) {
     long count = detected.incrementAndGet();
-    log.error("blocking call #{} on non-blocking thread {}: {}", count,
-        Thread.currentThread().getName(), method,
+    log.error(
+        "blocking call #{} on non-blocking thread {}: {}",
+        count,
+        Thread.currentThread().getName(),
+        method,
         new Throwable("stack of the blocking call " + method));
   }
 

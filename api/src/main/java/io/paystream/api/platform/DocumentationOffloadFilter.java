@@ -15,9 +15,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The OpenAPI document and Swagger UI do blocking work: springdoc scans the class path when it
- * builds the document, and the UI's files are read from a jar. Both are moved off the event
- * loop — the handling and every read of the response body — onto the bounded elastic pool, so
- * a request for documentation never stalls a money request sharing the loop.
+ * builds the document, and the UI's files are read from a jar. Both are moved off the event loop —
+ * the handling and every read of the response body — onto the bounded elastic pool, so a request
+ * for documentation never stalls a money request sharing the loop.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -30,14 +30,18 @@ public class DocumentationOffloadFilter implements WebFilter {
     String path = exchange.getRequest().getPath().pathWithinApplication().value();
     for (String prefix : PREFIXES) {
       if (path.startsWith(prefix)) {
-        ServerWebExchange offloaded = exchange.mutate()
-            .response(new ServerHttpResponseDecorator(exchange.getResponse()) {
-              @Override
-              public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-                return super.writeWith(Flux.from(body).subscribeOn(Schedulers.boundedElastic()));
-              }
-            })
-            .build();
+        ServerWebExchange offloaded =
+            exchange
+                .mutate()
+                .response(
+                    new ServerHttpResponseDecorator(exchange.getResponse()) {
+                      @Override
+                      public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+                        return super.writeWith(
+                            Flux.from(body).subscribeOn(Schedulers.boundedElastic()));
+                      }
+                    })
+                .build();
         return chain.filter(offloaded).subscribeOn(Schedulers.boundedElastic());
       }
     }

@@ -35,43 +35,60 @@ public class OpenApiConfiguration {
   static final String BEARER = "bearerAuth";
 
   /**
-   * Extension naming the role an operation requires beyond authentication; the authorization
-   * matrix test reads it to check that a customer gets 403.
+   * Extension naming the role an operation requires beyond authentication; the authorization matrix
+   * test reads it to check that a customer gets 403.
    */
   public static final String REQUIRED_ROLE = "x-required-role";
+
   static final String PROBLEM = "Problem";
 
   /**
    * The operations a client may call without a token (CONTRACT.md, Authentication), and the
    * statement download, whose signed link is the credential.
    */
-  static final Set<String> PUBLIC_PATHS = Set.of(
-      "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh",
-      "/api/v1/statements/download");
+  static final Set<String> PUBLIC_PATHS =
+      Set.of(
+          "/api/v1/auth/register",
+          "/api/v1/auth/login",
+          "/api/v1/auth/refresh",
+          "/api/v1/statements/download");
 
   /** POSTs that move money and therefore require an Idempotency-Key. */
-  static final Set<String> MONEY_PATHS = Set.of("/api/v1/deposits", "/api/v1/transfers",
-      "/api/v1/withdrawals");
+  static final Set<String> MONEY_PATHS =
+      Set.of("/api/v1/deposits", "/api/v1/transfers", "/api/v1/withdrawals");
 
   @Bean
   OpenAPI paystreamOpenApi() {
     return new OpenAPI()
-        .info(new Info().title("Paystream API").version("v1")
-            .description("Reactive payment API: accounts in any ISO 4217 currency, idempotent"
-                + " double-entry deposits and transfers, live status. Amounts are integer"
-                + " minor units; errors are RFC 9457 problem+json."))
-        .components(new Components()
-            .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                .scheme("bearer").bearerFormat("JWT"))
-            .addSchemas(PROBLEM, problemSchema()))
+        .info(
+            new Info()
+                .title("Paystream API")
+                .version("v1")
+                .description(
+                    "Reactive payment API: accounts in any ISO 4217 currency, idempotent"
+                        + " double-entry deposits and transfers, live status. Amounts are integer"
+                        + " minor units; errors are RFC 9457 problem+json."))
+        .components(
+            new Components()
+                .addSecuritySchemes(
+                    BEARER,
+                    new SecurityScheme()
+                        .type(SecurityScheme.Type.HTTP)
+                        .scheme("bearer")
+                        .bearerFormat("JWT"))
+                .addSchemas(PROBLEM, problemSchema()))
         .addSecurityItem(new SecurityRequirement().addList(BEARER));
   }
 
   @Bean
   OpenApiCustomizer contractResponses() {
-    return openApi -> openApi.getPaths().forEach((path, item) ->
-        item.readOperationsMap().forEach((method, operation) ->
-            describe(path, method, operation)));
+    return openApi ->
+        openApi
+            .getPaths()
+            .forEach(
+                (path, item) ->
+                    item.readOperationsMap()
+                        .forEach((method, operation) -> describe(path, method, operation)));
   }
 
   private static void describe(String path, PathItem.HttpMethod method, Operation operation) {
@@ -88,8 +105,11 @@ public class OpenApiConfiguration {
     }
     // Every operation is rate limited: per user when authenticated, per email and client
     // address for login and registration.
-    responses.putIfAbsent("429", problem("rate_limited: too many requests; see Retry-After and"
-        + " the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers"));
+    responses.putIfAbsent(
+        "429",
+        problem(
+            "rate_limited: too many requests; see Retry-After and"
+                + " the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers"));
     if (path.contains("{id}")) {
       responses.putIfAbsent("404", problem("No such resource visible to the caller"));
     }
@@ -111,28 +131,43 @@ public class OpenApiConfiguration {
       responses.putIfAbsent("409", problem("email_taken"));
     }
     if (path.equals("/api/v1/auth/login") || path.equals("/api/v1/auth/refresh")) {
-      responses.putIfAbsent("401", problem("invalid_credentials, invalid_refresh_token or"
-          + " refresh_token_reused"));
+      responses.putIfAbsent(
+          "401",
+          problem("invalid_credentials, invalid_refresh_token or" + " refresh_token_reused"));
     }
     if (MONEY_PATHS.contains(path) && method == PathItem.HttpMethod.POST) {
       if (operation.getParameters() != null) {
-        operation.getParameters().removeIf(parameter -> "Idempotency-Key".equals(parameter.getName()));
+        operation
+            .getParameters()
+            .removeIf(parameter -> "Idempotency-Key".equals(parameter.getName()));
       }
-      operation.addParametersItem(new HeaderParameter().name("Idempotency-Key").required(true)
-          .description("1..255 printable ASCII characters, unique per operation; a retry with"
-              + " the same key and body replays the first answer")
-          .schema(new StringSchema().minLength(1).maxLength(255)));
+      operation.addParametersItem(
+          new HeaderParameter()
+              .name("Idempotency-Key")
+              .required(true)
+              .description(
+                  "1..255 printable ASCII characters, unique per operation; a retry with"
+                      + " the same key and body replays the first answer")
+              .schema(new StringSchema().minLength(1).maxLength(255)));
       responses.putIfAbsent("409", problem("idempotency_key_in_use"));
-      responses.putIfAbsent("422", problem("A business rejection (insufficient_funds, ...) or"
-          + " idempotency_key_reused; limit_exceeded names the breached limit in the member"
-          + " limit (per_transfer_max, daily_outgoing_max, velocity_per_minute)"));
+      responses.putIfAbsent(
+          "422",
+          problem(
+              "A business rejection (insufficient_funds, ...) or"
+                  + " idempotency_key_reused; limit_exceeded names the breached limit in the member"
+                  + " limit (per_transfer_max, daily_outgoing_max, velocity_per_minute)"));
     }
   }
 
   private static ApiResponse problem(String description) {
-    return new ApiResponse().description(description).content(new Content().addMediaType(
-        "application/problem+json", new MediaType().schema(
-            new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+    return new ApiResponse()
+        .description(description)
+        .content(
+            new Content()
+                .addMediaType(
+                    "application/problem+json",
+                    new MediaType()
+                        .schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})
@@ -147,8 +182,11 @@ public class OpenApiConfiguration {
     problem.addProperty("instance", new StringSchema());
     problem.addProperty("code", new StringSchema().description("stable snake_case error code"));
     problem.addProperty("errors", new ArraySchema().items(fieldError));
-    problem.addProperty("limit", new StringSchema().description(
-        "with limit_exceeded and rate_limited: the name of the limit that was hit"));
+    problem.addProperty(
+        "limit",
+        new StringSchema()
+            .description(
+                "with limit_exceeded and rate_limited: the name of the limit that was hit"));
     problem.setRequired(List.of("type", "title", "status", "detail", "code"));
     return problem;
   }

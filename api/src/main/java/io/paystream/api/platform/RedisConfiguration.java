@@ -21,8 +21,8 @@ public class RedisConfiguration {
    * A lazily initialised Lettuce factory opens its connection on first use, synchronously, on
    * whichever thread asks: an event loop serving the first readiness probe (DESIGN.md). So the
    * shared connection is opened here, on the start-up thread. Lettuce's own eager initialisation
-   * would do the same but fail the whole start-up when Redis is unreachable; Redis is a cache
-   * and a rate-limit store here, so the instance starts (not ready) and keeps connecting from a
+   * would do the same but fail the whole start-up when Redis is unreachable; Redis is a cache and a
+   * rate-limit store here, so the instance starts (not ready) and keeps connecting from a
    * bounded-elastic thread until Redis answers. Once connected, Lettuce reconnects by itself.
    */
   @Bean
@@ -42,15 +42,18 @@ public class RedisConfiguration {
           try {
             lettuce.initConnection();
           } catch (RuntimeException unreachable) {
-            log.warn("Redis unreachable at start-up, connecting in the background: {}",
+            log.warn(
+                "Redis unreachable at start-up, connecting in the background: {}",
                 unreachable.toString());
             Mono.fromRunnable(lettuce::initConnection)
                 .subscribeOn(Schedulers.boundedElastic())
                 // Until connected, or until the factory stops with its application context.
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500))
-                    .maxBackoff(Duration.ofSeconds(10))
-                    .filter(error -> lettuce.isRunning()))
-                .subscribe(null, error -> log.info("stopped connecting to Redis: {}", error.toString()));
+                .retryWhen(
+                    Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500))
+                        .maxBackoff(Duration.ofSeconds(10))
+                        .filter(error -> lettuce.isRunning()))
+                .subscribe(
+                    null, error -> log.info("stopped connecting to Redis: {}", error.toString()));
           }
         }
         return bean;

@@ -5,9 +5,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * The limits in front of login and registration, checked before any password is hashed so that
- * a flood costs the attacker more than it costs us: per client address first (one address
- * spraying many emails), then per email (many addresses guessing one password).
+ * The limits in front of login and registration, checked before any password is hashed so that a
+ * flood costs the attacker more than it costs us: per client address first (one address spraying
+ * many emails), then per email (many addresses guessing one password).
  */
 @Component
 public class AuthRateLimits {
@@ -38,9 +38,14 @@ public class AuthRateLimits {
   }
 
   private Mono<Void> take(RateLimit limit, String key) {
-    return limiter.consume(limit, key)
-        .flatMap(decision -> decision.allowed() ? Mono.<Void>empty()
-            : audit.rateLimited(null, RateLimiter.hash(key), decision)
-                .then(Mono.<Void>error(new RateLimitedException(decision))));
+    return limiter
+        .consume(limit, key)
+        .flatMap(
+            decision ->
+                decision.allowed()
+                    ? Mono.<Void>empty()
+                    : audit
+                        .rateLimited(null, RateLimiter.hash(key), decision)
+                        .then(Mono.<Void>error(new RateLimitedException(decision))));
   }
 }

@@ -15,19 +15,19 @@ final class LocalBuckets {
   private final Map<String, Bucket> buckets;
 
   LocalBuckets(int max) {
-    this.buckets = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-        return size() > max;
-      }
-    };
+    this.buckets =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+            return size() > max;
+          }
+        };
   }
 
   Bucket bucket(String key, BucketConfiguration configuration) {
     synchronized (buckets) {
-      return buckets.computeIfAbsent(key, k -> Bucket.builder()
-          .addLimit(configuration.getBandwidths()[0])
-          .build());
+      return buckets.computeIfAbsent(
+          key, k -> Bucket.builder().addLimit(configuration.getBandwidths()[0]).build());
     }
   }
 }

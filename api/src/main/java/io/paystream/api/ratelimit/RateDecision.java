@@ -12,8 +12,13 @@ import org.springframework.http.HttpHeaders;
  * @param retryAfterSeconds when refused, seconds until one token is back (at least 1)
  * @param resetSeconds seconds until the bucket is full again
  */
-public record RateDecision(RateLimit name, boolean allowed, long limit, long remaining,
-    long retryAfterSeconds, long resetSeconds) {
+public record RateDecision(
+    RateLimit name,
+    boolean allowed,
+    long limit,
+    long remaining,
+    long retryAfterSeconds,
+    long resetSeconds) {
 
   static long seconds(long nanos) {
     return nanos <= 0 ? 0 : (nanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1);

@@ -3,8 +3,8 @@ package io.paystream.api.ratelimit;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.ApplicationListener;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -14,10 +14,10 @@ import org.springframework.context.annotation.Configuration;
 public class RateLimitConfiguration {
 
   @Bean(destroyMethod = "close")
-  RateLimiter rateLimiter(RateLimitProperties properties, DataRedisProperties redis,
-      MeterRegistry meters) {
-    return new RateLimiter(properties, redis.getHost(), redis.getPort(), properties.keyPrefix(),
-        meters);
+  RateLimiter rateLimiter(
+      RateLimitProperties properties, DataRedisProperties redis, MeterRegistry meters) {
+    return new RateLimiter(
+        properties, redis.getHost(), redis.getPort(), properties.keyPrefix(), meters);
   }
 
   /** Connect once the application is up (not in a constructor), without holding start-up. */

@@ -15,8 +15,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Per-user limits for authenticated requests: one bucket for the whole API and a tighter one for
- * the POSTs that move money. Runs after Spring Security (its chain is at order -100), so the
- * caller is known; unauthenticated requests are limited by the login and registration limits.
+ * the POSTs that move money. Runs after Spring Security (its chain is at order -100), so the caller
+ * is known; unauthenticated requests are limited by the login and registration limits.
  */
 @Component
 public class RateLimitFilter implements WebFilter, org.springframework.core.Ordered {
@@ -45,26 +45,40 @@ public class RateLimitFilter implements WebFilter, org.springframework.core.Orde
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    return exchange.getPrincipal()
+    return exchange
+        .getPrincipal()
         .filter(JwtAuthenticationToken.class::isInstance)
         .map(principal -> UUID.fromString(principal.getName()))
-        .flatMap(user -> decide(exchange, user)
-            .filter(decision -> !decision.allowed())
-            .map(decision -> new Refusal(user, decision)))
+        .flatMap(
+            user ->
+                decide(exchange, user)
+                    .filter(decision -> !decision.allowed())
+                    .map(decision -> new Refusal(user, decision)))
         .map(Optional::of)
         .defaultIfEmpty(Optional.empty())
-        .flatMap(refusal -> refusal.isEmpty() ? chain.filter(exchange)
-            : audit.rateLimited(refusal.get().user(), refusal.get().user().toString(),
-                    refusal.get().decision())
-                .then(problems.handle(exchange, new RateLimitedException(refusal.get().decision()))));
+        .flatMap(
+            refusal ->
+                refusal.isEmpty()
+                    ? chain.filter(exchange)
+                    : audit
+                        .rateLimited(
+                            refusal.get().user(),
+                            refusal.get().user().toString(),
+                            refusal.get().decision())
+                        .then(
+                            problems.handle(
+                                exchange, new RateLimitedException(refusal.get().decision()))));
   }
 
   /** The overall bucket first; a money POST also takes from the money bucket. */
   private Mono<RateDecision> decide(ServerWebExchange exchange, UUID user) {
-    return limiter.consume(RateLimit.API_PER_USER, user.toString())
-        .flatMap(overall -> overall.allowed() && isMoney(exchange)
-            ? limiter.consume(RateLimit.MONEY_PER_USER, user.toString())
-            : Mono.just(overall));
+    return limiter
+        .consume(RateLimit.API_PER_USER, user.toString())
+        .flatMap(
+            overall ->
+                overall.allowed() && isMoney(exchange)
+                    ? limiter.consume(RateLimit.MONEY_PER_USER, user.toString())
+                    : Mono.just(overall));
   }
 
   private record Refusal(UUID user, RateDecision decision) {}

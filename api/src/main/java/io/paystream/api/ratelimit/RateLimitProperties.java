@@ -8,11 +8,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * holding its limit, refilled whole every {@code windowSeconds}: at most that many requests per
  * window, then 429 until the window ends. Buckets live in Redis, so every instance shares them.
  *
- * @param windowSeconds the refill window of every bucket; one minute, the unit people think in
- *     ("10 failed logins a minute"); tests shorten it
+ * @param windowSeconds the refill window of every bucket; one minute, the unit people think in ("10
+ *     failed logins a minute"); tests shorten it
  * @param apiPerUser requests per window per authenticated user over the whole API: 3000 (50 a
- *     second) is far above what an app screen needs, leaves room for an integration that
- *     batches, and still caps what a leaked token can scrape
+ *     second) is far above what an app screen needs, leaves room for an integration that batches,
+ *     and still caps what a leaked token can scrape
  * @param moneyPerUser money-moving POSTs (deposits, transfers, withdrawals) per window per user:
  *     600 (10 a second). This limit stops runaway scripts and floods, not people; what a stolen
  *     token can move is bounded by the risk limits per account (per transfer, daily, velocity)
@@ -20,23 +20,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     guessing against one account (about 14 000 guesses a day) while a user who mistypes a few
  *     times is never blocked
  * @param loginPerAddress login attempts per window per client address: 300. Much looser than per
- *     email because an office, a mobile carrier's NAT or a test harness puts many users behind
- *     one address; each of their emails still gets only 10 guesses a minute
- * @param registrationPerEmail registration attempts per window per email: 5; a real user
- *     registers once, so this only stops scripted probing of which emails exist (409)
- * @param registrationPerAddress registrations per window per client address: 120 (two a
- *     second), so one address cannot mint accounts in bulk while a carrier NAT or a load test
- *     that signs up its users is not refused
+ *     email because an office, a mobile carrier's NAT or a test harness puts many users behind one
+ *     address; each of their emails still gets only 10 guesses a minute
+ * @param registrationPerEmail registration attempts per window per email: 5; a real user registers
+ *     once, so this only stops scripted probing of which emails exist (409)
+ * @param registrationPerAddress registrations per window per client address: 120 (two a second), so
+ *     one address cannot mint accounts in bulk while a carrier NAT or a load test that signs up its
+ *     users is not refused
  * @param refreshPerAddress token refreshes per window per client address: 600; a refresh token
  *     cannot be guessed, but each refresh costs a database transaction
  * @param redisTimeoutMillis how long a bucket operation may wait for Redis before the local
  *     fallback decides: a rate limit must never make a request noticeably slower
  * @param redisRetrySeconds while Redis is unreachable, how often a new connection is tried; in
  *     between, requests go straight to the local fallback without waiting for a timeout
- * @param localBucketsMax buckets the per-instance fallback keeps in memory; the least recently
- *     used is dropped beyond this, so a flood of distinct keys cannot exhaust the heap
- * @param keyPrefix prefix of every bucket key in Redis: a bucket keeps the capacity it was
- *     created with, so two deployments (or two test runs) sharing one Redis must not share keys
+ * @param localBucketsMax buckets the per-instance fallback keeps in memory; the least recently used
+ *     is dropped beyond this, so a flood of distinct keys cannot exhaust the heap
+ * @param keyPrefix prefix of every bucket key in Redis: a bucket keeps the capacity it was created
+ *     with, so two deployments (or two test runs) sharing one Redis must not share keys
  */
 @ConfigurationProperties("paystream.rate-limit")
 public record RateLimitProperties(

@@ -29,13 +29,13 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Takes tokens from Bucket4j buckets kept in Redis (Lettuce, asynchronous proxy manager: no
- * thread ever waits for Redis), shared by every instance of the API.
+ * Takes tokens from Bucket4j buckets kept in Redis (Lettuce, asynchronous proxy manager: no thread
+ * ever waits for Redis), shared by every instance of the API.
  *
- * <p>Redis down: the API keeps serving, and every limit keeps applying per instance, from
- * in-memory buckets with the same configuration ({@link LocalBuckets}). With N instances a client
- * gets at most N times its limit until Redis is back; a limit never silently disappears. The
- * connection is retried every {@code redisRetrySeconds}; until then no request waits for it.
+ * <p>Redis down: the API keeps serving, and every limit keeps applying per instance, from in-memory
+ * buckets with the same configuration ({@link LocalBuckets}). With N instances a client gets at
+ * most N times its limit until Redis is back; a limit never silently disappears. The connection is
+ * retried every {@code redisRetrySeconds}; until then no request waits for it.
  */
 public class RateLimiter implements AutoCloseable {
 
@@ -68,40 +68,52 @@ public class RateLimiter implements AutoCloseable {
    * @param namespace prefix of every key in Redis, so that two deployments (or two tests) sharing
    *     one Redis do not share buckets
    */
-  public RateLimiter(RateLimitProperties properties, String host, int port, String namespace,
+  public RateLimiter(
+      RateLimitProperties properties,
+      String host,
+      int port,
+      String namespace,
       MeterRegistry meters) {
     this.properties = properties;
     this.namespace = namespace;
-    this.localDecisions = Counter.builder("paystream.rate.limit.local")
-        .description("rate-limit decisions taken from this instance's own buckets because Redis"
-            + " was unreachable, failed or too slow")
-        .register(meters);
-    this.redisFailures = Counter.builder("paystream.rate.limit.redis.failures")
-        .description("bucket operations that Redis failed or did not answer within"
-            + " redis-timeout-millis")
-        .register(meters);
+    this.localDecisions =
+        Counter.builder("paystream.rate.limit.local")
+            .description(
+                "rate-limit decisions taken from this instance's own buckets because Redis"
+                    + " was unreachable, failed or too slow")
+            .register(meters);
+    this.redisFailures =
+        Counter.builder("paystream.rate.limit.redis.failures")
+            .description(
+                "bucket operations that Redis failed or did not answer within"
+                    + " redis-timeout-millis")
+            .register(meters);
     Duration timeout = Duration.ofMillis(properties.redisTimeoutMillis());
     // The URI's timeout bounds connecting and its handshake, which a cold client needs more
     // time for; each command is bounded by the (shorter) command timeout below.
-    this.uri = RedisURI.builder().withHost(host).withPort(port).withTimeout(CONNECT_TIMEOUT)
-        .build();
+    this.uri =
+        RedisURI.builder().withHost(host).withPort(port).withTimeout(CONNECT_TIMEOUT).build();
     this.client = RedisClient.create();
-    client.setOptions(ClientOptions.builder()
-        // A command sent while disconnected fails at once instead of queueing until Redis is
-        // back: the fallback answers, the request is not held.
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        // Connecting happens in the background, so it may take longer than one command.
-        .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            // A command sent while disconnected fails at once instead of queueing until Redis is
+            // back: the fallback answers, the request is not held.
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            // Connecting happens in the background, so it may take longer than one command.
+            .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+            .build());
     Duration window = Duration.ofSeconds(properties.windowSeconds());
     for (RateLimit limit : RateLimit.values()) {
       int capacity = properties.capacity(limit);
-      configurations.put(limit, BucketConfiguration.builder()
-          // Refilled whole at the end of each window, not token by token: "10 a minute"
-          // means exactly that, and the RateLimit headers describe one window.
-          .addLimit(bandwidth -> bandwidth.capacity(capacity).refillIntervally(capacity, window))
-          .build());
+      configurations.put(
+          limit,
+          BucketConfiguration.builder()
+              // Refilled whole at the end of each window, not token by token: "10 a minute"
+              // means exactly that, and the RateLimit headers describe one window.
+              .addLimit(
+                  bandwidth -> bandwidth.capacity(capacity).refillIntervally(capacity, window))
+              .build());
     }
     this.local = new LocalBuckets(properties.localBucketsMax());
   }
@@ -111,19 +123,30 @@ public class RateLimiter implements AutoCloseable {
     BucketConfiguration configuration = configurations.get(limit);
     String bucketKey = namespace + limit.limitName() + ":" + hash(key);
     return redisBuckets()
-        .flatMap(proxies -> Mono.fromFuture(() -> proxies.builder()
-                .build(bucketKey.getBytes(StandardCharsets.UTF_8), () ->
-                    java.util.concurrent.CompletableFuture.completedFuture(configuration))
-                .tryConsumeAndReturnRemaining(1))
-            .timeout(Duration.ofMillis(properties.redisTimeoutMillis()))
-            .onErrorResume(failure -> {
-              failed(failure);
-              return Mono.empty();
-            }))
-        .switchIfEmpty(Mono.fromSupplier(() -> {
-          localDecisions.increment();
-          return local.bucket(bucketKey, configuration).tryConsumeAndReturnRemaining(1);
-        }))
+        .flatMap(
+            proxies ->
+                Mono.fromFuture(
+                        () ->
+                            proxies
+                                .builder()
+                                .build(
+                                    bucketKey.getBytes(StandardCharsets.UTF_8),
+                                    () ->
+                                        java.util.concurrent.CompletableFuture.completedFuture(
+                                            configuration))
+                                .tryConsumeAndReturnRemaining(1))
+                    .timeout(Duration.ofMillis(properties.redisTimeoutMillis()))
+                    .onErrorResume(
+                        failure -> {
+                          failed(failure);
+                          return Mono.empty();
+                        }))
+        .switchIfEmpty(
+            Mono.fromSupplier(
+                () -> {
+                  localDecisions.increment();
+                  return local.bucket(bucketKey, configuration).tryConsumeAndReturnRemaining(1);
+                }))
         .map(probe -> decision(limit, probe));
   }
 
@@ -140,9 +163,12 @@ public class RateLimiter implements AutoCloseable {
     if (now - last >= FAILURE_LOG_INTERVAL.toNanos()
         && lastFailureLogNanos.compareAndSet(last, now)) {
       long failures = failuresSinceLogged.getAndSet(0);
-      log.warn("rate limits answered locally: Redis failed {} bucket operation(s) since the last"
+      log.warn(
+          "rate limits answered locally: Redis failed {} bucket operation(s) since the last"
               + " such warning, this one with {}; meanwhile each limit applies per instance"
-              + " (logged at most every {} s)", failures, failure.getClass().getSimpleName(),
+              + " (logged at most every {} s)",
+          failures,
+          failure.getClass().getSimpleName(),
           FAILURE_LOG_INTERVAL.toSeconds());
     }
   }
@@ -154,8 +180,12 @@ public class RateLimiter implements AutoCloseable {
   }
 
   private RateDecision decision(RateLimit limit, ConsumptionProbe probe) {
-    return new RateDecision(limit, probe.isConsumed(), properties.capacity(limit),
-        probe.getRemainingTokens(), RateDecision.seconds(probe.getNanosToWaitForRefill()),
+    return new RateDecision(
+        limit,
+        probe.isConsumed(),
+        properties.capacity(limit),
+        probe.getRemainingTokens(),
+        RateDecision.seconds(probe.getNanosToWaitForRefill()),
         RateDecision.seconds(probe.getNanosToWaitForReset()));
   }
 
@@ -173,9 +203,9 @@ public class RateLimiter implements AutoCloseable {
   }
 
   /**
-   * Connects to Redis unless connected, connecting, or last tried less than
-   * {@code redisRetrySeconds} ago. Emits whether the shared buckets are in use afterwards.
-   * Called at start-up (without waiting) and by a request that finds no connection.
+   * Connects to Redis unless connected, connecting, or last tried less than {@code
+   * redisRetrySeconds} ago. Emits whether the shared buckets are in use afterwards. Called at
+   * start-up (without waiting) and by a request that finds no connection.
    */
   public Mono<Boolean> connect() {
     if (redis.get() != null) {
@@ -186,17 +216,21 @@ public class RateLimiter implements AutoCloseable {
       return Mono.just(false);
     }
     nextConnectNanos.set(now + Duration.ofSeconds(properties.redisRetrySeconds()).toNanos());
-    return Mono.fromFuture(() -> client.connectAsync(ByteArrayCodec.INSTANCE, uri)
-            .toCompletableFuture())
-        .map(opened -> {
-          install(opened);
-          return true;
-        })
-        .onErrorResume(failure -> {
-          log.warn("Redis unreachable for rate limits ({}); limits apply per instance until it"
-              + " is back", failure.getClass().getSimpleName());
-          return Mono.just(false);
-        })
+    return Mono.fromFuture(
+            () -> client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture())
+        .map(
+            opened -> {
+              install(opened);
+              return true;
+            })
+        .onErrorResume(
+            failure -> {
+              log.warn(
+                  "Redis unreachable for rate limits ({}); limits apply per instance until it"
+                      + " is back",
+                  failure.getClass().getSimpleName());
+              return Mono.just(false);
+            })
         .doFinally(signal -> connecting.set(false));
   }
 
@@ -207,12 +241,14 @@ public class RateLimiter implements AutoCloseable {
       opened.closeAsync();
       return existing;
     }
-    AsyncProxyManager<byte[]> proxies = Bucket4jLettuce.casBasedBuilder(opened)
-        // A full bucket is the same as no bucket: let Redis forget it once it has refilled.
-        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-            Duration.ofSeconds(properties.windowSeconds())))
-        .build()
-        .asAsync();
+    AsyncProxyManager<byte[]> proxies =
+        Bucket4jLettuce.casBasedBuilder(opened)
+            // A full bucket is the same as no bucket: let Redis forget it once it has refilled.
+            .expirationAfterWrite(
+                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                    Duration.ofSeconds(properties.windowSeconds())))
+            .build()
+            .asAsync();
     connection.set(opened);
     redis.set(proxies);
     log.info("rate limits shared through Redis {}:{}", uri.getHost(), uri.getPort());
@@ -221,8 +257,8 @@ public class RateLimiter implements AutoCloseable {
 
   static String hash(String key) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);

@@ -19,28 +19,27 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An account's latest entries in Redis: a sorted set (score = {@code entry.seq}, member = the
- * entry's JSON, so adding the same entry twice changes nothing) trimmed to
- * {@link RecentProperties#entriesMax()}, plus a snapshot: the set's members, newest first, joined
- * into the JSON array the endpoint answers. The snapshot exists only while the set is known to
- * hold the complete top of the account's history: a rebuild from PostgreSQL writes it (expiring
- * after {@link RecentProperties#warmSeconds()}, so that a warm set is re-read from PostgreSQL at
- * least that often); updates from ledger events add to the set and rewrite the snapshot if there
- * is one, and drop it if the set had gone (evicted), since the set alone would then be partial.
- * A warm read is one {@code GET}: Redis answers the array text and nothing is decoded, joined or
- * encoded (a read script over the set did half as many reads per second in Redis, and joining
- * twenty members cost the client as much again; load-tests' {@code RecentReadBenchmark}).
+ * entry's JSON, so adding the same entry twice changes nothing) trimmed to {@link
+ * RecentProperties#entriesMax()}, plus a snapshot: the set's members, newest first, joined into the
+ * JSON array the endpoint answers. The snapshot exists only while the set is known to hold the
+ * complete top of the account's history: a rebuild from PostgreSQL writes it (expiring after {@link
+ * RecentProperties#warmSeconds()}, so that a warm set is re-read from PostgreSQL at least that
+ * often); updates from ledger events add to the set and rewrite the snapshot if there is one, and
+ * drop it if the set had gone (evicted), since the set alone would then be partial. A warm read is
+ * one {@code GET}: Redis answers the array text and nothing is decoded, joined or encoded (a read
+ * script over the set did half as many reads per second in Redis, and joining twenty members cost
+ * the client as much again; load-tests' {@code RecentReadBenchmark}).
  *
  * <p>Every Redis call is bounded by {@link RecentProperties#redisTimeout()}; a failure or timeout
  * answers from PostgreSQL, so Redis being down makes the endpoint slower, never wrong or failing.
  * Calls are made from a bounded-elastic thread: whenever Spring's factory has no live shared
- * connection (Redis down since start-up, or a connection it reset after a failure), taking one is
- * a blocking connect, never for an event loop. Staying on the event loop once connected was tried
- * and refused by BlockHound in the Redis-down test: the factory reconnects on the caller's thread.
- * Each multi-step change is one Lua script, so a concurrent invalidation cannot interleave.
+ * connection (Redis down since start-up, or a connection it reset after a failure), taking one is a
+ * blocking connect, never for an event loop. Staying on the event loop once connected was tried and
+ * refused by BlockHound in the Redis-down test: the factory reconnects on the caller's thread. Each
+ * multi-step change is one Lua script, so a concurrent invalidation cannot interleave.
  *
  * <p>Members are the entries as the API writes them (the same {@link JsonMapper}) and are served
- * verbatim, so a change to {@link LedgerEntry}'s JSON must change the key prefix in
- * {@link #keys}.
+ * verbatim, so a change to {@link LedgerEntry}'s JSON must change the key prefix in {@link #keys}.
  */
 @Component
 public class RecentEntriesCache {
@@ -48,17 +47,22 @@ public class RecentEntriesCache {
   private static final Logger log = LoggerFactory.getLogger(RecentEntriesCache.class);
 
   /** Writes the set and its snapshot from PostgreSQL's latest entries; answers the snapshot. */
-  private static final RedisScript<String> REBUILD = RedisScript.of("""
+  private static final RedisScript<String> REBUILD =
+      RedisScript.of(
+          """
       for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
       redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
       redis.call('EXPIRE', KEYS[1], ARGV[2])
       local top = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
       local snapshot = '[' .. table.concat(top, ',') .. ']'
       redis.call('SET', KEYS[2], snapshot, 'EX', ARGV[2])
-      return snapshot""", String.class);
+      return snapshot""",
+          String.class);
 
   /** Adds entries from a ledger event; keeps the snapshot (and its expiry) true to the set. */
-  private static final RedisScript<Long> ADD = RedisScript.of("""
+  private static final RedisScript<Long> ADD =
+      RedisScript.of(
+          """
       local had = redis.call('EXISTS', KEYS[1])
       for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
       redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
@@ -71,15 +75,19 @@ public class RecentEntriesCache {
           redis.call('DEL', KEYS[2])
         end
       end
-      return redis.call('ZCARD', KEYS[1])""", Long.class);
+      return redis.call('ZCARD', KEYS[1])""",
+          Long.class);
 
   private final ReactiveStringRedisTemplate redis;
   private final SequencedEntries entries;
   private final RecentProperties properties;
   private final JsonMapper json;
 
-  public RecentEntriesCache(ReactiveStringRedisTemplate redis, SequencedEntries entries,
-      RecentProperties properties, JsonMapper json) {
+  public RecentEntriesCache(
+      ReactiveStringRedisTemplate redis,
+      SequencedEntries entries,
+      RecentProperties properties,
+      JsonMapper json) {
     this.redis = redis;
     this.entries = entries;
     this.properties = properties;
@@ -87,8 +95,8 @@ public class RecentEntriesCache {
   }
 
   /**
-   * The account's latest entries, newest first, as a JSON array: from Redis when warm, else
-   * rebuilt from PostgreSQL; from PostgreSQL alone when Redis fails.
+   * The account's latest entries, newest first, as a JSON array: from Redis when warm, else rebuilt
+   * from PostgreSQL; from PostgreSQL alone when Redis fails.
    */
   public Mono<String> recentJson(UUID account) {
     String snapshot = keys(account).get(1);
@@ -96,28 +104,42 @@ public class RecentEntriesCache {
         .next()
         .timeout(properties.redisTimeout())
         .switchIfEmpty(Mono.defer(() -> rebuild(account)))
-        .onErrorResume(error -> {
-          log.debug("recent entries of {} from PostgreSQL, Redis failed: {}", account,
-              error.toString());
-          return fromDatabase(account).map(this::encode);
-        });
+        .onErrorResume(
+            error -> {
+              log.debug(
+                  "recent entries of {} from PostgreSQL, Redis failed: {}",
+                  account,
+                  error.toString());
+              return fromDatabase(account).map(this::encode);
+            });
   }
 
   private Mono<String> rebuild(UUID account) {
-    return fromDatabase(account).flatMap(latest -> onRedis(Flux.defer(() -> redis.execute(REBUILD,
-                keys(account), arguments(latest))))
-            .next()
-            .timeout(properties.redisTimeout())
-            .onErrorResume(error -> Mono.just(encode(latest))));
+    return fromDatabase(account)
+        .flatMap(
+            latest ->
+                onRedis(Flux.defer(() -> redis.execute(REBUILD, keys(account), arguments(latest))))
+                    .next()
+                    .timeout(properties.redisTimeout())
+                    .onErrorResume(error -> Mono.just(encode(latest))));
   }
 
   /** Adds entries (of any accounts) from a ledger event; idempotent. */
   public Mono<Void> add(Collection<SequencedEntry> added) {
     return Flux.fromIterable(added)
         .groupBy(sequenced -> sequenced.entry().accountId())
-        .flatMap(account -> account.collectList().flatMap(list -> onRedis(Flux.defer(() ->
-                redis.execute(ADD, keys(account.key()), arguments(list))))
-            .then()))
+        .flatMap(
+            account ->
+                account
+                    .collectList()
+                    .flatMap(
+                        list ->
+                            onRedis(
+                                    Flux.defer(
+                                        () ->
+                                            redis.execute(
+                                                ADD, keys(account.key()), arguments(list))))
+                                .then()))
         .timeout(properties.redisTimeout())
         .then();
   }
@@ -131,8 +153,10 @@ public class RecentEntriesCache {
     return onRedis(Flux.defer(() -> redis.delete(keys(account).toArray(String[]::new))))
         .next()
         .timeout(properties.redisTimeout())
-        .doOnError(error -> log.debug("invalidating recent entries of {} failed: {}", account,
-            error.toString()))
+        .doOnError(
+            error ->
+                log.debug(
+                    "invalidating recent entries of {} failed: {}", account, error.toString()))
         .onErrorResume(error -> Mono.empty())
         .then();
   }

@@ -29,8 +29,8 @@ import reactor.kafka.receiver.ReceiverRecord;
 import reactor.util.retry.Retry;
 
 /**
- * Keeps the recent-entries cache current from ledger events: for each money event (one Kafka
- * group across instances) it reads the customer entries the movement wrote and adds them to their
+ * Keeps the recent-entries cache current from ledger events: for each money event (one Kafka group
+ * across instances) it reads the customer entries the movement wrote and adds them to their
  * accounts' sets. Adding is idempotent, so a redelivery is harmless. A Redis failure is retried
  * with backoff and the offsets are not acknowledged meanwhile: after an outage the cache catches up
  * instead of missing entries. Latency from commit to cache: the outbox relay's NOTIFY, one Kafka
@@ -38,11 +38,13 @@ import reactor.util.retry.Retry;
  *
  * <p>One Kafka poll is one batch: one PostgreSQL read for all its movements and one Redis script
  * per account, where one event at a time cost a read and a script each (two events per transfer,
- * and under a hot account hundreds of scripts on the same key). The next poll is requested when
- * the batch is in Redis.
+ * and under a hot account hundreds of scripts on the same key). The next poll is requested when the
+ * batch is in Redis.
  */
 @Component
-@ConditionalOnProperty(name = "paystream.messaging.enabled", havingValue = "true",
+@ConditionalOnProperty(
+    name = "paystream.messaging.enabled",
+    havingValue = "true",
     matchIfMissing = true)
 public class RecentEntriesUpdater extends BackgroundStreams {
 
@@ -54,8 +56,12 @@ public class RecentEntriesUpdater extends BackgroundStreams {
   private final MessagingProperties messaging;
   private final RecentProperties properties;
 
-  public RecentEntriesUpdater(RecentEntriesCache cache, SequencedEntries entries,
-      EventDecoder decoder, MessagingProperties messaging, RecentProperties properties,
+  public RecentEntriesUpdater(
+      RecentEntriesCache cache,
+      SequencedEntries entries,
+      EventDecoder decoder,
+      MessagingProperties messaging,
+      RecentProperties properties,
       KafkaAdmin admin) {
     super(admin);
     this.cache = cache;
@@ -67,15 +73,17 @@ public class RecentEntriesUpdater extends BackgroundStreams {
 
   /** Consumes until cancelled; emits each applied event. */
   Flux<NewEvent> run() {
-    Map<String, Object> config = new HashMap<>(
-        MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()));
+    Map<String, Object> config =
+        new HashMap<>(MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()));
     // Never let a metadata request create the topic with the broker's default single partition:
     // KafkaAdmin creates it with the partitions the ordering per payee relies on.
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
-        .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
-        .subscription(List.of(Topics.EVENTS));
-    return KafkaReceiver.create(options).receiveBatch()
+    ReceiverOptions<String, String> options =
+        ReceiverOptions.<String, String>create(config)
+            .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
+            .subscription(List.of(Topics.EVENTS));
+    return KafkaReceiver.create(options)
+        .receiveBatch()
         .concatMap(poll -> poll.collectList().flatMapMany(this::apply), 0);
   }
 
@@ -83,21 +91,33 @@ public class RecentEntriesUpdater extends BackgroundStreams {
     List<NewEvent> events = new ArrayList<>(poll.size());
     Set<UUID> movements = new LinkedHashSet<>();
     for (ReceiverRecord<String, String> record : poll) {
-      decoder.decode(record.value()).ifPresent(event -> {
-        events.add(event);
-        movements.add(event.resourceId());
-      });
+      decoder
+          .decode(record.value())
+          .ifPresent(
+              event -> {
+                events.add(event);
+                movements.add(event.resourceId());
+              });
     }
-    Mono<Void> update = movements.isEmpty() ? Mono.empty()
-        : entries.ofMovements(movements).collectList()
-            .flatMap(cache::add)
-            .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
-                .maxBackoff(Duration.ofSeconds(5))
-                .doBeforeRetry(signal -> log.warn("recent-entries update retry {}: {}",
-                    signal.totalRetries() + 1, signal.failure().toString())));
+    Mono<Void> update =
+        movements.isEmpty()
+            ? Mono.empty()
+            : entries
+                .ofMovements(movements)
+                .collectList()
+                .flatMap(cache::add)
+                .retryWhen(
+                    Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
+                        .maxBackoff(Duration.ofSeconds(5))
+                        .doBeforeRetry(
+                            signal ->
+                                log.warn(
+                                    "recent-entries update retry {}: {}",
+                                    signal.totalRetries() + 1,
+                                    signal.failure().toString())));
     return update
-        .then(Mono.fromRunnable(() -> poll.forEach(record -> record.receiverOffset()
-            .acknowledge())))
+        .then(
+            Mono.fromRunnable(() -> poll.forEach(record -> record.receiverOffset().acknowledge())))
         .thenMany(Flux.fromIterable(events));
   }
 

@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param entriesMax the contract's "latest 20"; also what each account's sorted set is trimmed to
  * @param redisTimeoutMillis a Redis call slower than this is abandoned and the answer comes from
  *     PostgreSQL: a cache that waits longer than the database query it saves is not a cache
- * @param warmSeconds how long a rebuilt set is trusted without a rebuild; the bound on how stale
- *     it can be if Redis missed an update (an outage during a write), 10 minutes
+ * @param warmSeconds how long a rebuilt set is trusted without a rebuild; the bound on how stale it
+ *     can be if Redis missed an update (an outage during a write), 10 minutes
  * @param consumerGroup the Kafka group that applies ledger events to the cache, one across
  *     instances, so each event updates Redis once
  */

@@ -33,10 +33,12 @@ final class ProblemCorsFilter implements WebFilter {
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     CorsConfiguration config = source.getCorsConfiguration(exchange);
     if (!processor.process(config, exchange)) {
-      return problems.write(exchange, new ApiException(ApiError.FORBIDDEN,
-          "requests from this origin are not allowed"));
+      return problems.write(
+          exchange,
+          new ApiException(ApiError.FORBIDDEN, "requests from this origin are not allowed"));
     }
-    return CorsUtils.isPreFlightRequest(exchange.getRequest()) ? Mono.empty()
+    return CorsUtils.isPreFlightRequest(exchange.getRequest())
+        ? Mono.empty()
         : chain.filter(exchange);
   }
 }

@@ -27,8 +27,8 @@ public final class SigningKeys {
    */
   public static byte[] derive(String secret, String setting, String purpose) {
     if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < KEY_BYTES_MIN) {
-      throw new IllegalStateException(setting + " must be set to at least " + KEY_BYTES_MIN
-          + " bytes");
+      throw new IllegalStateException(
+          setting + " must be set to at least " + KEY_BYTES_MIN + " bytes");
     }
     return mac(secret.getBytes(StandardCharsets.UTF_8), purpose.getBytes(StandardCharsets.UTF_8));
   }

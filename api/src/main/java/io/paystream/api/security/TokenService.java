@@ -53,9 +53,8 @@ public class TokenService {
     this.properties = properties;
     SecretKey key = key(properties.jwtSecret());
     this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
-    NimbusJwtDecoder nimbus = NimbusJwtDecoder.withSecretKey(key)
-        .macAlgorithm(MacAlgorithm.HS256)
-        .build();
+    NimbusJwtDecoder nimbus =
+        NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
     nimbus.setJwtValidator(validator(properties, clock));
     // Decoded at once, not by NimbusReactiveJwtDecoder's operator chain: a request's
     // authentication stays reachable for as long as its response runs, and that chain kept the
@@ -67,8 +66,8 @@ public class TokenService {
 
   private static SecretKey key(String secret) {
     if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < SECRET_BYTES_MIN) {
-      throw new IllegalStateException("PAYSTREAM_JWT_SECRET must be set to at least "
-          + SECRET_BYTES_MIN + " bytes");
+      throw new IllegalStateException(
+          "PAYSTREAM_JWT_SECRET must be set to at least " + SECRET_BYTES_MIN + " bytes");
     }
     return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
   }
@@ -79,11 +78,11 @@ public class TokenService {
     notExpired.setClock(clock);
     return new DelegatingOAuth2TokenValidator<>(
         notExpired,
-        new JwtLifetimeValidator(skew, Duration.ofSeconds(properties.accessTokenTtlSeconds()),
-            clock),
+        new JwtLifetimeValidator(
+            skew, Duration.ofSeconds(properties.accessTokenTtlSeconds()), clock),
         new JwtIssuerValidator(properties.jwtIssuer()),
-        new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
-            aud -> aud != null && aud.contains(properties.jwtAudience())),
+        new JwtClaimValidator<List<String>>(
+            JwtClaimNames.AUD, aud -> aud != null && aud.contains(properties.jwtAudience())),
         new JwtClaimValidator<Instant>(JwtClaimNames.EXP, exp -> exp != null),
         new JwtClaimValidator<Instant>(JwtClaimNames.IAT, iat -> iat != null),
         new JwtClaimValidator<String>(JwtClaimNames.JTI, jti -> jti != null && !jti.isBlank()),
@@ -104,16 +103,17 @@ public class TokenService {
 
   /** Signs an access token. CPU-light (one HMAC); safe on an event loop. */
   public String accessToken(UUID userId, List<String> roles, UUID sessionId, Instant now) {
-    JwtClaimsSet claims = JwtClaimsSet.builder()
-        .issuer(properties.jwtIssuer())
-        .audience(List.of(properties.jwtAudience()))
-        .subject(userId.toString())
-        .issuedAt(now)
-        .expiresAt(now.plusSeconds(properties.accessTokenTtlSeconds()))
-        .id(Ids.newId().toString())
-        .claim(ROLES_CLAIM, roles)
-        .claim(SESSION_CLAIM, sessionId.toString())
-        .build();
+    JwtClaimsSet claims =
+        JwtClaimsSet.builder()
+            .issuer(properties.jwtIssuer())
+            .audience(List.of(properties.jwtAudience()))
+            .subject(userId.toString())
+            .issuedAt(now)
+            .expiresAt(now.plusSeconds(properties.accessTokenTtlSeconds()))
+            .id(Ids.newId().toString())
+            .claim(ROLES_CLAIM, roles)
+            .claim(SESSION_CLAIM, sessionId.toString())
+            .build();
     JwsHeader header = JwsHeader.with(MacAlgorithm.HS256).build();
     return encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
   }

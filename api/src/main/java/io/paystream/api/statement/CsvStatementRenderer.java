@@ -13,9 +13,19 @@ import java.util.List;
  */
 final class CsvStatementRenderer {
 
-  static final List<String> HEADER = List.of("date", "entry_id", "transfer_id", "description",
-      "counterparty_account_id", "direction", "amount_minor_units", "amount",
-      "balance_after_minor_units", "balance_after", "currency");
+  static final List<String> HEADER =
+      List.of(
+          "date",
+          "entry_id",
+          "transfer_id",
+          "description",
+          "counterparty_account_id",
+          "direction",
+          "amount_minor_units",
+          "amount",
+          "balance_after_minor_units",
+          "balance_after",
+          "currency");
 
   private static final String LINE_END = "\r\n";
 
@@ -25,18 +35,20 @@ final class CsvStatementRenderer {
     int scale = statement.scale();
     String currency = statement.currency().getCurrencyCode();
     for (LedgerEntry entry : statement.entries()) {
-      line(csv, List.of(
-          entry.createdAt().toString(),
-          entry.id().toString(),
-          entry.transferId().toString(),
-          text(entry.description()),
-          entry.counterpartyAccountId() == null ? "" : entry.counterpartyAccountId().toString(),
-          entry.direction().name(),
-          Long.toString(entry.amount()),
-          MinorUnits.format(entry.amount(), scale),
-          Long.toString(entry.balanceAfter()),
-          MinorUnits.format(entry.balanceAfter(), scale),
-          currency));
+      line(
+          csv,
+          List.of(
+              entry.createdAt().toString(),
+              entry.id().toString(),
+              entry.transferId().toString(),
+              text(entry.description()),
+              entry.counterpartyAccountId() == null ? "" : entry.counterpartyAccountId().toString(),
+              entry.direction().name(),
+              Long.toString(entry.amount()),
+              MinorUnits.format(entry.amount(), scale),
+              Long.toString(entry.balanceAfter()),
+              MinorUnits.format(entry.balanceAfter(), scale),
+              currency));
     }
     return csv.toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -53,7 +65,9 @@ final class CsvStatementRenderer {
 
   /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
   static String quoted(String field) {
-    if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\r') < 0
+    if (field.indexOf(',') < 0
+        && field.indexOf('"') < 0
+        && field.indexOf('\r') < 0
         && field.indexOf('\n') < 0) {
       return field;
     }
@@ -62,15 +76,19 @@ final class CsvStatementRenderer {
 
   /**
    * Free text in a statement is written by other people (a payer's transfer description lands on
-   * the payee's statement). Spreadsheets run a cell that starts with = + - @ or a tab as a
-   * formula, so such text is prefixed with an apostrophe (OWASP "CSV injection").
+   * the payee's statement). Spreadsheets run a cell that starts with = + - @ or a tab as a formula,
+   * so such text is prefixed with an apostrophe (OWASP "CSV injection").
    */
   static String text(String value) {
     if (value == null || value.isEmpty()) {
       return "";
     }
     char first = value.charAt(0);
-    if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t'
+    if (first == '='
+        || first == '+'
+        || first == '-'
+        || first == '@'
+        || first == '\t'
         || first == '\r') {
       return "'" + value;
     }

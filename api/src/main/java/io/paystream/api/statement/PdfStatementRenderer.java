@@ -30,13 +30,15 @@ final class PdfStatementRenderer {
 
   /** Entries table: date, description, counterparty, debit, credit, balance after. */
   private static final float[] ENTRY_COLUMN_WIDTHS = {14, 22, 26, 12.5f, 12.5f, 13};
+
   private static final float MARGIN_POINTS = 36;
   private static final Color RULE = new Color(0xB0, 0xB0, 0xB0);
   private static final Color SHADE = new Color(0xEE, 0xEE, 0xEE);
   private static final DateTimeFormatter ENTRY_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter RENDER_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
   private final Font title = new Font(Font.HELVETICA, 16, Font.BOLD);
   private final Font subtitle = new Font(Font.HELVETICA, 10, Font.NORMAL, Color.DARK_GRAY);
@@ -49,13 +51,21 @@ final class PdfStatementRenderer {
 
   byte[] render(Statement statement) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Document document = new Document(PageSize.A4, MARGIN_POINTS, MARGIN_POINTS, MARGIN_POINTS,
-        MARGIN_POINTS);
+    Document document =
+        new Document(PageSize.A4, MARGIN_POINTS, MARGIN_POINTS, MARGIN_POINTS, MARGIN_POINTS);
     PdfWriter.getInstance(document, out);
     document.addTitle("Statement " + statement.month() + " of account " + statement.accountId());
     document.addCreator("Paystream");
-    HeaderFooter footer = new HeaderFooter(new Phrase("Paystream statement " + statement.month()
-        + " · account " + statement.accountId() + " · page ", small), true);
+    HeaderFooter footer =
+        new HeaderFooter(
+            new Phrase(
+                "Paystream statement "
+                    + statement.month()
+                    + " · account "
+                    + statement.accountId()
+                    + " · page ",
+                small),
+            true);
     footer.setAlignment(Element.ALIGN_RIGHT);
     footer.setBorder(Rectangle.TOP);
     footer.setBorderColor(RULE);
@@ -71,10 +81,14 @@ final class PdfStatementRenderer {
   }
 
   private static String period(Statement statement) {
-    String month = statement.month().getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH)
-        + " " + statement.month().getYear();
-    return statement.isFinal() ? month + " · final"
-        : month + " · provisional, the month is not over: entries until "
+    String month =
+        statement.month().getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH)
+            + " "
+            + statement.month().getYear();
+    return statement.isFinal()
+        ? month + " · final"
+        : month
+            + " · provisional, the month is not over: entries until "
             + RENDER_TIME.format(statement.renderedAt());
   }
 
@@ -85,8 +99,10 @@ final class PdfStatementRenderer {
     row(table, "Account", statement.accountId().toString());
     row(table, "Owner", statement.ownerName() + " <" + statement.ownerEmail() + ">");
     row(table, "Currency", statement.currency().getCurrencyCode());
-    row(table, "Period", statement.month().atDay(1) + " to " + statement.month().atEndOfMonth()
-        + " (UTC)");
+    row(
+        table,
+        "Period",
+        statement.month().atDay(1) + " to " + statement.month().atEndOfMonth() + " (UTC)");
     row(table, "Rendered", RENDER_TIME.format(statement.renderedAt()));
     return table;
   }
@@ -103,8 +119,12 @@ final class PdfStatementRenderer {
     table.setSpacingAfter(14);
     String code = " " + statement.currency().getCurrencyCode();
     String[] names = {"Opening balance", "Total debits", "Total credits", "Closing balance"};
-    long[] amounts = {statement.openingBalance(), statement.debits(), statement.credits(),
-        statement.closingBalance()};
+    long[] amounts = {
+      statement.openingBalance(),
+      statement.debits(),
+      statement.credits(),
+      statement.closingBalance()
+    };
     for (String name : names) {
       PdfPCell head = plain(new Phrase(name, label), Element.ALIGN_RIGHT);
       head.setBackgroundColor(SHADE);
@@ -112,8 +132,8 @@ final class PdfStatementRenderer {
       table.addCell(head);
     }
     for (long amount : amounts) {
-      PdfPCell total = plain(new Phrase(money(statement, amount) + code, strong),
-          Element.ALIGN_RIGHT);
+      PdfPCell total =
+          plain(new Phrase(money(statement, amount) + code, strong), Element.ALIGN_RIGHT);
       total.setBackgroundColor(SHADE);
       total.setPaddingBottom(6);
       table.addCell(total);
@@ -127,17 +147,23 @@ final class PdfStatementRenderer {
     // The column headings repeat on every page of a long month.
     table.setHeaderRows(1);
     String code = " (" + statement.currency().getCurrencyCode() + ")";
-    String[] headings = {"Date (UTC)", "Description", "Counterparty", "Debit" + code,
-        "Credit" + code, "Balance" + code};
+    String[] headings = {
+      "Date (UTC)", "Description", "Counterparty", "Debit" + code, "Credit" + code, "Balance" + code
+    };
     for (int column = 0; column < headings.length; column++) {
       // Text columns left, amount columns right, like the cells below them.
-      PdfPCell head = ruled(new Phrase(headings[column], cellStrong),
-          column < 3 ? Element.ALIGN_LEFT : Element.ALIGN_RIGHT);
+      PdfPCell head =
+          ruled(
+              new Phrase(headings[column], cellStrong),
+              column < 3 ? Element.ALIGN_LEFT : Element.ALIGN_RIGHT);
       head.setBorderWidthBottom(1);
       head.setBorderColor(Color.DARK_GRAY);
       table.addCell(head);
     }
-    summaryRow(table, statement.month().atDay(1) + "", "Opening balance",
+    summaryRow(
+        table,
+        statement.month().atDay(1) + "",
+        "Opening balance",
         money(statement, statement.openingBalance()));
     if (statement.entries().isEmpty()) {
       PdfPCell none = ruled(new Phrase("No entries in this month.", cell), Element.ALIGN_LEFT);
@@ -145,30 +171,41 @@ final class PdfStatementRenderer {
       table.addCell(none);
     }
     for (LedgerEntry entry : statement.entries()) {
-      table.addCell(ruled(new Phrase(ENTRY_TIME.format(entry.createdAt()), cell),
-          Element.ALIGN_LEFT));
-      table.addCell(ruled(new Phrase(entry.description() == null ? "" : entry.description(),
-          cell), Element.ALIGN_LEFT));
-      table.addCell(ruled(new Phrase(entry.counterpartyAccountId() == null ? "—"
-          : entry.counterpartyAccountId().toString(), small), Element.ALIGN_LEFT));
+      table.addCell(
+          ruled(new Phrase(ENTRY_TIME.format(entry.createdAt()), cell), Element.ALIGN_LEFT));
+      table.addCell(
+          ruled(
+              new Phrase(entry.description() == null ? "" : entry.description(), cell),
+              Element.ALIGN_LEFT));
+      table.addCell(
+          ruled(
+              new Phrase(
+                  entry.counterpartyAccountId() == null
+                      ? "—"
+                      : entry.counterpartyAccountId().toString(),
+                  small),
+              Element.ALIGN_LEFT));
       String amount = money(statement, entry.amount());
-      table.addCell(ruled(new Phrase(entry.direction() == Direction.DEBIT ? amount : "", cell),
-          Element.ALIGN_RIGHT));
-      table.addCell(ruled(new Phrase(entry.direction() == Direction.CREDIT ? amount : "", cell),
-          Element.ALIGN_RIGHT));
-      table.addCell(ruled(new Phrase(money(statement, entry.balanceAfter()), cell),
-          Element.ALIGN_RIGHT));
+      table.addCell(
+          ruled(
+              new Phrase(entry.direction() == Direction.DEBIT ? amount : "", cell),
+              Element.ALIGN_RIGHT));
+      table.addCell(
+          ruled(
+              new Phrase(entry.direction() == Direction.CREDIT ? amount : "", cell),
+              Element.ALIGN_RIGHT));
+      table.addCell(
+          ruled(new Phrase(money(statement, entry.balanceAfter()), cell), Element.ALIGN_RIGHT));
     }
-    PdfPCell totalsLabel = ruled(new Phrase("Totals and closing balance", cellStrong),
-        Element.ALIGN_LEFT);
+    PdfPCell totalsLabel =
+        ruled(new Phrase("Totals and closing balance", cellStrong), Element.ALIGN_LEFT);
     totalsLabel.setColspan(3);
     totalsLabel.setBorder(Rectangle.TOP);
     totalsLabel.setBorderWidthTop(1);
     table.addCell(totalsLabel);
-    for (long amount : new long[] {statement.debits(), statement.credits(),
-        statement.closingBalance()}) {
-      PdfPCell total = ruled(new Phrase(money(statement, amount), cellStrong),
-          Element.ALIGN_RIGHT);
+    for (long amount :
+        new long[] {statement.debits(), statement.credits(), statement.closingBalance()}) {
+      PdfPCell total = ruled(new Phrase(money(statement, amount), cellStrong), Element.ALIGN_RIGHT);
       total.setBorder(Rectangle.TOP);
       total.setBorderWidthTop(1);
       table.addCell(total);

@@ -17,9 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Signed download links: {@code ?account=&month=&format=&expires=&sig=}, where {@code sig} is
- * HMAC-SHA256 over all four other values, so changing any of them (another account, another
- * month, the other format, a later expiry) breaks the signature. Whoever holds a valid link may
- * download until it expires, without a token: that is the point of it, and why it is short-lived.
+ * HMAC-SHA256 over all four other values, so changing any of them (another account, another month,
+ * the other format, a later expiry) breaks the signature. Whoever holds a valid link may download
+ * until it expires, without a token: that is the point of it, and why it is short-lived.
  */
 @Component
 public class StatementLinks {
@@ -28,8 +28,9 @@ public class StatementLinks {
 
   /** Names what is signed, so a signature made for anything else can never verify here. */
   private static final String PURPOSE = "paystream-statement-download-v1";
-  private static final List<String> PARAMETERS = List.of("account", "month", "format", "expires",
-      "sig");
+
+  private static final List<String> PARAMETERS =
+      List.of("account", "month", "format", "expires", "sig");
 
   private final byte[] key;
 
@@ -52,9 +53,9 @@ public class StatementLinks {
   }
 
   /**
-   * The grant of a link whose signature is valid and which has not expired at {@code now}.
-   * Anything else, from a missing parameter to an expired link, is a 403
-   * {@code download_link_invalid}: a tampered link learns nothing about why.
+   * The grant of a link whose signature is valid and which has not expired at {@code now}. Anything
+   * else, from a missing parameter to an expired link, is a 403 {@code download_link_invalid}: a
+   * tampered link learns nothing about why.
    */
   Grant verify(Map<String, List<String>> query, Instant now) {
     Grant grant;
@@ -70,9 +71,12 @@ public class StatementLinks {
       if (format == null) {
         throw invalid("the download link is not valid");
       }
-      grant = new Grant(UUID.fromString(query.get("account").get(0)),
-          YearMonth.parse(query.get("month").get(0)), format,
-          Instant.ofEpochSecond(Long.parseLong(query.get("expires").get(0))));
+      grant =
+          new Grant(
+              UUID.fromString(query.get("account").get(0)),
+              YearMonth.parse(query.get("month").get(0)),
+              format,
+              Instant.ofEpochSecond(Long.parseLong(query.get("expires").get(0))));
       signature = Base64.getUrlDecoder().decode(query.get("sig").get(0));
     } catch (RuntimeException malformed) {
       if (malformed instanceof ApiException api) {
@@ -91,9 +95,14 @@ public class StatementLinks {
   }
 
   private byte[] mac(Grant grant) {
-    String signed = String.join("\n", PURPOSE, grant.account().toString(),
-        grant.month().toString(), grant.format().parameter(),
-        Long.toString(grant.expires().getEpochSecond()));
+    String signed =
+        String.join(
+            "\n",
+            PURPOSE,
+            grant.account().toString(),
+            grant.month().toString(),
+            grant.format().parameter(),
+            Long.toString(grant.expires().getEpochSecond()));
     return SigningKeys.mac(key, signed.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -102,20 +111,23 @@ public class StatementLinks {
   }
 
   /**
-   * The configured key, or one derived from the JWT secret for this purpose alone (a link
-   * signature can never be replayed as a token signature or the reverse).
+   * The configured key, or one derived from the JWT secret for this purpose alone (a link signature
+   * can never be replayed as a token signature or the reverse).
    */
   private static byte[] keyBytes(ApiProperties properties) {
     String configured = properties.statements().signingKey();
     if (configured != null && !configured.isBlank()) {
       byte[] bytes = configured.getBytes(StandardCharsets.UTF_8);
       if (bytes.length < SigningKeys.KEY_BYTES_MIN) {
-        throw new IllegalStateException("PAYSTREAM_STATEMENT_SIGNING_KEY must be at least "
-            + SigningKeys.KEY_BYTES_MIN + " bytes");
+        throw new IllegalStateException(
+            "PAYSTREAM_STATEMENT_SIGNING_KEY must be at least "
+                + SigningKeys.KEY_BYTES_MIN
+                + " bytes");
       }
       return bytes;
     }
-    return SigningKeys.derive(properties.jwtSecret(),
+    return SigningKeys.derive(
+        properties.jwtSecret(),
         "PAYSTREAM_STATEMENT_SIGNING_KEY (or PAYSTREAM_JWT_SECRET to derive it from)",
         "paystream statement link signing key");
   }

@@ -17,11 +17,11 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Renders statements off the event loop, on a scheduler of its own with a bounded number of
- * threads and a bounded queue ({@link StatementProperties#renderThreadsMax()},
- * {@link StatementProperties#renderQueueMax()}): a PDF is CPU work, and neither a burst of
- * requests nor the monthly job may take the threads that serve money requests. Past the queue,
- * a request gets 503. Counts each rendering ({@code paystream_statements_rendered_total}).
+ * Renders statements off the event loop, on a scheduler of its own with a bounded number of threads
+ * and a bounded queue ({@link StatementProperties#renderThreadsMax()}, {@link
+ * StatementProperties#renderQueueMax()}): a PDF is CPU work, and neither a burst of requests nor
+ * the monthly job may take the threads that serve money requests. Past the queue, a request gets
+ * 503. Counts each rendering ({@code paystream_statements_rendered_total}).
  */
 @Component
 public class StatementRendering implements DisposableBean {
@@ -35,29 +35,43 @@ public class StatementRendering implements DisposableBean {
 
   public StatementRendering(ApiProperties properties, MeterRegistry meters) {
     StatementProperties limits = properties.statements();
-    this.scheduler = Schedulers.newBoundedElastic(limits.renderThreadsMax(),
-        limits.renderQueueMax(), "paystream-statement-render", IDLE_THREAD_SECONDS, true);
+    this.scheduler =
+        Schedulers.newBoundedElastic(
+            limits.renderThreadsMax(),
+            limits.renderQueueMax(),
+            "paystream-statement-render",
+            IDLE_THREAD_SECONDS,
+            true);
     for (StatementFormat format : StatementFormat.values()) {
-      rendered.put(format, Counter.builder("paystream.statements.rendered")
-          .description("Statements rendered, by format")
-          .tag("format", format.parameter())
-          .register(meters));
+      rendered.put(
+          format,
+          Counter.builder("paystream.statements.rendered")
+              .description("Statements rendered, by format")
+              .tag("format", format.parameter())
+              .register(meters));
     }
   }
 
   /** The rendered file and its SHA-256, computed on the render scheduler. */
   public Mono<Rendered> render(Statement statement, StatementFormat format) {
-    return Mono.fromCallable(() -> {
-          // A PDF renderer per rendering: OpenPDF's fonts carry mutable state, and two render
-          // threads must not share them.
-          byte[] content = format == StatementFormat.PDF
-              ? new PdfStatementRenderer().render(statement) : csv.render(statement);
-          rendered.get(format).increment();
-          return new Rendered(content, sha256(content));
-        })
+    return Mono.fromCallable(
+            () -> {
+              // A PDF renderer per rendering: OpenPDF's fonts carry mutable state, and two render
+              // threads must not share them.
+              byte[] content =
+                  format == StatementFormat.PDF
+                      ? new PdfStatementRenderer().render(statement)
+                      : csv.render(statement);
+              rendered.get(format).increment();
+              return new Rendered(content, sha256(content));
+            })
         .subscribeOn(scheduler)
-        .onErrorMap(RejectedExecutionException.class, full -> new ApiException(
-            ApiError.SERVICE_UNAVAILABLE, "too many statements are being rendered; try again"));
+        .onErrorMap(
+            RejectedExecutionException.class,
+            full ->
+                new ApiException(
+                    ApiError.SERVICE_UNAVAILABLE,
+                    "too many statements are being rendered; try again"));
   }
 
   /** How many statements of {@code format} this instance has rendered since start-up. */

@@ -9,53 +9,65 @@ import org.springframework.http.HttpStatus;
  */
 public enum ApiError {
   VALIDATION_FAILED("validation_failed", HttpStatus.BAD_REQUEST, "The request is not valid"),
-  MALFORMED_REQUEST("malformed_request", HttpStatus.BAD_REQUEST,
-      "The request is not well-formed HTTP"),
+  MALFORMED_REQUEST(
+      "malformed_request", HttpStatus.BAD_REQUEST, "The request is not well-formed HTTP"),
   URI_TOO_LONG("uri_too_long", HttpStatus.URI_TOO_LONG, "The request URI is too long"),
-  HEADERS_TOO_LARGE("headers_too_large", HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+  HEADERS_TOO_LARGE(
+      "headers_too_large",
+      HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
       "The request headers are too large"),
-  IDEMPOTENCY_KEY_MISSING("idempotency_key_missing", HttpStatus.BAD_REQUEST,
-      "An Idempotency-Key header is required"),
-  IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", HttpStatus.UNPROCESSABLE_CONTENT,
+  IDEMPOTENCY_KEY_MISSING(
+      "idempotency_key_missing", HttpStatus.BAD_REQUEST, "An Idempotency-Key header is required"),
+  IDEMPOTENCY_KEY_REUSED(
+      "idempotency_key_reused",
+      HttpStatus.UNPROCESSABLE_CONTENT,
       "The Idempotency-Key was used with a different request"),
-  IDEMPOTENCY_KEY_IN_USE("idempotency_key_in_use", HttpStatus.CONFLICT,
+  IDEMPOTENCY_KEY_IN_USE(
+      "idempotency_key_in_use",
+      HttpStatus.CONFLICT,
       "A request with this Idempotency-Key is still being processed"),
   INSUFFICIENT_FUNDS("insufficient_funds", HttpStatus.UNPROCESSABLE_CONTENT, "Insufficient funds"),
-  ACCOUNT_NOT_ACTIVE("account_not_active", HttpStatus.UNPROCESSABLE_CONTENT,
-      "Account is not active"),
+  ACCOUNT_NOT_ACTIVE(
+      "account_not_active", HttpStatus.UNPROCESSABLE_CONTENT, "Account is not active"),
   CURRENCY_MISMATCH("currency_mismatch", HttpStatus.UNPROCESSABLE_CONTENT, "Currency mismatch"),
-  SAME_ACCOUNT("same_account", HttpStatus.UNPROCESSABLE_CONTENT,
+  SAME_ACCOUNT(
+      "same_account",
+      HttpStatus.UNPROCESSABLE_CONTENT,
       "Source and destination are the same account"),
-  AMOUNT_OUT_OF_RANGE("amount_out_of_range", HttpStatus.UNPROCESSABLE_CONTENT,
-      "Amount out of range"),
+  AMOUNT_OUT_OF_RANGE(
+      "amount_out_of_range", HttpStatus.UNPROCESSABLE_CONTENT, "Amount out of range"),
   LIMIT_EXCEEDED("limit_exceeded", HttpStatus.UNPROCESSABLE_CONTENT, "Limit exceeded"),
-  BALANCE_NOT_ZERO("balance_not_zero", HttpStatus.UNPROCESSABLE_CONTENT,
-      "The account still holds money"),
+  BALANCE_NOT_ZERO(
+      "balance_not_zero", HttpStatus.UNPROCESSABLE_CONTENT, "The account still holds money"),
   ACCOUNT_NOT_FOUND("account_not_found", HttpStatus.NOT_FOUND, "Account not found"),
   TRANSFER_NOT_FOUND("transfer_not_found", HttpStatus.NOT_FOUND, "Transfer not found"),
   WITHDRAWAL_NOT_FOUND("withdrawal_not_found", HttpStatus.NOT_FOUND, "Withdrawal not found"),
   EMAIL_TAKEN("email_taken", HttpStatus.CONFLICT, "Email already registered"),
   INVALID_CREDENTIALS("invalid_credentials", HttpStatus.UNAUTHORIZED, "Invalid credentials"),
-  INVALID_REFRESH_TOKEN("invalid_refresh_token", HttpStatus.UNAUTHORIZED,
-      "Invalid refresh token"),
-  REFRESH_TOKEN_REUSED("refresh_token_reused", HttpStatus.UNAUTHORIZED,
+  INVALID_REFRESH_TOKEN("invalid_refresh_token", HttpStatus.UNAUTHORIZED, "Invalid refresh token"),
+  REFRESH_TOKEN_REUSED(
+      "refresh_token_reused",
+      HttpStatus.UNAUTHORIZED,
       "Refresh token already used; every session of this login is revoked"),
   UNAUTHORIZED("unauthorized", HttpStatus.UNAUTHORIZED, "Authentication required"),
   FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Not allowed"),
   NOT_FOUND("not_found", HttpStatus.NOT_FOUND, "Not found"),
   METHOD_NOT_ALLOWED("method_not_allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
   NOT_ACCEPTABLE("not_acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
-  UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-      "Unsupported media type"),
-  PAYLOAD_TOO_LARGE("payload_too_large", HttpStatus.CONTENT_TOO_LARGE,
-      "Request body too large"),
+  UNSUPPORTED_MEDIA_TYPE(
+      "unsupported_media_type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+  PAYLOAD_TOO_LARGE("payload_too_large", HttpStatus.CONTENT_TOO_LARGE, "Request body too large"),
   RATE_LIMITED("rate_limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
-  DOWNLOAD_LINK_INVALID("download_link_invalid", HttpStatus.FORBIDDEN,
+  DOWNLOAD_LINK_INVALID(
+      "download_link_invalid",
+      HttpStatus.FORBIDDEN,
       "The download link is not valid or has expired"),
-  STATEMENT_TOO_LARGE("statement_too_large", HttpStatus.UNPROCESSABLE_CONTENT,
+  STATEMENT_TOO_LARGE(
+      "statement_too_large",
+      HttpStatus.UNPROCESSABLE_CONTENT,
       "The month has too many entries for a statement"),
-  SERVICE_UNAVAILABLE("service_unavailable", HttpStatus.SERVICE_UNAVAILABLE,
-      "Temporarily unavailable"),
+  SERVICE_UNAVAILABLE(
+      "service_unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable"),
   INTERNAL_ERROR("internal_error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
   private final String code;

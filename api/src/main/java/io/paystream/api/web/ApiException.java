@@ -18,7 +18,9 @@ public final class ApiException extends RuntimeException {
     this(error, detail, errors, null);
   }
 
-  /** @param limit the name of the breached limit (problem member {@code limit}), or null */
+  /**
+   * @param limit the name of the breached limit (problem member {@code limit}), or null
+   */
   public ApiException(ApiError error, String detail, List<FieldError> errors, String limit) {
     super(detail, null, false, false);
     this.error = Objects.requireNonNull(error);
@@ -28,8 +30,8 @@ public final class ApiException extends RuntimeException {
 
   /** A business rejection as the API answers it, keeping the breached limit's name. */
   public static ApiException of(io.paystream.domain.RejectedException rejected) {
-    return new ApiException(ApiError.of(rejected.rejection()), rejected.getMessage(), List.of(),
-        rejected.limit());
+    return new ApiException(
+        ApiError.of(rejected.rejection()), rejected.getMessage(), List.of(), rejected.limit());
   }
 
   /** The breached limit's name, or null. */
@@ -38,9 +40,12 @@ public final class ApiException extends RuntimeException {
   }
 
   public static ApiException invalid(List<FieldError> errors) {
-    return new ApiException(ApiError.VALIDATION_FAILED,
-        errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
-            : errors.size() + " fields are invalid", errors);
+    return new ApiException(
+        ApiError.VALIDATION_FAILED,
+        errors.size() == 1
+            ? errors.get(0).field() + ": " + errors.get(0).message()
+            : errors.size() + " fields are invalid",
+        errors);
   }
 
   public static ApiException invalid(String field, String message) {

@@ -29,8 +29,10 @@ public class BodySizeLimitFilter implements WebFilter {
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     long length = exchange.getRequest().getHeaders().getContentLength();
     if (length > max) {
-      return problems.write(exchange, new ApiException(ApiError.PAYLOAD_TOO_LARGE,
-          "the request body is larger than " + max + " bytes"));
+      return problems.write(
+          exchange,
+          new ApiException(
+              ApiError.PAYLOAD_TOO_LARGE, "the request body is larger than " + max + " bytes"));
     }
     return chain.filter(exchange);
   }

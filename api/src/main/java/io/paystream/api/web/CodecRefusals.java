@@ -38,11 +38,12 @@ public class CodecRefusals implements NettyServerCustomizer {
   public HttpServer apply(HttpServer server) {
     // Between the codec and reactor's HTTP handlers: what they write passes through here before
     // the codec encodes it. Channel init runs after reactor has built its pipeline.
-    return server.doOnChannelInit((observer, channel, remote) -> {
-      if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-        channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER, problems);
-      }
-    });
+    return server.doOnChannelInit(
+        (observer, channel, remote) -> {
+          if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+            channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER, problems);
+          }
+        });
   }
 
   @Sharable
@@ -60,12 +61,13 @@ public class CodecRefusals implements NettyServerCustomizer {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       if (msg instanceof FullHttpResponse response && isCodecRefusal(response)) {
         ApiError error = error(response.status().code());
-        byte[] body = writer.body(error, detail(error), List.of(), null)
-            .getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+            writer.body(error, detail(error), List.of(), null).getBytes(StandardCharsets.UTF_8);
         ByteBuf content = ctx.alloc().buffer(body.length).writeBytes(body);
         FullHttpResponse problem = response.replace(content);
         response.release();
-        problem.headers()
+        problem
+            .headers()
             .set(RequestIdFilter.HEADER, Ids.newId().toString())
             .set(HttpHeaderNames.CONTENT_TYPE, ProblemWriter.PROBLEM_JSON.toString())
             .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -96,8 +98,9 @@ public class CodecRefusals implements NettyServerCustomizer {
         case PAYLOAD_TOO_LARGE -> "the request body is too large";
         case URI_TOO_LONG -> "the request URI is longer than this API accepts";
         case HEADERS_TOO_LARGE -> "the request headers are larger than this API accepts";
-        default -> "the request could not be read as HTTP: a malformed request line, URI or"
-            + " header (control characters are not allowed in headers)";
+        default ->
+            "the request could not be read as HTTP: a malformed request line, URI or"
+                + " header (control characters are not allowed in headers)";
       };
     }
   }

@@ -13,14 +13,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * The opaque {@code cursor} of every paged endpoint: a position signed with HMAC-SHA256 (a key
- * derived from the JWT secret for this purpose only), so the server reads back only what it
- * issued. A cursor names the list it belongs to ({@link Kind}), so one list's cursor is refused by
- * another. Anything else, from bad base64 to a valid signature over another kind, is a 400
- * {@code validation_failed} on {@code cursor}, never a query with a value the database cannot
- * represent.
+ * derived from the JWT secret for this purpose only), so the server reads back only what it issued.
+ * A cursor names the list it belongs to ({@link Kind}), so one list's cursor is refused by another.
+ * Anything else, from bad base64 to a valid signature over another kind, is a 400 {@code
+ * validation_failed} on {@code cursor}, never a query with a value the database cannot represent.
  *
- * <p>Format: {@code base64url(position) "." base64url(first 16 bytes of the MAC)}. 128 bits of
- * MAC is far beyond guessing; the position is not secret (it is the last item's id or time).
+ * <p>Format: {@code base64url(position) "." base64url(first 16 bytes of the MAC)}. 128 bits of MAC
+ * is far beyond guessing; the position is not secret (it is the last item's id or time).
  */
 @Component
 public class Cursors {
@@ -34,7 +33,12 @@ public class Cursors {
   private static final String PURPOSE = "paystream page cursor v1";
 
   /** The lists that page, each with its own cursors. */
-  public enum Kind { ENTRIES, TRANSFERS, AUDIT_EVENTS, DEAD_LETTERS }
+  public enum Kind {
+    ENTRIES,
+    TRANSFERS,
+    AUDIT_EVENTS,
+    DEAD_LETTERS
+  }
 
   /** A position in time order: an item's timestamp, then its id to break ties. */
   public record TimeAndId(Instant time, UUID id) {}
@@ -48,8 +52,8 @@ public class Cursors {
 
   /** Cursors signed with a key derived from {@code jwtSecret}. */
   Cursors(String jwtSecret) {
-    this.key = SigningKeys.derive(jwtSecret, "PAYSTREAM_JWT_SECRET",
-        "paystream page cursor signing key");
+    this.key =
+        SigningKeys.derive(jwtSecret, "PAYSTREAM_JWT_SECRET", "paystream page cursor signing key");
   }
 
   public String of(Kind kind, UUID id) {
@@ -57,8 +61,9 @@ public class Cursors {
   }
 
   public String of(Kind kind, TimeAndId position) {
-    return sign(kind, position.time().getEpochSecond() + ":" + position.time().getNano() + ":"
-        + position.id());
+    return sign(
+        kind,
+        position.time().getEpochSecond() + ":" + position.time().getNano() + ":" + position.id());
   }
 
   /** The id in a cursor of {@code kind}, or null when {@code cursor} is null. */
@@ -80,8 +85,9 @@ public class Cursors {
     }
     String[] parts = open(kind, cursor).split(":", 3);
     try {
-      return new TimeAndId(Instant.ofEpochSecond(Long.parseLong(parts[0]),
-          Long.parseLong(parts[1])), UUID.fromString(parts[2]));
+      return new TimeAndId(
+          Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
+          UUID.fromString(parts[2]));
     } catch (RuntimeException e) {
       throw invalid();
     }
@@ -89,7 +95,8 @@ public class Cursors {
 
   private String sign(Kind kind, String position) {
     Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-    return base64.encodeToString(position.getBytes(StandardCharsets.UTF_8)) + "."
+    return base64.encodeToString(position.getBytes(StandardCharsets.UTF_8))
+        + "."
         + base64.encodeToString(tag(kind, position));
   }
 
@@ -116,8 +123,9 @@ public class Cursors {
   }
 
   private byte[] tag(Kind kind, String position) {
-    byte[] mac = SigningKeys.mac(key,
-        (PURPOSE + "\n" + kind.name() + "\n" + position).getBytes(StandardCharsets.UTF_8));
+    byte[] mac =
+        SigningKeys.mac(
+            key, (PURPOSE + "\n" + kind.name() + "\n" + position).getBytes(StandardCharsets.UTF_8));
     return Arrays.copyOf(mac, TAG_BYTES);
   }
 

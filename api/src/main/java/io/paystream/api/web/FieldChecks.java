@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Collects every invalid field of one request, so a client learns all its mistakes at once
- * (400 {@code validation_failed} with {@code errors[]}).
+ * Collects every invalid field of one request, so a client learns all its mistakes at once (400
+ * {@code validation_failed} with {@code errors[]}).
  */
 public final class FieldChecks {
 
@@ -41,8 +41,8 @@ public final class FieldChecks {
   }
 
   /**
-   * Optional text: null is fine, otherwise at most {@code max} characters of plain text (see
-   * {@link #plainText}).
+   * Optional text: null is fine, otherwise at most {@code max} characters of plain text (see {@link
+   * #plainText}).
    */
   public String text(String field, String value, int max) {
     if (value == null) {
@@ -57,10 +57,10 @@ public final class FieldChecks {
   }
 
   /**
-   * Whether {@code value} is plain text, recording why not: no control characters (C0, DEL, C1;
-   * no field of this API allows tabs or line breaks, and PostgreSQL refuses NUL outright) and no
-   * lone UTF-16 surrogate (it has no UTF-8 form, so it would be stored as '?', changing what the
-   * client sent).
+   * Whether {@code value} is plain text, recording why not: no control characters (C0, DEL, C1; no
+   * field of this API allows tabs or line breaks, and PostgreSQL refuses NUL outright) and no lone
+   * UTF-16 surrogate (it has no UTF-8 form, so it would be stored as '?', changing what the client
+   * sent).
    */
   public boolean plainText(String field, String value) {
     for (int i = 0; i < value.length(); i++) {
@@ -69,7 +69,8 @@ public final class FieldChecks {
         fail(field, "must not contain control characters");
         return false;
       }
-      if (Character.isHighSurrogate(c) && i + 1 < value.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
           && Character.isLowSurrogate(value.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {

@@ -27,30 +27,38 @@ public class JsonConfiguration {
 
   @Bean
   JsonMapperBuilderCustomizer strictMoneyJson() {
-    return builder -> builder
-        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .withCoercionConfigDefaults(config -> config
-            .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-            .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-        // A number where text belongs ("description": 5) is a client bug, not a string.
-        .withCoercionConfig(LogicalType.Textual, config -> config
-            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+    return builder ->
+        builder
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .withCoercionConfigDefaults(
+                config ->
+                    config
+                        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+            // A number where text belongs ("description": 5) is a client bug, not a string.
+            .withCoercionConfig(
+                LogicalType.Textual,
+                config ->
+                    config
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
   }
 
   @Bean
   JsonFactoryBuilderCustomizer boundedJsonDocuments() {
-    return builder -> builder.streamReadConstraints(StreamReadConstraints.builder()
-        .maxNestingDepth(NESTING_DEPTH_MAX)
-        .maxStringLength(STRING_LENGTH_MAX)
-        .build());
+    return builder ->
+        builder.streamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(NESTING_DEPTH_MAX)
+                .maxStringLength(STRING_LENGTH_MAX)
+                .build());
   }
 }

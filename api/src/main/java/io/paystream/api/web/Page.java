@@ -8,6 +8,7 @@ public record Page<T>(List<T> items, String nextCursor) {
 
   /** Default and ceiling of the contract's {@code limit} parameter. */
   public static final int LIMIT_DEFAULT = 20;
+
   public static final int LIMIT_MAX = 100;
 
   /**

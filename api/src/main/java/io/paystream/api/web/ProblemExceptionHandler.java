@@ -15,9 +15,9 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerErrorException;
 import org.springframework.web.server.ServerWebExchange;
@@ -54,8 +54,11 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     }
     ApiException problem = toProblem(failure, exchange);
     if (problem.error() == ApiError.INTERNAL_ERROR) {
-      log.error("request {} {} failed (request id {})", exchange.getRequest().getMethod(),
-          exchange.getRequest().getPath(), exchange.getAttribute(RequestIdFilter.ATTRIBUTE),
+      log.error(
+          "request {} {} failed (request id {})",
+          exchange.getRequest().getMethod(),
+          exchange.getRequest().getPath(),
+          exchange.getAttribute(RequestIdFilter.ATTRIBUTE),
           failure);
     }
     if (failure instanceof RateLimitedException limited) {
@@ -69,9 +72,12 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
       response.getHeaders().setAllow(notAllowed.getSupportedMethods());
     }
     if (isOverloaded(failure)) {
-      log.warn("request {} {} refused: no database connection within the acquire time"
-              + " (request id {})", exchange.getRequest().getMethod(),
-          exchange.getRequest().getPath(), exchange.getAttribute(RequestIdFilter.ATTRIBUTE));
+      log.warn(
+          "request {} {} refused: no database connection within the acquire time"
+              + " (request id {})",
+          exchange.getRequest().getMethod(),
+          exchange.getRequest().getPath(),
+          exchange.getAttribute(RequestIdFilter.ATTRIBUTE));
     }
     String retryAfter = org.springframework.http.HttpHeaders.RETRY_AFTER;
     if (problem.error() == ApiError.SERVICE_UNAVAILABLE
@@ -91,7 +97,10 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
       return ApiException.of(rejected);
     }
     if (failure instanceof RateLimitedException limited) {
-      return new ApiException(ApiError.RATE_LIMITED, limited.getMessage(), List.of(),
+      return new ApiException(
+          ApiError.RATE_LIMITED,
+          limited.getMessage(),
+          List.of(),
           limited.decision().name().limitName());
     }
     if (hasCause(failure, DataBufferLimitException.class)) {
@@ -101,11 +110,12 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
       return fromInput(input);
     }
     if (failure instanceof UnsupportedMediaTypeStatusException) {
-      return new ApiException(ApiError.UNSUPPORTED_MEDIA_TYPE,
-          "send the request body as application/json");
+      return new ApiException(
+          ApiError.UNSUPPORTED_MEDIA_TYPE, "send the request body as application/json");
     }
     if (failure instanceof MethodNotAllowedException) {
-      return new ApiException(ApiError.METHOD_NOT_ALLOWED,
+      return new ApiException(
+          ApiError.METHOD_NOT_ALLOWED,
           exchange.getRequest().getMethod() + " is not supported here");
     }
     if (failure instanceof NotAcceptableStatusException) {
@@ -117,32 +127,39 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     if (failure instanceof AuthenticationException) {
       return new ApiException(ApiError.UNAUTHORIZED, "a valid bearer token is required");
     }
-    if (failure instanceof ServerErrorException missing && missing.getMethodParameter() != null
+    if (failure instanceof ServerErrorException missing
+        && missing.getMethodParameter() != null
         && missing.getMethodParameter().hasParameterAnnotation(PathVariable.class)) {
       // Every path template declares its variables, so a "missing" one is a segment that
       // converted to nothing (a blank id): the client's mistake, not a server error.
-      return ApiException.invalid(missing.getMethodParameter().getParameterName(),
-          "must not be blank");
+      return ApiException.invalid(
+          missing.getMethodParameter().getParameterName(), "must not be blank");
     }
     if (failure instanceof ResponseStatusException status) {
       return byStatus(status.getStatusCode());
     }
     if (isOverloaded(failure)) {
-      return new ApiException(ApiError.SERVICE_UNAVAILABLE,
+      return new ApiException(
+          ApiError.SERVICE_UNAVAILABLE,
           "the service is overloaded: no database connection was free in time; retry shortly,"
               + " with the same Idempotency-Key for a money movement");
     }
-    return new ApiException(ApiError.INTERNAL_ERROR,
+    return new ApiException(
+        ApiError.INTERNAL_ERROR,
         "an internal error occurred; quote the X-Request-Id when reporting it");
   }
 
   private static ApiException fromInput(ServerWebInputException input) {
     JacksonException json = cause(input, JacksonException.class);
     if (json != null) {
-      String field = json.getPath().stream()
-          .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName()
-              : "[" + ref.getIndex() + "]")
-          .collect(Collectors.joining("."));
+      String field =
+          json.getPath().stream()
+              .map(
+                  ref ->
+                      ref.getPropertyName() != null
+                          ? ref.getPropertyName()
+                          : "[" + ref.getIndex() + "]")
+              .collect(Collectors.joining("."));
       if (field.isEmpty()) {
         return ApiException.invalid("body", "malformed JSON");
       }
@@ -151,9 +168,10 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     if (hasCause(input, DecodingException.class)) {
       return ApiException.invalid("body", "malformed JSON");
     }
-    if (input.getMethodParameter() != null && input.getMethodParameter().getParameterName() != null) {
-      return ApiException.invalid(input.getMethodParameter().getParameterName(),
-          "has the wrong format");
+    if (input.getMethodParameter() != null
+        && input.getMethodParameter().getParameterName() != null) {
+      return ApiException.invalid(
+          input.getMethodParameter().getParameterName(), "has the wrong format");
     }
     return ApiException.invalid("body", "a JSON request body is required");
   }
@@ -164,8 +182,10 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     if (name.contains("UnrecognizedProperty") || name.contains("IgnoredProperty")) {
       return "is not a known property";
     }
-    if (name.contains("InvalidFormat") || name.contains("MismatchedInput")
-        || name.contains("InvalidType") || name.contains("Coercion")) {
+    if (name.contains("InvalidFormat")
+        || name.contains("MismatchedInput")
+        || name.contains("InvalidType")
+        || name.contains("Coercion")) {
       return "has the wrong type or format";
     }
     return "is not valid";
@@ -179,22 +199,26 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
       case 404 -> new ApiException(ApiError.NOT_FOUND, "no such resource");
       case 405 -> new ApiException(ApiError.METHOD_NOT_ALLOWED, "method not allowed");
       case 413 -> new ApiException(ApiError.PAYLOAD_TOO_LARGE, "the request body is too large");
-      case 415 -> new ApiException(ApiError.UNSUPPORTED_MEDIA_TYPE,
-          "send the request body as application/json");
+      case 415 ->
+          new ApiException(
+              ApiError.UNSUPPORTED_MEDIA_TYPE, "send the request body as application/json");
       case 503 -> new ApiException(ApiError.SERVICE_UNAVAILABLE, "try again shortly");
-      default -> new ApiException(ApiError.INTERNAL_ERROR,
-          "an internal error occurred; quote the X-Request-Id when reporting it");
+      default ->
+          new ApiException(
+              ApiError.INTERNAL_ERROR,
+              "an internal error occurred; quote the X-Request-Id when reporting it");
     };
   }
 
   /**
-   * No database connection was free within the pool's acquire time. Overload, not a fault: 503
-   * with Retry-After. A money movement is safe to retry with its key (either nothing started, or
-   * the retry replays the stored answer).
+   * No database connection was free within the pool's acquire time. Overload, not a fault: 503 with
+   * Retry-After. A money movement is safe to retry with its key (either nothing started, or the
+   * retry replays the stored answer).
    */
   public static boolean isOverloaded(Throwable failure) {
     R2dbcTimeoutException timeout = cause(failure, R2dbcTimeoutException.class);
-    return timeout != null && timeout.getMessage() != null
+    return timeout != null
+        && timeout.getMessage() != null
         && timeout.getMessage().contains("Connection acquisition");
   }
 

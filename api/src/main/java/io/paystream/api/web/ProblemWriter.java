@@ -28,13 +28,17 @@ public class ProblemWriter {
     this.json = json;
   }
 
-  public String body(ApiError error, String detail, List<ApiException.FieldError> errors,
-      String instance) {
+  public String body(
+      ApiError error, String detail, List<ApiException.FieldError> errors, String instance) {
     return body(error, detail, errors, instance, null);
   }
 
-  public String body(ApiError error, String detail, List<ApiException.FieldError> errors,
-      String instance, String limit) {
+  public String body(
+      ApiError error,
+      String detail,
+      List<ApiException.FieldError> errors,
+      String instance,
+      String limit) {
     Map<String, Object> problem = new LinkedHashMap<>();
     problem.put("type", "urn:paystream:problem:" + error.code());
     problem.put("title", error.title());
@@ -54,8 +58,8 @@ public class ProblemWriter {
   }
 
   public String body(ApiException exception, String instance) {
-    return body(exception.error(), exception.getMessage(), exception.errors(), instance,
-        exception.limit());
+    return body(
+        exception.error(), exception.getMessage(), exception.errors(), instance, exception.limit());
   }
 
   /** Writes the problem as the whole response; used by filters and security handlers. */
@@ -67,8 +71,8 @@ public class ProblemWriter {
     response.setStatusCode(exception.error().status());
     HttpHeaders headers = response.getHeaders();
     headers.setContentType(PROBLEM_JSON);
-    byte[] bytes = body(exception, exchange.getRequest().getPath().value())
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        body(exception, exchange.getRequest().getPath().value()).getBytes(StandardCharsets.UTF_8);
     headers.setContentLength(bytes.length);
     DataBuffer buffer = response.bufferFactory().wrap(bytes);
     return response.writeWith(Mono.just(buffer));

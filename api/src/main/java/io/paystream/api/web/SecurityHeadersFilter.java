@@ -11,9 +11,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code Cache-Control: no-store} and {@code X-Content-Type-Options: nosniff} on every response,
- * including those written before Spring Security runs (413 from {@link BodySizeLimitFilter}) —
- * the values Spring Security writes itself, so every response looks the same. Balances and
- * tokens must never sit in a shared cache, and a browser must never guess a type.
+ * including those written before Spring Security runs (413 from {@link BodySizeLimitFilter}) — the
+ * values Spring Security writes itself, so every response looks the same. Balances and tokens must
+ * never sit in a shared cache, and a browser must never guess a type.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -23,16 +23,19 @@ public class SecurityHeadersFilter implements WebFilter {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    exchange.getResponse().beforeCommit(() -> {
-      HttpHeaders headers = exchange.getResponse().getHeaders();
-      if (!headers.containsHeader(HttpHeaders.CACHE_CONTROL)) {
-        headers.set(HttpHeaders.CACHE_CONTROL, NO_STORE);
-        headers.set(HttpHeaders.PRAGMA, "no-cache");
-        headers.set(HttpHeaders.EXPIRES, "0");
-      }
-      headers.set("X-Content-Type-Options", "nosniff");
-      return Mono.empty();
-    });
+    exchange
+        .getResponse()
+        .beforeCommit(
+            () -> {
+              HttpHeaders headers = exchange.getResponse().getHeaders();
+              if (!headers.containsHeader(HttpHeaders.CACHE_CONTROL)) {
+                headers.set(HttpHeaders.CACHE_CONTROL, NO_STORE);
+                headers.set(HttpHeaders.PRAGMA, "no-cache");
+                headers.set(HttpHeaders.EXPIRES, "0");
+              }
+              headers.set("X-Content-Type-Options", "nosniff");
+              return Mono.empty();
+            });
     return chain.filter(exchange);
   }
 }

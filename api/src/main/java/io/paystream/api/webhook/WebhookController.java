@@ -32,8 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * A customer's webhook endpoints. Creation answers the signing secret once; it is stored sealed
- * and never shown again (delete and create to rotate). URLs go through the SSRF guard.
+ * A customer's webhook endpoints. Creation answers the signing secret once; it is stored sealed and
+ * never shown again (delete and create to rotate). URLs go through the SSRF guard.
  */
 @RestController
 public class WebhookController {
@@ -46,14 +46,14 @@ public class WebhookController {
   /** The endpoint as listed: no secret. */
   public record WebhookDocument(UUID id, String url, List<String> events, Instant createdAt) {
     static WebhookDocument of(Endpoint endpoint) {
-      return new WebhookDocument(endpoint.id(), endpoint.url(), endpoint.events(),
-          endpoint.createdAt());
+      return new WebhookDocument(
+          endpoint.id(), endpoint.url(), endpoint.events(), endpoint.createdAt());
     }
   }
 
   /** The endpoint as created, with its secret: the only time the secret is shown. */
-  public record CreatedWebhook(UUID id, String url, List<String> events, String secret,
-      Instant createdAt) {}
+  public record CreatedWebhook(
+      UUID id, String url, List<String> events, String secret, Instant createdAt) {}
 
   private final WebhookStore store;
   private final WebhookUrlGuard guard;
@@ -65,34 +65,52 @@ public class WebhookController {
     this.cipher = cipher;
   }
 
-  @ApiResponse(responseCode = "201", description = "The endpoint with its signing secret (shown once)",
-      content = @Content(mediaType = "application/json",
-          schema = @Schema(implementation = CreatedWebhook.class)))
+  @ApiResponse(
+      responseCode = "201",
+      description = "The endpoint with its signing secret (shown once)",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = CreatedWebhook.class)))
   @PostMapping("/api/v1/webhooks")
-  public Mono<ResponseEntity<CreatedWebhook>> create(@AuthenticationPrincipal Jwt jwt,
-      @RequestBody WebhookRequest request) {
+  public Mono<ResponseEntity<CreatedWebhook>> create(
+      @AuthenticationPrincipal Jwt jwt, @RequestBody WebhookRequest request) {
     List<String> events = events(request.events());
     CurrentUser user = CurrentUser.of(jwt);
-    return guard.check(request.url())
-        .onErrorMap(WebhookUrlGuard.RefusedUrlException.class,
+    return guard
+        .check(request.url())
+        .onErrorMap(
+            WebhookUrlGuard.RefusedUrlException.class,
             refused -> ApiException.invalid("url", refused.getMessage()))
-        .flatMap(uri -> {
-          UUID id = Ids.newId();
-          String secret = newSecret();
-          return store.create(id, user.id(), uri.toString(), events, cipher.seal(id, secret))
-              .map(endpoint -> ResponseEntity.created(URI.create("/api/v1/webhooks/" + id))
-                  .body(new CreatedWebhook(id, endpoint.url(), endpoint.events(), secret,
-                      endpoint.createdAt())));
-        });
+        .flatMap(
+            uri -> {
+              UUID id = Ids.newId();
+              String secret = newSecret();
+              return store
+                  .create(id, user.id(), uri.toString(), events, cipher.seal(id, secret))
+                  .map(
+                      endpoint ->
+                          ResponseEntity.created(URI.create("/api/v1/webhooks/" + id))
+                              .body(
+                                  new CreatedWebhook(
+                                      id,
+                                      endpoint.url(),
+                                      endpoint.events(),
+                                      secret,
+                                      endpoint.createdAt())));
+            });
   }
 
   private static List<String> events(List<String> requested) {
-    if (requested == null || requested.isEmpty()
+    if (requested == null
+        || requested.isEmpty()
         || requested.size() > WebhookEvents.SUBSCRIPTIONS_MAX
         || requested.stream().anyMatch(name -> name == null)
         || !WebhookEvents.allSubscribable(requested)) {
-      throw ApiException.invalid("events", "must list event names (transfer.completed, ...)"
-          + " or families (transfer.*, withdrawal.*, deposit.*)");
+      throw ApiException.invalid(
+          "events",
+          "must list event names (transfer.completed, ...)"
+              + " or families (transfer.*, withdrawal.*, deposit.*)");
     }
     return List.copyOf(new LinkedHashSet<>(requested));
   }
@@ -105,16 +123,22 @@ public class WebhookController {
 
   @GetMapping("/api/v1/webhooks")
   public Mono<Items<WebhookDocument>> list(@AuthenticationPrincipal Jwt jwt) {
-    return store.list(CurrentUser.of(jwt).id()).map(WebhookDocument::of).collectList()
+    return store
+        .list(CurrentUser.of(jwt).id())
+        .map(WebhookDocument::of)
+        .collectList()
         .map(Items::new);
   }
 
   @DeleteMapping("/api/v1/webhooks/{id}")
-  public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Jwt jwt,
-      @PathVariable UUID id) {
-    return store.delete(id, CurrentUser.of(jwt).id())
-        .flatMap(deleted -> deleted
-            ? Mono.just(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build())
-            : Mono.error(new ApiException(ApiError.NOT_FOUND, "webhook not found")));
+  public Mono<ResponseEntity<Void>> delete(
+      @AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
+    return store
+        .delete(id, CurrentUser.of(jwt).id())
+        .flatMap(
+            deleted ->
+                deleted
+                    ? Mono.just(ResponseEntity.status(HttpStatus.NO_CONTENT).<Void>build())
+                    : Mono.error(new ApiException(ApiError.NOT_FOUND, "webhook not found")));
   }
 }

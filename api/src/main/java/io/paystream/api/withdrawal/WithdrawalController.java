@@ -43,8 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class WithdrawalController {
 
   /** The request body, as the contract names its fields. */
-  public record WithdrawalRequest(UUID accountId, Long amount, String currency,
-      String destination) {}
+  public record WithdrawalRequest(
+      UUID accountId, Long amount, String currency, String destination) {}
 
   private final WithdrawalStore withdrawals;
   private final IdempotencyService idempotency;
@@ -54,8 +54,13 @@ public class WithdrawalController {
   private final PreferWait preferWait;
   private final RecentEntriesCache recentEntries;
 
-  public WithdrawalController(WithdrawalStore withdrawals, IdempotencyService idempotency,
-      MoneyPolicy policy, DestinationCipher cipher, JsonMapper json, PreferWait preferWait,
+  public WithdrawalController(
+      WithdrawalStore withdrawals,
+      IdempotencyService idempotency,
+      MoneyPolicy policy,
+      DestinationCipher cipher,
+      JsonMapper json,
+      PreferWait preferWait,
       RecentEntriesCache recentEntries) {
     this.withdrawals = withdrawals;
     this.idempotency = idempotency;
@@ -66,16 +71,24 @@ public class WithdrawalController {
     this.recentEntries = recentEntries;
   }
 
-  @ApiResponse(responseCode = "200",
-      description = "With Prefer: wait=N, the withdrawal reached a terminal status within N seconds",
-      content = @Content(mediaType = "application/json",
-          schema = @Schema(implementation = WithdrawalDocument.class)))
-  @ApiResponse(responseCode = "202",
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "With Prefer: wait=N, the withdrawal reached a terminal status within N seconds",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = WithdrawalDocument.class)))
+  @ApiResponse(
+      responseCode = "202",
       description = "Accepted: the debit is committed, the payout completes asynchronously",
-      content = @Content(mediaType = "application/json",
-          schema = @Schema(implementation = WithdrawalDocument.class)))
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = WithdrawalDocument.class)))
   @PostMapping("/api/v1/withdrawals")
-  public Mono<ResponseEntity<byte[]>> create(@AuthenticationPrincipal Jwt jwt,
+  public Mono<ResponseEntity<byte[]>> create(
+      @AuthenticationPrincipal Jwt jwt,
       @RequestHeader(name = IdempotencyService.KEY_HEADER, required = false) String key,
       @RequestHeader(name = PreferWait.PREFER, required = false) String prefer,
       @RequestBody WithdrawalRequest request) {
@@ -88,22 +101,39 @@ public class WithdrawalController {
     checks.throwIfInvalid();
     Money money = Money.of(amount, currency);
     CurrentUser user = CurrentUser.of(jwt);
-    return idempotency.execute(user, key,
-        "POST /api/v1/withdrawals " + json.writeValueAsString(request),
-        () -> {
-          UUID id = Ids.newId();
-          AcceptWithdrawal accept = new AcceptWithdrawal(id, user.id(), user.isOps(),
-              request.accountId(), money, destination, cipher.seal(id, destination.value()),
-              policy.limits());
-          return withdrawals.accept(accept).map(withdrawal -> new StoredResponse(202,
-              json.writeValueAsString(WithdrawalDocument.of(withdrawal)),
-              "/api/v1/withdrawals/" + withdrawal.id()));
-        })
+    return idempotency
+        .execute(
+            user,
+            key,
+            "POST /api/v1/withdrawals " + json.writeValueAsString(request),
+            () -> {
+              UUID id = Ids.newId();
+              AcceptWithdrawal accept =
+                  new AcceptWithdrawal(
+                      id,
+                      user.id(),
+                      user.isOps(),
+                      request.accountId(),
+                      money,
+                      destination,
+                      cipher.seal(id, destination.value()),
+                      policy.limits());
+              return withdrawals
+                  .accept(accept)
+                  .map(
+                      withdrawal ->
+                          new StoredResponse(
+                              202,
+                              json.writeValueAsString(WithdrawalDocument.of(withdrawal)),
+                              "/api/v1/withdrawals/" + withdrawal.id()));
+            })
         // After the commit, as for transfers: the payer reads its own debit at once, and a
         // wait holds neither a connection nor the idempotency lock.
-        .flatMap(response -> response.getStatusCode().is2xxSuccessful()
-            ? recentEntries.invalidate(request.accountId()).thenReturn(response)
-            : Mono.just(response))
+        .flatMap(
+            response ->
+                response.getStatusCode().is2xxSuccessful()
+                    ? recentEntries.invalidate(request.accountId()).thenReturn(response)
+                    : Mono.just(response))
         .flatMap(response -> preferWait.apply(prefer, response));
   }
 
@@ -124,11 +154,14 @@ public class WithdrawalController {
   @GetMapping("/api/v1/withdrawals/{id}")
   public Mono<WithdrawalDocument> get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
     CurrentUser user = CurrentUser.of(jwt);
-    return withdrawals.find(id)
-        .filterWhen(withdrawal -> user.isOps() ? Mono.just(true)
-            : withdrawals.isOwner(id, user.id()))
+    return withdrawals
+        .find(id)
+        .filterWhen(
+            withdrawal -> user.isOps() ? Mono.just(true) : withdrawals.isOwner(id, user.id()))
         .map(WithdrawalDocument::of)
-        .switchIfEmpty(Mono.error(() ->
-            new RejectedException(Rejection.WITHDRAWAL_NOT_FOUND, "withdrawal not found")));
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    new RejectedException(Rejection.WITHDRAWAL_NOT_FOUND, "withdrawal not found")));
   }
 }

@@ -28,8 +28,8 @@ class AccountIntegrationTest extends ApiIntegrationTest {
 
     assertThat(result.getStatus()).isEqualTo(HttpStatus.CREATED);
     JsonNode account = json(result);
-    assertThat(account.propertyNames()).containsExactlyInAnyOrder("id", "ownerId", "currency",
-        "balance", "status", "createdAt");
+    assertThat(account.propertyNames())
+        .containsExactlyInAnyOrder("id", "ownerId", "currency", "balance", "status", "createdAt");
     UUID id = UUID.fromString(account.get("id").asString());
     assertThat(id.version()).isEqualTo(7);
     assertThat(result.getResponseHeaders().getLocation()).hasToString("/api/v1/accounts/" + id);
@@ -65,7 +65,8 @@ class AccountIntegrationTest extends ApiIntegrationTest {
     for (String currency : List.of("eur", "EURO", "ABC", "XAU", "")) {
       EntityExchangeResult<byte[]> result = open(owner, currency);
       JsonNode problem = assertProblem(result, HttpStatus.BAD_REQUEST, "validation_failed");
-      assertThat(problem.get("errors").get(0).get("field").asString()).as(currency)
+      assertThat(problem.get("errors").get(0).get("field").asString())
+          .as(currency)
           .isEqualTo("currency");
     }
   }
@@ -83,8 +84,11 @@ class AccountIntegrationTest extends ApiIntegrationTest {
 
     assertThat(ids(aliceList)).containsExactlyInAnyOrder(aliceEur.toString(), aliceJpy.toString());
     assertThat(ids(bobList)).containsExactly(bobEur.toString());
-    aliceList.get("items").forEach(account ->
-        assertThat(account.get("ownerId").asString()).isEqualTo(alice.id().toString()));
+    aliceList
+        .get("items")
+        .forEach(
+            account ->
+                assertThat(account.get("ownerId").asString()).isEqualTo(alice.id().toString()));
   }
 
   @Test
@@ -99,10 +103,16 @@ class AccountIntegrationTest extends ApiIntegrationTest {
     User stranger = client.newCustomer();
     UUID account = client.openAccount(owner, "EUR");
 
-    JsonNode hidden = assertProblem(get(stranger, "/api/v1/accounts/" + account),
-        HttpStatus.NOT_FOUND, "account_not_found");
-    JsonNode missing = assertProblem(get(stranger, "/api/v1/accounts/" + UUID.randomUUID()),
-        HttpStatus.NOT_FOUND, "account_not_found");
+    JsonNode hidden =
+        assertProblem(
+            get(stranger, "/api/v1/accounts/" + account),
+            HttpStatus.NOT_FOUND,
+            "account_not_found");
+    JsonNode missing =
+        assertProblem(
+            get(stranger, "/api/v1/accounts/" + UUID.randomUUID()),
+            HttpStatus.NOT_FOUND,
+            "account_not_found");
 
     assertThat(hidden.get("detail")).isEqualTo(missing.get("detail"));
     assertThat(hidden.get("title")).isEqualTo(missing.get("title"));
@@ -217,8 +227,8 @@ class AccountIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void opsFreezingAnUnknownAccountIsNotFound() {
-    JsonNode problem = statusChange(client.ops(), UUID.randomUUID(), "freeze",
-        HttpStatus.NOT_FOUND);
+    JsonNode problem =
+        statusChange(client.ops(), UUID.randomUUID(), "freeze", HttpStatus.NOT_FOUND);
 
     assertThat(problem.get("code").asString()).isEqualTo("account_not_found");
   }
@@ -230,8 +240,8 @@ class AccountIntegrationTest extends ApiIntegrationTest {
     client.deposit(owner, account, 100, "EUR");
     statusChange(client.ops(), account, "freeze", HttpStatus.OK);
 
-    assertProblem(deposit(owner, account, 250), HttpStatus.UNPROCESSABLE_CONTENT,
-        "account_not_active");
+    assertProblem(
+        deposit(owner, account, 250), HttpStatus.UNPROCESSABLE_CONTENT, "account_not_active");
     assertThat(client.balance(owner, account)).isEqualTo(100);
   }
 
@@ -246,8 +256,8 @@ class AccountIntegrationTest extends ApiIntegrationTest {
       JsonNode problem = statusChange(ops, account, action, HttpStatus.UNPROCESSABLE_CONTENT);
       assertThat(problem.get("code").asString()).as(action).isEqualTo("account_not_active");
     }
-    assertProblem(deposit(owner, account, 100), HttpStatus.UNPROCESSABLE_CONTENT,
-        "account_not_active");
+    assertProblem(
+        deposit(owner, account, 100), HttpStatus.UNPROCESSABLE_CONTENT, "account_not_active");
     JsonNode after = client.account(owner, account);
     assertThat(after.get("status").asString()).isEqualTo("CLOSED");
     assertThat(after.get("balance").asLong()).isZero();
@@ -255,12 +265,20 @@ class AccountIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void accountsNeedAToken() {
-    http.get().uri("/api/v1/accounts").exchange()
-        .expectStatus().isUnauthorized()
-        .expectHeader().value(HttpHeaders.WWW_AUTHENTICATE, v -> assertThat(v).startsWith("Bearer"));
-    http.post().uri("/api/v1/accounts").contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("currency", "EUR")).exchange()
-        .expectStatus().isUnauthorized();
+    http.get()
+        .uri("/api/v1/accounts")
+        .exchange()
+        .expectStatus()
+        .isUnauthorized()
+        .expectHeader()
+        .value(HttpHeaders.WWW_AUTHENTICATE, v -> assertThat(v).startsWith("Bearer"));
+    http.post()
+        .uri("/api/v1/accounts")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("currency", "EUR"))
+        .exchange()
+        .expectStatus()
+        .isUnauthorized();
   }
 
   @Test
@@ -274,37 +292,53 @@ class AccountIntegrationTest extends ApiIntegrationTest {
   }
 
   private EntityExchangeResult<byte[]> open(User user, String currency) {
-    return http.post().uri("/api/v1/accounts")
+    return http.post()
+        .uri("/api/v1/accounts")
         .headers(h -> h.setBearerAuth(user.token()))
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("currency", currency))
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private EntityExchangeResult<byte[]> deposit(User user, UUID account, long amount) {
-    return http.post().uri("/api/v1/deposits")
+    return http.post()
+        .uri("/api/v1/deposits")
         .headers(h -> h.setBearerAuth(user.token()))
         .header("Idempotency-Key", UUID.randomUUID().toString())
         .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("accountId", account.toString(), "amount", amount, "currency", "EUR",
-            "reference", "account status test"))
+        .bodyValue(
+            Map.of(
+                "accountId",
+                account.toString(),
+                "amount",
+                amount,
+                "currency",
+                "EUR",
+                "reference",
+                "account status test"))
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private EntityExchangeResult<byte[]> get(User user, String path) {
-    return http.get().uri(path)
+    return http.get()
+        .uri(path)
         .headers(h -> h.setBearerAuth(user.token()))
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private EntityExchangeResult<byte[]> post(User user, String path) {
-    return http.post().uri(path)
+    return http.post()
+        .uri(path)
         .headers(h -> h.setBearerAuth(user.token()))
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private JsonNode statusChange(User user, UUID account, String action, HttpStatus expected) {
@@ -313,8 +347,8 @@ class AccountIntegrationTest extends ApiIntegrationTest {
     return json(result);
   }
 
-  private static JsonNode assertProblem(EntityExchangeResult<byte[]> result, HttpStatus status,
-      String code) {
+  private static JsonNode assertProblem(
+      EntityExchangeResult<byte[]> result, HttpStatus status, String code) {
     assertThat(result.getStatus()).isEqualTo(status);
     assertThat(result.getResponseHeaders().getContentType())
         .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);

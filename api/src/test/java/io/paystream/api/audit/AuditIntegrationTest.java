@@ -19,21 +19,24 @@ import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The audit trail: every security- and money-relevant fact, with who, which request and from
- * where; append-only; readable by OPS only, page by page; never a password, token or full email.
+ * The audit trail: every security- and money-relevant fact, with who, which request and from where;
+ * append-only; readable by OPS only, page by page; never a password, token or full email.
  */
 class AuditIntegrationTest extends ApiIntegrationTest {
 
-  @Autowired
-  DatabaseClient db;
+  @Autowired DatabaseClient db;
 
   @Test
   void aFailedAndASuccessfulLoginAreRecordedWithRequestIdAddressAndAMaskedEmail() {
     User alice = client.newCustomer();
-    http.post().uri("/api/v1/auth/login").header("X-Request-Id", "audit-login-failed-1")
+    http.post()
+        .uri("/api/v1/auth/login")
+        .header("X-Request-Id", "audit-login-failed-1")
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("email", alice.email(), "password", "not-the-password-at-all"))
-        .exchange().expectStatus().isUnauthorized();
+        .exchange()
+        .expectStatus()
+        .isUnauthorized();
 
     JsonNode failed = only(events(alice.id(), AuditTrail.LOGIN_FAILED));
     JsonNode succeeded = events(alice.id(), AuditTrail.LOGIN_SUCCEEDED).get(0);
@@ -52,12 +55,17 @@ class AuditIntegrationTest extends ApiIntegrationTest {
     String refresh = loginForRefreshToken(alice);
     logout(alice, refresh);
 
-    String trail = client.get(client.ops(), "/api/v1/ops/audit?userId=" + alice.id() + "&limit=100")
-        .toString();
+    String trail =
+        client
+            .get(client.ops(), "/api/v1/ops/audit?userId=" + alice.id() + "&limit=100")
+            .toString();
 
     assertThat(trail).contains(AuditTrail.LOGOUT).contains(AuditTrail.REGISTERED);
-    assertThat(trail).doesNotContain(alice.email()).doesNotContain(PaystreamClient.PASSWORD)
-        .doesNotContain(refresh).doesNotContain(alice.token());
+    assertThat(trail)
+        .doesNotContain(alice.email())
+        .doesNotContain(PaystreamClient.PASSWORD)
+        .doesNotContain(refresh)
+        .doesNotContain(alice.token());
   }
 
   @Test
@@ -88,14 +96,23 @@ class AuditIntegrationTest extends ApiIntegrationTest {
     assertThat(closed.get("metadata").get("accountId").asString()).isEqualTo(account.toString());
     assertThat(closed.get("metadata").get("from").asString()).isEqualTo("ACTIVE");
 
-    List<JsonNode> frozen = items(client.get(ops, "/api/v1/ops/audit?type=account.frozen&limit=100"));
-    assertThat(frozen).anySatisfy(event -> {
-      assertThat(event.get("metadata").get("accountId").asString()).isEqualTo(account.toString());
-      assertThat(event.get("metadata").get("ownerId").asString()).isEqualTo(alice.id().toString());
-    });
-    List<JsonNode> unfrozen = items(client.get(ops, "/api/v1/ops/audit?type=account.unfrozen&limit=100"));
-    assertThat(unfrozen).anySatisfy(event ->
-        assertThat(event.get("metadata").get("accountId").asString()).isEqualTo(account.toString()));
+    List<JsonNode> frozen =
+        items(client.get(ops, "/api/v1/ops/audit?type=account.frozen&limit=100"));
+    assertThat(frozen)
+        .anySatisfy(
+            event -> {
+              assertThat(event.get("metadata").get("accountId").asString())
+                  .isEqualTo(account.toString());
+              assertThat(event.get("metadata").get("ownerId").asString())
+                  .isEqualTo(alice.id().toString());
+            });
+    List<JsonNode> unfrozen =
+        items(client.get(ops, "/api/v1/ops/audit?type=account.unfrozen&limit=100"));
+    assertThat(unfrozen)
+        .anySatisfy(
+            event ->
+                assertThat(event.get("metadata").get("accountId").asString())
+                    .isEqualTo(account.toString()));
   }
 
   @Test
@@ -105,25 +122,32 @@ class AuditIntegrationTest extends ApiIntegrationTest {
     UUID to = client.openAccount(alice, "EUR");
     client.deposit(alice, from, 1_000, "EUR");
     String acceptedKey = UUID.randomUUID().toString();
-    UUID transfer = UUID.fromString(PaystreamClient.json(
-        client.transfer(alice, acceptedKey, from, to, 400, "EUR")).get("id").asString());
+    UUID transfer =
+        UUID.fromString(
+            PaystreamClient.json(client.transfer(alice, acceptedKey, from, to, 400, "EUR"))
+                .get("id")
+                .asString());
     client.transfer(alice, acceptedKey, from, to, 400, "EUR");
     String rejectedKey = UUID.randomUUID().toString();
-    assertProblem(client.transfer(alice, rejectedKey, from, to, 5_000, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
+    assertProblem(
+        client.transfer(alice, rejectedKey, from, to, 5_000, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "insufficient_funds");
     client.transfer(alice, rejectedKey, from, to, 5_000, "EUR");
 
     List<JsonNode> accepted = events(alice.id(), AuditTrail.MONEY_ACCEPTED);
     List<JsonNode> rejected = events(alice.id(), AuditTrail.MONEY_REJECTED);
 
     assertThat(accepted).hasSize(2); // the deposit and the transfer
-    assertThat(accepted).anySatisfy(event -> {
-      assertThat(event.get("metadata").get("operation").asString())
-          .isEqualTo("POST /api/v1/transfers");
-      assertThat(event.get("metadata").get("resourceId").asString())
-          .isEqualTo(transfer.toString());
-      assertThat(event.get("metadata").get("status").asInt()).isEqualTo(202);
-    });
+    assertThat(accepted)
+        .anySatisfy(
+            event -> {
+              assertThat(event.get("metadata").get("operation").asString())
+                  .isEqualTo("POST /api/v1/transfers");
+              assertThat(event.get("metadata").get("resourceId").asString())
+                  .isEqualTo(transfer.toString());
+              assertThat(event.get("metadata").get("status").asInt()).isEqualTo(202);
+            });
     JsonNode refusal = only(rejected);
     assertThat(refusal.get("metadata").get("code").asString()).isEqualTo("insufficient_funds");
     assertThat(refusal.get("metadata").get("amount").asLong()).isEqualTo(5_000);
@@ -133,8 +157,12 @@ class AuditIntegrationTest extends ApiIntegrationTest {
   @Test
   void theAuditTrailIsForOpsOnly() {
     User alice = client.newCustomer();
-    http.get().uri("/api/v1/ops/audit").headers(h -> h.setBearerAuth(alice.token()))
-        .exchange().expectStatus().isForbidden();
+    http.get()
+        .uri("/api/v1/ops/audit")
+        .headers(h -> h.setBearerAuth(alice.token()))
+        .exchange()
+        .expectStatus()
+        .isForbidden();
     http.get().uri("/api/v1/ops/audit").exchange().expectStatus().isUnauthorized();
   }
 
@@ -142,9 +170,13 @@ class AuditIntegrationTest extends ApiIntegrationTest {
   void theAuditTrailPagesNewestFirstWithACursor() {
     User alice = client.newCustomer();
     for (int i = 0; i < 4; i++) {
-      http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+      http.post()
+          .uri("/api/v1/auth/login")
+          .contentType(MediaType.APPLICATION_JSON)
           .bodyValue(Map.of("email", alice.email(), "password", "wrong-password-" + i))
-          .exchange().expectStatus().isUnauthorized();
+          .exchange()
+          .expectStatus()
+          .isUnauthorized();
     }
     User ops = client.ops();
     String base = "/api/v1/ops/audit?type=auth.login.failed&userId=" + alice.id() + "&limit=3";
@@ -164,10 +196,14 @@ class AuditIntegrationTest extends ApiIntegrationTest {
   @Test
   void theAuditTrailRefusesABadTypeLimitOrCursor() {
     User ops = client.ops();
-    for (String query : List.of("type=DROP%20TABLE", "limit=0", "limit=101", "cursor=@@",
-        "userId=not-a-uuid")) {
-      http.get().uri("/api/v1/ops/audit?" + query).headers(h -> h.setBearerAuth(ops.token()))
-          .exchange().expectStatus().isBadRequest();
+    for (String query :
+        List.of("type=DROP%20TABLE", "limit=0", "limit=101", "cursor=@@", "userId=not-a-uuid")) {
+      http.get()
+          .uri("/api/v1/ops/audit?" + query)
+          .headers(h -> h.setBearerAuth(ops.token()))
+          .exchange()
+          .expectStatus()
+          .isBadRequest();
     }
   }
 
@@ -175,23 +211,30 @@ class AuditIntegrationTest extends ApiIntegrationTest {
   void theDatabaseRefusesToUpdateOrDeleteAnAuditEvent() {
     client.newCustomer();
 
-    db.sql("UPDATE audit_event SET type = 'tampered'").fetch().rowsUpdated()
+    db.sql("UPDATE audit_event SET type = 'tampered'")
+        .fetch()
+        .rowsUpdated()
         .as(StepVerifier::create)
         .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("append-only"))
         .verify();
-    db.sql("DELETE FROM audit_event").fetch().rowsUpdated()
+    db.sql("DELETE FROM audit_event")
+        .fetch()
+        .rowsUpdated()
         .as(StepVerifier::create)
         .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("append-only"))
         .verify();
-    db.sql("TRUNCATE audit_event").fetch().rowsUpdated()
+    db.sql("TRUNCATE audit_event")
+        .fetch()
+        .rowsUpdated()
         .as(StepVerifier::create)
         .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("append-only"))
         .verify();
   }
 
   private List<JsonNode> events(UUID userId, String type) {
-    return items(client.get(client.ops(),
-        "/api/v1/ops/audit?userId=" + userId + "&type=" + type + "&limit=100"));
+    return items(
+        client.get(
+            client.ops(), "/api/v1/ops/audit?userId=" + userId + "&type=" + type + "&limit=100"));
   }
 
   private static List<JsonNode> items(JsonNode page) {
@@ -206,28 +249,46 @@ class AuditIntegrationTest extends ApiIntegrationTest {
   }
 
   private String loginForRefreshToken(User user) {
-    return PaystreamClient.json(http.post().uri("/api/v1/auth/login")
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("email", user.email(), "password", PaystreamClient.PASSWORD))
-        .exchange().expectStatus().isOk().expectBody().returnResult())
-        .get("refreshToken").asString();
+    return PaystreamClient.json(
+            http.post()
+                .uri("/api/v1/auth/login")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", user.email(), "password", PaystreamClient.PASSWORD))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .returnResult())
+        .get("refreshToken")
+        .asString();
   }
 
   private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec refresh(
       String token) {
-    return http.post().uri("/api/v1/auth/refresh").contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("refreshToken", token)).exchange();
+    return http.post()
+        .uri("/api/v1/auth/refresh")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("refreshToken", token))
+        .exchange();
   }
 
   private void logout(User user, String refreshToken) {
-    http.post().uri("/api/v1/auth/logout").headers(h -> h.setBearerAuth(user.token()))
+    http.post()
+        .uri("/api/v1/auth/logout")
+        .headers(h -> h.setBearerAuth(user.token()))
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("refreshToken", refreshToken))
-        .exchange().expectStatus().isNoContent();
+        .exchange()
+        .expectStatus()
+        .isNoContent();
   }
 
   private void post(User user, String path) {
-    http.post().uri(path).headers(h -> h.setBearerAuth(user.token()))
-        .exchange().expectStatus().isOk();
+    http.post()
+        .uri(path)
+        .headers(h -> h.setBearerAuth(user.token()))
+        .exchange()
+        .expectStatus()
+        .isOk();
   }
 }

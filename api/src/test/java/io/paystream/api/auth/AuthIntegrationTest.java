@@ -27,7 +27,8 @@ class AuthIntegrationTest extends ApiIntegrationTest {
   @Test
   void registrationAnswersCreatedWithTheUserAndTheEmailInLowerCase() {
     String local = "Mixed.Case-" + UUID.randomUUID();
-    EntityExchangeResult<byte[]> result = register(local + "@Example.COM", PASSWORD, "Ada Lovelace");
+    EntityExchangeResult<byte[]> result =
+        register(local + "@Example.COM", PASSWORD, "Ada Lovelace");
 
     assertThat(result.getStatus()).isEqualTo(HttpStatus.CREATED);
     JsonNode body = json(result);
@@ -36,8 +37,12 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     assertThat(body.get("email").asString()).isEqualTo(local.toLowerCase() + "@example.com");
     assertThat(body.get("name").asString()).isEqualTo("Ada Lovelace");
     String raw = new String(result.getResponseBody(), StandardCharsets.UTF_8);
-    assertThat(raw).doesNotContain(PASSWORD).doesNotContainIgnoringCase("hash")
-        .doesNotContainIgnoringCase("password").doesNotContain("$2a$").doesNotContain("$2b$");
+    assertThat(raw)
+        .doesNotContain(PASSWORD)
+        .doesNotContainIgnoringCase("hash")
+        .doesNotContainIgnoringCase("password")
+        .doesNotContain("$2a$")
+        .doesNotContain("$2b$");
   }
 
   @Test
@@ -53,16 +58,20 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     String email = freshEmail();
     assertThat(register(email, PASSWORD, "First").getStatus()).isEqualTo(HttpStatus.CREATED);
 
-    assertProblem(register(email.toUpperCase(), PASSWORD, "Second"), HttpStatus.CONFLICT,
-        "email_taken");
+    assertProblem(
+        register(email.toUpperCase(), PASSWORD, "Second"), HttpStatus.CONFLICT, "email_taken");
   }
 
   @Test
   void passwordsOfElevenAndOfOneHundredTwentyNineCharactersAreRefused() {
     for (int length : new int[] {11, 129}) {
-      JsonNode problem = assertProblem(register(freshEmail(), "p".repeat(length), "Short"),
-          HttpStatus.BAD_REQUEST, "validation_failed");
-      assertThat(fields(problem)).as("password of %d characters", length)
+      JsonNode problem =
+          assertProblem(
+              register(freshEmail(), "p".repeat(length), "Short"),
+              HttpStatus.BAD_REQUEST,
+              "validation_failed");
+      assertThat(fields(problem))
+          .as("password of %d characters", length)
           .containsExactly("password");
     }
   }
@@ -84,33 +93,41 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     assertThat(register(email, prefix + "-first", "Long Password").getStatus())
         .isEqualTo(HttpStatus.CREATED);
 
-    assertProblem(login(email, prefix + "-other"), HttpStatus.UNAUTHORIZED,
-        "invalid_credentials");
+    assertProblem(login(email, prefix + "-other"), HttpStatus.UNAUTHORIZED, "invalid_credentials");
     assertThat(login(email, prefix + "-first").getStatus()).isEqualTo(HttpStatus.OK);
   }
 
   @Test
   void anInvalidEmailIsRefusedNamingTheEmailField() {
-    for (String email : List.of("no-at-sign.example.com", "two@@example.com", "no-dot@example",
-        "spaces in@example.com")) {
-      JsonNode problem = assertProblem(register(email, PASSWORD, "Bad Email"),
-          HttpStatus.BAD_REQUEST, "validation_failed");
+    for (String email :
+        List.of(
+            "no-at-sign.example.com",
+            "two@@example.com",
+            "no-dot@example",
+            "spaces in@example.com")) {
+      JsonNode problem =
+          assertProblem(
+              register(email, PASSWORD, "Bad Email"), HttpStatus.BAD_REQUEST, "validation_failed");
       assertThat(fields(problem)).as(email).containsExactly("email");
     }
   }
 
   @Test
   void registrationWithoutAnyFieldListsEveryMissingField() {
-    EntityExchangeResult<byte[]> result = http.post().uri("/api/v1/auth/register")
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue("{}")
-        .exchange()
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> result =
+        http.post()
+            .uri("/api/v1/auth/register")
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{}")
+            .exchange()
+            .expectBody()
+            .returnResult();
 
     JsonNode problem = assertProblem(result, HttpStatus.BAD_REQUEST, "validation_failed");
     assertThat(fields(problem)).containsExactlyInAnyOrder("email", "password", "name");
-    problem.get("errors").forEach(error ->
-        assertThat(error.get("message").asString()).isNotBlank());
+    problem
+        .get("errors")
+        .forEach(error -> assertThat(error.get("message").asString()).isNotBlank());
   }
 
   @Test
@@ -122,7 +139,8 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     assertThat(result.getStatus()).isEqualTo(HttpStatus.OK);
     JsonNode pair = json(result);
     assertThat(pair.get("accessToken").asString()).isNotBlank();
-    assertThat(pair.get("refreshToken").asString()).isNotBlank()
+    assertThat(pair.get("refreshToken").asString())
+        .isNotBlank()
         .isNotEqualTo(pair.get("accessToken").asString());
     assertThat(pair.get("tokenType").asString()).isEqualTo("Bearer");
     assertThat(pair.get("expiresIn").isIntegralNumber()).isTrue();
@@ -140,10 +158,12 @@ class AuthIntegrationTest extends ApiIntegrationTest {
   void aWrongPasswordAndAnUnknownEmailGetTheSameInvalidCredentialsAnswer() {
     String email = registered();
 
-    JsonNode wrongPassword = assertProblem(login(email, PASSWORD + "-wrong"),
-        HttpStatus.UNAUTHORIZED, "invalid_credentials");
-    JsonNode unknownEmail = assertProblem(login(freshEmail(), PASSWORD),
-        HttpStatus.UNAUTHORIZED, "invalid_credentials");
+    JsonNode wrongPassword =
+        assertProblem(
+            login(email, PASSWORD + "-wrong"), HttpStatus.UNAUTHORIZED, "invalid_credentials");
+    JsonNode unknownEmail =
+        assertProblem(
+            login(freshEmail(), PASSWORD), HttpStatus.UNAUTHORIZED, "invalid_credentials");
 
     assertThat(unknownEmail.propertyNames())
         .containsExactlyInAnyOrderElementsOf(wrongPassword.propertyNames());
@@ -153,23 +173,27 @@ class AuthIntegrationTest extends ApiIntegrationTest {
   @Test
   void meDescribesTheCallerAsACustomer() {
     String email = freshEmail();
-    UUID userId = UUID.fromString(
-        json(register(email, PASSWORD, "Grace Hopper")).get("userId").asString());
+    UUID userId =
+        UUID.fromString(json(register(email, PASSWORD, "Grace Hopper")).get("userId").asString());
     String token = tokens(email).get("accessToken").asString();
 
-    JsonNode me = json(http.get().uri("/api/v1/me")
-        .headers(h -> h.setBearerAuth(token))
-        .exchange()
-        .expectStatus().isOk()
-        .expectBody().returnResult());
+    JsonNode me =
+        json(
+            http.get()
+                .uri("/api/v1/me")
+                .headers(h -> h.setBearerAuth(token))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .returnResult());
 
     assertThat(me.propertyNames()).containsExactlyInAnyOrder("userId", "email", "name", "roles");
     assertThat(me.get("userId").asString()).isEqualTo(userId.toString());
     assertThat(me.get("email").asString()).isEqualTo(email);
     assertThat(me.get("name").asString()).isEqualTo("Grace Hopper");
     assertThat(me.get("roles").isArray()).isTrue();
-    assertThat(me.get("roles").values()).extracting(JsonNode::asString)
-        .containsExactly("CUSTOMER");
+    assertThat(me.get("roles").values()).extracting(JsonNode::asString).containsExactly("CUSTOMER");
   }
 
   @Test
@@ -182,13 +206,14 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     JsonNode second = json(result);
     assertThat(second.get("tokenType").asString()).isEqualTo("Bearer");
     assertThat(second.get("expiresIn").asLong()).isPositive();
-    assertThat(second.get("refreshToken").asString()).isNotBlank()
+    assertThat(second.get("refreshToken").asString())
+        .isNotBlank()
         .isNotEqualTo(first.get("refreshToken").asString());
-    assertThat(second.get("accessToken").asString()).isNotBlank()
+    assertThat(second.get("accessToken").asString())
+        .isNotBlank()
         .isNotEqualTo(first.get("accessToken").asString());
     assertThat(me(second.get("accessToken").asString())).isEqualTo(HttpStatus.OK);
-    assertThat(refresh(second.get("refreshToken").asString()).getStatus())
-        .isEqualTo(HttpStatus.OK);
+    assertThat(refresh(second.get("refreshToken").asString()).getStatus()).isEqualTo(HttpStatus.OK);
   }
 
   @Test
@@ -220,7 +245,9 @@ class AuthIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void aRefreshTokenNobodyIssuedIsRefused() {
-    assertProblem(refresh("not-a-refresh-token-" + UUID.randomUUID()), HttpStatus.UNAUTHORIZED,
+    assertProblem(
+        refresh("not-a-refresh-token-" + UUID.randomUUID()),
+        HttpStatus.UNAUTHORIZED,
         "invalid_refresh_token");
   }
 
@@ -229,17 +256,21 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     JsonNode pair = tokens(registered());
     String refreshToken = pair.get("refreshToken").asString();
 
-    http.post().uri("/api/v1/auth/logout")
+    http.post()
+        .uri("/api/v1/auth/logout")
         .headers(h -> h.setBearerAuth(pair.get("accessToken").asString()))
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("refreshToken", refreshToken))
         .exchange()
-        .expectStatus().isNoContent()
-        .expectBody().isEmpty();
+        .expectStatus()
+        .isNoContent()
+        .expectBody()
+        .isEmpty();
 
     JsonNode refused = json(refresh(refreshToken));
     assertThat(refused.get("status").asInt()).isEqualTo(401);
-    assertThat(refused.get("code").asString()).isIn("invalid_refresh_token", "refresh_token_reused");
+    assertThat(refused.get("code").asString())
+        .isIn("invalid_refresh_token", "refresh_token_reused");
   }
 
   @Test
@@ -261,8 +292,7 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     logout(mallory.get("accessToken").asString(), victim.get("refreshToken").asString());
 
     assertThat(me(victim.get("accessToken").asString())).isEqualTo(HttpStatus.OK);
-    assertThat(refresh(victim.get("refreshToken").asString()).getStatus())
-        .isEqualTo(HttpStatus.OK);
+    assertThat(refresh(victim.get("refreshToken").asString()).getStatus()).isEqualTo(HttpStatus.OK);
   }
 
   @Test
@@ -271,15 +301,16 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     JsonNode phone = tokens(email);
     JsonNode laptop = tokens(email);
 
-    http.post().uri("/api/v1/auth/logout")
+    http.post()
+        .uri("/api/v1/auth/logout")
         .headers(h -> h.setBearerAuth(phone.get("accessToken").asString()))
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("refreshToken", phone.get("refreshToken").asString()))
         .exchange()
-        .expectStatus().isNoContent();
+        .expectStatus()
+        .isNoContent();
 
-    assertThat(refresh(laptop.get("refreshToken").asString()).getStatus())
-        .isEqualTo(HttpStatus.OK);
+    assertThat(refresh(laptop.get("refreshToken").asString()).getStatus()).isEqualTo(HttpStatus.OK);
   }
 
   @Test
@@ -304,18 +335,18 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     long iat = claims.get("iat").asLong();
     long exp = claims.get("exp").asLong();
     assertThat(exp - iat).isEqualTo(pair.get("expiresIn").asLong());
-    assertThat(iat).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset
-        .offset(120L));
+    assertThat(iat)
+        .isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(120L));
   }
 
   @Test
   void everyLoginGetsAnAccessTokenWithItsOwnId() {
     String email = registered();
 
-    String first = decode(tokens(email).get("accessToken").asString().split("\\.")[1])
-        .get("jti").asString();
-    String second = decode(tokens(email).get("accessToken").asString().split("\\.")[1])
-        .get("jti").asString();
+    String first =
+        decode(tokens(email).get("accessToken").asString().split("\\.")[1]).get("jti").asString();
+    String second =
+        decode(tokens(email).get("accessToken").asString().split("\\.")[1]).get("jti").asString();
 
     assertThat(first).isNotEqualTo(second);
   }
@@ -342,19 +373,23 @@ class AuthIntegrationTest extends ApiIntegrationTest {
     body.put("email", email);
     body.put("password", password);
     body.put("name", name);
-    return http.post().uri("/api/v1/auth/register")
+    return http.post()
+        .uri("/api/v1/auth/register")
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(body)
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private EntityExchangeResult<byte[]> login(String email, String password) {
-    return http.post().uri("/api/v1/auth/login")
+    return http.post()
+        .uri("/api/v1/auth/login")
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("email", email, "password", password))
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private JsonNode tokens(String email) {
@@ -364,31 +399,40 @@ class AuthIntegrationTest extends ApiIntegrationTest {
   }
 
   private void logout(String accessToken, String refreshToken) {
-    http.post().uri("/api/v1/auth/logout")
+    http.post()
+        .uri("/api/v1/auth/logout")
         .headers(h -> h.setBearerAuth(accessToken))
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("refreshToken", refreshToken))
         .exchange()
-        .expectStatus().isNoContent();
+        .expectStatus()
+        .isNoContent();
   }
 
   private EntityExchangeResult<byte[]> refresh(String refreshToken) {
-    return http.post().uri("/api/v1/auth/refresh")
+    return http.post()
+        .uri("/api/v1/auth/refresh")
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("refreshToken", refreshToken))
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private HttpStatus me(String accessToken) {
-    return HttpStatus.valueOf(http.get().uri("/api/v1/me")
-        .headers(h -> h.setBearerAuth(accessToken))
-        .exchange()
-        .expectBody().returnResult().getStatus().value());
+    return HttpStatus.valueOf(
+        http.get()
+            .uri("/api/v1/me")
+            .headers(h -> h.setBearerAuth(accessToken))
+            .exchange()
+            .expectBody()
+            .returnResult()
+            .getStatus()
+            .value());
   }
 
-  private static JsonNode assertProblem(EntityExchangeResult<byte[]> result, HttpStatus status,
-      String code) {
+  private static JsonNode assertProblem(
+      EntityExchangeResult<byte[]> result, HttpStatus status, String code) {
     assertThat(result.getStatus()).as("status").isEqualTo(status);
     assertThat(result.getResponseHeaders().getContentType())
         .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);

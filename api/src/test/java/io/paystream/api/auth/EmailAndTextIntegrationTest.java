@@ -29,10 +29,12 @@ class EmailAndTextIntegrationTest extends ApiIntegrationTest {
   @ValueSource(strings = {"0000", "0001", "0009", "000a", "001f", "007f", "0085"})
   void anEmailWithAControlCharacterAnywhereIsRefusedAtRegistrationAndAtLogin(String escape) {
     String local = "ctl-" + UUID.randomUUID();
-    for (String email : new String[] {
-        "\\u" + escape + local + "@example.com",
-        local + "\\u" + escape + "x@example.com",
-        local + "@example.com\\u" + escape}) {
+    for (String email :
+        new String[] {
+          "\\u" + escape + local + "@example.com",
+          local + "\\u" + escape + "x@example.com",
+          local + "@example.com\\u" + escape
+        }) {
       assertRefused(register(email, PASSWORD, "Control"), "email");
       assertRefused(login(email, PASSWORD), "email");
     }
@@ -46,8 +48,7 @@ class EmailAndTextIntegrationTest extends ApiIntegrationTest {
     assertThat(register(registered, PASSWORD, "Zoe").getStatus()).isEqualTo(HttpStatus.CREATED);
 
     // Logged in composed (\u00eb) and in lower case.
-    assertThat(login(local + "\\u00eb@example.com", PASSWORD).getStatus())
-        .isEqualTo(HttpStatus.OK);
+    assertThat(login(local + "\\u00eb@example.com", PASSWORD).getStatus()).isEqualTo(HttpStatus.OK);
   }
 
   @Test
@@ -86,11 +87,28 @@ class EmailAndTextIntegrationTest extends ApiIntegrationTest {
     UUID to = client.openAccount(owner, "EUR");
     client.deposit(owner, from, 100, "EUR");
 
-    assertRefused(post(owner, "/api/v1/transfers", "{\"fromAccountId\":\"" + from
-        + "\",\"toAccountId\":\"" + to + "\",\"amount\":10,\"currency\":\"EUR\","
-        + "\"description\":\"rent " + text + "\"}"), "description");
-    assertRefused(post(owner, "/api/v1/deposits", "{\"accountId\":\"" + from
-        + "\",\"amount\":10,\"currency\":\"EUR\",\"reference\":\"ref " + text + "\"}"),
+    assertRefused(
+        post(
+            owner,
+            "/api/v1/transfers",
+            "{\"fromAccountId\":\""
+                + from
+                + "\",\"toAccountId\":\""
+                + to
+                + "\",\"amount\":10,\"currency\":\"EUR\","
+                + "\"description\":\"rent "
+                + text
+                + "\"}"),
+        "description");
+    assertRefused(
+        post(
+            owner,
+            "/api/v1/deposits",
+            "{\"accountId\":\""
+                + from
+                + "\",\"amount\":10,\"currency\":\"EUR\",\"reference\":\"ref "
+                + text
+                + "\"}"),
         "reference");
 
     assertThat(client.balance(owner, from)).isEqualTo(100);
@@ -103,31 +121,42 @@ class EmailAndTextIntegrationTest extends ApiIntegrationTest {
   }
 
   private EntityExchangeResult<byte[]> register(String email, String password, String name) {
-    return json("/api/v1/auth/register", "{\"email\":\"" + email + "\",\"password\":\""
-        + password + "\",\"name\":\"" + name + "\"}");
+    return json(
+        "/api/v1/auth/register",
+        "{\"email\":\""
+            + email
+            + "\",\"password\":\""
+            + password
+            + "\",\"name\":\""
+            + name
+            + "\"}");
   }
 
   private EntityExchangeResult<byte[]> login(String email, String password) {
-    return json("/api/v1/auth/login",
-        "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+    return json(
+        "/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
   }
 
   private EntityExchangeResult<byte[]> json(String path, String body) {
-    return http.post().uri(path)
+    return http.post()
+        .uri(path)
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(body)
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private EntityExchangeResult<byte[]> post(User user, String path, String body) {
-    return http.post().uri(path)
+    return http.post()
+        .uri(path)
         .headers(h -> h.setBearerAuth(user.token()))
         .header("Idempotency-Key", UUID.randomUUID().toString())
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(body)
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private static String freshEmail() {

@@ -27,8 +27,11 @@ class KafkaDeadLetterIntegrationTest extends ApiIntegrationTest {
   @Test
   void aPoisonMessageIsListedForOperatorsAndAReplaySendsItThroughTheConsumersAgain() {
     String key = "poison-" + UUID.randomUUID();
-    sender.send(Mono.just(SenderRecord.create(
-            new ProducerRecord<>(Topics.EVENTS, key, "{this is not an event"), key)))
+    sender
+        .send(
+            Mono.just(
+                SenderRecord.create(
+                    new ProducerRecord<>(Topics.EVENTS, key, "{this is not an event"), key)))
         .blockLast(ARRIVAL_TIMEOUT);
     User ops = client.ops();
 
@@ -38,25 +41,39 @@ class KafkaDeadLetterIntegrationTest extends ApiIntegrationTest {
     assertThat(letter.get("error").asString()).isNotBlank();
     assertThat(letter.get("replayedAt").isNull()).isTrue();
 
-    http.post().uri("/api/v1/ops/dead-letters/{id}/replay", letter.get("id").asString())
+    http.post()
+        .uri("/api/v1/ops/dead-letters/{id}/replay", letter.get("id").asString())
         .headers(h -> h.setBearerAuth(ops.token()))
-        .exchange().expectStatus().isAccepted();
+        .exchange()
+        .expectStatus()
+        .isAccepted();
 
     // Still poison: the credit leg parks it again, as a new dead letter.
     List<JsonNode> after = awaitKafkaLetters(ops, key, 2);
-    assertThat(after.stream().filter(l -> l.get("id").asString()
-        .equals(letter.get("id").asString())).findFirst().orElseThrow()
-        .get("replayedAt").isNull()).as("the replayed letter is marked").isFalse();
+    assertThat(
+            after.stream()
+                .filter(l -> l.get("id").asString().equals(letter.get("id").asString()))
+                .findFirst()
+                .orElseThrow()
+                .get("replayedAt")
+                .isNull())
+        .as("the replayed letter is marked")
+        .isFalse();
   }
 
   private List<JsonNode> awaitKafkaLetters(User ops, String key, int count) {
     Instant deadline = Instant.now().plus(ARRIVAL_TIMEOUT);
     while (true) {
-      List<JsonNode> letters = client.get(ops, "/api/v1/ops/dead-letters?limit=100")
-          .get("items").valueStream()
-          .filter(item -> "KAFKA".equals(item.get("kind").asString())
-              && key.equals(item.path("key").asString()))
-          .toList();
+      List<JsonNode> letters =
+          client
+              .get(ops, "/api/v1/ops/dead-letters?limit=100")
+              .get("items")
+              .valueStream()
+              .filter(
+                  item ->
+                      "KAFKA".equals(item.get("kind").asString())
+                          && key.equals(item.path("key").asString()))
+              .toList();
       if (letters.size() >= count) {
         return letters;
       }

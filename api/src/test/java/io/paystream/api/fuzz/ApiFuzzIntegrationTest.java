@@ -16,20 +16,22 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Every 500 is a defect. Every operation of the published OpenAPI document gets its valid request,
  * then {@link #CASES_PER_OPERATION} requests with one part replaced by something hostile (see
- * {@link Hostile}) or left out, from a seeded random source so a failure can be replayed
- * ({@code -Dpaystream.fuzz.seed=N}; {@code -Dpaystream.fuzz.cases=N} for a longer run). Requests
- * go over a raw socket, so nothing a real client would refuse to send is filtered out.
+ * {@link Hostile}) or left out, from a seeded random source so a failure can be replayed ({@code
+ * -Dpaystream.fuzz.seed=N}; {@code -Dpaystream.fuzz.cases=N} for a longer run). Requests go over a
+ * raw socket, so nothing a real client would refuse to send is filtered out.
  *
  * <p>A request fails the test when it answers 5xx, when an error (4xx) is not an RFC 9457
- * problem+json object with the contract's members, or when no answer comes within
- * {@link #ANSWER_TIMEOUT}.
+ * problem+json object with the contract's members, or when no answer comes within {@link
+ * #ANSWER_TIMEOUT}.
  */
 class ApiFuzzIntegrationTest extends ApiIntegrationTest {
 
   static final long SEED = Long.getLong("paystream.fuzz.seed", 18L);
   static final int CASES_PER_OPERATION = Integer.getInteger("paystream.fuzz.cases", 40);
+
   /** Longer than the longest valid wait (Prefer: wait=10) plus a slow password hash. */
   static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
+
   /** The published document lists this many operations today; fewer means it lost some. */
   static final int OPERATIONS_MIN = 32;
 
@@ -37,8 +39,16 @@ class ApiFuzzIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void noOperationAnswersAServerErrorOrAnErrorThatIsNotProblemJson() {
-    JsonNode document = JSON.readTree(http.get().uri("/v3/api-docs").exchange()
-        .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+    JsonNode document =
+        JSON.readTree(
+            http.get()
+                .uri("/v3/api-docs")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .returnResult()
+                .getResponseBody());
     List<FuzzOperation> operations = FuzzOperation.all(document);
     FuzzFixtures fixtures = FuzzFixtures.create(client, http);
     Random random = new Random(SEED);
@@ -62,8 +72,9 @@ class ApiFuzzIntegrationTest extends ApiIntegrationTest {
       }
     }
 
-    assertThat(operations).as("operations in /v3/api-docs").hasSizeGreaterThanOrEqualTo(
-        OPERATIONS_MIN);
+    assertThat(operations)
+        .as("operations in /v3/api-docs")
+        .hasSizeGreaterThanOrEqualTo(OPERATIONS_MIN);
     assertThat(failures).as("%d requests, seed %d", sent, SEED).isEmpty();
     // The valid requests must get past validation, or the mutations test nothing behind it.
     assertThat(validRequestsRefused).as("valid requests answered 400 or 401").isEmpty();
@@ -112,8 +123,7 @@ class ApiFuzzIntegrationTest extends ApiIntegrationTest {
       }
     }
     if (problem.path("status").asInt() != response.status()) {
-      return "with problem status " + problem.path("status") + ": " + abbreviated(
-          response.text());
+      return "with problem status " + problem.path("status") + ": " + abbreviated(response.text());
     }
     return null;
   }

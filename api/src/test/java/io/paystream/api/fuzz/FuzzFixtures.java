@@ -19,9 +19,18 @@ import tools.jackson.databind.JsonNode;
  * EUR accounts, a transfer, a withdrawal, a webhook, this month's statement link, and a third
  * account that operators freeze and unfreeze.
  */
-record FuzzFixtures(User customer, User ops, UUID payer, UUID payee, UUID operated,
-    UUID transfer, UUID withdrawal, UUID webhook, Map<String, String> statementLink,
-    YearMonth month, String refreshToken) {
+record FuzzFixtures(
+    User customer,
+    User ops,
+    UUID payer,
+    UUID payee,
+    UUID operated,
+    UUID transfer,
+    UUID withdrawal,
+    UUID webhook,
+    Map<String, String> statementLink,
+    YearMonth month,
+    String refreshToken) {
 
   static final String IBAN = "DE89370400440532013000";
 
@@ -33,33 +42,80 @@ record FuzzFixtures(User customer, User ops, UUID payer, UUID payee, UUID operat
     UUID operated = client.openAccount(customer, "EUR");
     client.deposit(customer, payer, 10_000_000, "EUR");
     UUID transfer = client.acceptedTransfer(customer, payer, payee, 100, "EUR");
-    UUID withdrawal = UUID.fromString(PaystreamClient.json(http.post().uri("/api/v1/withdrawals")
-        .headers(h -> h.setBearerAuth(customer.token()))
-        .header("Idempotency-Key", UUID.randomUUID().toString())
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("accountId", payer.toString(), "amount", 100, "currency", "EUR",
-            "destination", IBAN))
-        .exchange().expectStatus().isAccepted().expectBody().returnResult())
-        .get("id").asString());
-    UUID webhook = UUID.fromString(PaystreamClient.json(http.post().uri("/api/v1/webhooks")
-        .headers(h -> h.setBearerAuth(customer.token()))
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("url", "http://127.0.0.1:9/fuzz", "events", List.of("deposit.*")))
-        .exchange().expectStatus().isCreated().expectBody().returnResult())
-        .get("id").asString());
+    UUID withdrawal =
+        UUID.fromString(
+            PaystreamClient.json(
+                    http.post()
+                        .uri("/api/v1/withdrawals")
+                        .headers(h -> h.setBearerAuth(customer.token()))
+                        .header("Idempotency-Key", UUID.randomUUID().toString())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(
+                            Map.of(
+                                "accountId",
+                                payer.toString(),
+                                "amount",
+                                100,
+                                "currency",
+                                "EUR",
+                                "destination",
+                                IBAN))
+                        .exchange()
+                        .expectStatus()
+                        .isAccepted()
+                        .expectBody()
+                        .returnResult())
+                .get("id")
+                .asString());
+    UUID webhook =
+        UUID.fromString(
+            PaystreamClient.json(
+                    http.post()
+                        .uri("/api/v1/webhooks")
+                        .headers(h -> h.setBearerAuth(customer.token()))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(
+                            Map.of(
+                                "url", "http://127.0.0.1:9/fuzz", "events", List.of("deposit.*")))
+                        .exchange()
+                        .expectStatus()
+                        .isCreated()
+                        .expectBody()
+                        .returnResult())
+                .get("id")
+                .asString());
     // The current month: an account has no statement for a month before it was opened.
     YearMonth month = YearMonth.now(ZoneOffset.UTC);
-    JsonNode link = client.get(customer,
-        "/api/v1/accounts/" + payer + "/statements/" + month + "?format=csv");
+    JsonNode link =
+        client.get(customer, "/api/v1/accounts/" + payer + "/statements/" + month + "?format=csv");
     // A login of its own: fuzzed refreshes and logouts spend and revoke it, never the login of
     // the customer's access token.
-    String refreshToken = PaystreamClient.json(http.post().uri("/api/v1/auth/login")
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("email", customer.email(), "password", PaystreamClient.PASSWORD))
-        .exchange().expectStatus().isOk().expectBody().returnResult())
-        .get("refreshToken").asString();
-    return new FuzzFixtures(customer, ops, payer, payee, operated, transfer, withdrawal, webhook,
-        query(link.get("downloadUrl").asString()), month, refreshToken);
+    String refreshToken =
+        PaystreamClient.json(
+                http.post()
+                    .uri("/api/v1/auth/login")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(
+                        Map.of("email", customer.email(), "password", PaystreamClient.PASSWORD))
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .returnResult())
+            .get("refreshToken")
+            .asString();
+    return new FuzzFixtures(
+        customer,
+        ops,
+        payer,
+        payee,
+        operated,
+        transfer,
+        withdrawal,
+        webhook,
+        query(link.get("downloadUrl").asString()),
+        month,
+        refreshToken);
   }
 
   /** The valid value of a path parameter of {@code path}. */
@@ -131,8 +187,7 @@ record FuzzFixtures(User customer, User ops, UUID payer, UUID payee, UUID operat
         || path.equals("/api/v1/statements/download")) {
       return null;
     }
-    if (path.startsWith("/api/v1/ops/") || path.endsWith("/freeze")
-        || path.endsWith("/unfreeze")) {
+    if (path.startsWith("/api/v1/ops/") || path.endsWith("/freeze") || path.endsWith("/unfreeze")) {
       return ops;
     }
     return customer;

@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
  * @param bodyMembers member name to schema type ({@code string}, {@code integer}, {@code array},
  *     ...) of the JSON request body; null when the operation takes no body
  */
-record FuzzOperation(String method, String path, List<Parameter> parameters,
-    Map<String, String> bodyMembers) {
+record FuzzOperation(
+    String method, String path, List<Parameter> parameters, Map<String, String> bodyMembers) {
 
   /** A declared parameter: {@code in} is path, query or header. */
   record Parameter(String name, String in, boolean required) {}
@@ -28,19 +28,26 @@ record FuzzOperation(String method, String path, List<Parameter> parameters,
         JsonNode spec = operation.getValue();
         List<Parameter> parameters = new ArrayList<>();
         for (JsonNode parameter : spec.path("parameters")) {
-          parameters.add(new Parameter(parameter.get("name").asString(),
-              parameter.get("in").asString(), parameter.path("required").asBoolean(false)));
+          parameters.add(
+              new Parameter(
+                  parameter.get("name").asString(),
+                  parameter.get("in").asString(),
+                  parameter.path("required").asBoolean(false)));
         }
-        operations.add(new FuzzOperation(operation.getKey().toUpperCase(Locale.ROOT),
-            path.getKey(), parameters, body(document, spec)));
+        operations.add(
+            new FuzzOperation(
+                operation.getKey().toUpperCase(Locale.ROOT),
+                path.getKey(),
+                parameters,
+                body(document, spec)));
       }
     }
     return operations;
   }
 
   private static Map<String, String> body(JsonNode document, JsonNode spec) {
-    JsonNode schema = spec.path("requestBody").path("content").path("application/json")
-        .path("schema");
+    JsonNode schema =
+        spec.path("requestBody").path("content").path("application/json").path("schema");
     if (schema.isMissingNode()) {
       return null;
     }

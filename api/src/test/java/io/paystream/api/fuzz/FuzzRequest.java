@@ -12,29 +12,30 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * One request of the fuzz test: the valid request for an operation, with at most one part of it
- * (a path or query parameter, a header, a body member, or the whole body) replaced by a hostile
- * value or left out.
+ * One request of the fuzz test: the valid request for an operation, with at most one part of it (a
+ * path or query parameter, a header, a body member, or the whole body) replaced by a hostile value
+ * or left out.
  *
  * @param mutation what was changed, for the failure message; "none" for the valid request
  */
-record FuzzRequest(String method, String target, Map<String, String> headers, byte[] body,
-    String mutation) {
+record FuzzRequest(
+    String method, String target, Map<String, String> headers, byte[] body, String mutation) {
 
   /** Headers every operation may be sent, besides its declared ones. */
-  private static final List<String> COMMON_HEADERS = List.of("Authorization", "Content-Type",
-      "Accept", "X-Request-Id", "X-Forwarded-For", "Origin");
+  private static final List<String> COMMON_HEADERS =
+      List.of(
+          "Authorization", "Content-Type", "Accept", "X-Request-Id", "X-Forwarded-For", "Origin");
 
   /** The valid request for {@code operation} when {@code mutate} is false, else a mutated one. */
-  static FuzzRequest of(FuzzOperation operation, FuzzFixtures fixtures, Random random,
-      boolean mutate) {
+  static FuzzRequest of(
+      FuzzOperation operation, FuzzFixtures fixtures, Random random, boolean mutate) {
     Map<String, String> path = new LinkedHashMap<>();
     Map<String, String> query = new LinkedHashMap<>();
     Map<String, String> headers = new LinkedHashMap<>();
     for (Parameter parameter : operation.parameters()) {
       switch (parameter.in()) {
-        case "path" -> path.put(parameter.name(),
-            fixtures.pathValue(operation.path(), parameter.name()));
+        case "path" ->
+            path.put(parameter.name(), fixtures.pathValue(operation.path(), parameter.name()));
         case "query" -> {
           String value = fixtures.queryValue(operation.path(), parameter.name());
           if (value != null && (parameter.required() || random.nextBoolean())) {
@@ -46,7 +47,7 @@ record FuzzRequest(String method, String target, Map<String, String> headers, by
             headers.put(parameter.name(), UUID.randomUUID().toString());
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     User caller = fixtures.caller(operation.path());
@@ -90,10 +91,12 @@ record FuzzRequest(String method, String target, Map<String, String> headers, by
       }
     }
     headers.values().removeIf(value -> value == null);
-    byte[] body = rawBody != null ? rawBody
-        : members == null ? null : json(members).getBytes(StandardCharsets.UTF_8);
-    return new FuzzRequest(operation.method(), target(operation.path(), path, query), headers,
-        body, mutation);
+    byte[] body =
+        rawBody != null
+            ? rawBody
+            : members == null ? null : json(members).getBytes(StandardCharsets.UTF_8);
+    return new FuzzRequest(
+        operation.method(), target(operation.path(), path, query), headers, body, mutation);
   }
 
   byte[] bytes() {
@@ -105,15 +108,19 @@ record FuzzRequest(String method, String target, Map<String, String> headers, by
     return method + " " + abbreviate(target) + " with " + mutation;
   }
 
-  /** Where a mutation may go: "path:id", "query:limit", "header:Accept", "member:amount", "body". */
-  private static List<String> sites(FuzzOperation operation, Map<String, String> path,
-      Map<String, String> query) {
+  /**
+   * Where a mutation may go: "path:id", "query:limit", "header:Accept", "member:amount", "body".
+   */
+  private static List<String> sites(
+      FuzzOperation operation, Map<String, String> path, Map<String, String> query) {
     List<String> sites = new ArrayList<>();
     path.keySet().forEach(name -> sites.add("path:" + name));
-    operation.parameters().stream().filter(p -> p.in().equals("query"))
+    operation.parameters().stream()
+        .filter(p -> p.in().equals("query"))
         .forEach(p -> sites.add("query:" + p.name()));
     sites.add("query:unexpected");
-    operation.parameters().stream().filter(p -> p.in().equals("header"))
+    operation.parameters().stream()
+        .filter(p -> p.in().equals("header"))
         .forEach(p -> sites.add("header:" + p.name()));
     COMMON_HEADERS.forEach(name -> sites.add("header:" + name));
     if (operation.bodyMembers() != null) {
@@ -125,8 +132,8 @@ record FuzzRequest(String method, String target, Map<String, String> headers, by
     return sites;
   }
 
-  private static String target(String template, Map<String, String> path,
-      Map<String, String> query) {
+  private static String target(
+      String template, Map<String, String> path, Map<String, String> query) {
     String target = template;
     for (Map.Entry<String, String> parameter : path.entrySet()) {
       target = target.replace("{" + parameter.getKey() + "}", parameter.getValue());
@@ -135,7 +142,10 @@ record FuzzRequest(String method, String target, Map<String, String> headers, by
     char separator = '?';
     for (Map.Entry<String, String> parameter : query.entrySet()) {
       if (parameter.getValue() != null) {
-        withQuery.append(separator).append(parameter.getKey()).append('=')
+        withQuery
+            .append(separator)
+            .append(parameter.getKey())
+            .append('=')
             .append(parameter.getValue());
         separator = '&';
       }
@@ -147,8 +157,11 @@ record FuzzRequest(String method, String target, Map<String, String> headers, by
     StringBuilder json = new StringBuilder("{");
     for (Map.Entry<String, String> member : members.entrySet()) {
       if (member.getValue() != null) {
-        json.append(json.length() > 1 ? "," : "").append('"').append(member.getKey())
-            .append("\":").append(member.getValue());
+        json.append(json.length() > 1 ? "," : "")
+            .append('"')
+            .append(member.getKey())
+            .append("\":")
+            .append(member.getValue());
       }
     }
     return json.append('}').toString();
@@ -159,9 +172,16 @@ record FuzzRequest(String method, String target, Map<String, String> headers, by
       return "(absent)";
     }
     StringBuilder visible = new StringBuilder();
-    text.chars().limit(100).forEach(c -> visible.append(c < 0x20 || c >= 0x7f
-        ? String.format("\\x%02x", c) : String.valueOf((char) c)));
-    return text.length() <= 100 ? visible.toString()
+    text.chars()
+        .limit(100)
+        .forEach(
+            c ->
+                visible.append(
+                    c < 0x20 || c >= 0x7f
+                        ? String.format("\\x%02x", c)
+                        : String.valueOf((char) c)));
+    return text.length() <= 100
+        ? visible.toString()
         : visible + "... (" + text.length() + " chars)";
   }
 }

@@ -25,9 +25,9 @@ import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 /**
- * {@link IdempotencyService#executeAll}: many requests in one transaction, each answered as
- * {@link IdempotencyService#execute} would have answered it alone. The operation here only
- * echoes its inputs, so that what is checked is the keys' bookkeeping, not a money movement.
+ * {@link IdempotencyService#executeAll}: many requests in one transaction, each answered as {@link
+ * IdempotencyService#execute} would have answered it alone. The operation here only echoes its
+ * inputs, so that what is checked is the keys' bookkeeping, not a money movement.
  */
 class BatchIdempotencyIntegrationTest extends ApiIntegrationTest {
 
@@ -36,17 +36,28 @@ class BatchIdempotencyIntegrationTest extends ApiIntegrationTest {
   @Autowired IdempotencyService idempotency;
 
   private CurrentUser user;
+
   /** Every input the operation was given, across batches. */
   private final List<String> ran = new CopyOnWriteArrayList<>();
 
   /** Accepts every input except "broke", which it refuses with insufficient funds. */
-  private final Function<List<String>, Mono<List<Done>>> echo = inputs -> {
-    ran.addAll(inputs);
-    return Mono.just(inputs.stream().map(input -> input.equals("broke")
-        ? new Done(null, new RejectedException(Rejection.INSUFFICIENT_FUNDS, "no money"))
-        : new Done(new StoredResponse(202, "{\"id\":\"" + input + "\"}", "/x/" + input), null))
-        .toList());
-  };
+  private final Function<List<String>, Mono<List<Done>>> echo =
+      inputs -> {
+        ran.addAll(inputs);
+        return Mono.just(
+            inputs.stream()
+                .map(
+                    input ->
+                        input.equals("broke")
+                            ? new Done(
+                                null,
+                                new RejectedException(Rejection.INSUFFICIENT_FUNDS, "no money"))
+                            : new Done(
+                                new StoredResponse(
+                                    202, "{\"id\":\"" + input + "\"}", "/x/" + input),
+                                null))
+                .toList());
+      };
 
   @BeforeEach
   void aUser() {
@@ -69,8 +80,7 @@ class BatchIdempotencyIntegrationTest extends ApiIntegrationTest {
     run(List.of(call("k1", "a"), call("k2", "b")));
     ran.clear();
 
-    List<Result> results = run(List.of(call("k1", "a"), call("k2", "changed"),
-        call("k3", "c")));
+    List<Result> results = run(List.of(call("k1", "a"), call("k2", "changed"), call("k3", "c")));
 
     assertThat(ran).containsExactly("c");
     assertAnswered(results.get(0), 202, "{\"id\":\"a\"}", true);
@@ -93,7 +103,9 @@ class BatchIdempotencyIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void aFailedBatchStoresNothingSoEveryKeyMayBeRetried() {
-    idempotency.executeAll(List.of(call("k1", "a"), call("k2", "b")),
+    idempotency
+        .executeAll(
+            List.of(call("k1", "a"), call("k2", "b")),
             inputs -> Mono.<List<Done>>error(new IllegalStateException("connection lost")))
         .as(StepVerifier::create)
         .expectErrorMessage("connection lost")
@@ -110,10 +122,17 @@ class BatchIdempotencyIntegrationTest extends ApiIntegrationTest {
   void aKeyHeldByARequestStillRunningElsewhereIsInUse() {
     Sinks.One<StoredResponse> release = Sinks.one();
     Sinks.One<Boolean> holding = Sinks.one();
-    var alone = idempotency.execute(user, "k1", "request a", () -> {
-      holding.tryEmitValue(true);
-      return release.asMono();
-    }).toFuture();
+    var alone =
+        idempotency
+            .execute(
+                user,
+                "k1",
+                "request a",
+                () -> {
+                  holding.tryEmitValue(true);
+                  return release.asMono();
+                })
+            .toFuture();
     holding.asMono().block(PATIENCE);
 
     List<Result> results = run(List.of(call("k1", "a"), call("k2", "b")));
@@ -127,13 +146,20 @@ class BatchIdempotencyIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void anOperationAnsweringTheWrongNumberOfOutcomesFailsTheBatch() {
-    idempotency.executeAll(List.of(call("k1", "a"), call("k2", "b")),
+    idempotency
+        .executeAll(
+            List.of(call("k1", "a"), call("k2", "b")),
             inputs -> Mono.just(List.of(new Done(new StoredResponse(202, "{}", null), null))))
         .as(StepVerifier::create)
         .expectErrorMessage("1 outcomes for 2 requests")
         .verify(PATIENCE);
-    assertThat(run(List.of(call("k1", "a"))).get(0).response().getHeaders()
-        .getFirst(IdempotencyService.REPLAYED_HEADER)).isNull();
+    assertThat(
+            run(List.of(call("k1", "a")))
+                .get(0)
+                .response()
+                .getHeaders()
+                .getFirst(IdempotencyService.REPLAYED_HEADER))
+        .isNull();
   }
 
   private Call<String> call(String key, String input) {
@@ -156,8 +182,9 @@ class BatchIdempotencyIntegrationTest extends ApiIntegrationTest {
 
   private static void assertRefused(Result result, ApiError error) {
     assertThat(result.response()).isNull();
-    assertThat(result.error()).isInstanceOfSatisfying(ApiException.class,
-        refused -> assertThat(refused.error()).isEqualTo(error));
+    assertThat(result.error())
+        .isInstanceOfSatisfying(
+            ApiException.class, refused -> assertThat(refused.error()).isEqualTo(error));
   }
 
   private static String body(Result result) {

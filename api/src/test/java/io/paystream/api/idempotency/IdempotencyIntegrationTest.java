@@ -47,8 +47,8 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     Parties p = parties(10_000);
     String key = UUID.randomUUID().toString();
 
-    EntityExchangeResult<byte[]> first = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
-        1_000, "EUR");
+    EntityExchangeResult<byte[]> first =
+        client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR");
     assertThat(first.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(first.getResponseHeaders().getFirst(REPLAYED)).isNull();
     UUID transfer = UUID.fromString(PaystreamClient.json(first).get("id").asString());
@@ -57,8 +57,8 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
 
     // Replayed after completion: still the original 202 with the PENDING body, byte for byte.
     for (int attempt = 0; attempt < 2; attempt++) {
-      EntityExchangeResult<byte[]> replay = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
-          1_000, "EUR");
+      EntityExchangeResult<byte[]> replay =
+          client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR");
       assertThat(replay.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
       assertThat(replay.getResponseHeaders().getFirst(REPLAYED)).isEqualTo("true");
       assertThat(replay.getResponseBody()).isEqualTo(first.getResponseBody());
@@ -74,15 +74,19 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
   void theSameBodyWithOtherPropertyOrderAndWhitespaceIsAReplayNotAReuse() {
     Parties p = parties(10_000);
     String key = UUID.randomUUID().toString();
-    String body = """
+    String body =
+        """
         {"fromAccountId":"%s","toAccountId":"%s","amount":700,"currency":"EUR",\
-        "description":"rent"}""".formatted(p.aliceEur, p.bobEur);
-    String reordered = """
+        "description":"rent"}"""
+            .formatted(p.aliceEur, p.bobEur);
+    String reordered =
+        """
         {
           "description" : "rent",
           "currency" : "EUR",   "amount" : 700,
           "toAccountId" : "%s", "fromAccountId" : "%s"
-        }""".formatted(p.bobEur, p.aliceEur);
+        }"""
+            .formatted(p.bobEur, p.aliceEur);
 
     EntityExchangeResult<byte[]> first = postRaw(p.alice, "/api/v1/transfers", key, body);
     EntityExchangeResult<byte[]> again = postRaw(p.alice, "/api/v1/transfers", key, reordered);
@@ -100,18 +104,38 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     User carol = p.bob;
     UUID carolEur = client.openAccount(carol, "EUR");
     String key = UUID.randomUUID().toString();
-    UUID transfer = UUID.fromString(PaystreamClient.json(client.transfer(p.alice, key,
-        p.aliceEur, p.bobEur, 1_000, "EUR")).get("id").asString());
+    UUID transfer =
+        UUID.fromString(
+            PaystreamClient.json(client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR"))
+                .get("id")
+                .asString());
     client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT);
-    Snapshot before = MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur)
-        .of(p.bob, p.bobEur).of(carol, carolEur).take();
+    Snapshot before =
+        MoneyAssertions.snapshot(client)
+            .of(p.alice, p.aliceEur)
+            .of(p.bob, p.bobEur)
+            .of(carol, carolEur)
+            .take();
 
-    List<EntityExchangeResult<byte[]>> reuses = List.of(
-        client.transfer(p.alice, key, p.aliceEur, p.bobEur, 2_000, "EUR"),
-        client.transfer(p.alice, key, p.aliceEur, carolEur, 1_000, "EUR"),
-        postJson(p.alice, "/api/v1/transfers", key, Map.of("fromAccountId", p.aliceEur,
-            "toAccountId", p.bobEur, "amount", 1_000, "currency", "EUR",
-            "description", "another description")));
+    List<EntityExchangeResult<byte[]>> reuses =
+        List.of(
+            client.transfer(p.alice, key, p.aliceEur, p.bobEur, 2_000, "EUR"),
+            client.transfer(p.alice, key, p.aliceEur, carolEur, 1_000, "EUR"),
+            postJson(
+                p.alice,
+                "/api/v1/transfers",
+                key,
+                Map.of(
+                    "fromAccountId",
+                    p.aliceEur,
+                    "toAccountId",
+                    p.bobEur,
+                    "amount",
+                    1_000,
+                    "currency",
+                    "EUR",
+                    "description",
+                    "another description")));
 
     for (EntityExchangeResult<byte[]> reuse : reuses) {
       assertProblem(reuse, HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused");
@@ -124,15 +148,15 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
   @Test
   void aRequestWithoutAKeyIsRefusedAndMovesNothing() {
     Parties p = parties(10_000);
-    Snapshot before = MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur)
-        .of(p.bob, p.bobEur).take();
+    Snapshot before =
+        MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur).of(p.bob, p.bobEur).take();
 
-    EntityExchangeResult<byte[]> transfer = postJson(p.alice, "/api/v1/transfers", null,
-        transferBody(p.aliceEur, p.bobEur, 1_000));
-    EntityExchangeResult<byte[]> emptyKey = postJson(p.alice, "/api/v1/transfers", "",
-        transferBody(p.aliceEur, p.bobEur, 1_000));
-    EntityExchangeResult<byte[]> deposit = postJson(p.alice, "/api/v1/deposits", null,
-        depositBody(p.aliceEur, 1_000));
+    EntityExchangeResult<byte[]> transfer =
+        postJson(p.alice, "/api/v1/transfers", null, transferBody(p.aliceEur, p.bobEur, 1_000));
+    EntityExchangeResult<byte[]> emptyKey =
+        postJson(p.alice, "/api/v1/transfers", "", transferBody(p.aliceEur, p.bobEur, 1_000));
+    EntityExchangeResult<byte[]> deposit =
+        postJson(p.alice, "/api/v1/deposits", null, depositBody(p.aliceEur, 1_000));
 
     assertProblem(transfer, HttpStatus.BAD_REQUEST, "idempotency_key_missing");
     assertProblem(emptyKey, HttpStatus.BAD_REQUEST, "idempotency_key_missing");
@@ -143,22 +167,32 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
   @Test
   void aKeyThatIsTooLongOrNotPrintableAsciiIsRefusedAndMovesNothing() {
     Parties p = parties(10_000);
-    Snapshot before = MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur)
-        .of(p.bob, p.bobEur).take();
+    Snapshot before =
+        MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur).of(p.bob, p.bobEur).take();
 
     for (String key : List.of("k".repeat(256), "tab\tinside", "caf\u00e9")) {
-      EntityExchangeResult<byte[]> refused = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
-          1_000, "EUR");
+      EntityExchangeResult<byte[]> refused =
+          client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR");
       JsonNode problem = assertProblem(refused, HttpStatus.BAD_REQUEST, "validation_failed");
       assertThat(errorFields(problem)).containsExactly("Idempotency-Key");
     }
     before.assertUnchanged();
 
     // The boundaries themselves are keys: 255 characters, and every printable ASCII character.
-    assertThat(client.transfer(p.alice, "k".repeat(255), p.aliceEur, p.bobEur, 1, "EUR")
-        .getStatus()).isEqualTo(HttpStatus.ACCEPTED);
-    assertThat(client.transfer(p.alice, "a ~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}z", p.aliceEur,
-        p.bobEur, 1, "EUR").getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(
+            client.transfer(p.alice, "k".repeat(255), p.aliceEur, p.bobEur, 1, "EUR").getStatus())
+        .isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(
+            client
+                .transfer(
+                    p.alice,
+                    "a ~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}z",
+                    p.aliceEur,
+                    p.bobEur,
+                    1,
+                    "EUR")
+                .getStatus())
+        .isEqualTo(HttpStatus.ACCEPTED);
   }
 
   @Test
@@ -167,10 +201,10 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     client.deposit(p.bob, p.bobEur, 5_000, "EUR");
     String key = UUID.randomUUID().toString();
 
-    EntityExchangeResult<byte[]> byAlice = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
-        1_000, "EUR");
-    EntityExchangeResult<byte[]> byBob = client.transfer(p.bob, key, p.bobEur, p.aliceEur,
-        300, "EUR");
+    EntityExchangeResult<byte[]> byAlice =
+        client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR");
+    EntityExchangeResult<byte[]> byBob =
+        client.transfer(p.bob, key, p.bobEur, p.aliceEur, 300, "EUR");
 
     assertThat(byAlice.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(byBob.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
@@ -189,18 +223,24 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
   void aKeyUsedForADepositCannotBeReusedForATransferNorTheOtherWayRound() {
     Parties p = parties(10_000);
     String depositKey = UUID.randomUUID().toString();
-    assertThat(postJson(p.alice, "/api/v1/deposits", depositKey, depositBody(p.aliceEur, 500))
-        .getStatus()).isEqualTo(HttpStatus.CREATED);
+    assertThat(
+            postJson(p.alice, "/api/v1/deposits", depositKey, depositBody(p.aliceEur, 500))
+                .getStatus())
+        .isEqualTo(HttpStatus.CREATED);
     String transferKey = UUID.randomUUID().toString();
     UUID transfer = id(client.transfer(p.alice, transferKey, p.aliceEur, p.bobEur, 200, "EUR"));
     client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT);
-    Snapshot before = MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur)
-        .of(p.bob, p.bobEur).take();
+    Snapshot before =
+        MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur).of(p.bob, p.bobEur).take();
 
-    assertProblem(client.transfer(p.alice, depositKey, p.aliceEur, p.bobEur, 500, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused");
-    assertProblem(postJson(p.alice, "/api/v1/deposits", transferKey, depositBody(p.aliceEur, 200)),
-        HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused");
+    assertProblem(
+        client.transfer(p.alice, depositKey, p.aliceEur, p.bobEur, 500, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "idempotency_key_reused");
+    assertProblem(
+        postJson(p.alice, "/api/v1/deposits", transferKey, depositBody(p.aliceEur, 200)),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "idempotency_key_reused");
 
     before.assertUnchanged();
     assertThat(before.balance(p.aliceEur)).isEqualTo(10_000 + 500 - 200);
@@ -211,12 +251,12 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     Parties p = parties(0);
     String key = UUID.randomUUID().toString();
 
-    EntityExchangeResult<byte[]> refused = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
-        500, "EUR");
+    EntityExchangeResult<byte[]> refused =
+        client.transfer(p.alice, key, p.aliceEur, p.bobEur, 500, "EUR");
     assertProblem(refused, HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
     client.deposit(p.alice, p.aliceEur, 1_000, "EUR");
-    EntityExchangeResult<byte[]> replay = client.transfer(p.alice, key, p.aliceEur, p.bobEur,
-        500, "EUR");
+    EntityExchangeResult<byte[]> replay =
+        client.transfer(p.alice, key, p.aliceEur, p.bobEur, 500, "EUR");
 
     assertProblem(replay, HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
     assertThat(replay.getResponseHeaders().getFirst(REPLAYED)).isEqualTo("true");
@@ -232,20 +272,27 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     Map<String, Object> body = transferBody(p.aliceEur, p.bobEur, 1_000);
     WebClient web = WebClient.create("http://localhost:" + port);
 
-    List<ResponseEntity<String>> answers = Flux.range(0, CONCURRENT_REQUESTS)
-        .flatMap(i -> web.post().uri("/api/v1/transfers")
-            .headers(h -> h.setBearerAuth(p.alice.token()))
-            .header("Idempotency-Key", key)
-            .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(body)
-            .exchangeToMono(response -> response.toEntity(String.class)), CONCURRENT_REQUESTS)
-        .collectList()
-        .block(Duration.ofSeconds(30));
+    List<ResponseEntity<String>> answers =
+        Flux.range(0, CONCURRENT_REQUESTS)
+            .flatMap(
+                i ->
+                    web.post()
+                        .uri("/api/v1/transfers")
+                        .headers(h -> h.setBearerAuth(p.alice.token()))
+                        .header("Idempotency-Key", key)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(body)
+                        .exchangeToMono(response -> response.toEntity(String.class)),
+                CONCURRENT_REQUESTS)
+            .collectList()
+            .block(Duration.ofSeconds(30));
 
     assertThat(answers).hasSize(CONCURRENT_REQUESTS);
-    List<ResponseEntity<String>> executed = answers.stream()
-        .filter(a -> a.getStatusCode().value() == 202 && a.getHeaders().getFirst(REPLAYED) == null)
-        .toList();
+    List<ResponseEntity<String>> executed =
+        answers.stream()
+            .filter(
+                a -> a.getStatusCode().value() == 202 && a.getHeaders().getFirst(REPLAYED) == null)
+            .toList();
     assertThat(executed).as("answers %s", answers).hasSize(1);
     String original = executed.get(0).getBody();
     for (ResponseEntity<String> answer : answers) {
@@ -253,8 +300,12 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
         assertThat(answer.getBody()).as("every 202 is the one transfer").isEqualTo(original);
       } else {
         assertThat(answer.getStatusCode().value()).as("answer %s", answer).isEqualTo(409);
-        assertThat(answer.getHeaders().getContentType().isCompatibleWith(
-            MediaType.APPLICATION_PROBLEM_JSON)).isTrue();
+        assertThat(
+                answer
+                    .getHeaders()
+                    .getContentType()
+                    .isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+            .isTrue();
         assertThat(answer.getBody()).contains("\"code\":\"idempotency_key_in_use\"");
       }
     }
@@ -270,12 +321,12 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     Parties p = parties(0);
     String key = UUID.randomUUID().toString();
 
-    EntityExchangeResult<byte[]> first = postJson(p.alice, "/api/v1/deposits", key,
-        depositBody(p.aliceEur, 2_500));
-    EntityExchangeResult<byte[]> replay = postJson(p.alice, "/api/v1/deposits", key,
-        depositBody(p.aliceEur, 2_500));
-    EntityExchangeResult<byte[]> reuse = postJson(p.alice, "/api/v1/deposits", key,
-        depositBody(p.aliceEur, 2_501));
+    EntityExchangeResult<byte[]> first =
+        postJson(p.alice, "/api/v1/deposits", key, depositBody(p.aliceEur, 2_500));
+    EntityExchangeResult<byte[]> replay =
+        postJson(p.alice, "/api/v1/deposits", key, depositBody(p.aliceEur, 2_500));
+    EntityExchangeResult<byte[]> reuse =
+        postJson(p.alice, "/api/v1/deposits", key, depositBody(p.aliceEur, 2_501));
 
     assertThat(first.getStatus()).isEqualTo(HttpStatus.CREATED);
     assertThat(first.getResponseHeaders().getFirst(REPLAYED)).isNull();
@@ -299,20 +350,27 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     Connection locker = Mono.from(connectionFactory.create()).block(SETTLE_TIMEOUT);
     try {
       Mono.from(locker.beginTransaction()).block(SETTLE_TIMEOUT);
-      Flux.from(locker.createStatement("SELECT id FROM account WHERE id = $1 FOR UPDATE")
-              .bind("$1", p.aliceEur).execute())
+      Flux.from(
+              locker
+                  .createStatement("SELECT id FROM account WHERE id = $1 FOR UPDATE")
+                  .bind("$1", p.aliceEur)
+                  .execute())
           .flatMap(result -> result.map((row, metadata) -> row.get(0)))
           .blockLast(SETTLE_TIMEOUT);
 
       WebClient web = WebClient.create("http://localhost:" + port);
-      assertThatThrownBy(() -> web.post().uri("/api/v1/transfers")
-              .headers(h -> h.setBearerAuth(p.alice.token()))
-              .header("Idempotency-Key", key)
-              .contentType(MediaType.APPLICATION_JSON)
-              .bodyValue(transferBody(p.aliceEur, p.bobEur, 1_000))
-              .retrieve().toBodilessEntity()
-              .timeout(Duration.ofSeconds(1))
-              .block())
+      assertThatThrownBy(
+              () ->
+                  web.post()
+                      .uri("/api/v1/transfers")
+                      .headers(h -> h.setBearerAuth(p.alice.token()))
+                      .header("Idempotency-Key", key)
+                      .contentType(MediaType.APPLICATION_JSON)
+                      .bodyValue(transferBody(p.aliceEur, p.bobEur, 1_000))
+                      .retrieve()
+                      .toBodilessEntity()
+                      .timeout(Duration.ofSeconds(1))
+                      .block())
           .as("the client gave up while the debit waited")
           .hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
       Mono.delay(Duration.ofMillis(500)).block();
@@ -337,18 +395,18 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
         .isEqualTo("COMPLETED");
     assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(9_000);
     assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(1_000);
-    assertThat(client.get(client.ops(), "/api/v1/ops/transfers?accountId=" + p.aliceEur)
-            .get("items"))
+    assertThat(
+            client.get(client.ops(), "/api/v1/ops/transfers?accountId=" + p.aliceEur).get("items"))
         .as("one transfer from the payer's account, none left behind half-written")
         .hasSize(1);
   }
-
 
   /** Alice (EUR account funded with {@code aliceFunds}) and Bob (empty EUR account). */
   private record Parties(User alice, UUID aliceEur, User bob, UUID bobEur) {}
 
   /** Two customers shared by the tests of this class (registration is slow by design). */
   private static User sharedAlice;
+
   private static User sharedBob;
 
   @BeforeEach
@@ -372,39 +430,60 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
   }
 
   private static Map<String, Object> transferBody(UUID from, UUID to, long amount) {
-    return Map.of("fromAccountId", from.toString(), "toAccountId", to.toString(),
-        "amount", amount, "currency", "EUR", "description", "test transfer");
+    return Map.of(
+        "fromAccountId",
+        from.toString(),
+        "toAccountId",
+        to.toString(),
+        "amount",
+        amount,
+        "currency",
+        "EUR",
+        "description",
+        "test transfer");
   }
 
   private static Map<String, Object> depositBody(UUID account, long amount) {
-    return Map.of("accountId", account.toString(), "amount", amount, "currency", "EUR",
-        "reference", "test funding");
+    return Map.of(
+        "accountId",
+        account.toString(),
+        "amount",
+        amount,
+        "currency",
+        "EUR",
+        "reference",
+        "test funding");
   }
 
   /** POSTs a JSON body; a null key sends no Idempotency-Key header at all. */
-  private EntityExchangeResult<byte[]> postJson(User user, String path, String key,
-      Map<String, Object> body) {
-    return http.post().uri(path)
+  private EntityExchangeResult<byte[]> postJson(
+      User user, String path, String key, Map<String, Object> body) {
+    return http.post()
+        .uri(path)
         .headers(h -> h.setBearerAuth(user.token()))
-        .headers(h -> {
-          if (key != null) {
-            h.set("Idempotency-Key", key);
-          }
-        })
+        .headers(
+            h -> {
+              if (key != null) {
+                h.set("Idempotency-Key", key);
+              }
+            })
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(body)
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private EntityExchangeResult<byte[]> postRaw(User user, String path, String key, String body) {
-    return http.post().uri(path)
+    return http.post()
+        .uri(path)
         .headers(h -> h.setBearerAuth(user.token()))
         .header("Idempotency-Key", key)
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(body)
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private static UUID id(EntityExchangeResult<byte[]> result) {

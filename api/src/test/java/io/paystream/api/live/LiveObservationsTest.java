@@ -12,8 +12,8 @@ import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 
 class LiveObservationsTest {
 
-  private final ObservationPredicate predicate = new LiveObservations()
-      .noStreamRequestObservations();
+  private final ObservationPredicate predicate =
+      new LiveObservations().noStreamRequestObservations();
 
   @Test
   void theThreeStreamPathsAreNotObserved() {
@@ -32,7 +32,8 @@ class LiveObservationsTest {
 
   private boolean observed(MockServerHttpRequest.BaseBuilder<?> request) {
     MockServerHttpRequest built = request.build();
-    return predicate.test("http.server.requests", new ServerRequestObservationContext(built,
-        new MockServerHttpResponse(), new HashMap<>()));
+    return predicate.test(
+        "http.server.requests",
+        new ServerRequestObservationContext(built, new MockServerHttpResponse(), new HashMap<>()));
   }
 }

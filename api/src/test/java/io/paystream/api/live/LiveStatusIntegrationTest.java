@@ -39,12 +39,16 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     client.deposit(alice, from, 5_000, "EUR");
     UUID transfer = client.acceptedTransfer(alice, from, to, 1_250, "EUR");
 
-    List<ServerSentEvent<String>> events = events(port, alice, "/api/v1/transfers/" + transfer
-        + "/events", null).collectList().block(STREAM_TIMEOUT);
+    List<ServerSentEvent<String>> events =
+        events(port, alice, "/api/v1/transfers/" + transfer + "/events", null)
+            .collectList()
+            .block(STREAM_TIMEOUT);
 
-    assertThat(events).extracting(ServerSentEvent::event)
+    assertThat(events)
+        .extracting(ServerSentEvent::event)
         .containsExactly("transfer.pending", "transfer.completed");
-    assertThat(Long.parseLong(events.get(1).id())).isGreaterThan(Long.parseLong(events.get(0).id()));
+    assertThat(Long.parseLong(events.get(1).id()))
+        .isGreaterThan(Long.parseLong(events.get(0).id()));
     JsonNode completed = JSON.readTree(events.get(1).data());
     assertThat(completed.get("id").asString()).isEqualTo(transfer.toString());
     assertThat(completed.get("status").asString()).isEqualTo("COMPLETED");
@@ -59,18 +63,21 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     client.deposit(alice, from, 5_000, "EUR");
     UUID transfer = client.acceptedTransfer(alice, from, to, 10, "EUR");
     String path = "/api/v1/transfers/" + transfer + "/events";
-    List<ServerSentEvent<String>> whole = events(port, alice, path, null).collectList()
-        .block(STREAM_TIMEOUT);
+    List<ServerSentEvent<String>> whole =
+        events(port, alice, path, null).collectList().block(STREAM_TIMEOUT);
 
     long started = System.nanoTime();
-    List<ServerSentEvent<String>> afterEnd = events(port, alice, path,
-        whole.get(whole.size() - 1).id()).collectList().block(STREAM_TIMEOUT);
-    List<ServerSentEvent<String>> afterPending = events(port, alice, path,
-        whole.get(0).id()).collectList().block(STREAM_TIMEOUT);
+    List<ServerSentEvent<String>> afterEnd =
+        events(port, alice, path, whole.get(whole.size() - 1).id())
+            .collectList()
+            .block(STREAM_TIMEOUT);
+    List<ServerSentEvent<String>> afterPending =
+        events(port, alice, path, whole.get(0).id()).collectList().block(STREAM_TIMEOUT);
 
     assertThat(afterEnd).isEmpty();
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-    assertThat(afterPending).extracting(ServerSentEvent::event)
+    assertThat(afterPending)
+        .extracting(ServerSentEvent::event)
         .containsExactly("transfer.completed");
   }
 
@@ -95,7 +102,8 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     again.dispose();
 
     assertThat(resumed).extracting(ServerSentEvent::event).containsOnly("deposit.completed");
-    assertThat(resumed).extracting(event -> JSON.readTree(event.data()).get("amount").asLong())
+    assertThat(resumed)
+        .extracting(event -> JSON.readTree(event.data()).get("amount").asLong())
         .containsExactly(2L, 3L, 4L);
     List<Long> ids = resumed.stream().map(event -> Long.parseLong(event.id())).toList();
     assertThat(ids).isSorted().doesNotHaveDuplicates();
@@ -109,14 +117,19 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
     Disposable listening = listen(port, client.ops(), "/api/v1/ops/events", null, seen);
     client.deposit(carol, account, 77, "EUR");
-    await(() -> seen.stream().anyMatch(event -> event.data().contains(account.toString())),
+    await(
+        () -> seen.stream().anyMatch(event -> event.data().contains(account.toString())),
         "carol's deposit on the ops stream");
     listening.dispose();
 
-    EntityExchangeResult<byte[]> refused = http.get().uri("/api/v1/ops/events")
-        .accept(MediaType.TEXT_EVENT_STREAM)
-        .headers(h -> h.setBearerAuth(carol.token()))
-        .exchange().expectBody().returnResult();
+    EntityExchangeResult<byte[]> refused =
+        http.get()
+            .uri("/api/v1/ops/events")
+            .accept(MediaType.TEXT_EVENT_STREAM)
+            .headers(h -> h.setBearerAuth(carol.token()))
+            .exchange()
+            .expectBody()
+            .returnResult();
     assertProblem(refused, HttpStatus.FORBIDDEN, "forbidden");
   }
 
@@ -125,20 +138,28 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     User frank = client.newCustomer();
     UUID account = client.openAccount(frank, "EUR");
     List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
-    Disposable listening = listen(port, frank, "/api/v1/accounts/" + account + "/events", null,
-        seen);
+    Disposable listening =
+        listen(port, frank, "/api/v1/accounts/" + account + "/events", null, seen);
     client.deposit(frank, account, 5, "EUR");
     await(() -> seen.size() == 1, "the deposit event");
 
-    String metrics = new String(http.get().uri("/actuator/prometheus")
-        .headers(h -> h.setBearerAuth(client.ops().token()))
-        .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody(),
-        java.nio.charset.StandardCharsets.UTF_8);
+    String metrics =
+        new String(
+            http.get()
+                .uri("/actuator/prometheus")
+                .headers(h -> h.setBearerAuth(client.ops().token()))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .returnResult()
+                .getResponseBody(),
+            java.nio.charset.StandardCharsets.UTF_8);
     listening.dispose();
 
     assertThat(metrics).containsPattern("(?m)^paystream_live_subscribers\\S* [1-9]");
-    assertThat(metrics).containsPattern(
-        "(?m)^paystream_events_delivery_lag_seconds_count\\S* [1-9]");
+    assertThat(metrics)
+        .containsPattern("(?m)^paystream_events_delivery_lag_seconds_count\\S* [1-9]");
   }
 
   @Test
@@ -150,16 +171,28 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     client.deposit(owner, from, 100, "EUR");
     UUID transfer = client.acceptedTransfer(owner, from, to, 10, "EUR");
 
-    assertProblem(stream(stranger, "/api/v1/transfers/" + transfer + "/events"),
-        HttpStatus.NOT_FOUND, "transfer_not_found");
-    assertProblem(stream(stranger, "/api/v1/transfers/" + UUID.randomUUID() + "/events"),
-        HttpStatus.NOT_FOUND, "transfer_not_found");
-    assertProblem(stream(stranger, "/api/v1/accounts/" + from + "/events"),
-        HttpStatus.NOT_FOUND, "account_not_found");
-    assertProblem(http.get().uri("/api/v1/accounts/" + from + "/events")
+    assertProblem(
+        stream(stranger, "/api/v1/transfers/" + transfer + "/events"),
+        HttpStatus.NOT_FOUND,
+        "transfer_not_found");
+    assertProblem(
+        stream(stranger, "/api/v1/transfers/" + UUID.randomUUID() + "/events"),
+        HttpStatus.NOT_FOUND,
+        "transfer_not_found");
+    assertProblem(
+        stream(stranger, "/api/v1/accounts/" + from + "/events"),
+        HttpStatus.NOT_FOUND,
+        "account_not_found");
+    assertProblem(
+        http.get()
+            .uri("/api/v1/accounts/" + from + "/events")
             .headers(h -> h.set("Last-Event-ID", "not-a-number"))
-            .headers(h -> h.setBearerAuth(owner.token())).exchange().expectBody().returnResult(),
-        HttpStatus.BAD_REQUEST, "validation_failed");
+            .headers(h -> h.setBearerAuth(owner.token()))
+            .exchange()
+            .expectBody()
+            .returnResult(),
+        HttpStatus.BAD_REQUEST,
+        "validation_failed");
   }
 
   @Test
@@ -176,7 +209,9 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     assertThat(waited.getStatus()).isEqualTo(HttpStatus.OK);
     assertThat(waited.getResponseHeaders().getFirst("Preference-Applied")).isEqualTo("wait=10");
     assertThat(PaystreamClient.json(waited).get("status").asString()).isEqualTo("COMPLETED");
-    assertThat(replayed.getStatus()).as("a replay answers as stored").isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(replayed.getStatus())
+        .as("a replay answers as stored")
+        .isEqualTo(HttpStatus.ACCEPTED);
     assertThat(replayed.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
     assertThat(replayed.getResponseHeaders().getFirst("Preference-Applied")).isNull();
   }
@@ -188,8 +223,8 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     UUID to = client.openAccount(erin, "EUR");
     client.deposit(erin, from, 1_000, "EUR");
 
-    EntityExchangeResult<byte[]> plain = client.transfer(erin, UUID.randomUUID().toString(),
-        from, to, 10, "EUR");
+    EntityExchangeResult<byte[]> plain =
+        client.transfer(erin, UUID.randomUUID().toString(), from, to, 10, "EUR");
 
     assertThat(plain.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(PaystreamClient.json(plain).get("status").asString()).isEqualTo("PENDING");
@@ -198,60 +233,82 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
 
   // --- helpers --------------------------------------------------------------------------------
 
-  private EntityExchangeResult<byte[]> transferPreferring(User user, String key, UUID from,
-      UUID to, String prefer) {
-    return http.post().uri("/api/v1/transfers")
+  private EntityExchangeResult<byte[]> transferPreferring(
+      User user, String key, UUID from, UUID to, String prefer) {
+    return http.post()
+        .uri("/api/v1/transfers")
         .headers(h -> h.setBearerAuth(user.token()))
         .header("Idempotency-Key", key)
         .header("Prefer", prefer)
         .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("fromAccountId", from.toString(), "toAccountId", to.toString(),
-            "amount", 100, "currency", "EUR", "description", "waited"))
+        .bodyValue(
+            Map.of(
+                "fromAccountId",
+                from.toString(),
+                "toAccountId",
+                to.toString(),
+                "amount",
+                100,
+                "currency",
+                "EUR",
+                "description",
+                "waited"))
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private EntityExchangeResult<byte[]> stream(User user, String path) {
-    return http.get().uri(path)
+    return http.get()
+        .uri(path)
         .accept(MediaType.TEXT_EVENT_STREAM)
         .headers(h -> h.setBearerAuth(user.token()))
-        .exchange().expectBody().returnResult();
+        .exchange()
+        .expectBody()
+        .returnResult();
   }
 
   /** The named events of a stream, comments dropped. */
-  static Flux<ServerSentEvent<String>> events(int port, User user, String path,
-      String lastEventId) {
+  static Flux<ServerSentEvent<String>> events(
+      int port, User user, String path, String lastEventId) {
     return raw(port, user, path, lastEventId).filter(event -> event.event() != null);
   }
 
   /**
-   * Subscribes, collects the named events into {@code into}, and returns once the opening
-   * comment arrived: from then on the server has the subscription and no event is missed.
+   * Subscribes, collects the named events into {@code into}, and returns once the opening comment
+   * arrived: from then on the server has the subscription and no event is missed.
    */
-  public static Disposable listen(int port, User user, String path, String lastEventId,
-      List<ServerSentEvent<String>> into) {
-    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
-    Disposable subscription = raw(port, user, path, lastEventId).subscribe(event -> {
-      if (event.event() == null) {
-        open.set(true);
-      } else {
-        into.add(event);
-      }
-    });
+  public static Disposable listen(
+      int port, User user, String path, String lastEventId, List<ServerSentEvent<String>> into) {
+    java.util.concurrent.atomic.AtomicBoolean open =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Disposable subscription =
+        raw(port, user, path, lastEventId)
+            .subscribe(
+                event -> {
+                  if (event.event() == null) {
+                    open.set(true);
+                  } else {
+                    into.add(event);
+                  }
+                });
     await(open::get, "the opening comment of " + path);
     return subscription;
   }
 
-  private static Flux<ServerSentEvent<String>> raw(int port, User user, String path,
-      String lastEventId) {
-    return WebClient.create("http://localhost:" + port).get().uri(path)
+  private static Flux<ServerSentEvent<String>> raw(
+      int port, User user, String path, String lastEventId) {
+    return WebClient.create("http://localhost:" + port)
+        .get()
+        .uri(path)
         .accept(MediaType.TEXT_EVENT_STREAM)
-        .headers(h -> {
-          h.setBearerAuth(user.token());
-          if (lastEventId != null) {
-            h.set("Last-Event-ID", lastEventId);
-          }
-        })
+        .headers(
+            h -> {
+              h.setBearerAuth(user.token());
+              if (lastEventId != null) {
+                h.set("Last-Event-ID", lastEventId);
+              }
+            })
         .retrieve()
         .bodyToFlux(SSE)
         .timeout(STREAM_TIMEOUT);

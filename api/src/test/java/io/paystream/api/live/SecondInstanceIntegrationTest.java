@@ -1,13 +1,11 @@
 package io.paystream.api.live;
 
-import static io.paystream.api.testing.MoneyAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.OtherInstance;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
-import tools.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +21,13 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.Disposable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * "Any instance of the API can serve a stream for a transfer made through another instance": a
- * second, independent application (its own port, poller, Kafka clients and connection pools) on
- * the same PostgreSQL, Kafka and Redis. It is started with room for a single stream, which also
- * shows the per-instance subscriber limit.
+ * second, independent application (its own port, poller, Kafka clients and connection pools) on the
+ * same PostgreSQL, Kafka and Redis. It is started with room for a single stream, which also shows
+ * the per-instance subscriber limit.
  */
 class SecondInstanceIntegrationTest extends ApiIntegrationTest {
 
@@ -37,9 +36,11 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
 
   @BeforeAll
   static void startSecondInstance() {
-    second = OtherInstance.start(Map.of(
-        "paystream.live.subscribers-max", "1",
-        "paystream.live.retry-after-seconds", "7"));
+    second =
+        OtherInstance.start(
+            Map.of(
+                "paystream.live.subscribers-max", "1",
+                "paystream.live.retry-after-seconds", "7"));
     secondPort = OtherInstance.port(second);
   }
 
@@ -57,22 +58,27 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
     UUID from = client.openAccount(alice, "EUR");
     UUID to = client.openAccount(alice, "EUR");
     List<ServerSentEvent<String>> onSecond = new CopyOnWriteArrayList<>();
-    Disposable watching = LiveStatusIntegrationTest.listen(secondPort, alice,
-        "/api/v1/accounts/" + to + "/events", null, onSecond);
+    Disposable watching =
+        LiveStatusIntegrationTest.listen(
+            secondPort, alice, "/api/v1/accounts/" + to + "/events", null, onSecond);
 
     client.deposit(alice, from, 900, "EUR");
     UUID transfer = client.acceptedTransfer(alice, from, to, 400, "EUR");
-    LiveStatusIntegrationTest.await(() -> onSecond.size() == 2,
-        "the transfer's two events on the second instance");
+    LiveStatusIntegrationTest.await(
+        () -> onSecond.size() == 2, "the transfer's two events on the second instance");
     watching.dispose();
-    List<ServerSentEvent<String>> transferStream = LiveStatusIntegrationTest.events(secondPort,
-        alice, "/api/v1/transfers/" + transfer + "/events", null)
-        .collectList().block(LiveStatusIntegrationTest.STREAM_TIMEOUT);
+    List<ServerSentEvent<String>> transferStream =
+        LiveStatusIntegrationTest.events(
+                secondPort, alice, "/api/v1/transfers/" + transfer + "/events", null)
+            .collectList()
+            .block(LiveStatusIntegrationTest.STREAM_TIMEOUT);
 
-    assertThat(onSecond).extracting(ServerSentEvent::event)
+    assertThat(onSecond)
+        .extracting(ServerSentEvent::event)
         .containsExactly("transfer.pending", "transfer.completed");
     assertThat(onSecond).allMatch(event -> event.data().contains(transfer.toString()));
-    assertThat(transferStream).extracting(ServerSentEvent::id)
+    assertThat(transferStream)
+        .extracting(ServerSentEvent::id)
         .containsExactlyElementsOf(onSecond.stream().map(ServerSentEvent::id).toList());
   }
 
@@ -83,30 +89,48 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
   @Test
   void aLogoutThroughOneInstanceRevokesTheAccessTokenOnTheOtherWithinSeconds() {
     User carol = client.newCustomer();
-    JsonNode login = PaystreamClient.json(http.post().uri("/api/v1/auth/login")
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("email", carol.email(), "password", PaystreamClient.PASSWORD))
-        .exchange().expectBody().returnResult());
+    JsonNode login =
+        PaystreamClient.json(
+            http.post()
+                .uri("/api/v1/auth/login")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", carol.email(), "password", PaystreamClient.PASSWORD))
+                .exchange()
+                .expectBody()
+                .returnResult());
     String access = login.get("accessToken").asString();
-    WebTestClient onSecond = WebTestClient.bindToServer()
-        .baseUrl("http://localhost:" + secondPort).build();
-    assertThat(status(onSecond, access)).as("before the logout, remembered as active")
+    WebTestClient onSecond =
+        WebTestClient.bindToServer().baseUrl("http://localhost:" + secondPort).build();
+    assertThat(status(onSecond, access))
+        .as("before the logout, remembered as active")
         .isEqualTo(HttpStatus.OK);
     assertThat(status(onSecond, access)).isEqualTo(HttpStatus.OK);
 
-    http.post().uri("/api/v1/auth/logout").headers(h -> h.setBearerAuth(access))
+    http.post()
+        .uri("/api/v1/auth/logout")
+        .headers(h -> h.setBearerAuth(access))
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("refreshToken", login.get("refreshToken").asString()))
-        .exchange().expectStatus().isNoContent();
+        .exchange()
+        .expectStatus()
+        .isNoContent();
 
-    LiveStatusIntegrationTest.await(() -> status(onSecond, access) == HttpStatus.UNAUTHORIZED,
+    LiveStatusIntegrationTest.await(
+        () -> status(onSecond, access) == HttpStatus.UNAUTHORIZED,
         "the second instance to refuse the logged-out token");
   }
 
   private static HttpStatus status(WebTestClient instance, String accessToken) {
-    return HttpStatus.valueOf(instance.get().uri("/api/v1/me")
-        .headers(h -> h.setBearerAuth(accessToken))
-        .exchange().expectBody().returnResult().getStatus().value());
+    return HttpStatus.valueOf(
+        instance
+            .get()
+            .uri("/api/v1/me")
+            .headers(h -> h.setBearerAuth(accessToken))
+            .exchange()
+            .expectBody()
+            .returnResult()
+            .getStatus()
+            .value());
   }
 
   @Test
@@ -114,17 +138,22 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
     User bob = client.newCustomer();
     UUID account = client.openAccount(bob, "EUR");
     List<ServerSentEvent<String>> first = new CopyOnWriteArrayList<>();
-    Disposable holding = LiveStatusIntegrationTest.listen(secondPort, bob,
-        "/api/v1/accounts/" + account + "/events", null, first);
+    Disposable holding =
+        LiveStatusIntegrationTest.listen(
+            secondPort, bob, "/api/v1/accounts/" + account + "/events", null, first);
     try {
-      EntityExchangeResult<byte[]> refused = WebTestClient.bindToServer()
-          .baseUrl("http://localhost:" + secondPort)
-          .responseTimeout(Duration.ofSeconds(10))
-          .build()
-          .get().uri("/api/v1/accounts/" + account + "/events")
-          .accept(MediaType.TEXT_EVENT_STREAM)
-          .headers(h -> h.setBearerAuth(bob.token()))
-          .exchange().expectBody().returnResult();
+      EntityExchangeResult<byte[]> refused =
+          WebTestClient.bindToServer()
+              .baseUrl("http://localhost:" + secondPort)
+              .responseTimeout(Duration.ofSeconds(10))
+              .build()
+              .get()
+              .uri("/api/v1/accounts/" + account + "/events")
+              .accept(MediaType.TEXT_EVENT_STREAM)
+              .headers(h -> h.setBearerAuth(bob.token()))
+              .exchange()
+              .expectBody()
+              .returnResult();
 
       assertThat(refused.getStatus()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
       assertThat(refused.getResponseHeaders().getFirst("Retry-After")).isEqualTo("7");
@@ -132,26 +161,47 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
           .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
       UUID other = client.openAccount(bob, "EUR");
       client.deposit(bob, account, 100, "EUR");
-      EntityExchangeResult<byte[]> notWaited = WebTestClient.bindToServer()
-          .baseUrl("http://localhost:" + secondPort)
-          .responseTimeout(Duration.ofSeconds(10))
-          .build()
-          .post().uri("/api/v1/transfers")
-          .headers(h -> h.setBearerAuth(bob.token()))
-          .header("Idempotency-Key", UUID.randomUUID().toString())
-          .header("Prefer", "wait=10")
-          .contentType(MediaType.APPLICATION_JSON)
-          .bodyValue(Map.of("fromAccountId", account.toString(), "toAccountId",
-              other.toString(), "amount", 1, "currency", "EUR"))
-          .exchange().expectBody().returnResult();
+      EntityExchangeResult<byte[]> notWaited =
+          WebTestClient.bindToServer()
+              .baseUrl("http://localhost:" + secondPort)
+              .responseTimeout(Duration.ofSeconds(10))
+              .build()
+              .post()
+              .uri("/api/v1/transfers")
+              .headers(h -> h.setBearerAuth(bob.token()))
+              .header("Idempotency-Key", UUID.randomUUID().toString())
+              .header("Prefer", "wait=10")
+              .contentType(MediaType.APPLICATION_JSON)
+              .bodyValue(
+                  Map.of(
+                      "fromAccountId",
+                      account.toString(),
+                      "toAccountId",
+                      other.toString(),
+                      "amount",
+                      1,
+                      "currency",
+                      "EUR"))
+              .exchange()
+              .expectBody()
+              .returnResult();
       assertThat(notWaited.getStatus()).as("no slot to wait in").isEqualTo(HttpStatus.ACCEPTED);
       assertThat(notWaited.getResponseHeaders().getFirst("Preference-Applied")).isNull();
     } finally {
       holding.dispose();
     }
-    LiveStatusIntegrationTest.await(() -> http.mutate().baseUrl("http://localhost:" + secondPort)
-        .build().get().uri("/api/v1/accounts/" + account)
-        .headers(h -> h.setBearerAuth(bob.token())).exchange()
-        .returnResult(byte[].class).getStatus().is2xxSuccessful(), "the instance to answer");
+    LiveStatusIntegrationTest.await(
+        () ->
+            http.mutate()
+                .baseUrl("http://localhost:" + secondPort)
+                .build()
+                .get()
+                .uri("/api/v1/accounts/" + account)
+                .headers(h -> h.setBearerAuth(bob.token()))
+                .exchange()
+                .returnResult(byte[].class)
+                .getStatus()
+                .is2xxSuccessful(),
+        "the instance to answer");
   }
 }

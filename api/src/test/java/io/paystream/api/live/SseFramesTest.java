@@ -20,8 +20,8 @@ class SseFramesTest {
 
   @Test
   void anIdleStreamOpensWithACommentAndSendsAHeartbeatEveryInterval() {
-    StepVerifier.withVirtualTime(() -> SseFrames.frame(Flux.never(), HEARTBEAT, RECONNECT,
-            Schedulers.parallel()))
+    StepVerifier.withVirtualTime(
+            () -> SseFrames.frame(Flux.never(), HEARTBEAT, RECONNECT, Schedulers.parallel()))
         .assertNext(first -> assertComment(first, SseFrames.OPENING_COMMENT))
         .expectNoEvent(HEARTBEAT.minusMillis(1))
         .thenAwait(Duration.ofMillis(1))
@@ -39,19 +39,21 @@ class SseFramesTest {
     EventLogRow pending = row(7, "transfer.pending");
     EventLogRow completed = row(9, "transfer.completed");
 
-    StepVerifier.withVirtualTime(() -> SseFrames.frame(rows.flux(), HEARTBEAT, RECONNECT,
-            Schedulers.parallel()))
-        .assertNext(first -> {
-          assertComment(first, SseFrames.OPENING_COMMENT);
-          assertThat(first.retry()).isEqualTo(RECONNECT);
-          rows.assertSubscribers(1);
-        })
+    StepVerifier.withVirtualTime(
+            () -> SseFrames.frame(rows.flux(), HEARTBEAT, RECONNECT, Schedulers.parallel()))
+        .assertNext(
+            first -> {
+              assertComment(first, SseFrames.OPENING_COMMENT);
+              assertThat(first.retry()).isEqualTo(RECONNECT);
+              rows.assertSubscribers(1);
+            })
         .then(() -> rows.next(pending))
-        .assertNext(event -> {
-          assertThat(event.id()).isEqualTo("7");
-          assertThat(event.event()).isEqualTo("transfer.pending");
-          assertThat(event.data()).isEqualTo(pending.data());
-        })
+        .assertNext(
+            event -> {
+              assertThat(event.id()).isEqualTo("7");
+              assertThat(event.event()).isEqualTo("transfer.pending");
+              assertThat(event.data()).isEqualTo(pending.data());
+            })
         .thenAwait(HEARTBEAT)
         .assertNext(beat -> assertComment(beat, SseFrames.HEARTBEAT_COMMENT))
         .then(() -> rows.next(completed).complete())
@@ -64,8 +66,8 @@ class SseFramesTest {
   void noHeartbeatOutlivesAFinishedStream() {
     TestPublisher<EventLogRow> rows = TestPublisher.create();
 
-    StepVerifier.withVirtualTime(() -> SseFrames.frame(rows.flux(), HEARTBEAT, RECONNECT,
-            Schedulers.parallel()))
+    StepVerifier.withVirtualTime(
+            () -> SseFrames.frame(rows.flux(), HEARTBEAT, RECONNECT, Schedulers.parallel()))
         .assertNext(first -> assertComment(first, SseFrames.OPENING_COMMENT))
         .then(() -> rows.emit(row(1, "deposit.completed")))
         .assertNext(event -> assertThat(event.event()).isEqualTo("deposit.completed"))
@@ -81,7 +83,14 @@ class SseFramesTest {
 
   private static EventLogRow row(long seq, String type) {
     UUID id = UUID.randomUUID();
-    return new EventLogRow(seq, UUID.randomUUID(), type, id, UUID.randomUUID(), null,
-        "{\"id\":\"" + id + "\"}", Instant.parse("2026-11-22T00:00:00Z"));
+    return new EventLogRow(
+        seq,
+        UUID.randomUUID(),
+        type,
+        id,
+        UUID.randomUUID(),
+        null,
+        "{\"id\":\"" + id + "\"}",
+        Instant.parse("2026-11-22T00:00:00Z"));
   }
 }

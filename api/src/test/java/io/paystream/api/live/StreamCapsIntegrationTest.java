@@ -25,17 +25,17 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 
-/** One customer cannot hold every stream of an instance (paystream.live.subscribers-per-user-max). */
+/**
+ * One customer cannot hold every stream of an instance (paystream.live.subscribers-per-user-max).
+ */
 class StreamCapsIntegrationTest extends ApiIntegrationTest {
 
   private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
       new ParameterizedTypeReference<>() {};
 
-  @Autowired
-  private LiveProperties properties;
+  @Autowired private LiveProperties properties;
 
-  @Autowired
-  private LiveSubscribers subscribers;
+  @Autowired private LiveSubscribers subscribers;
 
   private final List<Disposable> open = new ArrayList<>();
   private final List<UUID> users = new ArrayList<>();
@@ -45,8 +45,8 @@ class StreamCapsIntegrationTest extends ApiIntegrationTest {
   void closeStreams() {
     open.forEach(Disposable::dispose);
     for (UUID user : users) {
-      LiveStatusIntegrationTest.await(() -> subscribers.active(user) == 0,
-          "the streams of " + user + " closed on the server");
+      LiveStatusIntegrationTest.await(
+          () -> subscribers.active(user) == 0, "the streams of " + user + " closed on the server");
     }
   }
 
@@ -59,10 +59,14 @@ class StreamCapsIntegrationTest extends ApiIntegrationTest {
       open.add(listen(greedy, path));
     }
 
-    EntityExchangeResult<byte[]> refused = http.get().uri(path)
-        .accept(MediaType.TEXT_EVENT_STREAM)
-        .headers(h -> h.setBearerAuth(greedy.token()))
-        .exchange().expectBody().returnResult();
+    EntityExchangeResult<byte[]> refused =
+        http.get()
+            .uri(path)
+            .accept(MediaType.TEXT_EVENT_STREAM)
+            .headers(h -> h.setBearerAuth(greedy.token()))
+            .exchange()
+            .expectBody()
+            .returnResult();
 
     JsonNode problem = assertProblem(refused, HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
     assertThat(problem.get("limit").asString()).isEqualTo(LiveController.STREAMS_PER_USER);
@@ -85,8 +89,8 @@ class StreamCapsIntegrationTest extends ApiIntegrationTest {
     open.remove(0).dispose();
 
     // The server learns of the closed connection asynchronously: retry until it has.
-    LiveStatusIntegrationTest.await(() -> status(user, path) == HttpStatus.OK.value(),
-        "a stream slot given back");
+    LiveStatusIntegrationTest.await(
+        () -> status(user, path) == HttpStatus.OK.value(), "a stream slot given back");
   }
 
   @Test
@@ -97,34 +101,38 @@ class StreamCapsIntegrationTest extends ApiIntegrationTest {
       open.add(listen(ops, "/api/v1/ops/events"));
     }
 
-    assertThat(status(ops, "/api/v1/ops/events"))
-        .isEqualTo(HttpStatus.TOO_MANY_REQUESTS.value());
+    assertThat(status(ops, "/api/v1/ops/events")).isEqualTo(HttpStatus.TOO_MANY_REQUESTS.value());
   }
 
   /** Opens a stream on a connection of its own and returns once its opening comment arrived. */
   private Disposable listen(User user, String path) {
     AtomicBoolean opened = new AtomicBoolean();
-    Disposable stream = unpooled().get().uri(path)
-        .accept(MediaType.TEXT_EVENT_STREAM)
-        .headers(h -> h.setBearerAuth(user.token()))
-        .retrieve()
-        .bodyToFlux(SSE)
-        .subscribe(event -> opened.set(true), error -> { });
+    Disposable stream =
+        unpooled()
+            .get()
+            .uri(path)
+            .accept(MediaType.TEXT_EVENT_STREAM)
+            .headers(h -> h.setBearerAuth(user.token()))
+            .retrieve()
+            .bodyToFlux(SSE)
+            .subscribe(event -> opened.set(true), error -> {});
     LiveStatusIntegrationTest.await(opened::get, "the opening comment of " + path);
     return stream;
   }
 
   /** The status a new stream gets; an opened stream is closed after its opening comment. */
   private int status(User user, String path) {
-    return unpooled().get().uri(path)
+    return unpooled()
+        .get()
+        .uri(path)
         .accept(MediaType.TEXT_EVENT_STREAM)
         .headers(h -> h.setBearerAuth(user.token()))
         .retrieve()
         .bodyToFlux(SSE)
         .take(1)
         .then(Mono.just(HttpStatus.OK.value()))
-        .onErrorResume(WebClientResponseException.class,
-            refused -> Mono.just(refused.getStatusCode().value()))
+        .onErrorResume(
+            WebClientResponseException.class, refused -> Mono.just(refused.getStatusCode().value()))
         .block(LiveStatusIntegrationTest.STREAM_TIMEOUT);
   }
 

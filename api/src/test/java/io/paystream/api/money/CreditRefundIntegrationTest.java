@@ -23,11 +23,11 @@ import tools.jackson.databind.JsonNode;
  * closed after the debit) ends FAILED with failureReason, and the debit is refunded."
  *
  * <p>The race is made deterministic with the database's own locking instead of timing: a JDBC
- * transaction changes the payee's status (the same UPDATE that the OPS freeze and the owner's
- * close run) and keeps it uncommitted while the transfer is accepted. The accept reads the payee
- * without locking it, so it sees the committed ACTIVE status and debits the payer; the credit
- * leg's conditional UPDATE of the payee then either waits for the status change and re-checks it,
- * or runs after the commit. Either way the status changed after the debit.
+ * transaction changes the payee's status (the same UPDATE that the OPS freeze and the owner's close
+ * run) and keeps it uncommitted while the transfer is accepted. The accept reads the payee without
+ * locking it, so it sees the committed ACTIVE status and debits the payer; the credit leg's
+ * conditional UPDATE of the payee then either waits for the status change and re-checks it, or runs
+ * after the commit. Either way the status changed after the debit.
  */
 class CreditRefundIntegrationTest extends ApiIntegrationTest {
 
@@ -35,6 +35,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
 
   /** How long the credit leg may take to reach the payee's row before the test gives up. */
   private static final Duration CREDIT_LEG_ARRIVAL_TIMEOUT = Duration.ofSeconds(15);
+
   private static final long POLL_INTERVAL_MILLIS = 20;
 
   private static final long FUNDS = 10_000;
@@ -49,7 +50,8 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
       setStatusUncommitted(db, p.bobEur, "FROZEN");
 
       transfer = client.acceptedTransfer(p.alice, p.aliceEur, p.bobEur, AMOUNT, "EUR");
-      assertThat(client.balance(p.alice, p.aliceEur)).as("debit committed before the 202")
+      assertThat(client.balance(p.alice, p.aliceEur))
+          .as("debit committed before the 202")
           .isEqualTo(FUNDS - AMOUNT);
       awaitCreditLegWaitingForPayeeRow(db);
 
@@ -78,8 +80,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
   }
 
   @Test
-  void aFailedTransferStaysFailedWhenThePayeeIsUnfrozenLater()
-      throws Exception {
+  void aFailedTransferStaysFailedWhenThePayeeIsUnfrozenLater() throws Exception {
     Parties p = parties();
     UUID transfer;
     try (Connection db = connect()) {
@@ -92,10 +93,12 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
     assertThat(failed.get("status").asString()).isEqualTo("FAILED");
 
     User ops = sharedOps;
-    http.post().uri("/api/v1/accounts/{id}/unfreeze", p.bobEur)
+    http.post()
+        .uri("/api/v1/accounts/{id}/unfreeze", p.bobEur)
         .headers(h -> h.setBearerAuth(ops.token()))
         .exchange()
-        .expectStatus().isOk();
+        .expectStatus()
+        .isOk();
     // A later transfer to the same payee is credited, and proves the credit leg has moved on.
     UUID later = client.acceptedTransfer(p.alice, p.aliceEur, p.bobEur, 100, "EUR");
     assertThat(client.awaitTerminal(p.alice, later, SETTLE_TIMEOUT).get("status").asString())
@@ -114,20 +117,19 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
   private void assertRefunded(Parties p, UUID transfer, String payeeState) {
     JsonNode failed = client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT);
     assertThat(failed.get("status").asString()).isEqualTo("FAILED");
-    assertThat(failed.get("failureReason").isString()).as("failureReason of %s", failed)
-        .isTrue();
+    assertThat(failed.get("failureReason").isString()).as("failureReason of %s", failed).isTrue();
     assertThat(failed.get("failureReason").asString()).containsIgnoringCase(payeeState);
     assertThat(failed.get("amount").asLong()).isEqualTo(AMOUNT);
-    assertThat(client.getTransfer(p.bob, transfer).get("status").asString())
-        .isEqualTo("FAILED");
+    assertThat(client.getTransfer(p.bob, transfer).get("status").asString()).isEqualTo("FAILED");
 
-    assertThat(client.balance(p.alice, p.aliceEur)).as("payer refunded in full")
-        .isEqualTo(FUNDS);
+    assertThat(client.balance(p.alice, p.aliceEur)).as("payer refunded in full").isEqualTo(FUNDS);
     assertThat(client.balance(p.bob, p.bobEur)).as("payee never credited").isZero();
     List<JsonNode> payerEntries = entriesOf(p.alice, p.aliceEur, transfer);
-    assertThat(payerEntries).extracting(e -> e.get("direction").asString())
+    assertThat(payerEntries)
+        .extracting(e -> e.get("direction").asString())
         .containsExactly("CREDIT", "DEBIT");
-    assertThat(payerEntries).extracting(e -> e.get("amount").asLong())
+    assertThat(payerEntries)
+        .extracting(e -> e.get("amount").asLong())
         .containsExactly(AMOUNT, AMOUNT);
     assertThat(payerEntries.get(0).get("balanceAfter").asLong()).isEqualTo(FUNDS);
     assertThat(entriesOf(p.bob, p.bobEur, transfer)).isEmpty();
@@ -137,14 +139,18 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
   private void assertLedgerBalanced(User ops) {
     JsonNode check = client.get(ops, "/api/v1/ops/ledger/check");
     assertThat(check.get("balanced").asBoolean()).as("ledger check %s", check).isTrue();
-    check.get("byCurrency").valueStream()
+    check
+        .get("byCurrency")
+        .valueStream()
         .forEach(sum -> assertThat(sum.get("sum").asLong()).as("sum of %s", sum).isZero());
   }
 
   /** The account's entries caused by one movement, newest first. */
   private List<JsonNode> entriesOf(User owner, UUID account, UUID movement) {
-    return client.get(owner, "/api/v1/accounts/" + account + "/transactions?limit=100")
-        .get("items").valueStream()
+    return client
+        .get(owner, "/api/v1/accounts/" + account + "/transactions?limit=100")
+        .get("items")
+        .valueStream()
         .filter(entry -> entry.get("transferId").asString().equals(movement.toString()))
         .toList();
   }
@@ -155,6 +161,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
 
   /** Two customers and OPS shared by the tests of this class (logging in is slow by design). */
   private static User sharedAlice;
+
   private static User sharedBob;
   private static User sharedOps;
 
@@ -178,15 +185,18 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
   }
 
   private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(TestDatabase.jdbcUrl(),
-        env("PAYSTREAM_TEST_PG_USER", "postgres"), env("PAYSTREAM_TEST_PG_PASSWORD", ""));
+    return DriverManager.getConnection(
+        TestDatabase.jdbcUrl(),
+        env("PAYSTREAM_TEST_PG_USER", "postgres"),
+        env("PAYSTREAM_TEST_PG_PASSWORD", ""));
   }
 
   /** The statement AccountStore.changeStatus runs, left uncommitted: it holds the row lock. */
   private static void setStatusUncommitted(Connection db, UUID account, String status)
       throws SQLException {
-    try (PreparedStatement update = db.prepareStatement(
-        "UPDATE account SET status = ? WHERE id = ? AND kind = 'CUSTOMER' AND status = 'ACTIVE'")) {
+    try (PreparedStatement update =
+        db.prepareStatement(
+            "UPDATE account SET status = ? WHERE id = ? AND kind = 'CUSTOMER' AND status = 'ACTIVE'")) {
       update.setString(1, status);
       update.setObject(2, account);
       assertThat(update.executeUpdate()).isEqualTo(1);
@@ -200,7 +210,9 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
   private static void awaitCreditLegWaitingForPayeeRow(Connection db) throws Exception {
     Instant deadline = Instant.now().plus(CREDIT_LEG_ARRIVAL_TIMEOUT);
     try (Connection observer = connect();
-         PreparedStatement waiting = observer.prepareStatement("""
+        PreparedStatement waiting =
+            observer.prepareStatement(
+                """
              SELECT count(*) FROM pg_stat_activity
               WHERE datname = current_database() AND wait_event_type = 'Lock'
                 AND ? = ANY (pg_blocking_pids(pid))
@@ -215,8 +227,8 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
           }
         }
         if (Instant.now().isAfter(deadline)) {
-          throw new AssertionError("the credit leg never reached the payee's row within "
-              + CREDIT_LEG_ARRIVAL_TIMEOUT);
+          throw new AssertionError(
+              "the credit leg never reached the payee's row within " + CREDIT_LEG_ARRIVAL_TIMEOUT);
         }
         Thread.sleep(POLL_INTERVAL_MILLIS);
       }
@@ -225,7 +237,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
 
   private static int backendPid(Connection db) throws SQLException {
     try (PreparedStatement pid = db.prepareStatement("SELECT pg_backend_pid()");
-         ResultSet rows = pid.executeQuery()) {
+        ResultSet rows = pid.executeQuery()) {
       rows.next();
       return rows.getInt(1);
     }

@@ -16,8 +16,8 @@ import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 /**
- * The coalescing alone, with batches whose end the test decides: who runs together, in what
- * order, and what each submitter is told when a batch fails.
+ * The coalescing alone, with batches whose end the test decides: who runs together, in what order,
+ * and what each submitter is told when a batch fails.
  */
 class GroupCommitTest {
 
@@ -33,26 +33,29 @@ class GroupCommitTest {
     }
   }
 
-  private final Function<List<Integer>, Mono<List<String>>> heldOpen = items -> {
-    Sinks.One<List<String>> end = Sinks.one();
-    started.add(new Started(items, end));
-    return end.asMono();
-  };
+  private final Function<List<Integer>, Mono<List<String>>> heldOpen =
+      items -> {
+        Sinks.One<List<String>> end = Sinks.one();
+        started.add(new Started(items, end));
+        return end.asMono();
+      };
 
-  private final DistributionSummary sizes = DistributionSummary.builder("batch")
-      .register(new SimpleMeterRegistry());
+  private final DistributionSummary sizes =
+      DistributionSummary.builder("batch").register(new SimpleMeterRegistry());
 
   @Test
   void aLoneSubmissionRunsAtOnceAsABatchOfOne() {
     GroupCommit<Integer, String> commit = new GroupCommit<>(8, 2, QUEUE_MAX, heldOpen, sizes);
 
-    commit.submit(1)
+    commit
+        .submit(1)
         .as(StepVerifier::create)
-        .then(() -> {
-          assertThat(started).hasSize(1);
-          assertThat(started.get(0).items()).containsExactly(1);
-          started.get(0).answer();
-        })
+        .then(
+            () -> {
+              assertThat(started).hasSize(1);
+              assertThat(started.get(0).items()).containsExactly(1);
+              started.get(0).answer();
+            })
         .expectNext("done 1")
         .verifyComplete();
     assertThat(sizes.count()).isEqualTo(1);
@@ -86,13 +89,13 @@ class GroupCommitTest {
       commit.submit(i).subscribe(answers::add);
     }
     // Items 1 and 2 each found a free slot; the other eight wait.
-    assertThat(started).extracting(Started::items)
-        .containsExactly(List.of(1), List.of(2));
+    assertThat(started).extracting(Started::items).containsExactly(List.of(1), List.of(2));
     assertThat(commit.queued()).isEqualTo(8);
 
     started.get(0).answer();
     started.get(1).answer();
-    assertThat(started).extracting(Started::items)
+    assertThat(started)
+        .extracting(Started::items)
         .containsExactly(List.of(1), List.of(2), List.of(3, 4, 5), List.of(6, 7, 8));
 
     started.get(2).answer();
@@ -117,7 +120,8 @@ class GroupCommitTest {
     started.get(1).end().tryEmitError(outage);
     assertThat(failures).containsExactly(outage, outage, outage);
 
-    commit.submit(4)
+    commit
+        .submit(4)
         .as(StepVerifier::create)
         .then(() -> started.get(2).answer())
         .expectNext("done 4")
@@ -137,21 +141,32 @@ class GroupCommitTest {
 
     started.get(1).end().tryEmitValue(List.of("only one"));
 
-    assertThat(failures).hasSize(2).allSatisfy(failure -> assertThat(failure)
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("1 answers for a batch of 2"));
+    assertThat(failures)
+        .hasSize(2)
+        .allSatisfy(
+            failure ->
+                assertThat(failure)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("1 answers for a batch of 2"));
   }
 
   @Test
   void aBatchThatEndsWithoutAnswersFailsItsItemsAndFreesItsSlot() {
-    GroupCommit<Integer, String> commit = new GroupCommit<>(8, 1, QUEUE_MAX,
-        items -> items.contains(1) ? Mono.empty() : heldOpen.apply(items), sizes);
+    GroupCommit<Integer, String> commit =
+        new GroupCommit<>(
+            8,
+            1,
+            QUEUE_MAX,
+            items -> items.contains(1) ? Mono.empty() : heldOpen.apply(items),
+            sizes);
 
-    commit.submit(1)
+    commit
+        .submit(1)
         .as(StepVerifier::create)
         .expectErrorMessage("a batch ended without answers")
         .verify();
-    commit.submit(2)
+    commit
+        .submit(2)
         .as(StepVerifier::create)
         .then(() -> started.get(0).answer())
         .expectNext("done 2")
@@ -183,17 +198,15 @@ class GroupCommitTest {
     commit.submit(2).subscribe(answers::add);
     commit.submit(3).subscribe(answers::add);
 
-    commit.submit(4)
-        .as(StepVerifier::create)
-        .expectError(GroupCommit.Full.class)
-        .verify();
+    commit.submit(4).as(StepVerifier::create).expectError(GroupCommit.Full.class).verify();
 
     assertThat(commit.queued()).isEqualTo(2);
     started.get(0).answer();
     started.get(1).answer();
     assertThat(answers).containsExactly("done 1", "done 2", "done 3");
     // Room again once the queue has been taken.
-    commit.submit(5)
+    commit
+        .submit(5)
         .as(StepVerifier::create)
         .then(() -> started.get(2).answer())
         .expectNext("done 5")

@@ -27,11 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Issue 6: many payers all paying one merchant, so every credit lands on one partition and one
- * balance row, with some requests sent twice at once under one key. The credit leg applies them
- * in batches (one transaction each); afterwards every transfer is COMPLETED, the merchant holds
+ * balance row, with some requests sent twice at once under one key. The credit leg applies them in
+ * batches (one transaction each); afterwards every transfer is COMPLETED, the merchant holds
  * exactly the sum of them, each key moved money once, no balance is negative, the merchant's
- * running balances chain entry by entry, the ledger balances, and batches of more than one
- * message really happened.
+ * running balances chain entry by entry, the ledger balances, and batches of more than one message
+ * really happened.
  */
 class HotAccountCreditIntegrationTest extends ApiIntegrationTest {
 
@@ -66,21 +66,41 @@ class HotAccountCreditIntegrationTest extends ApiIntegrationTest {
     SplittableRandom random = new SplittableRandom(20261122);
     List<Planned> plan = new ArrayList<>();
     for (int i = 0; i < TRANSFERS; i++) {
-      plan.add(new Planned(UUID.randomUUID().toString(), i % PAYERS,
-          1 + random.nextLong(AMOUNT_MAX), i % 5 == 0));
+      plan.add(
+          new Planned(
+              UUID.randomUUID().toString(),
+              i % PAYERS,
+              1 + random.nextLong(AMOUNT_MAX),
+              i % 5 == 0));
     }
     Batches before = batches();
     WebClient web = WebClient.builder().baseUrl("http://localhost:" + port).build();
 
-    List<Outcome> outcomes = Flux.fromIterable(plan)
-        .flatMap(planned -> {
-          Mono<Outcome> once = send(web, owners.get(planned.payer()),
-              payers.get(planned.payer()), merchant, planned);
-          return planned.twice() ? Flux.merge(once, send(web, owners.get(planned.payer()),
-              payers.get(planned.payer()), merchant, planned)) : once;
-        }, CLIENTS)
-        .collectList()
-        .block(Duration.ofMinutes(3));
+    List<Outcome> outcomes =
+        Flux.fromIterable(plan)
+            .flatMap(
+                planned -> {
+                  Mono<Outcome> once =
+                      send(
+                          web,
+                          owners.get(planned.payer()),
+                          payers.get(planned.payer()),
+                          merchant,
+                          planned);
+                  return planned.twice()
+                      ? Flux.merge(
+                          once,
+                          send(
+                              web,
+                              owners.get(planned.payer()),
+                              payers.get(planned.payer()),
+                              merchant,
+                              planned))
+                      : once;
+                },
+                CLIENTS)
+            .collectList()
+            .block(Duration.ofMinutes(3));
 
     assertThat(outcomes).hasSize(TRANSFERS + TRANSFERS / 5);
     Map<String, Set<String>> idsByKey = new HashMap<>();
@@ -116,7 +136,8 @@ class HotAccountCreditIntegrationTest extends ApiIntegrationTest {
 
     assertThat(client.balance(merchantOwner, merchant)).isEqualTo(received);
     for (int i = 0; i < PAYERS; i++) {
-      assertThat(client.balance(owners.get(i), payers.get(i))).isNotNegative()
+      assertThat(client.balance(owners.get(i), payers.get(i)))
+          .isNotNegative()
           .isEqualTo(FUNDING - sent[i]);
     }
     assertRunningBalancesChain(merchant, TRANSFERS, received);
@@ -130,17 +151,24 @@ class HotAccountCreditIntegrationTest extends ApiIntegrationTest {
   }
 
   /**
-   * The merchant's credits in the order they took its row lock (entry seq): each entry's balance
-   * is the previous one plus its amount, from zero to the final balance. A batch that computed
-   * one balance wrong, or two batches interleaving on the row, breaks the chain.
+   * The merchant's credits in the order they took its row lock (entry seq): each entry's balance is
+   * the previous one plus its amount, from zero to the final balance. A batch that computed one
+   * balance wrong, or two batches interleaving on the row, breaks the chain.
    */
   private void assertRunningBalancesChain(UUID account, int entries, long finalBalance) {
-    List<long[]> rows = db.sql("SELECT amount, balance_after FROM entry"
-            + " WHERE account_id = :account ORDER BY seq")
-        .bind("account", account)
-        .map(row -> new long[] {row.get("amount", Long.class),
-            row.get("balance_after", Long.class)})
-        .all().collectList().block(Duration.ofSeconds(30));
+    List<long[]> rows =
+        db.sql(
+                "SELECT amount, balance_after FROM entry"
+                    + " WHERE account_id = :account ORDER BY seq")
+            .bind("account", account)
+            .map(
+                row ->
+                    new long[] {
+                      row.get("amount", Long.class), row.get("balance_after", Long.class)
+                    })
+            .all()
+            .collectList()
+            .block(Duration.ofSeconds(30));
     assertThat(rows).hasSize(entries);
     long running = 0;
     for (long[] row : rows) {
@@ -159,28 +187,49 @@ class HotAccountCreditIntegrationTest extends ApiIntegrationTest {
   }
 
   private Batches batches() {
-    DistributionSummary summary = meters.find("paystream.consumer.batch.size")
-        .tag("consumer", "credit-leg").summary();
+    DistributionSummary summary =
+        meters.find("paystream.consumer.batch.size").tag("consumer", "credit-leg").summary();
     assertThat(summary).as("the credit leg's batch-size summary").isNotNull();
     return new Batches(summary.count(), summary.totalAmount());
   }
 
-  private static Mono<Outcome> send(WebClient web, User owner, UUID from, UUID to,
-      Planned planned) {
-    return web.post().uri("/api/v1/transfers")
+  private static Mono<Outcome> send(
+      WebClient web, User owner, UUID from, UUID to, Planned planned) {
+    return web.post()
+        .uri("/api/v1/transfers")
         .headers(h -> h.setBearerAuth(owner.token()))
         .header("Idempotency-Key", planned.key())
         .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("fromAccountId", from.toString(), "toAccountId", to.toString(),
-            "amount", planned.amount(), "currency", "EUR", "description", "hot"))
-        .exchangeToMono(response -> response.bodyToMono(String.class)
-            .map(body -> {
-              JsonNode json = JSON.readTree(body);
-              return new Outcome(planned.key(), response.statusCode().value(),
-                  "true".equals(response.headers().asHttpHeaders()
-                      .getFirst("Idempotent-Replayed")),
-                  json.has("id") ? json.get("id").asString() : null,
-                  json.has("code") ? json.get("code").asString() : null);
-            }));
+        .bodyValue(
+            Map.of(
+                "fromAccountId",
+                from.toString(),
+                "toAccountId",
+                to.toString(),
+                "amount",
+                planned.amount(),
+                "currency",
+                "EUR",
+                "description",
+                "hot"))
+        .exchangeToMono(
+            response ->
+                response
+                    .bodyToMono(String.class)
+                    .map(
+                        body -> {
+                          JsonNode json = JSON.readTree(body);
+                          return new Outcome(
+                              planned.key(),
+                              response.statusCode().value(),
+                              "true"
+                                  .equals(
+                                      response
+                                          .headers()
+                                          .asHttpHeaders()
+                                          .getFirst("Idempotent-Replayed")),
+                              json.has("id") ? json.get("id").asString() : null,
+                              json.has("code") ? json.get("code").asString() : null);
+                        }));
   }
 }

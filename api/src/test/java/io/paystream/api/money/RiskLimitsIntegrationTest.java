@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Risk limits are named policies: a breach is 422 {@code limit_exceeded} whose problem body names
- * the limit, nothing moves, and the audit trail records the hit. ApiIntegrationTest configures
- * CHF 500.00 per transfer, SEK 1000.00 per day and 3 NOK transfers per minute.
+ * the limit, nothing moves, and the audit trail records the hit. ApiIntegrationTest configures CHF
+ * 500.00 per transfer, SEK 1000.00 per day and 3 NOK transfers per minute.
  */
 class RiskLimitsIntegrationTest extends ApiIntegrationTest {
 
@@ -31,8 +31,8 @@ class RiskLimitsIntegrationTest extends ApiIntegrationTest {
       client.acceptedTransfer(alice, from, to, 100, "NOK");
     }
 
-    EntityExchangeResult<byte[]> refused = client.transfer(alice, UUID.randomUUID().toString(),
-        from, to, 100, "NOK");
+    EntityExchangeResult<byte[]> refused =
+        client.transfer(alice, UUID.randomUUID().toString(), from, to, 100, "NOK");
 
     JsonNode problem = assertProblem(refused, HttpStatus.UNPROCESSABLE_CONTENT, "limit_exceeded");
     assertThat(problem.get("limit").asString()).isEqualTo("velocity_per_minute");
@@ -61,8 +61,11 @@ class RiskLimitsIntegrationTest extends ApiIntegrationTest {
     UUID to = client.openAccount(alice, "CHF");
     client.deposit(alice, from, 100_000, "CHF");
 
-    JsonNode problem = assertProblem(client.transfer(alice, UUID.randomUUID().toString(), from,
-        to, 50_001, "CHF"), HttpStatus.UNPROCESSABLE_CONTENT, "limit_exceeded");
+    JsonNode problem =
+        assertProblem(
+            client.transfer(alice, UUID.randomUUID().toString(), from, to, 50_001, "CHF"),
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "limit_exceeded");
 
     assertThat(problem.get("limit").asString()).isEqualTo("per_transfer_max");
     assertThat(client.balance(alice, from)).isEqualTo(100_000);
@@ -76,8 +79,11 @@ class RiskLimitsIntegrationTest extends ApiIntegrationTest {
     client.deposit(alice, from, 200_000, "SEK");
     client.acceptedTransfer(alice, from, to, 90_000, "SEK");
 
-    JsonNode problem = assertProblem(client.transfer(alice, UUID.randomUUID().toString(), from,
-        to, 10_001, "SEK"), HttpStatus.UNPROCESSABLE_CONTENT, "limit_exceeded");
+    JsonNode problem =
+        assertProblem(
+            client.transfer(alice, UUID.randomUUID().toString(), from, to, 10_001, "SEK"),
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "limit_exceeded");
 
     assertThat(problem.get("limit").asString()).isEqualTo("daily_outgoing_max");
     assertThat(client.balance(alice, from)).isEqualTo(110_000);
@@ -91,8 +97,9 @@ class RiskLimitsIntegrationTest extends ApiIntegrationTest {
     client.deposit(alice, from, 100_000, "CHF");
     client.transfer(alice, UUID.randomUUID().toString(), from, to, 60_000, "CHF");
 
-    JsonNode page = client.get(client.ops(),
-        "/api/v1/ops/audit?userId=" + alice.id() + "&type=limit.risk_exceeded");
+    JsonNode page =
+        client.get(
+            client.ops(), "/api/v1/ops/audit?userId=" + alice.id() + "&type=limit.risk_exceeded");
 
     assertThat(page.get("items")).hasSize(1);
     JsonNode metadata = page.get("items").get(0).get("metadata");

@@ -29,7 +29,9 @@ class TransferGroupCommitIntegrationTest extends ApiIntegrationTest {
 
   /** Enough requests at once that several wait while the accept transactions are busy. */
   static final int TRANSFERS = 60;
+
   static final long AMOUNT = 500;
+
   /** Funds exactly half of them. */
   static final long FUNDING = TRANSFERS / 2 * AMOUNT;
 
@@ -53,25 +55,35 @@ class TransferGroupCommitIntegrationTest extends ApiIntegrationTest {
     double acceptsBefore = batches.totalAmount();
     WebClient web = WebClient.builder().baseUrl("http://localhost:" + port).build();
 
-    List<JsonNode> answers = Flux.range(0, TRANSFERS)
-        .flatMap(i -> send(web, payer, from, to.get(i % to.size())), TRANSFERS)
-        .collectList()
-        .block(Duration.ofMinutes(1));
+    List<JsonNode> answers =
+        Flux.range(0, TRANSFERS)
+            .flatMap(i -> send(web, payer, from, to.get(i % to.size())), TRANSFERS)
+            .collectList()
+            .block(Duration.ofMinutes(1));
 
-    List<JsonNode> accepted = answers.stream().filter(a -> a.has("status")
-        && "PENDING".equals(a.get("status").asString())).toList();
+    List<JsonNode> accepted =
+        answers.stream()
+            .filter(a -> a.has("status") && "PENDING".equals(a.get("status").asString()))
+            .toList();
     assertThat(accepted).hasSize(TRANSFERS / 2);
-    assertThat(answers).filteredOn(a -> a.has("code")).hasSize(TRANSFERS / 2)
-        .allSatisfy(refused -> assertThat(refused.get("code").asString())
-            .isEqualTo("insufficient_funds"));
+    assertThat(answers)
+        .filteredOn(a -> a.has("code"))
+        .hasSize(TRANSFERS / 2)
+        .allSatisfy(
+            refused -> assertThat(refused.get("code").asString()).isEqualTo("insufficient_funds"));
     // Fewer transactions than transfers: some of them were accepted together.
     assertThat(batches.totalAmount() - acceptsBefore).isEqualTo(TRANSFERS);
     assertThat(batches.count() - batchesBefore).isLessThan(TRANSFERS);
 
     User ops = client.ops();
     for (JsonNode transfer : accepted) {
-      assertThat(client.awaitTerminal(ops, UUID.fromString(transfer.get("id").asString()),
-          Duration.ofSeconds(30)).get("status").asString()).isEqualTo("COMPLETED");
+      assertThat(
+              client
+                  .awaitTerminal(
+                      ops, UUID.fromString(transfer.get("id").asString()), Duration.ofSeconds(30))
+                  .get("status")
+                  .asString())
+          .isEqualTo("COMPLETED");
     }
     assertThat(client.balance(payer, from)).isZero();
     long received = 0;
@@ -83,12 +95,23 @@ class TransferGroupCommitIntegrationTest extends ApiIntegrationTest {
   }
 
   private static Mono<JsonNode> send(WebClient web, User payer, UUID from, UUID to) {
-    return web.post().uri("/api/v1/transfers")
+    return web.post()
+        .uri("/api/v1/transfers")
         .headers(h -> h.setBearerAuth(payer.token()))
         .header("Idempotency-Key", UUID.randomUUID().toString())
         .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("fromAccountId", from.toString(), "toAccountId", to.toString(),
-            "amount", AMOUNT, "currency", "EUR", "description", "together"))
+        .bodyValue(
+            Map.of(
+                "fromAccountId",
+                from.toString(),
+                "toAccountId",
+                to.toString(),
+                "amount",
+                AMOUNT,
+                "currency",
+                "EUR",
+                "description",
+                "together"))
         .exchangeToMono(response -> response.bodyToMono(String.class).map(JSON::readTree));
   }
 }

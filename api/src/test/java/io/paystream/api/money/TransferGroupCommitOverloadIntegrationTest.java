@@ -14,9 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayList;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -33,31 +33,33 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Group commit when things go wrong, end to end, with one lane and room for two waiting
- * transfers. A test holds the payer's row lock over JDBC, so the lane's transaction waits for it
- * and the next transfers queue behind it in a known state:
+ * Group commit when things go wrong, end to end, with one lane and room for two waiting transfers.
+ * A test holds the payer's row lock over JDBC, so the lane's transaction waits for it and the next
+ * transfers queue behind it in a known state:
  *
  * <ul>
- *   <li>a transfer beyond the queue bound is refused 503 with Retry-After, moves nothing, and
- *       is accepted when retried with the same key;
+ *   <li>a transfer beyond the queue bound is refused 503 with Retry-After, moves nothing, and is
+ *       accepted when retried with the same key;
  *   <li>a batch whose transaction fails is re-run one transfer at a time, and each transfer is
  *       accepted once, debited once and completed.
  * </ul>
  */
-@TestPropertySource(properties = {
-    "paystream.transfers.group-commit.lanes=1",
-    "paystream.transfers.group-commit.queue-max="
-        + TransferGroupCommitOverloadIntegrationTest.QUEUE,
-    // Its own consumer group: this context and the shared one each apply every credit leg once
-    // (the inbox makes the second a no-op) instead of fighting over partitions.
-    "paystream.kafka.consumer-group=paystream-credit-leg-group-commit-overload-test",
-})
+@TestPropertySource(
+    properties = {
+      "paystream.transfers.group-commit.lanes=1",
+      "paystream.transfers.group-commit.queue-max="
+          + TransferGroupCommitOverloadIntegrationTest.QUEUE,
+      // Its own consumer group: this context and the shared one each apply every credit leg once
+      // (the inbox makes the second a no-op) instead of fighting over partitions.
+      "paystream.kafka.consumer-group=paystream-credit-leg-group-commit-overload-test",
+    })
 @DirtiesContext
 class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
 
   static final int QUEUE = 2;
   static final long AMOUNT = 700;
   static final long FUNDING = 100_000;
+
   /** Transfers with this description fail any statement that inserts more than one of them. */
   static final String BREAKER = "batch-breaker";
 
@@ -75,16 +77,24 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
       // One transfer waits in the lane's transaction for the payer's lock, two in the queue.
       Mono<List<Answer>> inFlight = sendTogether(parties, QUEUE + 1, "queued");
       awaitQueued(QUEUE);
-      before = MoneyAssertions.snapshot(client).of(parties.payer(), parties.from())
-          .of(parties.payee(), parties.to()).take();
+      before =
+          MoneyAssertions.snapshot(client)
+              .of(parties.payer(), parties.from())
+              .of(parties.payee(), parties.to())
+              .take();
 
-      EntityExchangeResult<byte[]> refused = client.transfer(parties.payer(), refusedKey,
-          parties.from(), parties.to(), AMOUNT, "EUR");
+      EntityExchangeResult<byte[]> refused =
+          client.transfer(parties.payer(), refusedKey, parties.from(), parties.to(), AMOUNT, "EUR");
 
-      assertThat(refused.getStatus()).as(MoneyAssertions.describe(refused))
+      assertThat(refused.getStatus())
+          .as(MoneyAssertions.describe(refused))
           .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-      assertThat(refused.getResponseHeaders().getContentType()
-          .isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).isTrue();
+      assertThat(
+              refused
+                  .getResponseHeaders()
+                  .getContentType()
+                  .isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+          .isTrue();
       assertThat(PaystreamClient.json(refused).get("code").asString())
           .isEqualTo("service_unavailable");
       assertThat(refused.getResponseHeaders().getFirst("Retry-After")).matches("[1-9][0-9]*");
@@ -94,9 +104,10 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
     }
 
     List<UUID> accepted = new ArrayList<>(waited.stream().map(Answer::accepted).toList());
-    EntityExchangeResult<byte[]> retried = client.transfer(parties.payer(), refusedKey,
-        parties.from(), parties.to(), AMOUNT, "EUR");
-    assertThat(retried.getStatus()).as(MoneyAssertions.describe(retried))
+    EntityExchangeResult<byte[]> retried =
+        client.transfer(parties.payer(), refusedKey, parties.from(), parties.to(), AMOUNT, "EUR");
+    assertThat(retried.getStatus())
+        .as(MoneyAssertions.describe(retried))
         .isEqualTo(HttpStatus.ACCEPTED);
     accepted.add(UUID.fromString(PaystreamClient.json(retried).get("id").asString()));
     awaitCompleted(parties.payer(), accepted);
@@ -109,10 +120,11 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
   @Test
   void aBatchWhoseTransactionFailsIsAcceptedOneTransferAtATime() {
     Parties parties = parties();
-    double failuresBefore = meters.get("paystream.transfer.accept.batch.failures").counter()
-        .count();
+    double failuresBefore =
+        meters.get("paystream.transfer.accept.batch.failures").counter().count();
     List<Answer> answers;
-    TestDatabase.sql("""
+    TestDatabase.sql(
+        """
         CREATE FUNCTION refuse_batch_breakers() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF (SELECT count(*) FROM added WHERE description = '%s') > 1 THEN
@@ -123,7 +135,8 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
         CREATE TRIGGER refuse_batch_breakers AFTER INSERT ON transfer
           REFERENCING NEW TABLE AS added FOR EACH STATEMENT
           EXECUTE FUNCTION refuse_batch_breakers();
-        """.formatted(BREAKER));
+        """
+            .formatted(BREAKER));
     try {
       try (PayerLock lock = new PayerLock(parties.from())) {
         // The first waits alone for the lock; the two queued behind it become one batch.
@@ -133,8 +146,9 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
         answers = sent.block(Duration.ofSeconds(30));
       }
     } finally {
-      TestDatabase.sql("DROP TRIGGER refuse_batch_breakers ON transfer;"
-          + " DROP FUNCTION refuse_batch_breakers()");
+      TestDatabase.sql(
+          "DROP TRIGGER refuse_batch_breakers ON transfer;"
+              + " DROP FUNCTION refuse_batch_breakers()");
     }
 
     assertThat(meters.get("paystream.transfer.accept.batch.failures").counter().count())
@@ -171,20 +185,40 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
   /** Sends {@code count} transfers at once, each with its own key; answers in no set order. */
   private Mono<List<Answer>> sendTogether(Parties parties, int count, String description) {
     WebClient web = WebClient.builder().baseUrl("http://localhost:" + port).build();
-    List<String> keys = IntStream.range(0, count).mapToObj(i -> UUID.randomUUID().toString())
-        .toList();
-    Mono<List<Answer>> answers = Flux.fromIterable(keys)
-        .flatMap(key -> web.post().uri("/api/v1/transfers")
-            .headers(h -> h.setBearerAuth(parties.payer().token()))
-            .header("Idempotency-Key", key)
-            .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(Map.of("fromAccountId", parties.from().toString(),
-                "toAccountId", parties.to().toString(), "amount", AMOUNT, "currency", "EUR",
-                "description", description))
-            .exchangeToMono(response -> response.bodyToMono(String.class)
-                .map(body -> new Answer(response.statusCode().value(), JSON.readTree(body)))))
-        .collectList()
-        .cache();
+    List<String> keys =
+        IntStream.range(0, count).mapToObj(i -> UUID.randomUUID().toString()).toList();
+    Mono<List<Answer>> answers =
+        Flux.fromIterable(keys)
+            .flatMap(
+                key ->
+                    web.post()
+                        .uri("/api/v1/transfers")
+                        .headers(h -> h.setBearerAuth(parties.payer().token()))
+                        .header("Idempotency-Key", key)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(
+                            Map.of(
+                                "fromAccountId",
+                                parties.from().toString(),
+                                "toAccountId",
+                                parties.to().toString(),
+                                "amount",
+                                AMOUNT,
+                                "currency",
+                                "EUR",
+                                "description",
+                                description))
+                        .exchangeToMono(
+                            response ->
+                                response
+                                    .bodyToMono(String.class)
+                                    .map(
+                                        body ->
+                                            new Answer(
+                                                response.statusCode().value(),
+                                                JSON.readTree(body)))))
+            .collectList()
+            .cache();
     answers.subscribe();
     return answers;
   }
@@ -199,8 +233,12 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
 
   private void awaitCompleted(User payer, List<UUID> transfers) {
     for (UUID transfer : transfers) {
-      assertThat(client.awaitTerminal(payer, transfer, Duration.ofSeconds(30)).get("status")
-          .asString()).isEqualTo("COMPLETED");
+      assertThat(
+              client
+                  .awaitTerminal(payer, transfer, Duration.ofSeconds(30))
+                  .get("status")
+                  .asString())
+          .isEqualTo("COMPLETED");
     }
   }
 
@@ -218,8 +256,8 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
       try {
         connection = DriverManager.getConnection(TestDatabase.jdbcUrl(), "postgres", "");
         connection.setAutoCommit(false);
-        try (PreparedStatement lock = connection.prepareStatement(
-            "SELECT id FROM account WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement lock =
+            connection.prepareStatement("SELECT id FROM account WHERE id = ? FOR UPDATE")) {
           lock.setObject(1, account);
           lock.executeQuery().close();
         }

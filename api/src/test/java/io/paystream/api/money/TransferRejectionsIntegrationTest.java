@@ -31,8 +31,8 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import tools.jackson.databind.JsonNode;
 
 /**
- * CONTRACT.md, Money movement: every rejection is decided before anything moves. Each test
- * asserts the status, the stable code, problem+json, and that no balance or ledger entry changed.
+ * CONTRACT.md, Money movement: every rejection is decided before anything moves. Each test asserts
+ * the status, the stable code, problem+json, and that no balance or ledger entry changed.
  */
 class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
 
@@ -43,6 +43,7 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
 
   /** ApiIntegrationTest configures these limits. */
   private static final long CHF_TRANSFER_MAX = 50_000;
+
   private static final long SEK_DAILY_OUTGOING_MAX = 100_000;
 
   /** Requests released at once against one payer; more than two cores can run in parallel. */
@@ -53,10 +54,14 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     Parties p = parties("EUR", 1_000);
     Snapshot before = p.snapshot();
 
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 1_001, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
-    assertProblem(client.transfer(p.bob, key(), p.bobAccount, p.aliceAccount, 1, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 1_001, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "insufficient_funds");
+    assertProblem(
+        client.transfer(p.bob, key(), p.bobAccount, p.aliceAccount, 1, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "insufficient_funds");
 
     before.assertUnchanged();
     // The whole balance, to the last minor unit, is spendable.
@@ -68,12 +73,17 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   void concurrentTransfersCannotSpendTheSameMoneyTwice() {
     Parties p = parties("EUR", 1_000);
 
-    List<Integer> statuses = concurrently(CONCURRENT_REQUESTS, "insufficient_funds",
-        () -> client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 400, "EUR"));
+    List<Integer> statuses =
+        concurrently(
+            CONCURRENT_REQUESTS,
+            "insufficient_funds",
+            () -> client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 400, "EUR"));
 
-    assertThat(statuses).as("statuses %s", statuses)
+    assertThat(statuses)
+        .as("statuses %s", statuses)
         .containsOnly(202, 422)
-        .filteredOn(status -> status == 202).hasSize(2);
+        .filteredOn(status -> status == 202)
+        .hasSize(2);
     assertThat(client.balance(p.alice, p.aliceAccount)).isEqualTo(200);
   }
 
@@ -81,12 +91,17 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   void concurrentSekTransfersCannotTogetherExceedTheDailyMaximum() {
     Parties p = parties("SEK", 2 * SEK_DAILY_OUTGOING_MAX);
 
-    List<Integer> statuses = concurrently(CONCURRENT_REQUESTS, "limit_exceeded",
-        () -> client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 30_000, "SEK"));
+    List<Integer> statuses =
+        concurrently(
+            CONCURRENT_REQUESTS,
+            "limit_exceeded",
+            () -> client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 30_000, "SEK"));
 
-    assertThat(statuses).as("statuses %s", statuses)
+    assertThat(statuses)
+        .as("statuses %s", statuses)
         .containsOnly(202, 422)
-        .filteredOn(status -> status == 202).hasSize(3);
+        .filteredOn(status -> status == 202)
+        .hasSize(3);
     assertThat(client.balance(p.alice, p.aliceAccount))
         .isEqualTo(2 * SEK_DAILY_OUTGOING_MAX - 90_000);
   }
@@ -99,8 +114,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
         .isEqualTo("FROZEN");
     Snapshot before = p.snapshot();
 
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "account_not_active");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "account_not_active");
 
     before.assertUnchanged();
     changeStatus(ops, p.aliceAccount, "unfreeze");
@@ -113,8 +130,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     changeStatus(sharedOps, p.bobAccount, "freeze");
     Snapshot before = p.snapshot();
 
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "account_not_active");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "account_not_active");
 
     before.assertUnchanged();
   }
@@ -126,8 +145,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
         .isEqualTo("CLOSED");
     Snapshot before = p.snapshot();
 
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "account_not_active");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "account_not_active");
 
     before.assertUnchanged();
   }
@@ -141,16 +162,24 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     Snapshot before = p.snapshotWith(aliceUsd, bobUsd);
 
     // EUR from a USD account to a EUR account.
-    assertProblem(client.transfer(p.alice, key(), aliceUsd, p.bobAccount, 100, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "currency_mismatch");
+    assertProblem(
+        client.transfer(p.alice, key(), aliceUsd, p.bobAccount, 100, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "currency_mismatch");
     // From a EUR account to a USD account, in either currency.
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, bobUsd, 100, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "currency_mismatch");
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, bobUsd, 100, "USD"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "currency_mismatch");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, bobUsd, 100, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "currency_mismatch");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, bobUsd, 100, "USD"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "currency_mismatch");
     // Both accounts in EUR, amount in USD.
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "USD"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "currency_mismatch");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "USD"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "currency_mismatch");
 
     before.assertUnchanged();
   }
@@ -160,8 +189,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     Parties p = parties("EUR", 1_000);
     Snapshot before = p.snapshot();
 
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, p.aliceAccount, 100, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "same_account");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, p.aliceAccount, 100, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "same_account");
 
     before.assertUnchanged();
   }
@@ -172,10 +203,14 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     Parties p = parties("EUR", 1_000);
     Snapshot before = p.snapshot();
 
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, amount, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "amount_out_of_range");
-    assertProblem(deposit(p.alice, p.aliceAccount, amount, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "amount_out_of_range");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, amount, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "amount_out_of_range");
+    assertProblem(
+        deposit(p.alice, p.aliceAccount, amount, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "amount_out_of_range");
 
     before.assertUnchanged();
   }
@@ -185,8 +220,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     Parties p = parties("EUR", 1_000);
 
     // 10^15 is a valid amount: the only reason to refuse it here is the balance.
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, AMOUNT_MAX,
-        "EUR"), HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, AMOUNT_MAX, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "insufficient_funds");
     UUID one = client.acceptedTransfer(p.alice, p.aliceAccount, p.bobAccount, 1, "EUR");
 
     assertThat(client.awaitTerminal(p.alice, one, SETTLE_TIMEOUT).get("status").asString())
@@ -199,8 +236,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     Parties p = parties("CHF", 2 * CHF_TRANSFER_MAX);
     Snapshot before = p.snapshot();
 
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount,
-        CHF_TRANSFER_MAX + 1, "CHF"), HttpStatus.UNPROCESSABLE_CONTENT, "limit_exceeded");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, CHF_TRANSFER_MAX + 1, "CHF"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "limit_exceeded");
 
     before.assertUnchanged();
     client.acceptedTransfer(p.alice, p.aliceAccount, p.bobAccount, CHF_TRANSFER_MAX, "CHF");
@@ -216,8 +255,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     client.awaitTerminal(p.alice, second, SETTLE_TIMEOUT);
     Snapshot before = p.snapshot();
 
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 1, "SEK"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "limit_exceeded");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 1, "SEK"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "limit_exceeded");
 
     before.assertUnchanged();
     assertThat(before.balance(p.aliceAccount)).isEqualTo(SEK_DAILY_OUTGOING_MAX);
@@ -230,12 +271,18 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     Parties p = parties("EUR", 1_000);
     Snapshot before = p.snapshot();
 
-    JsonNode empty = assertProblem(post(p.alice, "/api/v1/transfers", Map.of()),
-        HttpStatus.BAD_REQUEST, "validation_failed");
+    JsonNode empty =
+        assertProblem(
+            post(p.alice, "/api/v1/transfers", Map.of()),
+            HttpStatus.BAD_REQUEST,
+            "validation_failed");
     Map<String, Object> longDescription = transferBody(p.aliceAccount, p.bobAccount, 100);
     longDescription.put("description", "d".repeat(141));
-    JsonNode tooLong = assertProblem(post(p.alice, "/api/v1/transfers", longDescription),
-        HttpStatus.BAD_REQUEST, "validation_failed");
+    JsonNode tooLong =
+        assertProblem(
+            post(p.alice, "/api/v1/transfers", longDescription),
+            HttpStatus.BAD_REQUEST,
+            "validation_failed");
 
     assertThat(errorFields(empty))
         .containsExactlyInAnyOrder("fromAccountId", "toAccountId", "amount", "currency");
@@ -250,13 +297,20 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     UUID unknown = UUID.randomUUID();
     Snapshot before = p.snapshot();
 
-    assertProblem(client.transfer(p.alice, key(), unknown, p.bobAccount, 100, "EUR"),
-        HttpStatus.NOT_FOUND, "account_not_found");
-    assertProblem(client.transfer(p.alice, key(), p.aliceAccount, unknown, 100, "EUR"),
-        HttpStatus.NOT_FOUND, "account_not_found");
+    assertProblem(
+        client.transfer(p.alice, key(), unknown, p.bobAccount, 100, "EUR"),
+        HttpStatus.NOT_FOUND,
+        "account_not_found");
+    assertProblem(
+        client.transfer(p.alice, key(), p.aliceAccount, unknown, 100, "EUR"),
+        HttpStatus.NOT_FOUND,
+        "account_not_found");
     // Bob's account exists and is funded; Alice must not learn that (404, not 403).
-    JsonNode stolen = assertProblem(client.transfer(p.alice, key(), p.bobAccount, p.aliceAccount,
-        100, "EUR"), HttpStatus.NOT_FOUND, "account_not_found");
+    JsonNode stolen =
+        assertProblem(
+            client.transfer(p.alice, key(), p.bobAccount, p.aliceAccount, 100, "EUR"),
+            HttpStatus.NOT_FOUND,
+            "account_not_found");
 
     assertThat(stolen.toString()).doesNotContain(p.bobAccount.toString());
     before.assertUnchanged();
@@ -267,10 +321,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     Parties p = parties("EUR", 1_000);
     Snapshot before = p.snapshot();
 
-    assertProblem(deposit(p.alice, p.bobAccount, 100, "EUR"), HttpStatus.NOT_FOUND,
-        "account_not_found");
-    assertProblem(deposit(p.alice, UUID.randomUUID(), 100, "EUR"), HttpStatus.NOT_FOUND,
-        "account_not_found");
+    assertProblem(
+        deposit(p.alice, p.bobAccount, 100, "EUR"), HttpStatus.NOT_FOUND, "account_not_found");
+    assertProblem(
+        deposit(p.alice, UUID.randomUUID(), 100, "EUR"), HttpStatus.NOT_FOUND, "account_not_found");
 
     before.assertUnchanged();
   }
@@ -281,8 +335,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     changeStatus(sharedOps, p.aliceAccount, "freeze");
     Snapshot before = p.snapshot();
 
-    assertProblem(deposit(p.alice, p.aliceAccount, 100, "EUR"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "account_not_active");
+    assertProblem(
+        deposit(p.alice, p.aliceAccount, 100, "EUR"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "account_not_active");
 
     before.assertUnchanged();
   }
@@ -292,8 +348,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     Parties p = parties("EUR", 1_000);
     Snapshot before = p.snapshot();
 
-    assertProblem(deposit(p.alice, p.aliceAccount, 100, "USD"),
-        HttpStatus.UNPROCESSABLE_CONTENT, "currency_mismatch");
+    assertProblem(
+        deposit(p.alice, p.aliceAccount, 100, "USD"),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "currency_mismatch");
 
     before.assertUnchanged();
   }
@@ -302,6 +360,7 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
 
   /** Two customers and OPS shared by the tests of this class (logging in is slow by design). */
   private static User sharedAlice;
+
   private static User sharedBob;
   private static User sharedOps;
 
@@ -334,8 +393,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
     }
 
     Snapshot snapshotWith(UUID aliceOther, UUID bobOther) {
-      return MoneyAssertions.snapshot(client).of(alice, aliceAccount, aliceOther)
-          .of(bob, bobAccount, bobOther).take();
+      return MoneyAssertions.snapshot(client)
+          .of(alice, aliceAccount, aliceOther)
+          .of(bob, bobAccount, bobOther)
+          .take();
     }
   }
 
@@ -344,24 +405,26 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   }
 
   /**
-   * Runs {@code request} on {@code count} threads released at once; every answer is a 202 or
-   * a 422 with {@code refusal}. Returns the statuses.
+   * Runs {@code request} on {@code count} threads released at once; every answer is a 202 or a 422
+   * with {@code refusal}. Returns the statuses.
    */
-  private static List<Integer> concurrently(int count, String refusal,
-      Supplier<EntityExchangeResult<byte[]>> request) {
+  private static List<Integer> concurrently(
+      int count, String refusal, Supplier<EntityExchangeResult<byte[]>> request) {
     ExecutorService threads = Executors.newFixedThreadPool(count);
     try {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<Integer>> answers = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        answers.add(threads.submit(() -> {
-          start.await();
-          EntityExchangeResult<byte[]> result = request.get();
-          if (result.getStatus().value() != 202) {
-            assertProblem(result, HttpStatus.UNPROCESSABLE_CONTENT, refusal);
-          }
-          return result.getStatus().value();
-        }));
+        answers.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  EntityExchangeResult<byte[]> result = request.get();
+                  if (result.getStatus().value() != 202) {
+                    assertProblem(result, HttpStatus.UNPROCESSABLE_CONTENT, refusal);
+                  }
+                  return result.getStatus().value();
+                }));
       }
       start.countDown();
       List<Integer> statuses = new ArrayList<>();
@@ -381,18 +444,31 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   }
 
   private JsonNode changeStatus(User user, UUID account, String action) {
-    return PaystreamClient.json(http.post()
-        .uri("/api/v1/accounts/{id}/{action}", account, action)
-        .headers(h -> h.setBearerAuth(user.token()))
-        .exchange()
-        .expectStatus().isOk()
-        .expectBody().returnResult());
+    return PaystreamClient.json(
+        http.post()
+            .uri("/api/v1/accounts/{id}/{action}", account, action)
+            .headers(h -> h.setBearerAuth(user.token()))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .returnResult());
   }
 
-  private EntityExchangeResult<byte[]> deposit(User user, UUID account, long amount,
-      String currency) {
-    return post(user, "/api/v1/deposits", Map.of("accountId", account.toString(),
-        "amount", amount, "currency", currency, "reference", "rejection test"));
+  private EntityExchangeResult<byte[]> deposit(
+      User user, UUID account, long amount, String currency) {
+    return post(
+        user,
+        "/api/v1/deposits",
+        Map.of(
+            "accountId",
+            account.toString(),
+            "amount",
+            amount,
+            "currency",
+            currency,
+            "reference",
+            "rejection test"));
   }
 
   private static Map<String, Object> transferBody(UUID from, UUID to, long amount) {
@@ -406,12 +482,14 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   }
 
   private EntityExchangeResult<byte[]> post(User user, String path, Map<String, Object> body) {
-    return http.post().uri(path)
+    return http.post()
+        .uri(path)
         .headers(h -> h.setBearerAuth(user.token()))
         .header("Idempotency-Key", key())
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(body)
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 }

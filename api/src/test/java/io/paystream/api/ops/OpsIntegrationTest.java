@@ -21,8 +21,8 @@ import tools.jackson.databind.JsonNode;
 class OpsIntegrationTest extends ApiIntegrationTest {
 
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(20);
-  private static final List<String> OPS_ENDPOINTS = List.of("/api/v1/ops/stats",
-      "/api/v1/ops/transfers", "/api/v1/ops/ledger/check");
+  private static final List<String> OPS_ENDPOINTS =
+      List.of("/api/v1/ops/stats", "/api/v1/ops/transfers", "/api/v1/ops/ledger/check");
 
   /** A currency no other test moves, so its volume changes only by what this class does. */
   private static final String STATS_CURRENCY = "NZD";
@@ -31,8 +31,8 @@ class OpsIntegrationTest extends ApiIntegrationTest {
   void statsCountUsersAccountsTransfersVolumeAndBacklogAndGrowAfterATransfer() {
     User ops = client.ops();
     JsonNode before = client.get(ops, "/api/v1/ops/stats");
-    assertThat(before.propertyNames()).contains("users", "accounts", "transfers",
-        "volumeByCurrency", "outboxBacklog");
+    assertThat(before.propertyNames())
+        .contains("users", "accounts", "transfers", "volumeByCurrency", "outboxBacklog");
     assertThat(before.get("outboxBacklog").asLong()).isNotNegative();
 
     User payer = client.newCustomer();
@@ -45,8 +45,8 @@ class OpsIntegrationTest extends ApiIntegrationTest {
         .isEqualTo("COMPLETED");
 
     JsonNode after = client.get(ops, "/api/v1/ops/stats");
-    assertThat(after.get("users").asLong()).isGreaterThanOrEqualTo(
-        before.get("users").asLong() + 2);
+    assertThat(after.get("users").asLong())
+        .isGreaterThanOrEqualTo(before.get("users").asLong() + 2);
     assertThat(count(after.get("accounts"), "ACTIVE"))
         .isGreaterThanOrEqualTo(count(before.get("accounts"), "ACTIVE") + 2);
     assertThat(count(after.get("transfers"), "COMPLETED"))
@@ -56,8 +56,9 @@ class OpsIntegrationTest extends ApiIntegrationTest {
     assertThat(volumeAfter).as("volume of " + STATS_CURRENCY).isNotNull();
     assertThat(amount(volumeAfter, "deposits") - amount(volumeBefore, "deposits"))
         .isEqualTo(10_000);
-    assertThat(amount(volumeAfter, "completedTransfers")
-        - amount(volumeBefore, "completedTransfers")).isEqualTo(2_500);
+    assertThat(
+            amount(volumeAfter, "completedTransfers") - amount(volumeBefore, "completedTransfers"))
+        .isEqualTo(2_500);
     assertThat(after.get("outboxBacklog").isIntegralNumber()).isTrue();
     assertThat(after.get("outboxBacklog").asLong()).isNotNegative();
   }
@@ -71,8 +72,10 @@ class OpsIntegrationTest extends ApiIntegrationTest {
     String cursor = null;
     int pages = 0;
     do {
-      String query = "/api/v1/ops/transfers?limit=2&accountId=" + pair.from()
-          + (cursor == null ? "" : "&cursor=" + cursor);
+      String query =
+          "/api/v1/ops/transfers?limit=2&accountId="
+              + pair.from()
+              + (cursor == null ? "" : "&cursor=" + cursor);
       JsonNode page = client.get(ops, query);
       assertThat(page.propertyNames()).contains("items", "nextCursor");
       assertThat(page.get("items").size()).isBetween(1, 2);
@@ -85,8 +88,8 @@ class OpsIntegrationTest extends ApiIntegrationTest {
     assertThat(pages).isEqualTo(3);
     assertThat(seen).containsExactlyInAnyOrderElementsOf(pair.transfers());
     assertThat(seen).doesNotHaveDuplicates();
-    assertThat(seen).isSortedAccordingTo(
-        Comparator.comparing((String id) -> UUID.fromString(id)).reversed());
+    assertThat(seen)
+        .isSortedAccordingTo(Comparator.comparing((String id) -> UUID.fromString(id)).reversed());
   }
 
   @Test
@@ -94,25 +97,41 @@ class OpsIntegrationTest extends ApiIntegrationTest {
     User ops = client.ops();
     Pair pair = pairWithCompletedTransfers(2);
 
-    JsonNode completed = client.get(ops,
-        "/api/v1/ops/transfers?status=COMPLETED&accountId=" + pair.to());
+    JsonNode completed =
+        client.get(ops, "/api/v1/ops/transfers?status=COMPLETED&accountId=" + pair.to());
     assertThat(ids(completed)).containsExactlyInAnyOrderElementsOf(pair.transfers());
-    completed.get("items").forEach(t -> {
-      assertThat(t.get("status").asString()).isEqualTo("COMPLETED");
-      assertThat(t.get("toAccountId").asString()).isEqualTo(pair.to().toString());
-    });
+    completed
+        .get("items")
+        .forEach(
+            t -> {
+              assertThat(t.get("status").asString()).isEqualTo("COMPLETED");
+              assertThat(t.get("toAccountId").asString()).isEqualTo(pair.to().toString());
+            });
     assertThat(completed.get("nextCursor").isNull()).isTrue();
 
-    assertThat(client.get(ops, "/api/v1/ops/transfers?status=PENDING&accountId=" + pair.from())
-        .get("items").isEmpty()).isTrue();
-    assertThat(client.get(ops, "/api/v1/ops/transfers?status=FAILED&accountId=" + pair.from())
-        .get("items").isEmpty()).isTrue();
-    assertThat(client.get(ops, "/api/v1/ops/transfers?accountId=" + UUID.randomUUID())
-        .get("items").isEmpty()).isTrue();
+    assertThat(
+            client
+                .get(ops, "/api/v1/ops/transfers?status=PENDING&accountId=" + pair.from())
+                .get("items")
+                .isEmpty())
+        .isTrue();
+    assertThat(
+            client
+                .get(ops, "/api/v1/ops/transfers?status=FAILED&accountId=" + pair.from())
+                .get("items")
+                .isEmpty())
+        .isTrue();
+    assertThat(
+            client
+                .get(ops, "/api/v1/ops/transfers?accountId=" + UUID.randomUUID())
+                .get("items")
+                .isEmpty())
+        .isTrue();
 
     JsonNode allCompleted = client.get(ops, "/api/v1/ops/transfers?status=COMPLETED&limit=100");
-    allCompleted.get("items").forEach(t ->
-        assertThat(t.get("status").asString()).isEqualTo("COMPLETED"));
+    allCompleted
+        .get("items")
+        .forEach(t -> assertThat(t.get("status").asString()).isEqualTo("COMPLETED"));
   }
 
   @Test
@@ -140,11 +159,14 @@ class OpsIntegrationTest extends ApiIntegrationTest {
     assertThat(check.get("balanced").asBoolean()).isTrue();
     assertThat(check.get("byCurrency").isArray()).isTrue();
     List<String> currencies = new ArrayList<>();
-    check.get("byCurrency").forEach(sum -> {
-      currencies.add(sum.get("currency").asString());
-      assertThat(sum.get("sum").isIntegralNumber()).isTrue();
-      assertThat(sum.get("sum").asLong()).as(sum.get("currency").asString()).isZero();
-    });
+    check
+        .get("byCurrency")
+        .forEach(
+            sum -> {
+              currencies.add(sum.get("currency").asString());
+              assertThat(sum.get("sum").isIntegralNumber()).isTrue();
+              assertThat(sum.get("sum").asLong()).as(sum.get("currency").asString()).isZero();
+            });
     assertThat(currencies).contains("EUR", "JPY").doesNotHaveDuplicates();
   }
 
@@ -153,10 +175,13 @@ class OpsIntegrationTest extends ApiIntegrationTest {
     User customer = client.newCustomer();
 
     for (String path : OPS_ENDPOINTS) {
-      EntityExchangeResult<byte[]> result = http.get().uri(path)
-          .headers(h -> h.setBearerAuth(customer.token()))
-          .exchange()
-          .expectBody().returnResult();
+      EntityExchangeResult<byte[]> result =
+          http.get()
+              .uri(path)
+              .headers(h -> h.setBearerAuth(customer.token()))
+              .exchange()
+              .expectBody()
+              .returnResult();
       assertThat(result.getStatus()).as(path).isEqualTo(HttpStatus.FORBIDDEN);
       assertThat(result.getResponseHeaders().getContentType())
           .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
@@ -167,9 +192,8 @@ class OpsIntegrationTest extends ApiIntegrationTest {
   @Test
   void everyOpsEndpointNeedsAToken() {
     for (String path : OPS_ENDPOINTS) {
-      EntityExchangeResult<byte[]> result = http.get().uri(path)
-          .exchange()
-          .expectBody().returnResult();
+      EntityExchangeResult<byte[]> result =
+          http.get().uri(path).exchange().expectBody().returnResult();
       assertThat(result.getStatus()).as(path).isEqualTo(HttpStatus.UNAUTHORIZED);
       assertThat(result.getResponseHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE))
           .startsWith("Bearer");
@@ -200,10 +224,13 @@ class OpsIntegrationTest extends ApiIntegrationTest {
   }
 
   private void assertBadRequest(User ops, String path, String field) {
-    EntityExchangeResult<byte[]> result = http.get().uri(path)
-        .headers(h -> h.setBearerAuth(ops.token()))
-        .exchange()
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> result =
+        http.get()
+            .uri(path)
+            .headers(h -> h.setBearerAuth(ops.token()))
+            .exchange()
+            .expectBody()
+            .returnResult();
     assertThat(result.getStatus()).as(path).isEqualTo(HttpStatus.BAD_REQUEST);
     JsonNode problem = json(result);
     assertThat(problem.get("code").asString()).isEqualTo("validation_failed");

@@ -18,28 +18,29 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The rate limits with their default values (login and registration) or small ones (per user),
- * in a context of their own. Requests come "through a proxy" (X-Forwarded-For honoured, as
- * {@code server.forward-headers-strategy} configures it in production behind one), so that every
- * test has its own client address. The buckets live in the machine's real Redis.
+ * The rate limits with their default values (login and registration) or small ones (per user), in a
+ * context of their own. Requests come "through a proxy" (X-Forwarded-For honoured, as {@code
+ * server.forward-headers-strategy} configures it in production behind one), so that every test has
+ * its own client address. The buckets live in the machine's real Redis.
  */
-@TestPropertySource(properties = {
-    "server.forward-headers-strategy=framework",
-    "paystream.rate-limit.api-per-user=" + RateLimitIntegrationTest.API_PER_USER,
-    "paystream.rate-limit.money-per-user=" + RateLimitIntegrationTest.MONEY_PER_USER,
-    "paystream.rate-limit.login-per-email=10",
-    "paystream.rate-limit.login-per-address=30",
-    "paystream.rate-limit.registration-per-email=5",
-    "paystream.rate-limit.registration-per-address=10",
-    "paystream.rate-limit.refresh-per-address=" + RateLimitIntegrationTest.REFRESH_PER_ADDRESS,
-    // A healthy Redis on a machine busy with other builds may exceed the production 250 ms;
-    // a request answered locally would then not count in Redis, and the counts below would be
-    // off by one. These tests are about the limits, not about Redis latency.
-    "paystream.rate-limit.redis-timeout-millis=2000",
-    // Its own consumer group: this context and the shared one each apply every credit leg once
-    // (the inbox makes the second a no-op) instead of fighting over partitions.
-    "paystream.kafka.consumer-group=paystream-credit-leg-rate-limit-test",
-})
+@TestPropertySource(
+    properties = {
+      "server.forward-headers-strategy=framework",
+      "paystream.rate-limit.api-per-user=" + RateLimitIntegrationTest.API_PER_USER,
+      "paystream.rate-limit.money-per-user=" + RateLimitIntegrationTest.MONEY_PER_USER,
+      "paystream.rate-limit.login-per-email=10",
+      "paystream.rate-limit.login-per-address=30",
+      "paystream.rate-limit.registration-per-email=5",
+      "paystream.rate-limit.registration-per-address=10",
+      "paystream.rate-limit.refresh-per-address=" + RateLimitIntegrationTest.REFRESH_PER_ADDRESS,
+      // A healthy Redis on a machine busy with other builds may exceed the production 250 ms;
+      // a request answered locally would then not count in Redis, and the counts below would be
+      // off by one. These tests are about the limits, not about Redis latency.
+      "paystream.rate-limit.redis-timeout-millis=2000",
+      // Its own consumer group: this context and the shared one each apply every credit leg once
+      // (the inbox makes the second a no-op) instead of fighting over partitions.
+      "paystream.kafka.consumer-group=paystream-credit-leg-rate-limit-test",
+    })
 @DirtiesContext
 class RateLimitIntegrationTest extends ApiIntegrationTest {
 
@@ -56,8 +57,8 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
       login(address, alice.email(), "wrong-password-" + i).expectStatus().isUnauthorized();
     }
 
-    EntityExchangeResult<byte[]> refused = login(address, alice.email(), PaystreamClient.PASSWORD)
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> refused =
+        login(address, alice.email(), PaystreamClient.PASSWORD).expectBody().returnResult();
 
     JsonNode problem = assertProblem(refused, HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
     assertThat(problem.get("limit").asString()).isEqualTo("login_per_email");
@@ -71,7 +72,8 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
       login(newAddress(), alice.email(), "wrong-password-" + i).expectStatus().isUnauthorized();
     }
 
-    login(newAddress(), alice.email(), "wrong-password-again").expectStatus()
+    login(newAddress(), alice.email(), "wrong-password-again")
+        .expectStatus()
         .isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
   }
 
@@ -80,12 +82,14 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
     String address = newAddress();
     for (int i = 0; i < 30; i++) {
       login(address, "nobody-" + UUID.randomUUID() + "@example.com", "wrong-password-123")
-          .expectStatus().isUnauthorized();
+          .expectStatus()
+          .isUnauthorized();
     }
 
-    EntityExchangeResult<byte[]> refused = login(address,
-        "nobody-" + UUID.randomUUID() + "@example.com", "wrong-password-123")
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> refused =
+        login(address, "nobody-" + UUID.randomUUID() + "@example.com", "wrong-password-123")
+            .expectBody()
+            .returnResult();
 
     JsonNode problem = assertProblem(refused, HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
     assertThat(problem.get("limit").asString()).isEqualTo("login_per_address");
@@ -95,12 +99,13 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
   void oneAddressCannotRegisterMoreThanTenAccountsAMinute() {
     String address = newAddress();
     for (int i = 0; i < 10; i++) {
-      registration(address, "new-" + UUID.randomUUID() + "@example.com").expectStatus()
-          .isCreated();
+      registration(address, "new-" + UUID.randomUUID() + "@example.com").expectStatus().isCreated();
     }
 
-    EntityExchangeResult<byte[]> refused = registration(address,
-        "new-" + UUID.randomUUID() + "@example.com").expectBody().returnResult();
+    EntityExchangeResult<byte[]> refused =
+        registration(address, "new-" + UUID.randomUUID() + "@example.com")
+            .expectBody()
+            .returnResult();
 
     JsonNode problem = assertProblem(refused, HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
     assertThat(problem.get("limit").asString()).isEqualTo("registration_per_address");
@@ -129,13 +134,24 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
     User bob = register(newAddress());
     int status = 0;
     for (int i = 0; i <= API_PER_USER && status != 429; i++) {
-      status = http.get().uri("/api/v1/accounts").headers(h -> h.setBearerAuth(alice.token()))
-          .exchange().expectBody().returnResult().getStatus().value();
+      status =
+          http.get()
+              .uri("/api/v1/accounts")
+              .headers(h -> h.setBearerAuth(alice.token()))
+              .exchange()
+              .expectBody()
+              .returnResult()
+              .getStatus()
+              .value();
     }
 
     assertThat(status).isEqualTo(429);
-    http.get().uri("/api/v1/accounts").headers(h -> h.setBearerAuth(bob.token()))
-        .exchange().expectStatus().isOk();
+    http.get()
+        .uri("/api/v1/accounts")
+        .headers(h -> h.setBearerAuth(bob.token()))
+        .exchange()
+        .expectStatus()
+        .isOk();
   }
 
   @Test
@@ -147,8 +163,8 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
     }
     User ops = client.ops();
 
-    JsonNode page = client.get(ops,
-        "/api/v1/ops/audit?type=limit.rate_exceeded&userId=" + alice.id());
+    JsonNode page =
+        client.get(ops, "/api/v1/ops/audit?type=limit.rate_exceeded&userId=" + alice.id());
 
     assertThat(page.get("items")).hasSize(1);
     assertThat(page.get("items").get(0).get("metadata").get("limit").asString())
@@ -162,8 +178,8 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
       refresh(address, "not-a-token-" + i).expectStatus().isUnauthorized();
     }
 
-    EntityExchangeResult<byte[]> refused = refresh(address, "not-a-token").expectBody()
-        .returnResult();
+    EntityExchangeResult<byte[]> refused =
+        refresh(address, "not-a-token").expectBody().returnResult();
 
     JsonNode problem = assertProblem(refused, HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
     assertThat(problem.get("limit").asString()).isEqualTo("refresh_per_address");
@@ -172,9 +188,12 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
 
   private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec refresh(
       String address, String token) {
-    return http.post().uri("/api/v1/auth/refresh").header("X-Forwarded-For", address)
+    return http.post()
+        .uri("/api/v1/auth/refresh")
+        .header("X-Forwarded-For", address)
         .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("refreshToken", token)).exchange();
+        .bodyValue(Map.of("refreshToken", token))
+        .exchange();
   }
 
   private static void assertRateLimitHeaders(EntityExchangeResult<byte[]> refused, int limit) {
@@ -189,16 +208,26 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
   /** A registered customer, logged in, both from {@code address}. */
   private User register(String address) {
     String email = "limited-" + UUID.randomUUID() + "@example.com";
-    JsonNode user = PaystreamClient.json(registration(address, email).expectStatus().isCreated()
-        .expectBody().returnResult());
-    String token = PaystreamClient.json(login(address, email, PaystreamClient.PASSWORD)
-        .expectStatus().isOk().expectBody().returnResult()).get("accessToken").asString();
+    JsonNode user =
+        PaystreamClient.json(
+            registration(address, email).expectStatus().isCreated().expectBody().returnResult());
+    String token =
+        PaystreamClient.json(
+                login(address, email, PaystreamClient.PASSWORD)
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .returnResult())
+            .get("accessToken")
+            .asString();
     return new User(UUID.fromString(user.get("userId").asString()), email, token);
   }
 
   private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec registration(
       String address, String email) {
-    return http.post().uri("/api/v1/auth/register").header("X-Forwarded-For", address)
+    return http.post()
+        .uri("/api/v1/auth/register")
+        .header("X-Forwarded-For", address)
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("email", email, "password", PaystreamClient.PASSWORD, "name", "Limited"))
         .exchange();
@@ -206,18 +235,24 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
 
   private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec login(
       String address, String email, String password) {
-    return http.post().uri("/api/v1/auth/login").header("X-Forwarded-For", address)
+    return http.post()
+        .uri("/api/v1/auth/login")
+        .header("X-Forwarded-For", address)
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("email", email, "password", password))
         .exchange();
   }
 
   private EntityExchangeResult<byte[]> deposit(User user, UUID account) {
-    return http.post().uri("/api/v1/deposits").headers(h -> h.setBearerAuth(user.token()))
+    return http.post()
+        .uri("/api/v1/deposits")
+        .headers(h -> h.setBearerAuth(user.token()))
         .header("Idempotency-Key", UUID.randomUUID().toString())
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("accountId", account.toString(), "amount", 100, "currency", "EUR"))
-        .exchange().expectBody().returnResult();
+        .exchange()
+        .expectBody()
+        .returnResult();
   }
 
   /** A documentation address (RFC 5737) nobody else in this JVM uses. */

@@ -14,19 +14,19 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /**
- * The limiter itself, against the machine's real Redis and against a Redis that is not there.
- * Two limiters stand for two instances of the API. Every call runs on a non-blocking Reactor
- * thread, so BlockHound fails the test if the limiter ever blocks.
+ * The limiter itself, against the machine's real Redis and against a Redis that is not there. Two
+ * limiters stand for two instances of the API. Every call runs on a non-blocking Reactor thread, so
+ * BlockHound fails the test if the limiter ever blocks.
  */
 class RateLimiterIntegrationTest {
 
   /**
-   * Small limits so that a test needs only a few calls; the window is the production one. The
-   * Redis timeout is generous: on a machine busy with other builds a healthy Redis may take more
-   * than the production 250 ms, and these tests are about sharing, not about latency.
+   * Small limits so that a test needs only a few calls; the window is the production one. The Redis
+   * timeout is generous: on a machine busy with other builds a healthy Redis may take more than the
+   * production 250 ms, and these tests are about sharing, not about latency.
    */
-  private static final RateLimitProperties LIMITS = new RateLimitProperties(60, 5, 2, 3, 4, 2, 2,
-      2, 2_000, 5, 1_000, "unused:");
+  private static final RateLimitProperties LIMITS =
+      new RateLimitProperties(60, 5, 2, 3, 4, 2, 2, 2, 2_000, 5, 1_000, "unused:");
 
   private static final String REDIS_HOST = "localhost";
   private static final int REDIS_PORT = 6379;
@@ -65,13 +65,14 @@ class RateLimiterIntegrationTest {
           .as(StepVerifier::create)
           .assertNext(decision -> assertThat(decision.remaining()).isEqualTo(1))
           .assertNext(decision -> assertThat(decision.remaining()).isZero())
-          .assertNext(decision -> {
-            assertThat(decision.allowed()).isFalse();
-            assertThat(decision.limit()).isEqualTo(2);
-            // Two tokens a minute, refilled together when the minute is over.
-            assertThat(decision.retryAfterSeconds()).isBetween(55L, 60L);
-            assertThat(decision.resetSeconds()).isBetween(55L, 60L);
-          })
+          .assertNext(
+              decision -> {
+                assertThat(decision.allowed()).isFalse();
+                assertThat(decision.limit()).isEqualTo(2);
+                // Two tokens a minute, refilled together when the minute is over.
+                assertThat(decision.retryAfterSeconds()).isBetween(55L, 60L);
+                assertThat(decision.resetSeconds()).isBetween(55L, 60L);
+              })
           .verifyComplete();
     }
   }
@@ -81,7 +82,8 @@ class RateLimiterIntegrationTest {
     try (RateLimiter limiter = limiter(REDIS_PORT, namespace())) {
       connected(limiter);
       String spent = "10.0.0.1";
-      Flux.range(0, 4).concatMap(i -> consume(limiter, RateLimit.LOGIN_PER_ADDRESS, spent))
+      Flux.range(0, 4)
+          .concatMap(i -> consume(limiter, RateLimit.LOGIN_PER_ADDRESS, spent))
           .then(consume(limiter, RateLimit.LOGIN_PER_ADDRESS, "10.0.0.2"))
           .map(RateDecision::allowed)
           .as(StepVerifier::create)
@@ -96,7 +98,8 @@ class RateLimiterIntegrationTest {
       limiter.connect().as(StepVerifier::create).expectNext(false).verifyComplete();
       String email = "offline-" + UUID.randomUUID() + "@example.com";
 
-      Flux.range(0, 4).concatMap(i -> consume(limiter, RateLimit.LOGIN_PER_EMAIL, email))
+      Flux.range(0, 4)
+          .concatMap(i -> consume(limiter, RateLimit.LOGIN_PER_EMAIL, email))
           .map(RateDecision::allowed)
           .as(StepVerifier::create)
           .expectNext(true, true, true, false)
@@ -109,11 +112,12 @@ class RateLimiterIntegrationTest {
   @Test
   void withRedisDownEveryOtherLimitKeepsServingWithinItsLimit() throws IOException {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    try (RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, closedPort(), namespace(),
-        meters)) {
+    try (RateLimiter limiter =
+        new RateLimiter(LIMITS, REDIS_HOST, closedPort(), namespace(), meters)) {
       String user = UUID.randomUUID().toString();
 
-      Flux.range(0, 6).concatMap(i -> consume(limiter, RateLimit.API_PER_USER, user))
+      Flux.range(0, 6)
+          .concatMap(i -> consume(limiter, RateLimit.API_PER_USER, user))
           .map(RateDecision::allowed)
           .as(StepVerifier::create)
           .expectNext(true, true, true, true, true, false)
@@ -128,18 +132,22 @@ class RateLimiterIntegrationTest {
   void whenRedisGoesAwayWhileRunningTheLimiterAnswersLocallyAndQuickly() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (RedisOutage redis = new RedisOutage(REDIS_HOST, REDIS_PORT);
-        RateLimiter limiter = new RateLimiter(LIMITS, REDIS_HOST, redis.port(), namespace(),
-            meters)) {
+        RateLimiter limiter =
+            new RateLimiter(LIMITS, REDIS_HOST, redis.port(), namespace(), meters)) {
       connected(limiter);
       String email = "outage-" + UUID.randomUUID() + "@example.com";
-      consume(limiter, RateLimit.LOGIN_PER_EMAIL, email).map(RateDecision::allowed)
-          .as(StepVerifier::create).expectNext(true).verifyComplete();
+      consume(limiter, RateLimit.LOGIN_PER_EMAIL, email)
+          .map(RateDecision::allowed)
+          .as(StepVerifier::create)
+          .expectNext(true)
+          .verifyComplete();
       assertThat(meters.get("paystream.rate.limit.local").counter().count()).isZero();
 
       redis.cut();
 
       // The bucket starts afresh locally: three more attempts, then refused.
-      Flux.range(0, 4).concatMap(i -> consume(limiter, RateLimit.LOGIN_PER_EMAIL, email))
+      Flux.range(0, 4)
+          .concatMap(i -> consume(limiter, RateLimit.LOGIN_PER_EMAIL, email))
           .map(RateDecision::allowed)
           .as(StepVerifier::create)
           .expectNext(true, true, true, false)
@@ -153,8 +161,11 @@ class RateLimiterIntegrationTest {
   void emailsAndAddressesAreHashedBeforeTheyBecomeRedisKeys() {
     String email = "someone@example.com";
 
-    assertThat(RateLimiter.hash(email)).hasSize(32).doesNotContain("someone")
-        .isEqualTo(RateLimiter.hash(email)).isNotEqualTo(RateLimiter.hash("someone@example.org"));
+    assertThat(RateLimiter.hash(email))
+        .hasSize(32)
+        .doesNotContain("someone")
+        .isEqualTo(RateLimiter.hash(email))
+        .isNotEqualTo(RateLimiter.hash("someone@example.org"));
   }
 
   private static RateLimiter limiter(int port, String namespace) {

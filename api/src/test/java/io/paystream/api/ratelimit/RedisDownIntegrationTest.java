@@ -22,19 +22,19 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import tools.jackson.databind.JsonNode;
 
 /**
- * README, "Redis down": when Redis goes away under a running application (a relay in front of
- * the machine's Redis is cut; the real Redis, which other test JVMs use, is left alone), the API
- * keeps serving and the login limit still stops brute force, from the instance's own buckets.
+ * README, "Redis down": when Redis goes away under a running application (a relay in front of the
+ * machine's Redis is cut; the real Redis, which other test JVMs use, is left alone), the API keeps
+ * serving and the login limit still stops brute force, from the instance's own buckets.
  */
-@TestPropertySource(properties = {
-    "paystream.rate-limit.login-per-email=10",
-    "paystream.kafka.consumer-group=paystream-credit-leg-redis-down-test",
-})
+@TestPropertySource(
+    properties = {
+      "paystream.rate-limit.login-per-email=10",
+      "paystream.kafka.consumer-group=paystream-credit-leg-redis-down-test",
+    })
 @DirtiesContext
 class RedisDownIntegrationTest extends ApiIntegrationTest {
 
-  @Autowired
-  RateLimiter limiter;
+  @Autowired RateLimiter limiter;
 
   private static final RedisOutage REDIS = new RedisOutage("localhost", 6379);
 
@@ -73,8 +73,8 @@ class RedisDownIntegrationTest extends ApiIntegrationTest {
       login(alice.email(), "wrong-password-" + i).expectStatus().isUnauthorized();
     }
 
-    EntityExchangeResult<byte[]> refused = login(alice.email(), PaystreamClient.PASSWORD)
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> refused =
+        login(alice.email(), PaystreamClient.PASSWORD).expectBody().returnResult();
 
     JsonNode problem = assertProblem(refused, HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
     assertThat(problem.get("limit").asString()).isEqualTo("login_per_email");
@@ -83,8 +83,10 @@ class RedisDownIntegrationTest extends ApiIntegrationTest {
 
   private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec login(
       String email, String password) {
-    return http.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("email", email, "password", password)).exchange();
+    return http.post()
+        .uri("/api/v1/auth/login")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("email", email, "password", password))
+        .exchange();
   }
-
 }

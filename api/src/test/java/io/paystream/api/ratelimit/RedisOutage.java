@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay in front of the machine's Redis that a test can cut, to see what the API does when
- * Redis goes away while it runs — without stopping the real Redis, which other test JVMs use.
- * Plain blocking sockets on their own daemon threads: test infrastructure, never a Reactor thread.
+ * Redis goes away while it runs — without stopping the real Redis, which other test JVMs use. Plain
+ * blocking sockets on their own daemon threads: test infrastructure, never a Reactor thread.
  */
 final class RedisOutage implements AutoCloseable {
 
@@ -59,16 +59,20 @@ final class RedisOutage implements AutoCloseable {
   }
 
   private static void pump(Socket from, Socket to) {
-    Thread thread = new Thread(() -> {
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
-      } catch (IOException dropped) {
-        // The other side or cut() closed the connection.
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "redis-relay-pump");
+    Thread thread =
+        new Thread(
+            () -> {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+              } catch (IOException dropped) {
+                // The other side or cut() closed the connection.
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "redis-relay-pump");
     thread.setDaemon(true);
     thread.start();
   }

@@ -23,14 +23,11 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
   /** The stated bound: a completed transfer is in the payee's recent entries this soon. */
   static final Duration CREDIT_VISIBLE_WITHIN = Duration.ofSeconds(5);
 
-  @Autowired
-  ReactiveStringRedisTemplate redis;
+  @Autowired ReactiveStringRedisTemplate redis;
 
-  @Autowired
-  RecentEntriesCache cache;
+  @Autowired RecentEntriesCache cache;
 
-  @Autowired
-  SequencedEntries entries;
+  @Autowired SequencedEntries entries;
 
   @Test
   void aCompletedTransferShowsInThePayeesWarmRecentEntriesWithinFiveSeconds() {
@@ -46,8 +43,7 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     client.awaitTerminal(payer, transfer, Duration.ofSeconds(20));
     long completedAt = System.nanoTime();
     List<JsonNode> seen = recent(payee, to);
-    while (seen.isEmpty()
-        && System.nanoTime() - completedAt < CREDIT_VISIBLE_WITHIN.toNanos()) {
+    while (seen.isEmpty() && System.nanoTime() - completedAt < CREDIT_VISIBLE_WITHIN.toNanos()) {
       sleep(10);
       seen = recent(payee, to);
     }
@@ -65,8 +61,18 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     client.deposit(owner, account, 5, "EUR");
     assertThat(recent(owner, account)).hasSize(1);
     // An entry PostgreSQL does not have, through the ledger events' path: only Redis knows it.
-    LedgerEntry marker = new LedgerEntry(UUID.randomUUID(), null, account, Direction.CREDIT, 1,
-        "EUR", 6L, null, "only in redis", Instant.parse("2026-01-01T00:00:00Z"));
+    LedgerEntry marker =
+        new LedgerEntry(
+            UUID.randomUUID(),
+            null,
+            account,
+            Direction.CREDIT,
+            1,
+            "EUR",
+            6L,
+            null,
+            "only in redis",
+            Instant.parse("2026-01-01T00:00:00Z"));
     cache.add(List.of(new SequencedEntry(Long.MAX_VALUE / 2, marker))).block();
 
     List<JsonNode> seen = recent(owner, account);
@@ -89,8 +95,12 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     assertThat(redis.hasKey(RecentEntriesCache.keys(from).get(1)).block()).as("warm").isTrue();
 
     List<JsonNode> fromRedis = recent(payer, from);
-    List<JsonNode> fromPostgres = client.get(payer,
-        "/api/v1/accounts/" + from + "/transactions?limit=20").get("items").valueStream().toList();
+    List<JsonNode> fromPostgres =
+        client
+            .get(payer, "/api/v1/accounts/" + from + "/transactions?limit=20")
+            .get("items")
+            .valueStream()
+            .toList();
 
     assertThat(fromRedis).hasSize(2).isEqualTo(fromPostgres);
     assertThat(fromRedis.get(0).get("counterpartyAccountId").asString()).isEqualTo(to.toString());
@@ -144,15 +154,20 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
 
     cache.add(newest).block();
 
-    assertThat(redis.hasKey(RecentEntriesCache.keys(account).get(1)).block()).as("snapshot")
+    assertThat(redis.hasKey(RecentEntriesCache.keys(account).get(1)).block())
+        .as("snapshot")
         .isFalse();
-    assertThat(recent(owner, account)).extracting(entry -> entry.get("amount").asLong())
+    assertThat(recent(owner, account))
+        .extracting(entry -> entry.get("amount").asLong())
         .containsExactly(3L, 2L, 1L);
   }
 
   private List<JsonNode> recent(User user, UUID account) {
-    return client.get(user, "/api/v1/accounts/" + account + "/transactions/recent")
-        .get("items").valueStream().toList();
+    return client
+        .get(user, "/api/v1/accounts/" + account + "/transactions/recent")
+        .get("items")
+        .valueStream()
+        .toList();
   }
 
   private static void sleep(long millis) {

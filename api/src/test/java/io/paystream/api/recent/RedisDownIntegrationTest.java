@@ -33,10 +33,14 @@ class RedisDownIntegrationTest extends ApiIntegrationTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    withoutRedis = OtherInstance.start(Map.of(
-        "spring.data.redis.port", Integer.toString(closedPort),
-        // The instance under test serves reads; the shared instance keeps the money moving.
-        "paystream.messaging.enabled", "false"));
+    withoutRedis =
+        OtherInstance.start(
+            Map.of(
+                "spring.data.redis.port",
+                Integer.toString(closedPort),
+                // The instance under test serves reads; the shared instance keeps the money moving.
+                "paystream.messaging.enabled",
+                "false"));
     withoutRedisPort = OtherInstance.port(withoutRedis);
   }
 
@@ -53,24 +57,31 @@ class RedisDownIntegrationTest extends ApiIntegrationTest {
     UUID account = client.openAccount(owner, "EUR");
     client.deposit(owner, account, 11, "EUR");
     client.deposit(owner, account, 12, "EUR");
-    WebTestClient other = WebTestClient.bindToServer()
-        .baseUrl("http://localhost:" + withoutRedisPort)
-        .responseTimeout(Duration.ofSeconds(10))
-        .build();
+    WebTestClient other =
+        WebTestClient.bindToServer()
+            .baseUrl("http://localhost:" + withoutRedisPort)
+            .responseTimeout(Duration.ofSeconds(10))
+            .build();
 
     long started = System.nanoTime();
-    JsonNode answer = io.paystream.api.testing.PaystreamClient.json(other.get()
-        .uri("/api/v1/accounts/" + account + "/transactions/recent")
-        .headers(h -> h.setBearerAuth(owner.token()))
-        .exchange()
-        .expectStatus().isOk()
-        .expectBody().returnResult());
+    JsonNode answer =
+        io.paystream.api.testing.PaystreamClient.json(
+            other
+                .get()
+                .uri("/api/v1/accounts/" + account + "/transactions/recent")
+                .headers(h -> h.setBearerAuth(owner.token()))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .returnResult());
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-    List<Long> amounts = answer.get("items").valueStream()
-        .map(entry -> entry.get("amount").asLong()).toList();
+    List<Long> amounts =
+        answer.get("items").valueStream().map(entry -> entry.get("amount").asLong()).toList();
     assertThat(amounts).containsExactly(12L, 11L);
-    assertThat(took).as("bounded by the Redis timeout, not Lettuce's own").isLessThan(
-        Duration.ofSeconds(2));
+    assertThat(took)
+        .as("bounded by the Redis timeout, not Lettuce's own")
+        .isLessThan(Duration.ofSeconds(2));
   }
 }

@@ -24,20 +24,23 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * CONTRACT.md, Authentication, for every operation the running application documents at
- * /v3/api-docs: without a token 401 (except the contract's public operations); a customer gets
- * 403 on OPS operations; a second customer gets 404 on the first customer's resources. The
- * operations are read from the document, so an endpoint added later is checked without editing
- * this test — only a new kind of resource in a path needs a line in {@link #resourceOfA}.
+ * /v3/api-docs: without a token 401 (except the contract's public operations); a customer gets 403
+ * on OPS operations; a second customer gets 404 on the first customer's resources. The operations
+ * are read from the document, so an endpoint added later is checked without editing this test —
+ * only a new kind of resource in a path needs a line in {@link #resourceOfA}.
  */
 class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
 
   /**
-   * The contract's operations that need no token: the auth endpoints, and the statement
-   * download, whose signed, expiring link is its credential.
+   * The contract's operations that need no token: the auth endpoints, and the statement download,
+   * whose signed, expiring link is its credential.
    */
-  static final Set<String> CONTRACT_PUBLIC = Set.of("POST /api/v1/auth/register",
-      "POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
-      "GET /api/v1/statements/download");
+  static final Set<String> CONTRACT_PUBLIC =
+      Set.of(
+          "POST /api/v1/auth/register",
+          "POST /api/v1/auth/login",
+          "POST /api/v1/auth/refresh",
+          "GET /api/v1/statements/download");
 
   private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
 
@@ -56,21 +59,46 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
     UUID aliceSecond = client.openAccount(alice, "EUR");
     client.deposit(alice, aliceAccount, 1_000, "EUR");
     aliceTransfer = client.acceptedTransfer(alice, aliceAccount, aliceSecond, 100, "EUR");
-    aliceWithdrawal = PaystreamClient.json(http.post().uri("/api/v1/withdrawals")
-        .headers(h -> h.setBearerAuth(alice.token()))
-        .header("Idempotency-Key", UUID.randomUUID().toString())
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("accountId", aliceAccount.toString(), "amount", 100, "currency", "EUR",
-            "destination", "DE89370400440532013000"))
-        .exchange().expectStatus().isAccepted().expectBody().returnResult())
-        .get("id").asString();
+    aliceWithdrawal =
+        PaystreamClient.json(
+                http.post()
+                    .uri("/api/v1/withdrawals")
+                    .headers(h -> h.setBearerAuth(alice.token()))
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(
+                        Map.of(
+                            "accountId",
+                            aliceAccount.toString(),
+                            "amount",
+                            100,
+                            "currency",
+                            "EUR",
+                            "destination",
+                            "DE89370400440532013000"))
+                    .exchange()
+                    .expectStatus()
+                    .isAccepted()
+                    .expectBody()
+                    .returnResult())
+            .get("id")
+            .asString();
     // Loopback is allowed in tests; nothing listens on port 9, so deliveries just fail.
-    aliceWebhook = PaystreamClient.json(http.post().uri("/api/v1/webhooks")
-        .headers(h -> h.setBearerAuth(alice.token()))
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("url", "http://127.0.0.1:9/hook", "events", List.of("withdrawal.*")))
-        .exchange().expectStatus().isCreated().expectBody().returnResult())
-        .get("id").asString();
+    aliceWebhook =
+        PaystreamClient.json(
+                http.post()
+                    .uri("/api/v1/webhooks")
+                    .headers(h -> h.setBearerAuth(alice.token()))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(
+                        Map.of("url", "http://127.0.0.1:9/hook", "events", List.of("withdrawal.*")))
+                    .exchange()
+                    .expectStatus()
+                    .isCreated()
+                    .expectBody()
+                    .returnResult())
+            .get("id")
+            .asString();
   }
 
   @Test
@@ -121,7 +149,8 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
         opsOperations.add(operation);
       }
     }
-    assertThat(opsOperations).extracting(Operation::name)
+    assertThat(opsOperations)
+        .extracting(Operation::name)
         .contains("GET /api/v1/ops/audit", "POST /api/v1/accounts/{id}/freeze");
 
     for (Operation operation : opsOperations) {
@@ -139,12 +168,14 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
   void aSecondCustomerGets404OnEveryOperationOnTheFirstCustomersResources() {
     int checked = 0;
     for (Operation operation : operations()) {
-      if (!operation.path().contains("{id}") || "OPS".equals(operation.requiredRole())
+      if (!operation.path().contains("{id}")
+          || "OPS".equals(operation.requiredRole())
           || operation.isPublic()) {
         continue;
       }
       EntityExchangeResult<byte[]> asBob = call(operation, bob.token(), aliceIds(operation));
-      assertThat(asBob.getStatus().value()).as(operation.name() + " by another customer")
+      assertThat(asBob.getStatus().value())
+          .as(operation.name() + " by another customer")
           .isEqualTo(404);
       checked++;
     }
@@ -157,8 +188,10 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
   private static void assertUnauthorized(Operation operation, EntityExchangeResult<byte[]> result) {
     assertThat(result.getStatus().value()).as(operation.name()).isEqualTo(401);
     assertThat(result.getResponseHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE))
-        .as(operation.name()).startsWith("Bearer");
-    assertThat(result.getResponseHeaders().getContentType()).as(operation.name())
+        .as(operation.name())
+        .startsWith("Bearer");
+    assertThat(result.getResponseHeaders().getContentType())
+        .as(operation.name())
         .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
   }
 
@@ -176,8 +209,8 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
   }
 
   /**
-   * Alice's resource for a path's {id}, by the collection it sits in. A path about a new kind
-   * of resource fails here until this method learns to give Alice one.
+   * Alice's resource for a path's {id}, by the collection it sits in. A path about a new kind of
+   * resource fails here until this method learns to give Alice one.
    */
   private String resourceOfA(String path) {
     if (path.startsWith("/api/v1/accounts/{id}")) {
@@ -196,8 +229,11 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
       // OPS-only: any id will do, the role decides.
       return UUID.randomUUID().toString();
     }
-    throw new AssertionError("the authorization matrix cannot yet give the first customer a"
-        + " resource for " + path + "; add it to resourceOfA");
+    throw new AssertionError(
+        "the authorization matrix cannot yet give the first customer a"
+            + " resource for "
+            + path
+            + "; add it to resourceOfA");
   }
 
   /** A well-formed value for any other path parameter, so that only authorization decides. */
@@ -209,27 +245,40 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
   }
 
   private EntityExchangeResult<byte[]> call(Operation operation, String token, String path) {
-    WebTestClient.RequestBodySpec request = http.method(operation.method()).uri(path)
-        .header(HttpHeaders.ACCEPT, "*/*")
-        .header("Idempotency-Key", UUID.randomUUID().toString());
+    WebTestClient.RequestBodySpec request =
+        http.method(operation.method())
+            .uri(path)
+            .header(HttpHeaders.ACCEPT, "*/*")
+            .header("Idempotency-Key", UUID.randomUUID().toString());
     if (token != null) {
       request.headers(h -> h.setBearerAuth(token));
     }
-    WebTestClient.RequestHeadersSpec<?> ready = operation.method() == HttpMethod.POST
-        ? request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of())
-        : request;
+    WebTestClient.RequestHeadersSpec<?> ready =
+        operation.method() == HttpMethod.POST
+            ? request.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of())
+            : request;
     return ready.exchange().expectBody().returnResult();
   }
 
   private List<Operation> operations() {
-    JsonNode document = PaystreamClient.json(http.get().uri("/v3/api-docs").exchange()
-        .expectStatus().isOk().expectBody().returnResult());
+    JsonNode document =
+        PaystreamClient.json(
+            http.get()
+                .uri("/v3/api-docs")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .returnResult());
     List<Operation> operations = new ArrayList<>();
     for (Map.Entry<String, JsonNode> path : document.get("paths").properties()) {
       for (Map.Entry<String, JsonNode> method : path.getValue().properties()) {
         if (Set.of("get", "post", "put", "patch", "delete").contains(method.getKey())) {
-          operations.add(new Operation(HttpMethod.valueOf(method.getKey().toUpperCase()),
-              path.getKey(), method.getValue()));
+          operations.add(
+              new Operation(
+                  HttpMethod.valueOf(method.getKey().toUpperCase()),
+                  path.getKey(),
+                  method.getValue()));
         }
       }
     }
@@ -239,14 +288,21 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
   /** A token signed with another key: the right shape, the wrong signature. */
   private static String forgedToken() {
     String header = base64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
-    String claims = base64("{\"sub\":\"" + UUID.randomUUID() + "\",\"iss\":\"paystream\","
-        + "\"aud\":[\"paystream-api\"],\"roles\":[\"OPS\"],\"exp\":4102444800,"
-        + "\"iat\":1700000000,\"jti\":\"x\",\"sid\":\"" + UUID.randomUUID() + "\"}");
+    String claims =
+        base64(
+            "{\"sub\":\""
+                + UUID.randomUUID()
+                + "\",\"iss\":\"paystream\","
+                + "\"aud\":[\"paystream-api\"],\"roles\":[\"OPS\"],\"exp\":4102444800,"
+                + "\"iat\":1700000000,\"jti\":\"x\",\"sid\":\""
+                + UUID.randomUUID()
+                + "\"}");
     return header + "." + claims + "." + base64("not-the-signature");
   }
 
   private static String base64(String text) {
-    return java.util.Base64.getUrlEncoder().withoutPadding()
+    return java.util.Base64.getUrlEncoder()
+        .withoutPadding()
         .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 

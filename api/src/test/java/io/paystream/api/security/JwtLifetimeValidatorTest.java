@@ -21,8 +21,8 @@ class JwtLifetimeValidatorTest {
   private static final Duration SKEW = Duration.ofSeconds(30);
   private static final Duration LIFETIME = Duration.ofSeconds(900);
 
-  private final JwtLifetimeValidator validator = new JwtLifetimeValidator(SKEW, LIFETIME,
-      Clock.fixed(NOW, ZoneOffset.UTC));
+  private final JwtLifetimeValidator validator =
+      new JwtLifetimeValidator(SKEW, LIFETIME, Clock.fixed(NOW, ZoneOffset.UTC));
 
   @Test
   void aTokenWithTheTimesWeIssueIsValid() {
@@ -52,13 +52,15 @@ class JwtLifetimeValidatorTest {
 
   @Test
   void aTokenLivingOneSecondLongerThanAnAccessTokenIsRefused() {
-    assertRefused(token(NOW, NOW.plus(LIFETIME).plusSeconds(1)),
+    assertRefused(
+        token(NOW, NOW.plus(LIFETIME).plusSeconds(1)),
         "exp is further from iat than an access token lives");
   }
 
   @Test
   void aTokenIssuedNowWithATenYearExpiryIsRefused() {
-    assertRefused(token(NOW, NOW.plus(Duration.ofDays(3650))),
+    assertRefused(
+        token(NOW, NOW.plus(Duration.ofDays(3650))),
         "exp is further from iat than an access token lives");
   }
 
@@ -74,10 +76,9 @@ class JwtLifetimeValidatorTest {
 
   @Test
   void aTokenWithoutIssueOrExpiryTimeIsRefused() {
-    Jwt withoutIssued = Jwt.withTokenValue("t").header("alg", "HS256")
-        .expiresAt(NOW.plusSeconds(60)).build();
-    Jwt withoutExpiry = Jwt.withTokenValue("t").header("alg", "HS256")
-        .issuedAt(NOW).build();
+    Jwt withoutIssued =
+        Jwt.withTokenValue("t").header("alg", "HS256").expiresAt(NOW.plusSeconds(60)).build();
+    Jwt withoutExpiry = Jwt.withTokenValue("t").header("alg", "HS256").issuedAt(NOW).build();
 
     assertRefused(withoutIssued, "iat and exp are required");
     assertRefused(withoutExpiry, "iat and exp are required");
@@ -94,7 +95,8 @@ class JwtLifetimeValidatorTest {
   }
 
   private static Jwt token(Instant issued, Instant expires) {
-    return Jwt.withTokenValue("t").header("alg", "HS256")
+    return Jwt.withTokenValue("t")
+        .header("alg", "HS256")
         .issuedAt(issued)
         .expiresAt(expires)
         .build();

@@ -29,10 +29,9 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Bearer-token verification (CONTRACT.md, Conventions: Authentication): every token that is not
- * a live HS256 token of ours, for our audience, with the times we would have written, about the
- * user whose live login it names, is refused the same way; the public endpoints need no token at
- * all.
+ * Bearer-token verification (CONTRACT.md, Conventions: Authentication): every token that is not a
+ * live HS256 token of ours, for our audience, with the times we would have written, about the user
+ * whose live login it names, is refused the same way; the public endpoints need no token at all.
  */
 class TokenSecurityIntegrationTest extends ApiIntegrationTest {
 
@@ -40,8 +39,7 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
   private static final String OTHER_SECRET = "some-other-service-secret-0123456789abcdef";
   private static final String PROTECTED = "/api/v1/me";
 
-  @Autowired
-  private ApiProperties properties;
+  @Autowired private ApiProperties properties;
 
   @Test
   void aRequestWithoutATokenIsUnauthorized() {
@@ -59,9 +57,17 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     User user = client.newCustomer();
     String header = base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}");
     long now = Instant.now().getEpochSecond();
-    String claims = base64Url("{\"iss\":\"paystream\",\"aud\":\"paystream-api\",\"sub\":\""
-        + user.id() + "\",\"iat\":" + now + ",\"exp\":" + (now + 600) + ",\"jti\":\""
-        + UUID.randomUUID() + "\",\"roles\":[\"OPS\"]}");
+    String claims =
+        base64Url(
+            "{\"iss\":\"paystream\",\"aud\":\"paystream-api\",\"sub\":\""
+                + user.id()
+                + "\",\"iat\":"
+                + now
+                + ",\"exp\":"
+                + (now + 600)
+                + ",\"jti\":\""
+                + UUID.randomUUID()
+                + "\",\"roles\":[\"OPS\"]}");
 
     assertUnauthorized(withToken(header + "." + claims + "."));
   }
@@ -77,10 +83,12 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
   void aSelfSignedTokenWithTheTestKeyIsAcceptedSoTheRefusalsBelowAreAboutOneClaimEach() {
     User user = client.newCustomer();
 
-    http.get().uri(PROTECTED)
+    http.get()
+        .uri(PROTECTED)
         .headers(h -> h.setBearerAuth(sign(TEST_SECRET, valid(user.id(), sidOf(user)).build())))
         .exchange()
-        .expectStatus().isOk();
+        .expectStatus()
+        .isOk();
   }
 
   @Test
@@ -88,10 +96,14 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     User user = client.newCustomer();
     Instant now = Instant.now();
 
-    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
-        .issueTime(Date.from(now.minusSeconds(900)))
-        .expirationTime(Date.from(now.minusSeconds(120)))
-        .build())));
+    assertUnauthorized(
+        withToken(
+            sign(
+                TEST_SECRET,
+                valid(user.id(), sidOf(user))
+                    .issueTime(Date.from(now.minusSeconds(900)))
+                    .expirationTime(Date.from(now.minusSeconds(120)))
+                    .build())));
   }
 
   @Test
@@ -99,10 +111,14 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     User user = client.newCustomer();
     Instant issued = Instant.now().plus(Duration.ofHours(1));
 
-    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
-        .issueTime(Date.from(issued))
-        .expirationTime(Date.from(issued.plus(Duration.ofDays(3650))))
-        .build())));
+    assertUnauthorized(
+        withToken(
+            sign(
+                TEST_SECRET,
+                valid(user.id(), sidOf(user))
+                    .issueTime(Date.from(issued))
+                    .expirationTime(Date.from(issued.plus(Duration.ofDays(3650))))
+                    .build())));
   }
 
   @Test
@@ -110,10 +126,14 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     User user = client.newCustomer();
     Instant issued = Instant.now().plusSeconds(properties.clockSkewSeconds() + 60);
 
-    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
-        .issueTime(Date.from(issued))
-        .expirationTime(Date.from(issued.plusSeconds(600)))
-        .build())));
+    assertUnauthorized(
+        withToken(
+            sign(
+                TEST_SECRET,
+                valid(user.id(), sidOf(user))
+                    .issueTime(Date.from(issued))
+                    .expirationTime(Date.from(issued.plusSeconds(600)))
+                    .build())));
   }
 
   @Test
@@ -121,10 +141,15 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     User user = client.newCustomer();
     Instant now = Instant.now();
 
-    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
-        .issueTime(Date.from(now))
-        .expirationTime(Date.from(now.plusSeconds(properties.accessTokenTtlSeconds() + 60)))
-        .build())));
+    assertUnauthorized(
+        withToken(
+            sign(
+                TEST_SECRET,
+                valid(user.id(), sidOf(user))
+                    .issueTime(Date.from(now))
+                    .expirationTime(
+                        Date.from(now.plusSeconds(properties.accessTokenTtlSeconds() + 60)))
+                    .build())));
   }
 
   /** Spring's Jwt refuses to exist with exp not after iat; this keeps that a 401. */
@@ -133,45 +158,55 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     User user = client.newCustomer();
     Instant now = Instant.now();
 
-    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
-        .issueTime(Date.from(now.plusSeconds(properties.clockSkewSeconds() / 2)))
-        .expirationTime(Date.from(now.plusSeconds(5)))
-        .build())));
+    assertUnauthorized(
+        withToken(
+            sign(
+                TEST_SECRET,
+                valid(user.id(), sidOf(user))
+                    .issueTime(Date.from(now.plusSeconds(properties.clockSkewSeconds() / 2)))
+                    .expirationTime(Date.from(now.plusSeconds(5)))
+                    .build())));
   }
 
   @Test
   void aTokenFromAnotherIssuerIsUnauthorized() {
     User user = client.newCustomer();
 
-    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
-        .issuer("someone-else").build())));
+    assertUnauthorized(
+        withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user)).issuer("someone-else").build())));
   }
 
   @Test
   void aTokenForAnotherAudienceIsUnauthorized() {
     User user = client.newCustomer();
 
-    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user))
-        .audience("another-api").build())));
+    assertUnauthorized(
+        withToken(
+            sign(TEST_SECRET, valid(user.id(), sidOf(user)).audience("another-api").build())));
   }
 
   @Test
   void aTokenWhoseSubjectIsNotAUserIdIsUnauthorized() {
-    assertUnauthorized(withToken(sign(TEST_SECRET, valid(UUID.randomUUID(), UUID.randomUUID().toString())
-        .subject("admin").build())));
+    assertUnauthorized(
+        withToken(
+            sign(
+                TEST_SECRET,
+                valid(UUID.randomUUID(), UUID.randomUUID().toString()).subject("admin").build())));
   }
 
   @Test
   void aTokenWithoutAnIdIsUnauthorized() {
     User user = client.newCustomer();
 
-    assertUnauthorized(withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user)).jwtID(null).build())));
+    assertUnauthorized(
+        withToken(sign(TEST_SECRET, valid(user.id(), sidOf(user)).jwtID(null).build())));
   }
 
   @Test
   void aValidlySignedTokenForAUserThatDoesNotExistIsUnauthorized() {
-    EntityExchangeResult<byte[]> result = withToken(sign(TEST_SECRET,
-        valid(UUID.randomUUID(), UUID.randomUUID().toString()).build()));
+    EntityExchangeResult<byte[]> result =
+        withToken(
+            sign(TEST_SECRET, valid(UUID.randomUUID(), UUID.randomUUID().toString()).build()));
 
     assertUnauthorized(result);
   }
@@ -184,10 +219,12 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
 
     // Alice's login has not been used yet: its owner is read from the database.
     assertUnauthorized(withToken(alicesLoginAsMallory));
-    http.get().uri(PROTECTED)
+    http.get()
+        .uri(PROTECTED)
         .headers(h -> h.setBearerAuth(alice.token()))
         .exchange()
-        .expectStatus().isOk();
+        .expectStatus()
+        .isOk();
     // Now it is remembered as active, and still only Alice's.
     assertUnauthorized(withToken(alicesLoginAsMallory));
   }
@@ -199,16 +236,22 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
 
     // Not /me, which looks its user up itself: these two would list nothing and fail on the
     // account's foreign key.
-    assertUnauthorized(http.get().uri("/api/v1/accounts")
-        .headers(h -> h.setBearerAuth(nobody))
-        .exchange()
-        .expectBody().returnResult());
-    assertUnauthorized(http.post().uri("/api/v1/accounts")
-        .headers(h -> h.setBearerAuth(nobody))
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("currency", "EUR"))
-        .exchange()
-        .expectBody().returnResult());
+    assertUnauthorized(
+        http.get()
+            .uri("/api/v1/accounts")
+            .headers(h -> h.setBearerAuth(nobody))
+            .exchange()
+            .expectBody()
+            .returnResult());
+    assertUnauthorized(
+        http.post()
+            .uri("/api/v1/accounts")
+            .headers(h -> h.setBearerAuth(nobody))
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(Map.of("currency", "EUR"))
+            .exchange()
+            .expectBody()
+            .returnResult());
   }
 
   @Test
@@ -216,54 +259,70 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     EntityExchangeResult<byte[]> invalid = post("/api/v1/auth/register", Map.of());
     assertPublicRefusal(invalid, HttpStatus.BAD_REQUEST, "validation_failed");
 
-    EntityExchangeResult<byte[]> created = post("/api/v1/auth/register",
-        Map.of("email", "public-" + UUID.randomUUID() + "@example.com",
-            "password", "a-long-enough-password", "name", "Public"));
+    EntityExchangeResult<byte[]> created =
+        post(
+            "/api/v1/auth/register",
+            Map.of(
+                "email",
+                "public-" + UUID.randomUUID() + "@example.com",
+                "password",
+                "a-long-enough-password",
+                "name",
+                "Public"));
     assertThat(created.getStatus()).isEqualTo(HttpStatus.CREATED);
   }
 
   @Test
   void loginNeedsNoToken() {
-    assertPublicRefusal(post("/api/v1/auth/login", Map.of()), HttpStatus.BAD_REQUEST,
-        "validation_failed");
-    assertPublicRefusal(post("/api/v1/auth/login",
-            Map.of("email", "nobody-" + UUID.randomUUID() + "@example.com",
-                "password", "a-long-enough-password")),
-        HttpStatus.UNAUTHORIZED, "invalid_credentials");
-    assertThat(post("/api/v1/auth/login",
-        Map.of("email", OPS_EMAIL, "password", OPS_PASSWORD)).getStatus())
+    assertPublicRefusal(
+        post("/api/v1/auth/login", Map.of()), HttpStatus.BAD_REQUEST, "validation_failed");
+    assertPublicRefusal(
+        post(
+            "/api/v1/auth/login",
+            Map.of(
+                "email",
+                "nobody-" + UUID.randomUUID() + "@example.com",
+                "password",
+                "a-long-enough-password")),
+        HttpStatus.UNAUTHORIZED,
+        "invalid_credentials");
+    assertThat(
+            post("/api/v1/auth/login", Map.of("email", OPS_EMAIL, "password", OPS_PASSWORD))
+                .getStatus())
         .isEqualTo(HttpStatus.OK);
   }
 
   @Test
   void refreshNeedsNoToken() {
-    assertPublicRefusal(post("/api/v1/auth/refresh", Map.of()), HttpStatus.BAD_REQUEST,
-        "validation_failed");
-    assertPublicRefusal(post("/api/v1/auth/refresh", Map.of("refreshToken", "unknown-token")),
-        HttpStatus.UNAUTHORIZED, "invalid_refresh_token");
+    assertPublicRefusal(
+        post("/api/v1/auth/refresh", Map.of()), HttpStatus.BAD_REQUEST, "validation_failed");
+    assertPublicRefusal(
+        post("/api/v1/auth/refresh", Map.of("refreshToken", "unknown-token")),
+        HttpStatus.UNAUTHORIZED,
+        "invalid_refresh_token");
   }
 
   @Test
   void healthAndItsProbesAreUpWithoutAToken() {
-    for (String path : List.of("/actuator/health", "/actuator/health/liveness",
-        "/actuator/health/readiness")) {
-      JsonNode health = json(http.get().uri(path)
-          .exchange()
-          .expectStatus().isOk()
-          .expectBody().returnResult());
+    for (String path :
+        List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")) {
+      JsonNode health =
+          json(http.get().uri(path).exchange().expectStatus().isOk().expectBody().returnResult());
       assertThat(health.get("status").asString()).as(path).isEqualTo("UP");
     }
   }
 
   @Test
   void theOpenApiDocumentIsPublicAndDescribesTransfersAndAccounts() {
-    EntityExchangeResult<byte[]> result = http.get().uri("/v3/api-docs")
-        .exchange()
-        .expectStatus().isOk()
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> result =
+        http.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody().returnResult();
 
-    assertThat(result.getResponseHeaders().getContentType().isCompatibleWith(
-        MediaType.APPLICATION_JSON)).isTrue();
+    assertThat(
+            result
+                .getResponseHeaders()
+                .getContentType()
+                .isCompatibleWith(MediaType.APPLICATION_JSON))
+        .isTrue();
     JsonNode document = json(result);
     assertThat(document.get("openapi").asString()).startsWith("3.");
     assertThat(document.get("paths").propertyNames())
@@ -272,23 +331,20 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void theOpenApiDocumentNeedsNoToken() {
-    EntityExchangeResult<byte[]> result = http.get().uri("/v3/api-docs")
-        .exchange()
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> result =
+        http.get().uri("/v3/api-docs").exchange().expectBody().returnResult();
 
     assertThat(result.getStatus().value()).isNotIn(401, 403);
   }
 
   @Test
   void swaggerUiHtmlAnswersTheUiOrARedirectToItWithoutAToken() {
-    EntityExchangeResult<byte[]> result = http.get().uri("/swagger-ui.html")
-        .exchange()
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> result =
+        http.get().uri("/swagger-ui.html").exchange().expectBody().returnResult();
 
     HttpStatus status = HttpStatus.valueOf(result.getStatus().value());
     if (status.is3xxRedirection()) {
-      assertThat(result.getResponseHeaders().getFirst(HttpHeaders.LOCATION))
-          .contains("swagger-ui");
+      assertThat(result.getResponseHeaders().getFirst(HttpHeaders.LOCATION)).contains("swagger-ui");
     } else {
       assertThat(status).isEqualTo(HttpStatus.OK);
     }
@@ -296,31 +352,37 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void theSwaggerUiPageThatSwaggerUiHtmlLeadsToLoads() {
-    EntityExchangeResult<byte[]> result = http.get().uri("/swagger-ui.html")
-        .exchange()
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> result =
+        http.get().uri("/swagger-ui.html").exchange().expectBody().returnResult();
     String location = result.getResponseHeaders().getFirst(HttpHeaders.LOCATION);
     String page = location == null ? "/swagger-ui.html" : location;
 
-    http.get().uri(page)
+    http.get()
+        .uri(page)
         .exchange()
-        .expectStatus().isOk()
-        .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML);
+        .expectStatus()
+        .isOk()
+        .expectHeader()
+        .contentTypeCompatibleWith(MediaType.TEXT_HTML);
   }
 
   private EntityExchangeResult<byte[]> withToken(String token) {
-    return http.get().uri(PROTECTED)
+    return http.get()
+        .uri(PROTECTED)
         .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private EntityExchangeResult<byte[]> post(String path, Map<String, String> body) {
-    return http.post().uri(path)
+    return http.post()
+        .uri(path)
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(body)
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   private static void assertUnauthorized(EntityExchangeResult<byte[]> result) {
@@ -334,8 +396,8 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
     assertThat(problem.get("status").asInt()).isEqualTo(401);
   }
 
-  private static void assertPublicRefusal(EntityExchangeResult<byte[]> result, HttpStatus status,
-      String code) {
+  private static void assertPublicRefusal(
+      EntityExchangeResult<byte[]> result, HttpStatus status, String code) {
     assertThat(result.getStatus()).isEqualTo(status);
     JsonNode problem = json(result);
     assertThat(problem.get("code").asString()).isEqualTo(code).isNotEqualTo("unauthorized");
@@ -344,18 +406,23 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
   /** The login (refresh-token family) of a real session, which a valid token must name. */
   private static String sidOf(User user) {
     String payload = user.token().split("\\.")[1];
-    String json = new String(java.util.Base64.getUrlDecoder().decode(payload),
-        java.nio.charset.StandardCharsets.UTF_8);
-    return tools.jackson.databind.json.JsonMapper.builder().build().readTree(json)
-        .get("sid").asString();
+    String json =
+        new String(
+            java.util.Base64.getUrlDecoder().decode(payload),
+            java.nio.charset.StandardCharsets.UTF_8);
+    return tools.jackson.databind.json.JsonMapper.builder()
+        .build()
+        .readTree(json)
+        .get("sid")
+        .asString();
   }
 
   @Test
   void aCorrectlySignedTokenNamingNoLiveLoginIsUnauthorized() {
     User user = client.newCustomer();
 
-    assertUnauthorized(withToken(sign(TEST_SECRET,
-        valid(user.id(), UUID.randomUUID().toString()).build())));
+    assertUnauthorized(
+        withToken(sign(TEST_SECRET, valid(user.id(), UUID.randomUUID().toString()).build())));
   }
 
   /** Claims exactly like the API's own access tokens, so each test changes one thing only. */
@@ -383,7 +450,8 @@ class TokenSecurityIntegrationTest extends ApiIntegrationTest {
   }
 
   private static String base64Url(String json) {
-    return Base64.getUrlEncoder().withoutPadding()
+    return Base64.getUrlEncoder()
+        .withoutPadding()
         .encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 }

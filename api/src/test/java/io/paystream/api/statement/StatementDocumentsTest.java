@@ -38,23 +38,28 @@ class StatementDocumentsTest {
 
   @Test
   void aBrokenBalanceChainIsRefusedBeforeAnythingIsRendered() {
-    List<LedgerEntry> broken = List.of(
-        entry("EUR", Direction.CREDIT, 500, 500, null, "in", "2026-10-01T00:00:00Z"),
-        entry("EUR", Direction.DEBIT, 100, 450, BOB, "out", "2026-10-02T00:00:00Z"));
+    List<LedgerEntry> broken =
+        List.of(
+            entry("EUR", Direction.CREDIT, 500, 500, null, "in", "2026-10-01T00:00:00Z"),
+            entry("EUR", Direction.DEBIT, 100, 450, BOB, "out", "2026-10-02T00:00:00Z"));
 
-    assertThatThrownBy(() -> Statement.of(account("EUR"), "Ann", "ann@example.com", OCTOBER,
-        true, RENDERED, 0, broken))
+    assertThatThrownBy(
+            () ->
+                Statement.of(
+                    account("EUR"), "Ann", "ann@example.com", OCTOBER, true, RENDERED, 0, broken))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("balance chain");
   }
 
   @Test
   void anEntryOfAnotherCurrencyIsRefused() {
-    List<LedgerEntry> mixed = List.of(
-        entry("JPY", Direction.CREDIT, 500, 500, null, "in", "2026-10-01T00:00:00Z"));
+    List<LedgerEntry> mixed =
+        List.of(entry("JPY", Direction.CREDIT, 500, 500, null, "in", "2026-10-01T00:00:00Z"));
 
-    assertThatThrownBy(() -> Statement.of(account("EUR"), "Ann", "ann@example.com", OCTOBER,
-        true, RENDERED, 0, mixed))
+    assertThatThrownBy(
+            () ->
+                Statement.of(
+                    account("EUR"), "Ann", "ann@example.com", OCTOBER, true, RENDERED, 0, mixed))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -66,26 +71,71 @@ class StatementDocumentsTest {
 
     assertThat(new String(rendered, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
     String text = text(rendered);
-    assertThat(text).contains("Paystream account statement", "October 2026", "final",
-        ACCOUNT.toString(), "Ann Example", "ann@example.com", "EUR",
-        "2026-10-01 to 2026-10-31");
-    assertThat(text).contains("Opening balance", "Total debits", "Total credits",
-        "Closing balance", "1000.00 EUR", "1234.56 EUR", "2500.57 EUR", "2266.01 EUR");
+    assertThat(text)
+        .contains(
+            "Paystream account statement",
+            "October 2026",
+            "final",
+            ACCOUNT.toString(),
+            "Ann Example",
+            "ann@example.com",
+            "EUR",
+            "2026-10-01 to 2026-10-31");
+    assertThat(text)
+        .contains(
+            "Opening balance",
+            "Total debits",
+            "Total credits",
+            "Closing balance",
+            "1000.00 EUR",
+            "1234.56 EUR",
+            "2500.57 EUR",
+            "2266.01 EUR");
     assertThat(text).contains("2026-10-01 08:00", "salary, October", "2500.50", "3500.50");
-    assertThat(text).contains("2026-10-03 12:30", "rent \"flat 3\"", "1234.56", "2265.94",
-        BOB.toString());
+    assertThat(text)
+        .contains("2026-10-03 12:30", "rent \"flat 3\"", "1234.56", "2265.94", BOB.toString());
     assertThat(text).contains("2026-10-31 23:59", "coffee, paid back", "0.07", "2266.01");
     assertThat(text.indexOf("salary, October")).isLessThan(text.indexOf("rent"));
   }
 
   @Test
   void amountsAreWrittenWithTheCurrencysExponent() throws IOException {
-    Statement yen = Statement.of(account("JPY"), "Ann", "ann@example.com", OCTOBER, true,
-        RENDERED, 0, List.of(entry("JPY", Direction.CREDIT, 1_234_567, 1_234_567, null, "in",
-            "2026-10-01T00:00:00Z")));
-    Statement dinar = Statement.of(account("KWD"), "Ann", "ann@example.com", OCTOBER, true,
-        RENDERED, 5, List.of(entry("KWD", Direction.CREDIT, 1_234_567, 1_234_572, null, "in",
-            "2026-10-01T00:00:00Z")));
+    Statement yen =
+        Statement.of(
+            account("JPY"),
+            "Ann",
+            "ann@example.com",
+            OCTOBER,
+            true,
+            RENDERED,
+            0,
+            List.of(
+                entry(
+                    "JPY",
+                    Direction.CREDIT,
+                    1_234_567,
+                    1_234_567,
+                    null,
+                    "in",
+                    "2026-10-01T00:00:00Z")));
+    Statement dinar =
+        Statement.of(
+            account("KWD"),
+            "Ann",
+            "ann@example.com",
+            OCTOBER,
+            true,
+            RENDERED,
+            5,
+            List.of(
+                entry(
+                    "KWD",
+                    Direction.CREDIT,
+                    1_234_567,
+                    1_234_572,
+                    null,
+                    "in",
+                    "2026-10-01T00:00:00Z")));
 
     assertThat(text(pdf.render(yen))).contains("1234567 JPY").doesNotContain("1234567.");
     assertThat(text(pdf.render(dinar))).contains("0.005 KWD", "1234.567", "1234.572 KWD");
@@ -95,8 +145,9 @@ class StatementDocumentsTest {
 
   @Test
   void aMonthWithoutEntriesStillStatesItsBalance() throws IOException {
-    Statement quiet = Statement.of(account("EUR"), "Ann", "ann@example.com", OCTOBER, true,
-        RENDERED, 4_200, List.of());
+    Statement quiet =
+        Statement.of(
+            account("EUR"), "Ann", "ann@example.com", OCTOBER, true, RENDERED, 4_200, List.of());
 
     String text = text(pdf.render(quiet));
 
@@ -123,7 +174,8 @@ class StatementDocumentsTest {
     assertThat(pages).isGreaterThan(2);
     for (int i = 0; i < 150; i++) {
       // Cells are extracted without separators: the description runs into the counterparty.
-      assertThat(all.toString()).as("entry %d", i)
+      assertThat(all.toString())
+          .as("entry %d", i)
           .containsPattern("payment " + i + "(—|" + BOB + ")");
     }
     assertThat(all.toString()).contains("provisional");
@@ -136,15 +188,18 @@ class StatementDocumentsTest {
 
     assertThat(lines).hasSize(5);
     assertThat(lines[4]).isEmpty();
-    assertThat(lines[0]).isEqualTo("date,entry_id,transfer_id,description,"
-        + "counterparty_account_id,direction,amount_minor_units,amount,"
-        + "balance_after_minor_units,balance_after,currency");
-    assertThat(lines[1]).startsWith("2026-10-01T08:00:00Z,")
+    assertThat(lines[0])
+        .isEqualTo(
+            "date,entry_id,transfer_id,description,"
+                + "counterparty_account_id,direction,amount_minor_units,amount,"
+                + "balance_after_minor_units,balance_after,currency");
+    assertThat(lines[1])
+        .startsWith("2026-10-01T08:00:00Z,")
         .endsWith(",\"salary, October\",,CREDIT,250050,2500.50,350050,3500.50,EUR");
-    assertThat(lines[2]).endsWith(",\"rent \"\"flat 3\"\"\"," + BOB
-        + ",DEBIT,123456,1234.56,226594,2265.94,EUR");
-    assertThat(lines[3]).endsWith(",\"coffee, paid back\"," + BOB
-        + ",CREDIT,7,0.07,226601,2266.01,EUR");
+    assertThat(lines[2])
+        .endsWith(",\"rent \"\"flat 3\"\"\"," + BOB + ",DEBIT,123456,1234.56,226594,2265.94,EUR");
+    assertThat(lines[3])
+        .endsWith(",\"coffee, paid back\"," + BOB + ",CREDIT,7,0.07,226601,2266.01,EUR");
     assertThat(new String(csv.render(StatementSamples.formula()), StandardCharsets.UTF_8))
         .contains(",\"'=HYPERLINK(\"\"x\"\")\"," + BOB + ",CREDIT,7,0.07,7,0.07,EUR\r\n");
   }

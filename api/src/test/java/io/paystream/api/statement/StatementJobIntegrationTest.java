@@ -22,25 +22,21 @@ import reactor.util.function.Tuple2;
 
 /**
  * The monthly job against the real database: one run at a time across instances (the advisory
- * lock), each statement rendered once, final statements immutable. Each test seeds accounts in
- * a month of the last century of its own; accounts other tests seeded earlier also existed then,
- * so counts are compared with what the runs report, not with this test's accounts alone.
+ * lock), each statement rendered once, final statements immutable. Each test seeds accounts in a
+ * month of the last century of its own; accounts other tests seeded earlier also existed then, so
+ * counts are compared with what the runs report, not with this test's accounts alone.
  */
 class StatementJobIntegrationTest extends ApiIntegrationTest {
 
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
 
-  @Autowired
-  private StatementJob job;
+  @Autowired private StatementJob job;
 
-  @Autowired
-  private StatementJobLock lock;
+  @Autowired private StatementJobLock lock;
 
-  @Autowired
-  private StatementStore store;
+  @Autowired private StatementStore store;
 
-  @Autowired
-  private StatementRendering rendering;
+  @Autowired private StatementRendering rendering;
 
   @Test
   void twoConcurrentRunsRenderEachStatementOfTheMonthExactlyOnce() {
@@ -49,10 +45,11 @@ class StatementJobIntegrationTest extends ApiIntegrationTest {
     UUID openedLater = seed("1999-08-02T00:00:00Z", "1999-08-02T01:00:00Z");
     long renderedBefore = renderedCount();
 
-    Tuple2<StatementJob.Run, StatementJob.Run> runs = Mono.zip(
-            job.runOnce(month).subscribeOn(Schedulers.boundedElastic()),
-            job.runOnce(month).subscribeOn(Schedulers.boundedElastic()))
-        .block(RUN_TIMEOUT);
+    Tuple2<StatementJob.Run, StatementJob.Run> runs =
+        Mono.zip(
+                job.runOnce(month).subscribeOn(Schedulers.boundedElastic()),
+                job.runOnce(month).subscribeOn(Schedulers.boundedElastic()))
+            .block(RUN_TIMEOUT);
 
     long stored = runs.getT1().stored() + runs.getT2().stored();
     long rendered = renderedCount() - renderedBefore;
@@ -62,7 +59,8 @@ class StatementJobIntegrationTest extends ApiIntegrationTest {
     assertThat(rendered).as("renderings, one per stored statement").isEqualTo(stored);
     assertThat(runs.getT1().ran() || runs.getT2().ran()).isTrue();
     assertThat(later.stored()).isZero();
-    assertThat(renderedCount() - renderedBefore).as("a later run renders nothing")
+    assertThat(renderedCount() - renderedBefore)
+        .as("a later run renders nothing")
         .isEqualTo(stored);
     for (UUID account : accounts) {
       for (StatementFormat format : StatementFormat.values()) {
@@ -73,7 +71,8 @@ class StatementJobIntegrationTest extends ApiIntegrationTest {
       }
     }
     assertThat(store.find(openedLater, month, "PDF").block(RUN_TIMEOUT))
-        .as("an account opened after the month has no statement of it").isNull();
+        .as("an account opened after the month has no statement of it")
+        .isNull();
   }
 
   @Test
@@ -82,9 +81,8 @@ class StatementJobIntegrationTest extends ApiIntegrationTest {
     List<UUID> accounts = seedAccounts(month, 2);
     Sinks.Empty<Void> release = Sinks.empty();
     Sinks.Empty<Void> held = Sinks.empty();
-    Mono<Boolean> holder = lock.tryRun(Mono.fromRunnable(held::tryEmitEmpty)
-            .then(release.asMono()))
-        .cache();
+    Mono<Boolean> holder =
+        lock.tryRun(Mono.fromRunnable(held::tryEmitEmpty).then(release.asMono())).cache();
     holder.subscribe();
     held.asMono().block(RUN_TIMEOUT);
 
@@ -132,9 +130,7 @@ class StatementJobIntegrationTest extends ApiIntegrationTest {
   private UUID seed(String openedAt, String depositAt) {
     User owner = client.newCustomer();
     client.openAccount(owner, "EUR");
-    return PastLedger.open(owner.id(), "EUR", openedAt)
-        .credit(1_000, depositAt, "deposit")
-        .write();
+    return PastLedger.open(owner.id(), "EUR", openedAt).credit(1_000, depositAt, "deposit").write();
   }
 
   private long renderedCount() {

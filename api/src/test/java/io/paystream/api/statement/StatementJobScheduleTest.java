@@ -19,8 +19,13 @@ class StatementJobScheduleTest {
   void theJobRunsAfterTheInitialDelayAndThenEveryInterval() {
     AtomicInteger runs = new AtomicInteger();
 
-    StepVerifier.withVirtualTime(() -> StatementJob.schedule(INITIAL_DELAY, INTERVAL,
-            () -> Mono.fromCallable(runs::incrementAndGet), VirtualTimeScheduler.get()))
+    StepVerifier.withVirtualTime(
+            () ->
+                StatementJob.schedule(
+                    INITIAL_DELAY,
+                    INTERVAL,
+                    () -> Mono.fromCallable(runs::incrementAndGet),
+                    VirtualTimeScheduler.get()))
         .expectSubscription()
         .expectNoEvent(INITIAL_DELAY.minusSeconds(1))
         .thenAwait(Duration.ofSeconds(1))
@@ -38,10 +43,16 @@ class StatementJobScheduleTest {
   void aFailedRunIsSkippedAndTheScheduleGoesOn() {
     AtomicInteger runs = new AtomicInteger();
 
-    StepVerifier.withVirtualTime(() -> StatementJob.schedule(INITIAL_DELAY, INTERVAL,
-            () -> runs.incrementAndGet() == 1
-                ? Mono.<Integer>error(new IllegalStateException("database down"))
-                : Mono.just(runs.get()), VirtualTimeScheduler.get()))
+    StepVerifier.withVirtualTime(
+            () ->
+                StatementJob.schedule(
+                    INITIAL_DELAY,
+                    INTERVAL,
+                    () ->
+                        runs.incrementAndGet() == 1
+                            ? Mono.<Integer>error(new IllegalStateException("database down"))
+                            : Mono.just(runs.get()),
+                    VirtualTimeScheduler.get()))
         .expectSubscription()
         .thenAwait(INITIAL_DELAY)
         .expectNoEvent(INTERVAL.minusSeconds(1))
@@ -55,9 +66,13 @@ class StatementJobScheduleTest {
   void ticksDuringALongRunAreDroppedNotQueued() {
     AtomicInteger runs = new AtomicInteger();
 
-    StepVerifier.withVirtualTime(() -> StatementJob.schedule(INITIAL_DELAY, INTERVAL,
-            () -> Mono.delay(INTERVAL.multipliedBy(3)).map(tick -> runs.incrementAndGet()),
-            VirtualTimeScheduler.get()))
+    StepVerifier.withVirtualTime(
+            () ->
+                StatementJob.schedule(
+                    INITIAL_DELAY,
+                    INTERVAL,
+                    () -> Mono.delay(INTERVAL.multipliedBy(3)).map(tick -> runs.incrementAndGet()),
+                    VirtualTimeScheduler.get()))
         .expectSubscription()
         .thenAwait(INITIAL_DELAY.plus(INTERVAL.multipliedBy(3)))
         .expectNext(1)
@@ -65,7 +80,8 @@ class StatementJobScheduleTest {
         .thenCancel()
         .verify();
 
-    assertThat(runs.get()).as("runs started in 6 intervals, each 3 intervals long")
+    assertThat(runs.get())
+        .as("runs started in 6 intervals, each 3 intervals long")
         .isLessThanOrEqualTo(2);
   }
 }

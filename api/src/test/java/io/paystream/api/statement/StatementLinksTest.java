@@ -21,10 +21,14 @@ class StatementLinksTest {
   private static final String KEY = "statement-link-test-key-0123456789abcdef";
   private static final Instant NOW = Instant.parse("2026-11-22T01:00:00Z");
 
-  private final StatementLinks links = new StatementLinks(
-      StatementSamples.properties(KEY, null, 900));
-  private final StatementLinks.Grant grant = new StatementLinks.Grant(StatementSamples.ACCOUNT,
-      YearMonth.of(2026, 10), StatementFormat.PDF, NOW.plusSeconds(900));
+  private final StatementLinks links =
+      new StatementLinks(StatementSamples.properties(KEY, null, 900));
+  private final StatementLinks.Grant grant =
+      new StatementLinks.Grant(
+          StatementSamples.ACCOUNT,
+          YearMonth.of(2026, 10),
+          StatementFormat.PDF,
+          NOW.plusSeconds(900));
 
   @Test
   void aLinkVerifiesToWhatWasSignedUntilItExpires() {
@@ -45,15 +49,16 @@ class StatementLinksTest {
 
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource({
-      "account, 0192f0a0-2222-7000-8000-000000000002",
-      "month, 2026-09",
-      "format, csv",
-      "expires, 4102444800",
-      "sig, AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "sig, not base64!",
-      "month, 2026-9",
-      "format, PDF",
-      "expires, soon"})
+    "account, 0192f0a0-2222-7000-8000-000000000002",
+    "month, 2026-09",
+    "format, csv",
+    "expires, 4102444800",
+    "sig, AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "sig, not base64!",
+    "month, 2026-9",
+    "format, PDF",
+    "expires, soon"
+  })
   void changingAnyParameterBreaksTheLink(String name, String value) {
     Map<String, String> signed = new LinkedHashMap<>(links.sign(grant));
     signed.put(name, value);
@@ -75,8 +80,9 @@ class StatementLinksTest {
 
   @Test
   void aLinkSignedWithAnotherKeyIsRefused() {
-    StatementLinks other = new StatementLinks(
-        StatementSamples.properties("another-statement-link-key-0123456789", null, 900));
+    StatementLinks other =
+        new StatementLinks(
+            StatementSamples.properties("another-statement-link-key-0123456789", null, 900));
 
     assertInvalid(query(other.sign(grant)), NOW);
   }
@@ -85,8 +91,8 @@ class StatementLinksTest {
   void withoutASigningKeyOneIsDerivedFromTheJwtSecretAndDiffersFromIt() {
     String jwtSecret = "jwt-secret-for-the-derivation-test-0123456789";
     StatementLinks derived = new StatementLinks(StatementSamples.properties(null, jwtSecret, 900));
-    StatementLinks keyedWithTheJwtSecret = new StatementLinks(
-        StatementSamples.properties(jwtSecret, null, 900));
+    StatementLinks keyedWithTheJwtSecret =
+        new StatementLinks(StatementSamples.properties(jwtSecret, null, 900));
 
     assertThat(derived.verify(query(derived.sign(grant)), NOW)).isEqualTo(grant);
     assertThat(derived.sign(grant).get("sig"))
@@ -95,9 +101,11 @@ class StatementLinksTest {
 
   @Test
   void aSigningKeyShorterThanThirtyTwoBytesStopsStartUp() {
-    assertThatThrownBy(() -> new StatementLinks(
-        StatementSamples.properties("too-short-key", "jwt-secret-0123456789abcdef0123456789",
-            900)))
+    assertThatThrownBy(
+            () ->
+                new StatementLinks(
+                    StatementSamples.properties(
+                        "too-short-key", "jwt-secret-0123456789abcdef0123456789", 900)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("PAYSTREAM_STATEMENT_SIGNING_KEY");
     assertThatThrownBy(() -> new StatementLinks(StatementSamples.properties(null, null, 900)))
@@ -106,8 +114,9 @@ class StatementLinksTest {
 
   private void assertInvalid(Map<String, List<String>> query, Instant at) {
     assertThatThrownBy(() -> links.verify(query, at))
-        .isInstanceOfSatisfying(ApiException.class, e ->
-            assertThat(e.error()).isEqualTo(ApiError.DOWNLOAD_LINK_INVALID));
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> assertThat(e.error()).isEqualTo(ApiError.DOWNLOAD_LINK_INVALID));
   }
 
   private static Map<String, List<String>> query(Map<String, String> parameters) {
@@ -118,8 +127,8 @@ class StatementLinksTest {
 
   @Test
   void grantsForDifferentAccountsGetDifferentSignatures() {
-    StatementLinks.Grant other = new StatementLinks.Grant(UUID.randomUUID(), grant.month(),
-        grant.format(), grant.expires());
+    StatementLinks.Grant other =
+        new StatementLinks.Grant(UUID.randomUUID(), grant.month(), grant.format(), grant.expires());
 
     assertThat(links.sign(other).get("sig")).isNotEqualTo(links.sign(grant).get("sig"));
   }

@@ -20,15 +20,27 @@ import tools.jackson.databind.JsonNode;
 public final class MoneyAssertions {
 
   /** Text that would mean an exception, a class or a SQL statement leaked into a body. */
-  private static final List<String> LEAKS = List.of("Exception", "exception", "java.",
-      "SQL", "sql", "tools.jackson", "io.paystream", "org.springframework", "reactor.",
-      "\tat ", "Caused by", "at line", "column:");
+  private static final List<String> LEAKS =
+      List.of(
+          "Exception",
+          "exception",
+          "java.",
+          "SQL",
+          "sql",
+          "tools.jackson",
+          "io.paystream",
+          "org.springframework",
+          "reactor.",
+          "\tat ",
+          "Caused by",
+          "at line",
+          "column:");
 
   private MoneyAssertions() {}
 
   /** Asserts a problem+json answer with this status and code; returns the body. */
-  public static JsonNode assertProblem(EntityExchangeResult<byte[]> result, HttpStatus status,
-      String code) {
+  public static JsonNode assertProblem(
+      EntityExchangeResult<byte[]> result, HttpStatus status, String code) {
     JsonNode problem = assertWellFormedProblem(result);
     assertThat(result.getStatus().value()).as(describe(result)).isEqualTo(status.value());
     assertThat(problem.get("code").asString()).as(describe(result)).isEqualTo(code);
@@ -45,23 +57,28 @@ public final class MoneyAssertions {
     MediaType type = result.getResponseHeaders().getContentType();
     assertThat(type).as("content type of " + describe(result)).isNotNull();
     assertThat(type.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-        .as("content type of " + describe(result)).isTrue();
+        .as("content type of " + describe(result))
+        .isTrue();
     assertThat(result.getResponseHeaders().getFirst("X-Request-Id"))
-        .as("X-Request-Id of " + describe(result)).isNotBlank();
+        .as("X-Request-Id of " + describe(result))
+        .isNotBlank();
     JsonNode problem = PaystreamClient.json(result);
     assertThat(problem.isObject()).as(describe(result)).isTrue();
     for (String member : List.of("type", "title", "detail", "code")) {
-      assertThat(problem.has(member) && problem.get(member).isString()
-          && !problem.get(member).asString().isBlank())
-          .as("problem member '" + member + "' in " + describe(result)).isTrue();
+      assertThat(
+              problem.has(member)
+                  && problem.get(member).isString()
+                  && !problem.get(member).asString().isBlank())
+          .as("problem member '" + member + "' in " + describe(result))
+          .isTrue();
     }
     assertThat(problem.get("status").isIntegralNumber()).as(describe(result)).isTrue();
-    assertThat(problem.get("status").asInt()).as(describe(result))
+    assertThat(problem.get("status").asInt())
+        .as(describe(result))
         .isEqualTo(result.getStatus().value());
     assertThat(problem.get("code").asString()).matches("[a-z]+(_[a-z]+)*");
     for (String leak : LEAKS) {
-      assertThat(text).as("body must not leak internals: " + describe(result))
-          .doesNotContain(leak);
+      assertThat(text).as("body must not leak internals: " + describe(result)).doesNotContain(leak);
     }
     return problem;
   }
@@ -69,9 +86,7 @@ public final class MoneyAssertions {
   /** The field names listed in a validation problem's {@code errors}. */
   public static List<String> errorFields(JsonNode problem) {
     assertThat(problem.has("errors")).as("errors[] in " + problem).isTrue();
-    return problem.get("errors").valueStream()
-        .map(error -> error.get("field").asString())
-        .toList();
+    return problem.get("errors").valueStream().map(error -> error.get("field").asString()).toList();
   }
 
   public static String body(EntityExchangeResult<byte[]> result) {
@@ -80,8 +95,13 @@ public final class MoneyAssertions {
   }
 
   public static String describe(EntityExchangeResult<byte[]> result) {
-    return result.getMethod() + " " + result.getUrl().getPath() + " -> " + result.getStatus()
-        + " " + body(result);
+    return result.getMethod()
+        + " "
+        + result.getUrl().getPath()
+        + " -> "
+        + result.getStatus()
+        + " "
+        + body(result);
   }
 
   /** Starts a snapshot of balances and ledger entries, read through the public API. */
@@ -90,8 +110,8 @@ public final class MoneyAssertions {
   }
 
   /**
-   * Balances and ledger entry ids of some accounts at one moment. {@link #assertUnchanged()}
-   * proves that nothing moved since: not a balance, not a ledger entry.
+   * Balances and ledger entry ids of some accounts at one moment. {@link #assertUnchanged()} proves
+   * that nothing moved since: not a balance, not a ledger entry.
    */
   public static final class Snapshot {
 
@@ -115,10 +135,18 @@ public final class MoneyAssertions {
 
     private static Map<UUID, State> read(PaystreamClient client, Map<UUID, User> owners) {
       Map<UUID, State> read = new LinkedHashMap<>();
-      owners.forEach((account, owner) -> read.put(account, new State(
-          client.balance(owner, account),
-          client.get(owner, "/api/v1/accounts/" + account + "/transactions?limit=100")
-              .get("items").valueStream().map(entry -> entry.get("id").asString()).toList())));
+      owners.forEach(
+          (account, owner) ->
+              read.put(
+                  account,
+                  new State(
+                      client.balance(owner, account),
+                      client
+                          .get(owner, "/api/v1/accounts/" + account + "/transactions?limit=100")
+                          .get("items")
+                          .valueStream()
+                          .map(entry -> entry.get("id").asString())
+                          .toList())));
       return read;
     }
 

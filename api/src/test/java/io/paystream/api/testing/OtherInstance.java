@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
 
 /**
- * A further, independent application instance in the test JVM, on its own random port, against
- * the same PostgreSQL database, Kafka broker and Redis as {@link ApiIntegrationTest}'s.
+ * A further, independent application instance in the test JVM, on its own random port, against the
+ * same PostgreSQL database, Kafka broker and Redis as {@link ApiIntegrationTest}'s.
  *
  * <p>It gets its own Reactor Netty event loops and connection pool. With the default (global)
  * resources, closing it would dispose the JVM-wide loops and pool that the shared application and
@@ -31,14 +31,16 @@ public final class OtherInstance {
     properties.put("paystream.kafka.outbox-poll-interval-seconds", "1");
     properties.put("server.port", "0");
     // Rate-limit buckets of its own (see ApiIntegrationTest): a bucket keeps its first capacity.
-    properties.put("paystream.rate-limit.key-prefix",
+    properties.put(
+        "paystream.rate-limit.key-prefix",
         "paystream:rate:test:" + java.util.UUID.randomUUID() + ":");
     properties.putAll(overrides);
     // As command-line arguments: default properties would lose to application.yml's values.
     return new SpringApplicationBuilder(PaystreamApplication.class, OwnNettyResources.class)
-        .run(properties.entrySet().stream()
-            .map(property -> "--" + property.getKey() + "=" + property.getValue())
-            .toArray(String[]::new));
+        .run(
+            properties.entrySet().stream()
+                .map(property -> "--" + property.getKey() + "=" + property.getValue())
+                .toArray(String[]::new));
   }
 
   public static int port(ConfigurableApplicationContext context) {

@@ -42,20 +42,24 @@ public final class RawHttp {
   }
 
   /** The bytes of a request; {@code Host} and {@code Connection: close} are added. */
-  public static byte[] request(String method, String target, Map<String, String> headers,
-      byte[] body) {
+  public static byte[] request(
+      String method, String target, Map<String, String> headers, byte[] body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringBuilder head = new StringBuilder(method).append(' ').append(target)
-        .append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    StringBuilder head =
+        new StringBuilder(method)
+            .append(' ')
+            .append(target)
+            .append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     for (Map.Entry<String, String> header : headers.entrySet()) {
       // ISO-8859-1: one byte per char, so a header value can carry any byte 0x00..0xFF.
-      out.writeBytes((header.getKey() + ": " + header.getValue() + "\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
+      out.writeBytes(
+          (header.getKey() + ": " + header.getValue() + "\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
     }
     if (body != null) {
-      out.writeBytes(("Content-Length: " + body.length + "\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
+      out.writeBytes(
+          ("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     }
     out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
     if (body != null) {
@@ -78,7 +82,8 @@ public final class RawHttp {
       Map<String, String> headers = new LinkedHashMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
             lines[i].substring(colon + 1).trim());
       }
       String type = headers.getOrDefault("content-type", "");
@@ -95,8 +100,9 @@ public final class RawHttp {
     while (matched < 4) {
       int b = in.read();
       if (b < 0) {
-        throw new IOException("the connection closed before the response head ended: "
-            + head.toString(StandardCharsets.ISO_8859_1));
+        throw new IOException(
+            "the connection closed before the response head ended: "
+                + head.toString(StandardCharsets.ISO_8859_1));
       }
       head.write(b);
       matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);

@@ -5,8 +5,8 @@ import io.paystream.messaging.payout.simulator.PayoutProviderSimulator.Behaviour
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * One payout provider simulator per test JVM, a real HTTP server on a random loopback port,
- * started on first use. Tests that change its behaviour put it back to healthy when they end.
+ * One payout provider simulator per test JVM, a real HTTP server on a random loopback port, started
+ * on first use. Tests that change its behaviour put it back to healthy when they end.
  */
 public final class TestPayoutProvider {
 
@@ -16,8 +16,8 @@ public final class TestPayoutProvider {
 
   public static synchronized PayoutProviderSimulator get() {
     if (simulator == null) {
-      PayoutProviderSimulator started = PayoutProviderSimulator.start("127.0.0.1", 0,
-          Behaviour.HEALTHY);
+      PayoutProviderSimulator started =
+          PayoutProviderSimulator.start("127.0.0.1", 0, Behaviour.HEALTHY);
       Runtime.getRuntime().addShutdownHook(new Thread(started::close));
       simulator = started;
     }

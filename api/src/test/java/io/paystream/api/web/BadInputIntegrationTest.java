@@ -35,9 +35,9 @@ import tools.jackson.databind.JsonNode;
  * Hostile and sloppy input against the three POSTs that create things: each gets a 4xx (never a
  * 5xx) problem+json that leaks nothing, and nothing moves or is created.
  *
- * <p>Every case is a valid request template with exactly one thing broken, and
- * {@link #everyUnbrokenTemplateIsAccepted} proves the templates are valid, so each case is
- * refused for its own defect and not for an accidental one.
+ * <p>Every case is a valid request template with exactly one thing broken, and {@link
+ * #everyUnbrokenTemplateIsAccepted} proves the templates are valid, so each case is refused for its
+ * own defect and not for an accidental one.
  */
 class BadInputIntegrationTest extends ApiIntegrationTest {
 
@@ -54,12 +54,32 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
 
   /** The three endpoints and a valid body for each, as ordered JSON members. */
   enum Endpoint {
-    TRANSFERS("/api/v1/transfers", true, members(
-        "fromAccountId", quote(FROM), "toAccountId", quote(TO), "amount", "100",
-        "currency", "\"EUR\"", "description", "\"bad input test\"")),
-    DEPOSITS("/api/v1/deposits", true, members(
-        "accountId", quote(FROM), "amount", "100", "currency", "\"EUR\"",
-        "reference", "\"bad input test\"")),
+    TRANSFERS(
+        "/api/v1/transfers",
+        true,
+        members(
+            "fromAccountId",
+            quote(FROM),
+            "toAccountId",
+            quote(TO),
+            "amount",
+            "100",
+            "currency",
+            "\"EUR\"",
+            "description",
+            "\"bad input test\"")),
+    DEPOSITS(
+        "/api/v1/deposits",
+        true,
+        members(
+            "accountId",
+            quote(FROM),
+            "amount",
+            "100",
+            "currency",
+            "\"EUR\"",
+            "reference",
+            "\"bad input test\"")),
     ACCOUNTS("/api/v1/accounts", false, members("currency", "\"EUR\""));
 
     final String path;
@@ -112,21 +132,47 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
       json(cases, e, "single quotes", valid.replace('"', '\''), 400);
       json(cases, e, "a trailing comma", valid.substring(0, valid.length() - 1) + ",}", 400);
       json(cases, e, "a comment", "/* hi */" + valid, 400);
-      json(cases, e, "nested arrays " + NESTING_DEPTH + " deep",
-          "[".repeat(NESTING_DEPTH) + "]".repeat(NESTING_DEPTH), 400);
-      json(cases, e, "nested objects " + NESTING_DEPTH + " deep",
-          "{\"a\":".repeat(NESTING_DEPTH) + "1" + "}".repeat(NESTING_DEPTH), 400);
-      json(cases, e, "a deep value in a known member",
-          e.with("currency", "[".repeat(NESTING_DEPTH) + "]".repeat(NESTING_DEPTH)), 400);
-      cases.add(new Case("invalid UTF-8", e, MediaType.APPLICATION_JSON,
-          invalidUtf8(e.with("currency", "\"EU\"")), 400));
-      cases.add(new Case("a 100 KB body", e, MediaType.APPLICATION_JSON,
-          oversized(e), 413));
+      json(
+          cases,
+          e,
+          "nested arrays " + NESTING_DEPTH + " deep",
+          "[".repeat(NESTING_DEPTH) + "]".repeat(NESTING_DEPTH),
+          400);
+      json(
+          cases,
+          e,
+          "nested objects " + NESTING_DEPTH + " deep",
+          "{\"a\":".repeat(NESTING_DEPTH) + "1" + "}".repeat(NESTING_DEPTH),
+          400);
+      json(
+          cases,
+          e,
+          "a deep value in a known member",
+          e.with("currency", "[".repeat(NESTING_DEPTH) + "]".repeat(NESTING_DEPTH)),
+          400);
+      cases.add(
+          new Case(
+              "invalid UTF-8",
+              e,
+              MediaType.APPLICATION_JSON,
+              invalidUtf8(e.with("currency", "\"EU\"")),
+              400));
+      cases.add(new Case("a 100 KB body", e, MediaType.APPLICATION_JSON, oversized(e), 413));
       cases.add(new Case("text/plain", e, MediaType.TEXT_PLAIN, utf8(valid), 415));
-      cases.add(new Case("application/xml", e, MediaType.APPLICATION_XML,
-          utf8("<currency>EUR</currency>"), 415));
-      cases.add(new Case("application/x-www-form-urlencoded", e,
-          MediaType.APPLICATION_FORM_URLENCODED, utf8("currency=EUR"), 415));
+      cases.add(
+          new Case(
+              "application/xml",
+              e,
+              MediaType.APPLICATION_XML,
+              utf8("<currency>EUR</currency>"),
+              415));
+      cases.add(
+          new Case(
+              "application/x-www-form-urlencoded",
+              e,
+              MediaType.APPLICATION_FORM_URLENCODED,
+              utf8("currency=EUR"),
+              415));
 
       // currency: every endpoint has it.
       json(cases, e, "currency missing", e.with("currency", null), 400);
@@ -161,8 +207,12 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
       // ids
       String id = e == Endpoint.TRANSFERS ? "fromAccountId" : "accountId";
       json(cases, e, id + " not a UUID", e.with(id, "\"not-a-uuid\""), 400);
-      json(cases, e, id + " with a non-hex digit",
-          e.with(id, "\"00000000-0000-0000-0000-00000000000g\""), 400);
+      json(
+          cases,
+          e,
+          id + " with a non-hex digit",
+          e.with(id, "\"00000000-0000-0000-0000-00000000000g\""),
+          400);
       json(cases, e, id + " in short form", e.with(id, "\"1-1-1-1-1\""), 400);
       json(cases, e, id + " empty", e.with(id, "\"\""), 400);
       json(cases, e, id + " as number", e.with(id, "12"), 400);
@@ -188,20 +238,24 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
     Snapshot before = snapshot();
     int accountsBefore = accountCount();
 
-    EntityExchangeResult<byte[]> result = http.post().uri(broken.endpoint().path)
-        .headers(h -> h.setBearerAuth(fixture.alice.token()))
-        .header("Idempotency-Key", UUID.randomUUID().toString())
-        .header("Content-Type", broken.type().toString())
-        .bodyValue(substitute(broken.body()))
-        .exchange()
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> result =
+        http.post()
+            .uri(broken.endpoint().path)
+            .headers(h -> h.setBearerAuth(fixture.alice.token()))
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .header("Content-Type", broken.type().toString())
+            .bodyValue(substitute(broken.body()))
+            .exchange()
+            .expectBody()
+            .returnResult();
 
     JsonNode problem = assertWellFormedProblem(result);
     if (broken.status() != null) {
       assertThat(result.getStatus().value()).as(describe(result)).isEqualTo(broken.status());
     }
     if (result.getStatus().value() == 400) {
-      assertThat(problem.get("code").asString()).as(describe(result))
+      assertThat(problem.get("code").asString())
+          .as(describe(result))
           .isEqualTo("validation_failed");
     }
     before.assertUnchanged();
@@ -211,10 +265,20 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
   /** Text members must be JSON strings, as the strict amount members must be JSON integers. */
   static Stream<Arguments> numbersWhereTextBelongs() {
     return Stream.of(
-        Arguments.of(new Case("description as number", Endpoint.TRANSFERS,
-            MediaType.APPLICATION_JSON, utf8(Endpoint.TRANSFERS.with("description", "5")), 400)),
-        Arguments.of(new Case("reference as number", Endpoint.DEPOSITS,
-            MediaType.APPLICATION_JSON, utf8(Endpoint.DEPOSITS.with("reference", "5")), 400)));
+        Arguments.of(
+            new Case(
+                "description as number",
+                Endpoint.TRANSFERS,
+                MediaType.APPLICATION_JSON,
+                utf8(Endpoint.TRANSFERS.with("description", "5")),
+                400)),
+        Arguments.of(
+            new Case(
+                "reference as number",
+                Endpoint.DEPOSITS,
+                MediaType.APPLICATION_JSON,
+                utf8(Endpoint.DEPOSITS.with("reference", "5")),
+                400)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -226,27 +290,39 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
   @Test
   void everyUnbrokenTemplateIsAccepted() {
     for (Endpoint e : Endpoint.values()) {
-      EntityExchangeResult<byte[]> result = http.post().uri(e.path)
-          .headers(h -> h.setBearerAuth(fixture.alice.token()))
-          .header("Idempotency-Key", UUID.randomUUID().toString())
-          .contentType(MediaType.APPLICATION_JSON)
-          .bodyValue(substitute(utf8(e.body())))
-          .exchange()
-          .expectBody().returnResult();
+      EntityExchangeResult<byte[]> result =
+          http.post()
+              .uri(e.path)
+              .headers(h -> h.setBearerAuth(fixture.alice.token()))
+              .header("Idempotency-Key", UUID.randomUUID().toString())
+              .contentType(MediaType.APPLICATION_JSON)
+              .bodyValue(substitute(utf8(e.body())))
+              .exchange()
+              .expectBody()
+              .returnResult();
       assertThat(result.getStatus().is2xxSuccessful()).as(describe(result)).isTrue();
       if (e == Endpoint.TRANSFERS) {
         // Settle now, so that the credit cannot land in the middle of another case's snapshot.
         UUID transfer = UUID.fromString(PaystreamClient.json(result).get("id").asString());
-        assertThat(client.awaitTerminal(fixture.alice, transfer, SETTLE_TIMEOUT)
-            .get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(
+                client
+                    .awaitTerminal(fixture.alice, transfer, SETTLE_TIMEOUT)
+                    .get("status")
+                    .asString())
+            .isEqualTo("COMPLETED");
       }
     }
   }
 
   @ParameterizedTest(name = "GET {0}")
-  @ValueSource(strings = {"/api/v1/accounts/not-a-uuid", "/api/v1/transfers/not-a-uuid",
-      "/api/v1/accounts/12345/transactions", "/api/v1/accounts/xyz/transactions/recent",
-      "/api/v1/transfers/00000000-0000-0000-0000-00000000000g"})
+  @ValueSource(
+      strings = {
+        "/api/v1/accounts/not-a-uuid",
+        "/api/v1/transfers/not-a-uuid",
+        "/api/v1/accounts/12345/transactions",
+        "/api/v1/accounts/xyz/transactions/recent",
+        "/api/v1/transfers/00000000-0000-0000-0000-00000000000g"
+      })
   void aPathIdThatIsNotAUuidIsRefusedWithValidationFailed(String path) {
     EntityExchangeResult<byte[]> result = get(path, fixture.alice, null);
 
@@ -254,8 +330,8 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
   }
 
   @ParameterizedTest(name = "GET {0}")
-  @ValueSource(strings = {"/api/v1/nothing-here", "/api/v2/accounts", "/api/v1/accounts/x/y/z",
-      "/nothing"})
+  @ValueSource(
+      strings = {"/api/v1/nothing-here", "/api/v2/accounts", "/api/v1/accounts/x/y/z", "/nothing"})
   void anUnknownPathIsAProblemNotFound(String path) {
     EntityExchangeResult<byte[]> result = get(path, fixture.alice, null);
 
@@ -264,12 +340,15 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void anUnsupportedMethodIsAProblemMethodNotAllowed() {
-    EntityExchangeResult<byte[]> result = http.method(HttpMethod.PUT).uri("/api/v1/transfers")
-        .headers(h -> h.setBearerAuth(fixture.alice.token()))
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue("{}")
-        .exchange()
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> result =
+        http.method(HttpMethod.PUT)
+            .uri("/api/v1/transfers")
+            .headers(h -> h.setBearerAuth(fixture.alice.token()))
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{}")
+            .exchange()
+            .expectBody()
+            .returnResult();
 
     assertProblem(result, HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed");
   }
@@ -278,26 +357,35 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
   void everyResponseCarriesARequestIdAndASaneClientIdIsEchoed() {
     String sent = "it-" + UUID.randomUUID();
 
-    List<EntityExchangeResult<byte[]>> answers = List.of(
-        get("/api/v1/accounts/" + fixture.from, fixture.alice, sent),
-        get("/api/v1/nothing-here", fixture.alice, sent),
-        get("/api/v1/accounts/" + fixture.from, null, sent),
-        http.post().uri("/api/v1/accounts")
-            .headers(h -> h.setBearerAuth(fixture.alice.token()))
-            .header("X-Request-Id", sent)
-            .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(oversized(Endpoint.ACCOUNTS))
-            .exchange().expectBody().returnResult());
+    List<EntityExchangeResult<byte[]>> answers =
+        List.of(
+            get("/api/v1/accounts/" + fixture.from, fixture.alice, sent),
+            get("/api/v1/nothing-here", fixture.alice, sent),
+            get("/api/v1/accounts/" + fixture.from, null, sent),
+            http.post()
+                .uri("/api/v1/accounts")
+                .headers(h -> h.setBearerAuth(fixture.alice.token()))
+                .header("X-Request-Id", sent)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(oversized(Endpoint.ACCOUNTS))
+                .exchange()
+                .expectBody()
+                .returnResult());
 
     assertThat(answers).extracting(a -> a.getStatus().value()).containsExactly(200, 404, 401, 413);
     for (EntityExchangeResult<byte[]> answer : answers) {
-      assertThat(answer.getResponseHeaders().getFirst("X-Request-Id")).as(describe(answer))
+      assertThat(answer.getResponseHeaders().getFirst("X-Request-Id"))
+          .as(describe(answer))
           .isEqualTo(sent);
     }
-    String first = get("/api/v1/accounts/" + fixture.from, fixture.alice, null)
-        .getResponseHeaders().getFirst("X-Request-Id");
-    String second = get("/api/v1/accounts/" + fixture.from, fixture.alice, null)
-        .getResponseHeaders().getFirst("X-Request-Id");
+    String first =
+        get("/api/v1/accounts/" + fixture.from, fixture.alice, null)
+            .getResponseHeaders()
+            .getFirst("X-Request-Id");
+    String second =
+        get("/api/v1/accounts/" + fixture.from, fixture.alice, null)
+            .getResponseHeaders()
+            .getFirst("X-Request-Id");
     assertThat(first).isNotBlank().isNotEqualTo(second);
   }
 
@@ -329,28 +417,32 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
 
   private byte[] substitute(byte[] body) {
     String text = new String(body, StandardCharsets.ISO_8859_1);
-    return text.replace(FROM, fixture.from.toString()).replace(TO, fixture.to.toString())
+    return text.replace(FROM, fixture.from.toString())
+        .replace(TO, fixture.to.toString())
         .getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private EntityExchangeResult<byte[]> get(String path, User user, String requestId) {
-    return http.get().uri(path)
-        .headers(h -> {
-          if (user != null) {
-            h.setBearerAuth(user.token());
-          }
-          if (requestId != null) {
-            h.set("X-Request-Id", requestId);
-          }
-        })
+    return http.get()
+        .uri(path)
+        .headers(
+            h -> {
+              if (user != null) {
+                h.setBearerAuth(user.token());
+              }
+              if (requestId != null) {
+                h.set("X-Request-Id", requestId);
+              }
+            })
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   // --- building bodies ------------------------------------------------------------------------
 
-  private static void json(List<Case> cases, Endpoint endpoint, String name, String body,
-      Integer status) {
+  private static void json(
+      List<Case> cases, Endpoint endpoint, String name, String body, Integer status) {
     cases.add(new Case(name, endpoint, MediaType.APPLICATION_JSON, utf8(body), status));
   }
 
@@ -364,8 +456,12 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
 
   private static String render(Map<String, String> members) {
     StringBuilder json = new StringBuilder("{");
-    members.forEach((name, value) -> json.append(json.length() > 1 ? "," : "")
-        .append(quote(name)).append(':').append(value));
+    members.forEach(
+        (name, value) ->
+            json.append(json.length() > 1 ? "," : "")
+                .append(quote(name))
+                .append(':')
+                .append(value));
     return json.append('}').toString();
   }
 
@@ -392,7 +488,6 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
   /** The valid body padded with whitespace (valid JSON) beyond the size limit. */
   private static byte[] oversized(Endpoint endpoint) {
     String body = endpoint.body();
-    return utf8(body.substring(0, body.length() - 1)
-        + " ".repeat(OVERSIZED_BODY_BYTES) + "}");
+    return utf8(body.substring(0, body.length() - 1) + " ".repeat(OVERSIZED_BODY_BYTES) + "}");
   }
 }

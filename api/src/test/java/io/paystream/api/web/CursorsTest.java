@@ -62,16 +62,26 @@ class CursorsTest {
     String issued = cursors.of(Kind.TRANSFERS, ID);
     // A character inside the tag: the last one also carries base64 padding bits.
     int at = issued.indexOf('.') + 5;
-    String flipped = issued.substring(0, at) + (issued.charAt(at) == 'A' ? 'B' : 'A')
-        + issued.substring(at + 1);
+    String flipped =
+        issued.substring(0, at) + (issued.charAt(at) == 'A' ? 'B' : 'A') + issued.substring(at + 1);
 
     assertRefused(() -> cursors.id(Kind.TRANSFERS, flipped));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", ".", "!!!", "Zm9v", "Zm9v.", ".Zm9v", "Zm9v.!!!",
-      // The unsigned cursors of earlier versions: base64url of the id, of time:nanos:id.
-      "MDE5M2EzYjQtNWM2ZC03ZThmLTlhMGItMWMyZDNlNGY1YTZi", "MToyOm5vdC1hLXV1aWQ"})
+  @ValueSource(
+      strings = {
+        "",
+        ".",
+        "!!!",
+        "Zm9v",
+        "Zm9v.",
+        ".Zm9v",
+        "Zm9v.!!!",
+        // The unsigned cursors of earlier versions: base64url of the id, of time:nanos:id.
+        "MDE5M2EzYjQtNWM2ZC03ZThmLTlhMGItMWMyZDNlNGY1YTZi",
+        "MToyOm5vdC1hLXV1aWQ"
+      })
   void somethingTheServerDidNotIssueIsRefused(String cursor) {
     assertRefused(() -> cursors.id(Kind.TRANSFERS, cursor));
     assertRefused(() -> cursors.timeAndId(Kind.ENTRIES, cursor));
@@ -92,16 +102,20 @@ class CursorsTest {
   }
 
   private static String base64(String text) {
-    return Base64.getUrlEncoder().withoutPadding()
+    return Base64.getUrlEncoder()
+        .withoutPadding()
         .encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
     assertThatThrownBy(call)
-        .isInstanceOfSatisfying(ApiException.class, refused -> {
-          assertThat(refused.error()).isEqualTo(ApiError.VALIDATION_FAILED);
-          assertThat(refused.errors()).extracting(ApiException.FieldError::field)
-              .containsExactly("cursor");
-        });
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            refused -> {
+              assertThat(refused.error()).isEqualTo(ApiError.VALIDATION_FAILED);
+              assertThat(refused.errors())
+                  .extracting(ApiException.FieldError::field)
+                  .containsExactly("cursor");
+            });
   }
 }

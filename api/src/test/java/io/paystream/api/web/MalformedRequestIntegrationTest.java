@@ -28,14 +28,13 @@ class MalformedRequestIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void headersOverTheLimitAreRefusedAsTooLarge() throws IOException {
-    assertProblem(send("/api/v1/me", Map.of("X-Padding", "a".repeat(10_000))), 431,
-        "headers_too_large");
+    assertProblem(
+        send("/api/v1/me", Map.of("X-Padding", "a".repeat(10_000))), 431, "headers_too_large");
   }
 
   @Test
   void anOverlongUriIsRefusedAsTooLong() throws IOException {
-    assertProblem(send("/api/v1/accounts/" + "a".repeat(5_000), Map.of()), 414,
-        "uri_too_long");
+    assertProblem(send("/api/v1/accounts/" + "a".repeat(5_000), Map.of()), 414, "uri_too_long");
   }
 
   @Test
@@ -50,22 +49,26 @@ class MalformedRequestIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void aRequestFromAnOriginTheCorsPolicyRefusesIsForbidden() throws IOException {
-    assertProblem(send("/api/v1/me", Map.of("Origin", "https://evil.example")), 403,
-        "forbidden");
+    assertProblem(send("/api/v1/me", Map.of("Origin", "https://evil.example")), 403, "forbidden");
   }
 
   @Test
   void aBlankPathIdIsAValidationFailureNotAServerError() throws IOException {
     String token = client.newCustomer().token();
 
-    JsonNode problem = assertProblem(send("/api/v1/transfers/%20",
-        Map.of("Authorization", "Bearer " + token)), 400, "validation_failed");
+    JsonNode problem =
+        assertProblem(
+            send("/api/v1/transfers/%20", Map.of("Authorization", "Bearer " + token)),
+            400,
+            "validation_failed");
 
     assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("id");
   }
 
   private RawHttp.Response send(String target, Map<String, String> headers) throws IOException {
-    return RawHttp.send(port, RawHttp.request("GET", target, new LinkedHashMap<>(headers), null),
+    return RawHttp.send(
+        port,
+        RawHttp.request("GET", target, new LinkedHashMap<>(headers), null),
         Duration.ofSeconds(10));
   }
 

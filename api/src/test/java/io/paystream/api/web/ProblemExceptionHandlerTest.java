@@ -20,9 +20,10 @@ class ProblemExceptionHandlerTest {
 
   @Test
   void noFreeDatabaseConnectionIsAnOverloadAnswered503NotAnInternalError() {
-    Throwable poolTimeout = new CannotCreateTransactionException(
-        "Could not open R2DBC Connection for transaction",
-        new R2dbcTimeoutException("Connection acquisition timed out after 5000ms"));
+    Throwable poolTimeout =
+        new CannotCreateTransactionException(
+            "Could not open R2DBC Connection for transaction",
+            new R2dbcTimeoutException("Connection acquisition timed out after 5000ms"));
 
     ApiException problem = ProblemExceptionHandler.toProblem(poolTimeout, exchange);
 
@@ -33,9 +34,10 @@ class ProblemExceptionHandlerTest {
 
   @Test
   void theOverloadAnswerIsA503ProblemWithRetryAfter() {
-    Throwable poolTimeout = new CannotCreateTransactionException(
-        "Could not open R2DBC Connection for transaction",
-        new R2dbcTimeoutException("Connection acquisition timed out after 5000ms"));
+    Throwable poolTimeout =
+        new CannotCreateTransactionException(
+            "Could not open R2DBC Connection for transaction",
+            new R2dbcTimeoutException("Connection acquisition timed out after 5000ms"));
     ProblemExceptionHandler handler =
         new ProblemExceptionHandler(new ProblemWriter(JsonMapper.builder().build()));
 

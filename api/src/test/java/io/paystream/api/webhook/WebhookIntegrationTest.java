@@ -27,10 +27,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Webhooks end to end: registration (secret shown once), signed deliveries checked by a real
- * HTTP receiver, retries, dead-lettering, deletion, and SSRF refusals. The application runs with
- * loopback allowed (the receiver is on 127.0.0.1), a 100 ms poll, retry delays under a second
- * and a 4 s retry horizon (ApiIntegrationTest).
+ * Webhooks end to end: registration (secret shown once), signed deliveries checked by a real HTTP
+ * receiver, retries, dead-lettering, deletion, and SSRF refusals. The application runs with
+ * loopback allowed (the receiver is on 127.0.0.1), a 100 ms poll, retry delays under a second and a
+ * 4 s retry horizon (ApiIntegrationTest).
  */
 class WebhookIntegrationTest extends ApiIntegrationTest {
 
@@ -51,16 +51,20 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
   }
 
   private EntityExchangeResult<byte[]> register(User user, String url, List<String> events) {
-    return http.post().uri("/api/v1/webhooks")
+    return http.post()
+        .uri("/api/v1/webhooks")
         .headers(h -> h.setBearerAuth(user.token()))
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue(Map.of("url", url, "events", events))
-        .exchange().expectBody().returnResult();
+        .exchange()
+        .expectBody()
+        .returnResult();
   }
 
   private JsonNode registered(User user, String path, List<String> events) {
     EntityExchangeResult<byte[]> result = register(user, receiver.url(path), events);
-    assertThat(result.getStatus()).as(new String(result.getResponseBodyContent()))
+    assertThat(result.getStatus())
+        .as(new String(result.getResponseBodyContent()))
         .isEqualTo(HttpStatus.CREATED);
     return PaystreamClient.json(result);
   }
@@ -82,27 +86,42 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
     client.deposit(alice, aliceEur, 5_000, "EUR");
     UUID transfer = client.acceptedTransfer(alice, aliceEur, bobEur, 1_000, "EUR");
 
-    List<WebhookReceiver.Received> got = receiver.await(path, r -> r.size() >= 3,
-        DELIVERY_TIMEOUT);
+    List<WebhookReceiver.Received> got = receiver.await(path, r -> r.size() >= 3, DELIVERY_TIMEOUT);
     long now = Instant.now().getEpochSecond();
-    Set<String> types = got.stream()
-        .peek(r -> assertThat(WebhookSignature.verify(secret, r.signature(), r.body(), now,
-            SIGNATURE_TOLERANCE_SECONDS)).as("signature of %s", r).isTrue())
-        .map(r -> JSON.readTree(r.body()).get("type").asString())
-        .collect(Collectors.toSet());
-    assertThat(types).containsExactlyInAnyOrder("deposit.completed", "transfer.pending",
-        "transfer.completed");
-    JsonNode completed = got.stream().map(r -> JSON.readTree(r.body()))
-        .filter(body -> body.get("type").asString().equals("transfer.completed"))
-        .findFirst().orElseThrow();
+    Set<String> types =
+        got.stream()
+            .peek(
+                r ->
+                    assertThat(
+                            WebhookSignature.verify(
+                                secret, r.signature(), r.body(), now, SIGNATURE_TOLERANCE_SECONDS))
+                        .as("signature of %s", r)
+                        .isTrue())
+            .map(r -> JSON.readTree(r.body()).get("type").asString())
+            .collect(Collectors.toSet());
+    assertThat(types)
+        .containsExactlyInAnyOrder("deposit.completed", "transfer.pending", "transfer.completed");
+    JsonNode completed =
+        got.stream()
+            .map(r -> JSON.readTree(r.body()))
+            .filter(body -> body.get("type").asString().equals("transfer.completed"))
+            .findFirst()
+            .orElseThrow();
     assertThat(completed.get("data").get("id").asString()).isEqualTo(transfer.toString());
     assertThat(completed.get("data").get("status").asString()).isEqualTo("COMPLETED");
-    assertThat(got).extracting(WebhookReceiver.Received::eventId)
+    assertThat(got)
+        .extracting(WebhookReceiver.Received::eventId)
         .doesNotHaveDuplicates()
-        .containsExactlyInAnyOrderElementsOf(got.stream()
-            .map(r -> JSON.readTree(r.body()).get("id").asString()).toList());
-    assertThat(WebhookSignature.verify("whsec_wrong", got.get(0).signature(), got.get(0).body(),
-        now, SIGNATURE_TOLERANCE_SECONDS)).isFalse();
+        .containsExactlyInAnyOrderElementsOf(
+            got.stream().map(r -> JSON.readTree(r.body()).get("id").asString()).toList());
+    assertThat(
+            WebhookSignature.verify(
+                "whsec_wrong",
+                got.get(0).signature(),
+                got.get(0).body(),
+                now,
+                SIGNATURE_TOLERANCE_SECONDS))
+        .isFalse();
   }
 
   @Test
@@ -114,11 +133,12 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
     UUID account = client.openAccount(alice, "EUR");
     client.deposit(alice, account, 700, "EUR");
 
-    List<WebhookReceiver.Received> got = receiver.await(path, r -> r.size() >= 3,
-        DELIVERY_TIMEOUT);
+    List<WebhookReceiver.Received> got = receiver.await(path, r -> r.size() >= 3, DELIVERY_TIMEOUT);
 
     assertThat(got).hasSize(3);
-    assertThat(got).extracting(WebhookReceiver.Received::eventId).containsOnly(got.get(0).eventId());
+    assertThat(got)
+        .extracting(WebhookReceiver.Received::eventId)
+        .containsOnly(got.get(0).eventId());
   }
 
   @Test
@@ -140,26 +160,38 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
 
     // An operator replays it once the receiver is back: it arrives, signed, with the same id.
     receiver.failFirst(path, 0);
-    http.post().uri("/api/v1/ops/dead-letters/{id}/replay", dead.get("id").asString())
+    http.post()
+        .uri("/api/v1/ops/dead-letters/{id}/replay", dead.get("id").asString())
         .headers(h -> h.setBearerAuth(client.ops().token()))
-        .exchange().expectStatus().isAccepted();
-    List<WebhookReceiver.Received> after = receiver.await(path, r -> r.size() > attempts,
-        DELIVERY_TIMEOUT);
+        .exchange()
+        .expectStatus()
+        .isAccepted();
+    List<WebhookReceiver.Received> after =
+        receiver.await(path, r -> r.size() > attempts, DELIVERY_TIMEOUT);
     assertThat(after.get(after.size() - 1).eventId()).isEqualTo(dead.get("eventId").asString());
   }
 
   @Test
   void deadLettersAreForOperatorsOnly() {
     User alice = sharedUser();
-    http.get().uri("/api/v1/ops/dead-letters")
+    http.get()
+        .uri("/api/v1/ops/dead-letters")
         .headers(h -> h.setBearerAuth(alice.token()))
-        .exchange().expectStatus().isForbidden();
-    http.post().uri("/api/v1/ops/dead-letters/{id}/replay", UUID.randomUUID())
+        .exchange()
+        .expectStatus()
+        .isForbidden();
+    http.post()
+        .uri("/api/v1/ops/dead-letters/{id}/replay", UUID.randomUUID())
         .headers(h -> h.setBearerAuth(alice.token()))
-        .exchange().expectStatus().isForbidden();
-    http.post().uri("/api/v1/ops/dead-letters/{id}/replay", UUID.randomUUID())
+        .exchange()
+        .expectStatus()
+        .isForbidden();
+    http.post()
+        .uri("/api/v1/ops/dead-letters/{id}/replay", UUID.randomUUID())
         .headers(h -> h.setBearerAuth(client.ops().token()))
-        .exchange().expectStatus().isNotFound();
+        .exchange()
+        .expectStatus()
+        .isNotFound();
   }
 
   private JsonNode awaitDeadLetter(String endpointId) {
@@ -167,10 +199,15 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
     Instant deadline = Instant.now().plus(DELIVERY_TIMEOUT);
     while (true) {
       JsonNode page = client.get(ops, "/api/v1/ops/dead-letters?limit=100");
-      JsonNode found = page.get("items").valueStream().filter(item ->
-          "WEBHOOK".equals(item.get("kind").asString())
-              && endpointId.equals(item.path("endpointId").asString()))
-          .findFirst().orElse(null);
+      JsonNode found =
+          page.get("items")
+              .valueStream()
+              .filter(
+                  item ->
+                      "WEBHOOK".equals(item.get("kind").asString())
+                          && endpointId.equals(item.path("endpointId").asString()))
+              .findFirst()
+              .orElse(null);
       if (found != null) {
         return found;
       }
@@ -188,12 +225,21 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
     String path = "deleted-" + UUID.randomUUID();
     String id = registered(alice, path, List.of("deposit.completed")).get("id").asString();
 
-    assertProblem(http.delete().uri("/api/v1/webhooks/{id}", id)
-        .headers(h -> h.setBearerAuth(bob.token())).exchange().expectBody().returnResult(),
-        HttpStatus.NOT_FOUND, "not_found");
-    http.delete().uri("/api/v1/webhooks/{id}", id)
-        .headers(h -> h.setBearerAuth(alice.token())).exchange()
-        .expectStatus().isNoContent();
+    assertProblem(
+        http.delete()
+            .uri("/api/v1/webhooks/{id}", id)
+            .headers(h -> h.setBearerAuth(bob.token()))
+            .exchange()
+            .expectBody()
+            .returnResult(),
+        HttpStatus.NOT_FOUND,
+        "not_found");
+    http.delete()
+        .uri("/api/v1/webhooks/{id}", id)
+        .headers(h -> h.setBearerAuth(alice.token()))
+        .exchange()
+        .expectStatus()
+        .isNoContent();
     assertThat(client.get(alice, "/api/v1/webhooks").get("items").size()).isZero();
 
     UUID account = client.openAccount(alice, "EUR");
@@ -207,17 +253,28 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
   }
 
   /**
-   * Loopback is allowed here, so the IPv4-compatible forms of 127.0.0.1 prove that range is
-   * refused outright, and the NAT64, 6to4 and Teredo forms that they are judged by the IPv4
-   * address they carry.
+   * Loopback is allowed here, so the IPv4-compatible forms of 127.0.0.1 prove that range is refused
+   * outright, and the NAT64, 6to4 and Teredo forms that they are judged by the IPv4 address they
+   * carry.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data",
-      "http://192.168.1.10/hook", "http://[::ffff:10.0.0.1]/hook", "ftp://example.com/hook",
-      "http://user:secret@127.0.0.1/hook", "not a url",
-      "http://[::127.0.0.1]/", "http://[::7f00:1]/", "http://[::10.0.0.1]/",
-      "http://[::a9fe:a9fe]/", "http://[64:ff9b::169.254.169.254]/latest/meta-data",
-      "http://[2002:a00:1::1]/hook", "http://[2001:0:808:808::5601:5601]/hook"})
+  @ValueSource(
+      strings = {
+        "http://10.0.0.1/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://192.168.1.10/hook",
+        "http://[::ffff:10.0.0.1]/hook",
+        "ftp://example.com/hook",
+        "http://user:secret@127.0.0.1/hook",
+        "not a url",
+        "http://[::127.0.0.1]/",
+        "http://[::7f00:1]/",
+        "http://[::10.0.0.1]/",
+        "http://[::a9fe:a9fe]/",
+        "http://[64:ff9b::169.254.169.254]/latest/meta-data",
+        "http://[2002:a00:1::1]/hook",
+        "http://[2001:0:808:808::5601:5601]/hook"
+      })
   void urlsThatWouldReachPrivateNetworksOrAreNotHttpAreRefused(String url) {
     User alice = sharedUser();
     EntityExchangeResult<byte[]> refused = register(alice, url, List.of("transfer.*"));
@@ -228,8 +285,8 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
 
   @Test
   void unknownEventNamesAreRefused() {
-    EntityExchangeResult<byte[]> refused = register(sharedUser(), receiver.url("x"),
-        List.of("transfer.exploded"));
+    EntityExchangeResult<byte[]> refused =
+        register(sharedUser(), receiver.url("x"), List.of("transfer.exploded"));
     assertThat(errorFields(assertProblem(refused, HttpStatus.BAD_REQUEST, "validation_failed")))
         .containsExactly("events");
   }

@@ -12,9 +12,9 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * A real HTTP receiver for webhooks on a loopback port. Each path answers 200, except that
- * {@link #failFirst} makes a path answer 500 a number of times first, and {@link #alwaysFail}
- * makes it answer 500 forever. Records every request: path, signature header, raw body.
+ * A real HTTP receiver for webhooks on a loopback port. Each path answers 200, except that {@link
+ * #failFirst} makes a path answer 500 a number of times first, and {@link #alwaysFail} makes it
+ * answer 500 forever. Records every request: path, signature header, raw body.
  */
 final class WebhookReceiver implements AutoCloseable {
 
@@ -25,20 +25,36 @@ final class WebhookReceiver implements AutoCloseable {
   private final DisposableServer server;
 
   WebhookReceiver() {
-    server = HttpServer.create().host("127.0.0.1").port(0)
-        .handle((request, response) -> request.receive().aggregate().asString()
-            .defaultIfEmpty("")
-            .flatMap(body -> {
-              // Reactor Netty's path() has no leading slash.
-              String path = request.path().startsWith("/") ? request.path()
-                  : "/" + request.path();
-              received.add(new Received(path, request.requestHeaders().get("Paystream-Signature"),
-                  request.requestHeaders().get("Paystream-Event-Id"), body));
-              AtomicInteger left = failuresLeft.get(path);
-              boolean fail = left != null && left.getAndUpdate(n -> n > 0 ? n - 1 : n) != 0;
-              return response.status(fail ? 500 : 200).send().then();
-            }))
-        .bindNow();
+    server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .handle(
+                (request, response) ->
+                    request
+                        .receive()
+                        .aggregate()
+                        .asString()
+                        .defaultIfEmpty("")
+                        .flatMap(
+                            body -> {
+                              // Reactor Netty's path() has no leading slash.
+                              String path =
+                                  request.path().startsWith("/")
+                                      ? request.path()
+                                      : "/" + request.path();
+                              received.add(
+                                  new Received(
+                                      path,
+                                      request.requestHeaders().get("Paystream-Signature"),
+                                      request.requestHeaders().get("Paystream-Event-Id"),
+                                      body));
+                              AtomicInteger left = failuresLeft.get(path);
+                              boolean fail =
+                                  left != null && left.getAndUpdate(n -> n > 0 ? n - 1 : n) != 0;
+                              return response.status(fail ? 500 : 200).send().then();
+                            }))
+            .bindNow();
   }
 
   String url(String path) {
@@ -81,5 +97,4 @@ final class WebhookReceiver implements AutoCloseable {
   public void close() {
     server.disposeNow();
   }
-
 }

@@ -30,23 +30,34 @@ final class WithdrawalClient {
     this.client = client;
   }
 
-  EntityExchangeResult<byte[]> withdraw(User user, String key, UUID account, long amount,
-      String currency, String destination) {
-    return http.post().uri("/api/v1/withdrawals")
+  EntityExchangeResult<byte[]> withdraw(
+      User user, String key, UUID account, long amount, String currency, String destination) {
+    return http.post()
+        .uri("/api/v1/withdrawals")
         .headers(h -> h.setBearerAuth(user.token()))
         .header("Idempotency-Key", key)
         .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("accountId", account.toString(), "amount", amount,
-            "currency", currency, "destination", destination))
+        .bodyValue(
+            Map.of(
+                "accountId",
+                account.toString(),
+                "amount",
+                amount,
+                "currency",
+                currency,
+                "destination",
+                destination))
         .exchange()
-        .expectBody().returnResult();
+        .expectBody()
+        .returnResult();
   }
 
   /** A withdrawal that must be accepted (202 PENDING); returns its id. */
   UUID accepted(User user, UUID account, long amount, String currency, String destination) {
-    EntityExchangeResult<byte[]> result = withdraw(user, UUID.randomUUID().toString(), account,
-        amount, currency, destination);
-    assertThat(result.getStatus()).as(new String(result.getResponseBodyContent()))
+    EntityExchangeResult<byte[]> result =
+        withdraw(user, UUID.randomUUID().toString(), account, amount, currency, destination);
+    assertThat(result.getStatus())
+        .as(new String(result.getResponseBodyContent()))
         .isEqualTo(HttpStatus.ACCEPTED);
     JsonNode body = PaystreamClient.json(result);
     assertThat(body.get("status").asString()).isEqualTo("PENDING");
@@ -67,8 +78,8 @@ final class WithdrawalClient {
         return withdrawal;
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("withdrawal " + id + " not " + wanted + " after " + timeout
-            + ": " + withdrawal);
+        throw new AssertionError(
+            "withdrawal " + id + " not " + wanted + " after " + timeout + ": " + withdrawal);
       }
       sleep(POLL_INTERVAL_MILLIS);
     }
@@ -78,7 +89,9 @@ final class WithdrawalClient {
   void assertLedgerBalanced(User ops) {
     JsonNode check = client.get(ops, "/api/v1/ops/ledger/check");
     assertThat(check.get("balanced").asBoolean()).as("ledger check %s", check).isTrue();
-    check.get("byCurrency").valueStream()
+    check
+        .get("byCurrency")
+        .valueStream()
         .forEach(sum -> assertThat(sum.get("sum").asLong()).as("sum of %s", sum).isZero());
   }
 

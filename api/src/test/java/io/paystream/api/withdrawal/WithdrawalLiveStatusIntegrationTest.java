@@ -31,19 +31,27 @@ class WithdrawalLiveStatusIntegrationTest extends ApiIntegrationTest {
     UUID account = client.openAccount(dora, "EUR");
     client.deposit(dora, account, 10_000, "EUR");
     List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
-    Disposable listening = listen(port, dora, "/api/v1/accounts/" + account + "/events", null,
-        seen);
+    Disposable listening =
+        listen(port, dora, "/api/v1/accounts/" + account + "/events", null, seen);
     try {
-      UUID withdrawal = new WithdrawalClient(http, client).accepted(dora, account, 2_500, "EUR",
-          WithdrawalClient.IBAN);
+      UUID withdrawal =
+          new WithdrawalClient(http, client)
+              .accepted(dora, account, 2_500, "EUR", WithdrawalClient.IBAN);
       awaitEvent(seen, "withdrawal.completed");
 
-      assertThat(seen).extracting(ServerSentEvent::event)
+      assertThat(seen)
+          .extracting(ServerSentEvent::event)
           .containsSubsequence("withdrawal.processing", "withdrawal.completed")
           .doesNotContain("withdrawal.pending");
-      JsonNode completed = tools.jackson.databind.json.JsonMapper.builder().build().readTree(seen.stream()
-          .filter(event -> "withdrawal.completed".equals(event.event())).findFirst()
-          .orElseThrow().data());
+      JsonNode completed =
+          tools.jackson.databind.json.JsonMapper.builder()
+              .build()
+              .readTree(
+                  seen.stream()
+                      .filter(event -> "withdrawal.completed".equals(event.event()))
+                      .findFirst()
+                      .orElseThrow()
+                      .data());
       assertThat(completed.get("id").asString()).isEqualTo(withdrawal.toString());
       assertThat(completed.get("destination").asString()).isEqualTo(WithdrawalClient.MASKED_IBAN);
     } finally {
@@ -57,15 +65,26 @@ class WithdrawalLiveStatusIntegrationTest extends ApiIntegrationTest {
     UUID account = client.openAccount(emil, "EUR");
     client.deposit(emil, account, 10_000, "EUR");
 
-    EntityExchangeResult<byte[]> answer = http.post().uri("/api/v1/withdrawals")
-        .headers(h -> h.setBearerAuth(emil.token()))
-        .header("Idempotency-Key", UUID.randomUUID().toString())
-        .header("Prefer", "wait=10")
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("accountId", account.toString(), "amount", 1_000, "currency", "EUR",
-            "destination", WithdrawalClient.IBAN))
-        .exchange()
-        .expectBody().returnResult();
+    EntityExchangeResult<byte[]> answer =
+        http.post()
+            .uri("/api/v1/withdrawals")
+            .headers(h -> h.setBearerAuth(emil.token()))
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .header("Prefer", "wait=10")
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(
+                Map.of(
+                    "accountId",
+                    account.toString(),
+                    "amount",
+                    1_000,
+                    "currency",
+                    "EUR",
+                    "destination",
+                    WithdrawalClient.IBAN))
+            .exchange()
+            .expectBody()
+            .returnResult();
 
     assertThat(answer.getStatus()).isEqualTo(HttpStatus.OK);
     assertThat(answer.getResponseHeaders().getFirst("Preference-Applied")).isEqualTo("wait=10");

@@ -26,14 +26,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Withdrawals against a provider that misbehaves, through the whole application: answers later
- * than the time limit, 5xx, slowness, an outage that opens the circuit breaker, and a failure
- * between the provider's payout and our commit. Every scenario ends with each withdrawal paid
- * at most once (the provider's own record), the money where it belongs, and a balanced ledger.
+ * Withdrawals against a provider that misbehaves, through the whole application: answers later than
+ * the time limit, 5xx, slowness, an outage that opens the circuit breaker, and a failure between
+ * the provider's payout and our commit. Every scenario ends with each withdrawal paid at most once
+ * (the provider's own record), the money where it belongs, and a balanced ledger.
  *
- * <p>The application's payout limits are shortened for tests (ApiIntegrationTest): 1 s call
- * limit, breaker open for 2 s after 4 calls at 50% failures, a sweep every second for
- * withdrawals untouched for 3 s.
+ * <p>The application's payout limits are shortened for tests (ApiIntegrationTest): 1 s call limit,
+ * breaker open for 2 s after 4 calls at 50% failures, a sweep every second for withdrawals
+ * untouched for 3 s.
  */
 class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
 
@@ -77,10 +77,10 @@ class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
     JsonNode done = withdrawals.await(alice, id, SETTLE_TIMEOUT, "COMPLETED", "FAILED");
 
     assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
-    assertThat(provider.posts(id)).as("the timed-out call, then the retry the provider replays")
+    assertThat(provider.posts(id))
+        .as("the timed-out call, then the retry the provider replays")
         .isEqualTo(2);
-    assertThat(done.get("externalReference").asString())
-        .isEqualTo(provider.payout(id).reference());
+    assertThat(done.get("externalReference").asString()).isEqualTo(provider.payout(id).reference());
     assertMoneyLeftOnce(List.of(id));
   }
 
@@ -117,8 +117,12 @@ class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
     }
 
     for (UUID id : ids) {
-      assertThat(withdrawals.await(alice, id, SETTLE_TIMEOUT, "COMPLETED", "FAILED")
-          .get("status").asString()).isEqualTo("COMPLETED");
+      assertThat(
+              withdrawals
+                  .await(alice, id, SETTLE_TIMEOUT, "COMPLETED", "FAILED")
+                  .get("status")
+                  .asString())
+          .isEqualTo("COMPLETED");
     }
     assertMoneyLeftOnce(ids);
   }
@@ -132,25 +136,31 @@ class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
     }
     awaitBreaker(CircuitBreaker.State.OPEN);
     for (UUID id : ids) {
-      assertThat(withdrawals.await(alice, id, SETTLE_TIMEOUT, "PROCESSING")
-          .get("status").asString()).isEqualTo("PROCESSING");
+      assertThat(
+              withdrawals.await(alice, id, SETTLE_TIMEOUT, "PROCESSING").get("status").asString())
+          .isEqualTo("PROCESSING");
     }
-    assertThat(client.balance(alice, account)).as("the money waits in PAYOUT")
+    assertThat(client.balance(alice, account))
+        .as("the money waits in PAYOUT")
         .isEqualTo(FUNDS - 3 * AMOUNT);
     long refusedBefore = gateway.breaker().getMetrics().getNumberOfNotPermittedCalls();
-    UUID duringOutage = withdrawals.accepted(alice, account, AMOUNT, "EUR",
-        WithdrawalClient.IBAN);
+    UUID duringOutage = withdrawals.accepted(alice, account, AMOUNT, "EUR", WithdrawalClient.IBAN);
     ids.add(duringOutage);
     withdrawals.await(alice, duringOutage, SETTLE_TIMEOUT, "PROCESSING");
     awaitNotPermittedCallsAbove(refusedBefore);
-    assertThat(provider.posts(duringOutage)).as("an open breaker sends nothing to the provider")
+    assertThat(provider.posts(duringOutage))
+        .as("an open breaker sends nothing to the provider")
         .isZero();
 
     provider.behaviour(Behaviour.HEALTHY);
 
     for (UUID id : ids) {
-      assertThat(withdrawals.await(alice, id, SETTLE_TIMEOUT, "COMPLETED", "FAILED")
-          .get("status").asString()).isEqualTo("COMPLETED");
+      assertThat(
+              withdrawals
+                  .await(alice, id, SETTLE_TIMEOUT, "COMPLETED", "FAILED")
+                  .get("status")
+                  .asString())
+          .isEqualTo("COMPLETED");
     }
     assertThat(gateway.breaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
     assertMoneyLeftOnce(ids);
@@ -166,9 +176,11 @@ class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
   void aFailureBetweenThePayoutAndTheCommitIsRecoveredByAskingTheProviderNotByPayingAgain()
       throws SQLException {
     String suffix = account.toString().replace("-", "");
-    try (Connection db = connect(); Statement sql = db.createStatement()) {
+    try (Connection db = connect();
+        Statement sql = db.createStatement()) {
       sql.execute("CREATE SEQUENCE crash_" + suffix);
-      sql.execute("""
+      sql.execute(
+          """
           CREATE FUNCTION crash_%1$s() RETURNS trigger LANGUAGE plpgsql AS $$
           BEGIN
               IF NEW.status = 'COMPLETED' AND NEW.account_id = '%2$s'
@@ -176,9 +188,15 @@ class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
                   RAISE EXCEPTION 'simulated crash before commit';
               END IF;
               RETURN NEW;
-          END $$""".formatted(suffix, account));
-      sql.execute("CREATE TRIGGER crash_" + suffix + " BEFORE UPDATE ON withdrawal FOR EACH ROW"
-          + " EXECUTE FUNCTION crash_" + suffix + "()");
+          END $$"""
+              .formatted(suffix, account));
+      sql.execute(
+          "CREATE TRIGGER crash_"
+              + suffix
+              + " BEFORE UPDATE ON withdrawal FOR EACH ROW"
+              + " EXECUTE FUNCTION crash_"
+              + suffix
+              + "()");
     }
     try {
       UUID id = withdrawals.accepted(alice, account, AMOUNT, "EUR", WithdrawalClient.IBAN);
@@ -192,7 +210,8 @@ class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
           .isEqualTo(provider.payout(id).reference());
       assertMoneyLeftOnce(List.of(id));
     } finally {
-      try (Connection db = connect(); Statement sql = db.createStatement()) {
+      try (Connection db = connect();
+          Statement sql = db.createStatement()) {
         sql.execute("DROP TRIGGER crash_" + suffix + " ON withdrawal");
         sql.execute("DROP FUNCTION crash_" + suffix + "()");
         sql.execute("DROP SEQUENCE crash_" + suffix);
@@ -201,19 +220,24 @@ class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
   }
 
   /**
-   * Each withdrawal left the payer once: one DEBIT entry per withdrawal and nothing returned,
-   * one PAID record at the provider, and the ledger sums to zero.
+   * Each withdrawal left the payer once: one DEBIT entry per withdrawal and nothing returned, one
+   * PAID record at the provider, and the ledger sums to zero.
    */
   private void assertMoneyLeftOnce(List<UUID> ids) {
     assertThat(client.balance(alice, account)).isEqualTo(FUNDS - ids.size() * AMOUNT);
-    List<JsonNode> entries = client.get(alice,
-            "/api/v1/accounts/" + account + "/transactions?limit=100")
-        .get("items").valueStream().toList();
+    List<JsonNode> entries =
+        client
+            .get(alice, "/api/v1/accounts/" + account + "/transactions?limit=100")
+            .get("items")
+            .valueStream()
+            .toList();
     for (UUID id : ids) {
-      assertThat(entries.stream()
-          .filter(entry -> entry.get("transferId").asString().equals(id.toString()))
-          .map(entry -> entry.get("direction").asString()))
-          .as("entries of withdrawal %s", id).containsExactly("DEBIT");
+      assertThat(
+              entries.stream()
+                  .filter(entry -> entry.get("transferId").asString().equals(id.toString()))
+                  .map(entry -> entry.get("direction").asString()))
+          .as("entries of withdrawal %s", id)
+          .containsExactly("DEBIT");
       assertThat(provider.payout(id).status()).isEqualTo("PAID");
       assertThat(provider.payout(id).amount()).isEqualTo(AMOUNT);
     }
@@ -251,8 +275,10 @@ class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
   }
 
   private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(TestDatabase.jdbcUrl(),
-        env("PAYSTREAM_TEST_PG_USER", "postgres"), env("PAYSTREAM_TEST_PG_PASSWORD", ""));
+    return DriverManager.getConnection(
+        TestDatabase.jdbcUrl(),
+        env("PAYSTREAM_TEST_PG_USER", "postgres"),
+        env("PAYSTREAM_TEST_PG_PASSWORD", ""));
   }
 
   private static String env(String name, String fallback) {

@@ -39,8 +39,12 @@ public class CreditLeg {
   private final JsonMapper json;
   private final Clock clock;
 
-  public CreditLeg(InboxStore inbox, TransferSettlement settlement,
-      TransactionalOperator transaction, JsonMapper json, Clock clock) {
+  public CreditLeg(
+      InboxStore inbox,
+      TransferSettlement settlement,
+      TransactionalOperator transaction,
+      JsonMapper json,
+      Clock clock) {
     this.inbox = inbox;
     this.settlement = settlement;
     this.transaction = transaction;
@@ -49,7 +53,14 @@ public class CreditLeg {
   }
 
   /** What happened to one message. */
-  public enum Outcome { COMPLETED, REFUNDED, DUPLICATE, ALREADY_SETTLED, UNKNOWN_TRANSFER, IGNORED }
+  public enum Outcome {
+    COMPLETED,
+    REFUNDED,
+    DUPLICATE,
+    ALREADY_SETTLED,
+    UNKNOWN_TRANSFER,
+    IGNORED
+  }
 
   /**
    * A decoded message: a pending transfer to settle, or an event this consumer does not handle
@@ -63,9 +74,9 @@ public class CreditLeg {
   }
 
   /**
-   * Applies one message: a batch of one. Fails with {@link PoisonMessageException} when the
-   * payload cannot be understood (never retried), or with the database's error when it is
-   * unavailable (retried).
+   * Applies one message: a batch of one. Fails with {@link PoisonMessageException} when the payload
+   * cannot be understood (never retried), or with the database's error when it is unavailable
+   * (retried).
    */
   public Mono<Outcome> apply(String payload) {
     return Mono.fromCallable(() -> decode(payload))
@@ -84,45 +95,55 @@ public class CreditLeg {
     } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
       throw new PoisonMessageException("undecodable event: " + e.getMessage(), e);
     }
-    return new Delivery(event.eventId(),
-        HANDLED_TYPE.equals(event.type()) ? transferId(event) : null);
+    return new Delivery(
+        event.eventId(), HANDLED_TYPE.equals(event.type()) ? transferId(event) : null);
   }
 
   /**
-   * Applies decoded messages in one transaction: one outcome per delivery, in order. The same
-   * event twice (in this batch or an earlier one) is a {@code DUPLICATE} after its first time.
-   * Fails with the database's error, and then nothing of the batch was applied: retrying the
-   * whole batch, or its messages one by one, is safe.
+   * Applies decoded messages in one transaction: one outcome per delivery, in order. The same event
+   * twice (in this batch or an earlier one) is a {@code DUPLICATE} after its first time. Fails with
+   * the database's error, and then nothing of the batch was applied: retrying the whole batch, or
+   * its messages one by one, is safe.
    */
   public Mono<List<Outcome>> applyAll(List<Delivery> deliveries) {
-    List<UUID> eventIds = deliveries.stream().filter(Delivery::handled)
-        .map(Delivery::eventId).toList();
+    List<UUID> eventIds =
+        deliveries.stream().filter(Delivery::handled).map(Delivery::eventId).toList();
     if (eventIds.isEmpty()) {
       return Mono.just(deliveries.stream().map(delivery -> Outcome.IGNORED).toList());
     }
-    Mono<List<Outcome>> flow = inbox
-        .firstDeliveries(CONSUMER, eventIds, Timestamps.now(clock))
-        .flatMap(fresh -> {
-          Set<UUID> unclaimed = new HashSet<>(fresh);
-          List<UUID> toSettle = new ArrayList<>();
-          List<Boolean> settles = new ArrayList<>();
-          for (Delivery delivery : deliveries) {
-            // The first occurrence of a fresh event claims it; a later one is its duplicate.
-            boolean first = delivery.handled() && unclaimed.remove(delivery.eventId());
-            settles.add(first);
-            if (first) {
-              toSettle.add(delivery.transferId());
-            }
-          }
-          return settlement.settle(toSettle).map(settled -> {
-            List<Outcome> outcomes = new ArrayList<>(deliveries.size());
-            for (int i = 0, s = 0; i < deliveries.size(); i++) {
-              outcomes.add(!deliveries.get(i).handled() ? Outcome.IGNORED
-                  : settles.get(i) ? outcome(settled.get(s++)) : Outcome.DUPLICATE);
-            }
-            return List.copyOf(outcomes);
-          });
-        });
+    Mono<List<Outcome>> flow =
+        inbox
+            .firstDeliveries(CONSUMER, eventIds, Timestamps.now(clock))
+            .flatMap(
+                fresh -> {
+                  Set<UUID> unclaimed = new HashSet<>(fresh);
+                  List<UUID> toSettle = new ArrayList<>();
+                  List<Boolean> settles = new ArrayList<>();
+                  for (Delivery delivery : deliveries) {
+                    // The first occurrence of a fresh event claims it; a later one is its
+                    // duplicate.
+                    boolean first = delivery.handled() && unclaimed.remove(delivery.eventId());
+                    settles.add(first);
+                    if (first) {
+                      toSettle.add(delivery.transferId());
+                    }
+                  }
+                  return settlement
+                      .settle(toSettle)
+                      .map(
+                          settled -> {
+                            List<Outcome> outcomes = new ArrayList<>(deliveries.size());
+                            for (int i = 0, s = 0; i < deliveries.size(); i++) {
+                              outcomes.add(
+                                  !deliveries.get(i).handled()
+                                      ? Outcome.IGNORED
+                                      : settles.get(i)
+                                          ? outcome(settled.get(s++))
+                                          : Outcome.DUPLICATE);
+                            }
+                            return List.copyOf(outcomes);
+                          });
+                });
     return transaction.transactional(flow);
   }
 

@@ -36,21 +36,21 @@ import reactor.util.retry.Retry;
  * one partition are applied in order, as one batch (the topic is keyed by payee, so one payee's
  * credits keep their order; a batch is one database transaction, see {@link CreditLeg#applyAll}),
  * and the partitions of a poll run in parallel. The next poll is taken when all of them are done,
- * so a batch is whatever arrived meanwhile, up to {@code creditBatchMax} records, and a lone
- * record goes at once. An offset is acknowledged only after its database transaction committed,
- * and acknowledged offsets are committed every {@code consumerCommitIntervalMillis}: a crash in
- * between redelivers, and the inbox turns the redelivery into a no-op.
+ * so a batch is whatever arrived meanwhile, up to {@code creditBatchMax} records, and a lone record
+ * goes at once. An offset is acknowledged only after its database transaction committed, and
+ * acknowledged offsets are committed every {@code consumerCommitIntervalMillis}: a crash in between
+ * redelivers, and the inbox turns the redelivery into a no-op.
  *
  * <p>The price of cutting batches by the poll: while one partition's batch is retried (a database
  * error, up to about 11 s of backoff, then message by message), the next poll waits, so the other
- * partitions of this instance wait too, where before only that partition did. A database that
- * fails fails them all anyway; a message it refuses alone is rare and ends in the dead-letter
- * topic, and {@link PendingTransfers} warns if the wait grows past a minute.
+ * partitions of this instance wait too, where before only that partition did. A database that fails
+ * fails them all anyway; a message it refuses alone is rare and ends in the dead-letter topic, and
+ * {@link PendingTransfers} warns if the wait grows past a minute.
  *
  * <p>Batches are cut by the poll, not by {@code bufferTimeout}: the fair-backpressure variant of
  * that operator (reactor-core 3.8.6) can keep the tail of a burst in its buffer with no timeout
- * ever releasing it, which here would leave transfers PENDING without any error; see
- * {@code BufferTimeoutStallReproduction} in this module's tests.
+ * ever releasing it, which here would leave transfers PENDING without any error; see {@code
+ * BufferTimeoutStallReproduction} in this module's tests.
  */
 @Component
 public class CreditLegConsumer {
@@ -65,56 +65,76 @@ public class CreditLegConsumer {
   private final DistributionSummary batchSizes;
   private final AtomicLong lag = new AtomicLong();
 
-  public CreditLegConsumer(CreditLeg creditLeg, KafkaSender<String, String> sender,
-      MessagingProperties properties, MeterRegistry meters) {
+  public CreditLegConsumer(
+      CreditLeg creditLeg,
+      KafkaSender<String, String> sender,
+      MessagingProperties properties,
+      MeterRegistry meters) {
     this.creditLeg = creditLeg;
     this.sender = sender;
     this.properties = properties;
     this.meters = meters;
-    this.deadLettered = Counter.builder("paystream.consumer.dead.lettered")
-        .description("messages sent to the dead-letter topic").tag("consumer", CreditLeg.CONSUMER)
-        .register(meters);
-    this.batchSizes = DistributionSummary.builder("paystream.consumer.batch.size")
-        .description("records of one partition handled together; their pending credits share"
-            + " one database transaction")
-        .baseUnit("messages").tag("consumer", CreditLeg.CONSUMER)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(1.0).maximumExpectedValue((double) properties.creditBatchMax())
-        .register(meters);
+    this.deadLettered =
+        Counter.builder("paystream.consumer.dead.lettered")
+            .description("messages sent to the dead-letter topic")
+            .tag("consumer", CreditLeg.CONSUMER)
+            .register(meters);
+    this.batchSizes =
+        DistributionSummary.builder("paystream.consumer.batch.size")
+            .description(
+                "records of one partition handled together; their pending credits share"
+                    + " one database transaction")
+            .baseUnit("messages")
+            .tag("consumer", CreditLeg.CONSUMER)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue((double) properties.creditBatchMax())
+            .register(meters);
     Gauge.builder("paystream.consumer.lag", lag, AtomicLong::get)
         .description("largest record lag of the credit-leg consumer, as last measured")
-        .tag("consumer", CreditLeg.CONSUMER).register(meters);
+        .tag("consumer", CreditLeg.CONSUMER)
+        .register(meters);
   }
 
   /** Consumes until cancelled; emits each applied outcome (tests observe them). */
   public Flux<Outcome> run() {
-    Map<String, Object> config = new HashMap<>(
-        MessagingConfiguration.consumerConfig(properties, properties.consumerGroup()));
+    Map<String, Object> config =
+        new HashMap<>(
+            MessagingConfiguration.consumerConfig(properties, properties.consumerGroup()));
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.creditBatchMax());
-    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
-        .commitInterval(Duration.ofMillis(properties.consumerCommitIntervalMillis()))
-        .subscription(List.of(Topics.EVENTS));
+    ReceiverOptions<String, String> options =
+        ReceiverOptions.<String, String>create(config)
+            .commitInterval(Duration.ofMillis(properties.consumerCommitIntervalMillis()))
+            .subscription(List.of(Topics.EVENTS));
     KafkaReceiver<String, String> receiver = KafkaReceiver.create(options);
     // Group commit: while one poll's batches are applied nothing more is requested; reactor-kafka
     // holds at most one poll ahead and pauses the consumer, so under load a poll carries what
     // accumulated meanwhile.
-    Flux<Outcome> applied = receiver.receiveBatch()
-        .concatMap(poll -> poll
-            .groupBy(record -> record.receiverOffset().topicPartition())
-            .flatMap(partition -> partition.collectList().flatMapMany(this::handle),
-                Integer.MAX_VALUE), 0);
-    Flux<Void> lagProbe = Flux.interval(Duration.ofSeconds(5))
-        .concatMap(tick -> receiver.doOnConsumer(consumer -> consumer.metrics()).doOnNext(this::recordLag))
-        .onErrorResume(error -> Mono.empty())
-        .thenMany(Flux.empty());
+    Flux<Outcome> applied =
+        receiver
+            .receiveBatch()
+            .concatMap(
+                poll ->
+                    poll.groupBy(record -> record.receiverOffset().topicPartition())
+                        .flatMap(
+                            partition -> partition.collectList().flatMapMany(this::handle),
+                            Integer.MAX_VALUE),
+                0);
+    Flux<Void> lagProbe =
+        Flux.interval(Duration.ofSeconds(5))
+            .concatMap(
+                tick ->
+                    receiver.doOnConsumer(consumer -> consumer.metrics()).doOnNext(this::recordLag))
+            .onErrorResume(error -> Mono.empty())
+            .thenMany(Flux.empty());
     return Flux.merge(applied, lagProbe.cast(Outcome.class));
   }
 
   /**
    * Applies one batch of a partition's records, in their order: the decodable ones in one
-   * transaction, the poison ones dead-lettered alone. Each record's offset is acknowledged once
-   * its outcome is final (committed, or parked), in order. Package-private: tests hand it a batch
-   * of real records whose composition they choose.
+   * transaction, the poison ones dead-lettered alone. Each record's offset is acknowledged once its
+   * outcome is final (committed, or parked), in order. Package-private: tests hand it a batch of
+   * real records whose composition they choose.
    */
   Flux<Outcome> handle(List<ReceiverRecord<String, String>> batch) {
     batchSizes.record(batch.size());
@@ -129,19 +149,32 @@ public class CreditLegConsumer {
         poison.put(record, e);
       }
     }
-    return applyTogether(applicable, deliveries).flatMapMany(outcomes -> {
-      Map<ReceiverRecord<String, String>, Outcome> applied = new HashMap<>();
-      for (int i = 0; i < applicable.size(); i++) {
-        applied.put(applicable.get(i), outcomes.get(i));
-      }
-      return Flux.fromIterable(batch).concatMap(record -> (poison.containsKey(record)
-              ? deadLetter(record, poison.get(record)) : Mono.just(applied.get(record)))
-          .doOnNext(outcome -> {
-            meters.counter("paystream.consumer.applied", "consumer", CreditLeg.CONSUMER,
-                "outcome", outcome.name()).increment();
-            record.receiverOffset().acknowledge();
-          }));
-    });
+    return applyTogether(applicable, deliveries)
+        .flatMapMany(
+            outcomes -> {
+              Map<ReceiverRecord<String, String>, Outcome> applied = new HashMap<>();
+              for (int i = 0; i < applicable.size(); i++) {
+                applied.put(applicable.get(i), outcomes.get(i));
+              }
+              return Flux.fromIterable(batch)
+                  .concatMap(
+                      record ->
+                          (poison.containsKey(record)
+                                  ? deadLetter(record, poison.get(record))
+                                  : Mono.just(applied.get(record)))
+                              .doOnNext(
+                                  outcome -> {
+                                    meters
+                                        .counter(
+                                            "paystream.consumer.applied",
+                                            "consumer",
+                                            CreditLeg.CONSUMER,
+                                            "outcome",
+                                            outcome.name())
+                                        .increment();
+                                    record.receiverOffset().acknowledge();
+                                  }));
+            });
   }
 
   /**
@@ -149,8 +182,8 @@ public class CreditLegConsumer {
    * failing, the messages are applied one by one, each with its own retries, so that one message
    * the database refuses cannot hold back the others; those that still fail are dead-lettered.
    */
-  private Mono<List<Outcome>> applyTogether(List<ReceiverRecord<String, String>> records,
-      List<Delivery> deliveries) {
+  private Mono<List<Outcome>> applyTogether(
+      List<ReceiverRecord<String, String>> records, List<Delivery> deliveries) {
     if (deliveries.isEmpty()) {
       return Mono.just(List.of());
     }
@@ -158,69 +191,99 @@ public class CreditLegConsumer {
     if (deliveries.size() == 1) {
       return together.onErrorResume(error -> deadLetter(records.get(0), error).map(List::of));
     }
-    return together.onErrorResume(error -> {
-      log.warn("credit leg gives up on the batch {} ({}); applying its messages one by one",
-          describe(records), cause(error).toString());
-      return Flux.range(0, deliveries.size())
-          .concatMap(i -> creditLeg.applyAll(List.of(deliveries.get(i)))
-              .map(outcomes -> outcomes.get(0))
-              .retryWhen(retry(List.of(records.get(i))))
-              .onErrorResume(alone -> deadLetter(records.get(i), alone)))
-          .collectList();
-    });
+    return together.onErrorResume(
+        error -> {
+          log.warn(
+              "credit leg gives up on the batch {} ({}); applying its messages one by one",
+              describe(records),
+              cause(error).toString());
+          return Flux.range(0, deliveries.size())
+              .concatMap(
+                  i ->
+                      creditLeg
+                          .applyAll(List.of(deliveries.get(i)))
+                          .map(outcomes -> outcomes.get(0))
+                          .retryWhen(retry(List.of(records.get(i))))
+                          .onErrorResume(alone -> deadLetter(records.get(i), alone)))
+              .collectList();
+        });
   }
 
   private Retry retry(List<ReceiverRecord<String, String>> records) {
-    return Retry.backoff(properties.creditRetryAttemptsMax(),
+    return Retry.backoff(
+            properties.creditRetryAttemptsMax(),
             Duration.ofMillis(properties.creditRetryBackoffMinMillis()))
         .maxBackoff(Duration.ofMillis(properties.creditRetryBackoffMaxMillis()))
         .jitter(0.5)
         .filter(error -> !(error instanceof PoisonMessageException))
-        .doBeforeRetry(signal -> log.warn("credit leg retry {} of {}: {}",
-            signal.totalRetries() + 1, describe(records), signal.failure().toString()));
+        .doBeforeRetry(
+            signal ->
+                log.warn(
+                    "credit leg retry {} of {}: {}",
+                    signal.totalRetries() + 1,
+                    describe(records),
+                    signal.failure().toString()));
   }
 
   /** {@code topic-partition@first..last (n)}: where a batch's records are. */
   private static String describe(List<ReceiverRecord<String, String>> records) {
     ReceiverRecord<String, String> first = records.get(0);
     ReceiverRecord<String, String> last = records.get(records.size() - 1);
-    return first.topic() + "-" + first.partition() + "@" + first.offset()
+    return first.topic()
+        + "-"
+        + first.partition()
+        + "@"
+        + first.offset()
         + (records.size() == 1 ? "" : ".." + last.offset() + " (" + records.size() + ")");
   }
 
   private static Throwable cause(Throwable error) {
     return error.getCause() != null && Exceptions.isRetryExhausted(error)
-        ? error.getCause() : error;
+        ? error.getCause()
+        : error;
   }
 
   /**
-   * Parks a message that cannot be applied, so that one bad record does not stop its partition.
-   * The original key, value and position travel with it; a person decides what happens next.
+   * Parks a message that cannot be applied, so that one bad record does not stop its partition. The
+   * original key, value and position travel with it; a person decides what happens next.
    */
   private Mono<Outcome> deadLetter(ConsumerRecord<String, String> record, Throwable error) {
     Throwable cause = cause(error);
-    log.error("credit leg gives up on {}-{}@{} and dead-letters it: {}", record.topic(),
-        record.partition(), record.offset(), cause.toString());
-    ProducerRecord<String, String> parked = new ProducerRecord<>(Topics.EVENTS_DEAD_LETTER,
-        record.key(), record.value() == null ? "" : record.value());
-    parked.headers().add("paystream-dlt-source",
-        (record.topic() + "-" + record.partition() + "@" + record.offset()).getBytes());
+    log.error(
+        "credit leg gives up on {}-{}@{} and dead-letters it: {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        cause.toString());
+    ProducerRecord<String, String> parked =
+        new ProducerRecord<>(
+            Topics.EVENTS_DEAD_LETTER, record.key(), record.value() == null ? "" : record.value());
+    parked
+        .headers()
+        .add(
+            "paystream-dlt-source",
+            (record.topic() + "-" + record.partition() + "@" + record.offset()).getBytes());
     parked.headers().add("paystream-dlt-error", String.valueOf(cause).getBytes());
-    return sender.send(Mono.just(SenderRecord.create(parked, record.offset())))
+    return sender
+        .send(Mono.just(SenderRecord.create(parked, record.offset())))
         .next()
-        .flatMap(result -> result.exception() == null ? Mono.just(result)
-            : Mono.error(result.exception()))
+        .flatMap(
+            result ->
+                result.exception() == null ? Mono.just(result) : Mono.error(result.exception()))
         .doOnNext(result -> deadLettered.increment())
         .thenReturn(Outcome.IGNORED);
   }
 
-  private void recordLag(java.util.Map<org.apache.kafka.common.MetricName, ? extends Metric> metrics) {
-    metrics.forEach((name, metric) -> {
-      if ("records-lag-max".equals(name.name()) && metric.metricValue() instanceof Double value
-          && !value.isNaN()) {
-        lag.set(value.longValue());
-      }
-    });
+  private void recordLag(
+      java.util.Map<org.apache.kafka.common.MetricName, ? extends Metric> metrics) {
+    metrics.forEach(
+        (name, metric) -> {
+          if ("records-lag-max".equals(name.name())
+              && metric.metricValue() instanceof Double value
+              && !value.isNaN()) {
+            lag.set(value.longValue());
+          }
+        });
   }
 
   private static final class Exceptions {

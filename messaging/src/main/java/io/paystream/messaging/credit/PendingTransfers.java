@@ -18,10 +18,9 @@ import reactor.core.publisher.Mono;
 /**
  * Makes a stalled credit leg loud. A transfer stays PENDING only until its credit is applied,
  * milliseconds when the pipeline is healthy; if its message is stranded anywhere (relay, broker,
- * consumer), nothing fails and nothing else would tell. This measures the age of the oldest
- * PENDING transfer into the {@code paystream.transfers.pending.oldest.age} gauge (seconds, 0 when
- * none), for alerting, and logs a warning, once per transfer, when it passes
- * {@code pendingWarnSeconds}.
+ * consumer), nothing fails and nothing else would tell. This measures the age of the oldest PENDING
+ * transfer into the {@code paystream.transfers.pending.oldest.age} gauge (seconds, 0 when none),
+ * for alerting, and logs a warning, once per transfer, when it passes {@code pendingWarnSeconds}.
  */
 @Component
 public class PendingTransfers {
@@ -34,15 +33,18 @@ public class PendingTransfers {
   private final AtomicLong oldestAgeMillis = new AtomicLong();
   private final AtomicReference<UUID> lastWarned = new AtomicReference<>();
 
-  public PendingTransfers(TransferStore transfers, MessagingProperties properties, Clock clock,
-      MeterRegistry meters) {
+  public PendingTransfers(
+      TransferStore transfers, MessagingProperties properties, Clock clock, MeterRegistry meters) {
     this.transfers = transfers;
     this.properties = properties;
     this.clock = clock;
-    Gauge.builder("paystream.transfers.pending.oldest.age", oldestAgeMillis,
+    Gauge.builder(
+            "paystream.transfers.pending.oldest.age",
+            oldestAgeMillis,
             millis -> millis.get() / 1000.0)
-        .description("how long the oldest PENDING transfer has waited for its credit, as last"
-            + " measured; 0 when none is pending")
+        .description(
+            "how long the oldest PENDING transfer has waited for its credit, as last"
+                + " measured; 0 when none is pending")
         .baseUnit("seconds")
         .register(meters);
   }
@@ -54,11 +56,17 @@ public class PendingTransfers {
   public Flux<Oldest> run() {
     return Flux.interval(properties.pendingProbeInterval())
         .onBackpressureDrop()
-        .concatMap(tick -> measure()
-            .onErrorResume(error -> {
-              log.debug("oldest-pending probe failed, measuring again later: {}", error.toString());
-              return Mono.empty();
-            }), 0);
+        .concatMap(
+            tick ->
+                measure()
+                    .onErrorResume(
+                        error -> {
+                          log.debug(
+                              "oldest-pending probe failed, measuring again later: {}",
+                              error.toString());
+                          return Mono.empty();
+                        }),
+            0);
   }
 
   /**
@@ -66,20 +74,26 @@ public class PendingTransfers {
    * (the gauge back at 0) when none is.
    */
   public Mono<Oldest> measure() {
-    return transfers.oldestPending()
-        .map(transfer -> {
-          Duration age = Duration.between(transfer.createdAt(), clock.instant());
-          return new Oldest(transfer.id(), age, age.compareTo(properties.pendingWarnAfter()) > 0);
-        })
-        .doOnNext(oldest -> {
-          oldestAgeMillis.set(Math.max(0, oldest.age().toMillis()));
-          if (oldest.stalled() && !oldest.transferId().equals(lastWarned.getAndSet(
-              oldest.transferId()))) {
-            log.warn("transfer {} has been PENDING for {} s without its credit; look at"
-                    + " paystream_outbox_backlog, paystream_consumer_lag and the dead-letter topic",
-                oldest.transferId(), oldest.age().toSeconds());
-          }
-        })
+    return transfers
+        .oldestPending()
+        .map(
+            transfer -> {
+              Duration age = Duration.between(transfer.createdAt(), clock.instant());
+              return new Oldest(
+                  transfer.id(), age, age.compareTo(properties.pendingWarnAfter()) > 0);
+            })
+        .doOnNext(
+            oldest -> {
+              oldestAgeMillis.set(Math.max(0, oldest.age().toMillis()));
+              if (oldest.stalled()
+                  && !oldest.transferId().equals(lastWarned.getAndSet(oldest.transferId()))) {
+                log.warn(
+                    "transfer {} has been PENDING for {} s without its credit; look at"
+                        + " paystream_outbox_backlog, paystream_consumer_lag and the dead-letter topic",
+                    oldest.transferId(),
+                    oldest.age().toSeconds());
+              }
+            })
         .switchIfEmpty(Mono.fromRunnable(() -> oldestAgeMillis.set(0)));
   }
 }

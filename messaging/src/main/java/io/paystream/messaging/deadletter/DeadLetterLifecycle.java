@@ -8,11 +8,13 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 /**
- * Starts copying dead letters into PostgreSQL with the rest of messaging (same switch, same
- * phase), and stops before the pools close. An error restarts it with backoff.
+ * Starts copying dead letters into PostgreSQL with the rest of messaging (same switch, same phase),
+ * and stops before the pools close. An error restarts it with backoff.
  */
 @Component
-@ConditionalOnProperty(name = "paystream.messaging.enabled", havingValue = "true",
+@ConditionalOnProperty(
+    name = "paystream.messaging.enabled",
+    havingValue = "true",
     matchIfMissing = true)
 public class DeadLetterLifecycle extends BackgroundStreams {
 

@@ -21,11 +21,11 @@ import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderRecord;
 
 /**
- * Kafka dead letters for operators: {@link #record} copies every message of the dead-letter
- * topic into PostgreSQL (its own consumer group), where the API can list it; {@link #replay}
- * sends a dead letter's original key and value back to the event topic. Replaying is safe
- * because every consumer applies an event at most once (inbox); a message that was poison is
- * poison again and returns to the dead-letter topic.
+ * Kafka dead letters for operators: {@link #record} copies every message of the dead-letter topic
+ * into PostgreSQL (its own consumer group), where the API can list it; {@link #replay} sends a dead
+ * letter's original key and value back to the event topic. Replaying is safe because every consumer
+ * applies an event at most once (inbox); a message that was poison is poison again and returns to
+ * the dead-letter topic.
  */
 @Component
 public class DeadLetters {
@@ -36,8 +36,8 @@ public class DeadLetters {
   private final KafkaSender<String, String> sender;
   private final MessagingProperties properties;
 
-  public DeadLetters(DeadLetterStore store, KafkaSender<String, String> sender,
-      MessagingProperties properties) {
+  public DeadLetters(
+      DeadLetterStore store, KafkaSender<String, String> sender, MessagingProperties properties) {
     this.store = store;
     this.sender = sender;
     this.properties = properties;
@@ -45,34 +45,40 @@ public class DeadLetters {
 
   /** Copies dead letters until cancelled. */
   public Flux<Void> record() {
-    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(
-            MessagingConfiguration.consumerConfig(properties, GROUP))
-        .commitInterval(Duration.ofMillis(properties.consumerCommitIntervalMillis()))
-        .subscription(List.of(Topics.EVENTS_DEAD_LETTER));
-    return KafkaReceiver.create(options).receive()
-        .concatMap(this::copy);
+    ReceiverOptions<String, String> options =
+        ReceiverOptions.<String, String>create(
+                MessagingConfiguration.consumerConfig(properties, GROUP))
+            .commitInterval(Duration.ofMillis(properties.consumerCommitIntervalMillis()))
+            .subscription(List.of(Topics.EVENTS_DEAD_LETTER));
+    return KafkaReceiver.create(options).receive().concatMap(this::copy);
   }
 
   private Mono<Void> copy(ReceiverRecord<String, String> record) {
     Headers headers = record.headers();
-    return store.record(record.topic() + "-" + record.partition() + "@" + record.offset(),
+    return store
+        .record(
+            record.topic() + "-" + record.partition() + "@" + record.offset(),
             header(headers, "paystream-dlt-source"),
             header(headers, "paystream-dlt-consumer"),
             header(headers, "paystream-dlt-error"),
-            record.key(), record.value() == null ? "" : record.value())
+            record.key(),
+            record.value() == null ? "" : record.value())
         .doOnSuccess(done -> record.receiverOffset().acknowledge());
   }
 
   /** Sends the dead letter back to the event topic and marks it replayed. */
   public Mono<Void> replay(DeadLetter letter) {
-    ProducerRecord<String, String> again = new ProducerRecord<>(Topics.EVENTS, letter.key(),
-        letter.payload());
-    again.headers().add("paystream-replay-of", letter.id().toString()
-        .getBytes(StandardCharsets.UTF_8));
-    return sender.send(Mono.just(SenderRecord.create(again, letter.id())))
+    ProducerRecord<String, String> again =
+        new ProducerRecord<>(Topics.EVENTS, letter.key(), letter.payload());
+    again
+        .headers()
+        .add("paystream-replay-of", letter.id().toString().getBytes(StandardCharsets.UTF_8));
+    return sender
+        .send(Mono.just(SenderRecord.create(again, letter.id())))
         .next()
-        .flatMap(result -> result.exception() == null ? Mono.<Void>empty()
-            : Mono.error(result.exception()))
+        .flatMap(
+            result ->
+                result.exception() == null ? Mono.<Void>empty() : Mono.error(result.exception()))
         .then(store.markReplayed(letter.id()));
   }
 

@@ -10,9 +10,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns an outbox event as carried by Kafka into an event-log row: the resource id and the
- * accounts whose streams carry it are read from the resource JSON (a transfer names
- * {@code fromAccountId} and {@code toAccountId}, a deposit or withdrawal {@code accountId}).
+ * Turns an outbox event as carried by Kafka into an event-log row: the resource id and the accounts
+ * whose streams carry it are read from the resource JSON (a transfer names {@code fromAccountId}
+ * and {@code toAccountId}, a deposit or withdrawal {@code accountId}).
  */
 @Component
 public class EventDecoder {
@@ -32,9 +32,15 @@ public class EventDecoder {
       UUID account = optionalId(data, "accountId");
       UUID from = optionalId(data, "fromAccountId");
       UUID to = optionalId(data, "toAccountId");
-      return Optional.of(new NewEvent(event.eventId(), event.type(), resource,
-          account != null ? account : from, account != null ? null : to, event.data(),
-          event.occurredAt()));
+      return Optional.of(
+          new NewEvent(
+              event.eventId(),
+              event.type(),
+              resource,
+              account != null ? account : from,
+              account != null ? null : to,
+              event.data(),
+              event.occurredAt()));
     } catch (RuntimeException e) {
       return Optional.empty();
     }

@@ -45,35 +45,51 @@ public class EventFeed {
   private final Sinks.Empty<Void> ready = Sinks.empty();
   private final AtomicLong published = new AtomicLong(-1);
 
-  public EventFeed(EventLogStore eventLog, EventsProperties properties, Clock clock,
-      MeterRegistry meters) {
+  public EventFeed(
+      EventLogStore eventLog, EventsProperties properties, Clock clock, MeterRegistry meters) {
     this.eventLog = eventLog;
     this.properties = properties;
     this.clock = clock;
-    this.deliveryLag = Timer.builder("paystream.events.delivery.lag")
-        .description("from the business commit of an event to its hand-over to a live stream")
-        .publishPercentileHistogram()
-        // Exact bucket bounds at the delivery aims, so "within 100 ms" is read, not interpolated.
-        .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(100))
-        .register(meters);
+    this.deliveryLag =
+        Timer.builder("paystream.events.delivery.lag")
+            .description("from the business commit of an event to its hand-over to a live stream")
+            .publishPercentileHistogram()
+            // Exact bucket bounds at the delivery aims, so "within 100 ms" is read, not
+            // interpolated.
+            .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(100))
+            .register(meters);
   }
 
   /**
-   * The poll loop: starts at the current end of the log, then drains on every element of
-   * {@code wakeUps}. Signals arriving while draining collapse into one.
+   * The poll loop: starts at the current end of the log, then drains on every element of {@code
+   * wakeUps}. Signals arriving while draining collapse into one.
    */
   public Flux<Integer> run(Flux<?> wakeUps) {
-    Mono<Void> start = published.get() >= 0 ? Mono.empty()
-        : eventLog.maxSeq().doOnNext(seq -> {
-          published.compareAndSet(-1, seq);
-          ready.tryEmitEmpty();
-        }).then();
-    return start.thenMany(wakeUps
-        .onBackpressureLatest()
-        .concatMap(signal -> drain().onErrorResume(error -> {
-          log.warn("event feed poll failed; retried on the next signal: {}", error.toString());
-          return Mono.just(0);
-        }), 1));
+    Mono<Void> start =
+        published.get() >= 0
+            ? Mono.empty()
+            : eventLog
+                .maxSeq()
+                .doOnNext(
+                    seq -> {
+                      published.compareAndSet(-1, seq);
+                      ready.tryEmitEmpty();
+                    })
+                .then();
+    return start.thenMany(
+        wakeUps
+            .onBackpressureLatest()
+            .concatMap(
+                signal ->
+                    drain()
+                        .onErrorResume(
+                            error -> {
+                              log.warn(
+                                  "event feed poll failed; retried on the next signal: {}",
+                                  error.toString());
+                              return Mono.just(0);
+                            }),
+                1));
   }
 
   /** Reads and fans out pages until one comes back short; emits the number of rows. */
@@ -84,7 +100,8 @@ public class EventFeed {
   }
 
   private Mono<Integer> pollOnce() {
-    return eventLog.after(published.get(), properties.pollBatchSizeMax())
+    return eventLog
+        .after(published.get(), properties.pollBatchSizeMax())
         .collectList()
         .doOnNext(this::publish)
         .map(List::size);
@@ -108,41 +125,61 @@ public class EventFeed {
    * (from PostgreSQL, paged; the replay's query must select the route's rows), then live rows, in
    * position order, each once.
    *
-   * <p>A subscriber that falls {@code subscriberBufferMax} rows behind fails with
-   * {@link SlowSubscriberException}; the caller closes the stream, and the client resumes.
+   * <p>A subscriber that falls {@code subscriberBufferMax} rows behind fails with {@link
+   * SlowSubscriberException}; the caller closes the stream, and the client resumes.
    */
   public Flux<EventLogRow> subscribe(Route route, Replay replay) {
-    return ready.asMono().thenMany(Flux.defer(() -> {
-      // The buffer grows in chunks of 16 as rows wait and is bounded by the count of rows
-      // waiting: a preallocated queue of subscriberBufferMax slots cost every idle stream 1.4 KB.
-      Sinks.Many<EventLogRow> buffered = Sinks.many().unicast()
-          .onBackpressureBuffer(Queues.<EventLogRow>unbounded(16).get());
-      AtomicInteger waiting = new AtomicInteger();
-      // An overflow must end the stream now, not after the full buffer drains: a stalled client
-      // would never drain it, and would silently lose every later event.
-      Sinks.Empty<Void> overflow = Sinks.empty();
-      Runnable unsubscribe = routes.add(route, row -> {
-        if (waiting.incrementAndGet() > properties.subscriberBufferMax()
-            || buffered.tryEmitNext(row).isFailure()) {
-          overflow.tryEmitError(new SlowSubscriberException(properties.subscriberBufferMax()));
-        }
-      });
-      AtomicLong seen = new AtomicLong(replay == null ? -1 : replay.afterSeq());
-      Flux<EventLogRow> replayed = replay == null ? Flux.empty()
-          : replayAll(replay).doOnNext(row -> seen.set(row.seq()));
-      Flux<EventLogRow> liveRows = buffered.asFlux()
-          .doOnNext(row -> waiting.decrementAndGet())
-          .filter(row -> row.seq() > seen.get())
-          .doOnNext(row -> {
-            seen.set(row.seq());
-            deliveryLag.record(Duration.between(row.occurredAt(), clock.instant()));
-          });
-      Flux<EventLogRow> rows = Flux.concat(replayed, liveRows)
-          .doFinally(signal -> overflow.tryEmitEmpty());
-      // Prefetch 1: the merge must not become a second, larger buffer in front of the bounded one.
-      return Flux.merge(1, rows, overflow.asMono().then(Mono.<EventLogRow>empty()))
-          .doFinally(signal -> unsubscribe.run());
-    }));
+    return ready
+        .asMono()
+        .thenMany(
+            Flux.defer(
+                () -> {
+                  // The buffer grows in chunks of 16 as rows wait and is bounded by the count of
+                  // rows
+                  // waiting: a preallocated queue of subscriberBufferMax slots cost every idle
+                  // stream 1.4 KB.
+                  Sinks.Many<EventLogRow> buffered =
+                      Sinks.many()
+                          .unicast()
+                          .onBackpressureBuffer(Queues.<EventLogRow>unbounded(16).get());
+                  AtomicInteger waiting = new AtomicInteger();
+                  // An overflow must end the stream now, not after the full buffer drains: a
+                  // stalled client
+                  // would never drain it, and would silently lose every later event.
+                  Sinks.Empty<Void> overflow = Sinks.empty();
+                  Runnable unsubscribe =
+                      routes.add(
+                          route,
+                          row -> {
+                            if (waiting.incrementAndGet() > properties.subscriberBufferMax()
+                                || buffered.tryEmitNext(row).isFailure()) {
+                              overflow.tryEmitError(
+                                  new SlowSubscriberException(properties.subscriberBufferMax()));
+                            }
+                          });
+                  AtomicLong seen = new AtomicLong(replay == null ? -1 : replay.afterSeq());
+                  Flux<EventLogRow> replayed =
+                      replay == null
+                          ? Flux.empty()
+                          : replayAll(replay).doOnNext(row -> seen.set(row.seq()));
+                  Flux<EventLogRow> liveRows =
+                      buffered
+                          .asFlux()
+                          .doOnNext(row -> waiting.decrementAndGet())
+                          .filter(row -> row.seq() > seen.get())
+                          .doOnNext(
+                              row -> {
+                                seen.set(row.seq());
+                                deliveryLag.record(
+                                    Duration.between(row.occurredAt(), clock.instant()));
+                              });
+                  Flux<EventLogRow> rows =
+                      Flux.concat(replayed, liveRows).doFinally(signal -> overflow.tryEmitEmpty());
+                  // Prefetch 1: the merge must not become a second, larger buffer in front of the
+                  // bounded one.
+                  return Flux.merge(1, rows, overflow.asMono().then(Mono.<EventLogRow>empty()))
+                      .doFinally(signal -> unsubscribe.run());
+                }));
   }
 
   /** Live subscriptions open on this instance; for tests. */
@@ -157,9 +194,15 @@ public class EventFeed {
 
   private Flux<EventLogRow> replayAll(Replay replay) {
     int page = properties.replayPageSizeMax();
-    return replay.page().rows(replay.afterSeq(), page).collectList()
-        .expand(rows -> rows.size() < page ? Mono.empty()
-            : replay.page().rows(rows.get(rows.size() - 1).seq(), page).collectList())
+    return replay
+        .page()
+        .rows(replay.afterSeq(), page)
+        .collectList()
+        .expand(
+            rows ->
+                rows.size() < page
+                    ? Mono.empty()
+                    : replay.page().rows(rows.get(rows.size() - 1).seq(), page).collectList())
         .concatMapIterable(rows -> rows);
   }
 

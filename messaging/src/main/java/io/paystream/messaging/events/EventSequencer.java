@@ -26,15 +26,15 @@ import reactor.util.retry.Retry;
 
 /**
  * Gives every committed event its stream position. A Kafka consumer (one group across instances)
- * reads the events topic and appends each batch to the event log in one transaction that holds
- * the log's advisory lock ({@link EventLogStore#append}). The position is therefore taken after
- * the business transaction committed and in the order sequencing transactions commit, never in
- * the order business transactions started. Per partition (one payee account, or one deposit
- * account) Kafka keeps the order the outbox was written in, so a transfer's pending event always
- * gets a smaller position than its terminal one.
+ * reads the events topic and appends each batch to the event log in one transaction that holds the
+ * log's advisory lock ({@link EventLogStore#append}). The position is therefore taken after the
+ * business transaction committed and in the order sequencing transactions commit, never in the
+ * order business transactions started. Per partition (one payee account, or one deposit account)
+ * Kafka keeps the order the outbox was written in, so a transfer's pending event always gets a
+ * smaller position than its terminal one.
  *
- * <p>Offsets are acknowledged only after the append commits; a crash in between redelivers, and
- * the event id makes the second append a no-op.
+ * <p>Offsets are acknowledged only after the append commits; a crash in between redelivers, and the
+ * event id makes the second append a no-op.
  */
 @Component
 public class EventSequencer {
@@ -47,8 +47,12 @@ public class EventSequencer {
   private final EventsProperties properties;
   private final Clock clock;
 
-  public EventSequencer(EventLogStore eventLog, EventDecoder decoder,
-      MessagingProperties messaging, EventsProperties properties, Clock clock) {
+  public EventSequencer(
+      EventLogStore eventLog,
+      EventDecoder decoder,
+      MessagingProperties messaging,
+      EventsProperties properties,
+      Clock clock) {
     this.eventLog = eventLog;
     this.decoder = decoder;
     this.messaging = messaging;
@@ -58,39 +62,49 @@ public class EventSequencer {
 
   /** Consumes until cancelled; emits the number of events appended per batch. */
   public Flux<Long> run() {
-    Map<String, Object> config = new HashMap<>(
-        MessagingConfiguration.consumerConfig(messaging, properties.sequencerGroup()));
+    Map<String, Object> config =
+        new HashMap<>(
+            MessagingConfiguration.consumerConfig(messaging, properties.sequencerGroup()));
     // Never let a metadata request create the topic with the broker's default single partition:
     // KafkaAdmin creates it with the partitions the ordering per payee relies on.
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.sequencerBatchSizeMax());
-    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
-        .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
-        .subscription(List.of(Topics.EVENTS));
+    ReceiverOptions<String, String> options =
+        ReceiverOptions.<String, String>create(config)
+            .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
+            .subscription(List.of(Topics.EVENTS));
     // One poll is one batch: while it is sequenced nothing more is requested (reactor-kafka holds
     // at most one poll ahead), so under load a poll carries what accumulated meanwhile, and a
     // lone event goes at once. Not bufferTimeout: its fair-backpressure variant can keep a
     // burst's tail buffered for good (see CreditLegConsumer).
-    return KafkaReceiver.create(options).receiveBatch()
+    return KafkaReceiver.create(options)
+        .receiveBatch()
         .concatMap(poll -> poll.collectList().flatMap(this::sequence), 0);
   }
 
   private Mono<Long> sequence(List<ReceiverRecord<String, String>> batch) {
-    List<NewEvent> decoded = batch.stream()
-        .map(record -> decoder.decode(record.value()))
-        .flatMap(Optional::stream)
-        .toList();
+    List<NewEvent> decoded =
+        batch.stream()
+            .map(record -> decoder.decode(record.value()))
+            .flatMap(Optional::stream)
+            .toList();
     if (decoded.size() < batch.size()) {
       log.warn("event sequencer skipped {} undecodable message(s)", batch.size() - decoded.size());
     }
-    // Internal saga commands (withdrawal.pending) are not the contract's events: no stream gets them.
-    List<NewEvent> events = decoded.stream().filter(event -> EventTypes.isPublic(event.type()))
-        .toList();
+    // Internal saga commands (withdrawal.pending) are not the contract's events: no stream gets
+    // them.
+    List<NewEvent> events =
+        decoded.stream().filter(event -> EventTypes.isPublic(event.type())).toList();
     return Mono.defer(() -> eventLog.append(events, Timestamps.now(clock)))
-        .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
-            .maxBackoff(Duration.ofSeconds(5))
-            .doBeforeRetry(signal -> log.warn("event sequencing retry {}: {}",
-                signal.totalRetries() + 1, signal.failure().toString())))
+        .retryWhen(
+            Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
+                .maxBackoff(Duration.ofSeconds(5))
+                .doBeforeRetry(
+                    signal ->
+                        log.warn(
+                            "event sequencing retry {}: {}",
+                            signal.totalRetries() + 1,
+                            signal.failure().toString())))
         .doOnNext(appended -> batch.forEach(record -> record.receiverOffset().acknowledge()));
   }
 }

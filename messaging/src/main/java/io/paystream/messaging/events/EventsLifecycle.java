@@ -2,8 +2,8 @@ package io.paystream.messaging.events;
 
 import io.paystream.messaging.BackgroundStreams;
 import io.paystream.messaging.kafka.KafkaAdmin;
-import io.paystream.persistence.notify.PostgresChannels;
 import io.paystream.persistence.events.EventLogStore;
+import io.paystream.persistence.notify.PostgresChannels;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +20,9 @@ import reactor.core.publisher.Mono;
  * with backoff on error.
  */
 @Component
-@ConditionalOnProperty(name = "paystream.messaging.enabled", havingValue = "true",
+@ConditionalOnProperty(
+    name = "paystream.messaging.enabled",
+    havingValue = "true",
     matchIfMissing = true)
 public class EventsLifecycle extends BackgroundStreams {
 
@@ -33,8 +35,13 @@ public class EventsLifecycle extends BackgroundStreams {
   private final EventsProperties properties;
   private final Clock clock;
 
-  public EventsLifecycle(KafkaAdmin admin, EventSequencer sequencer, EventFeed feed,
-      PostgresChannels notifications, EventLogStore eventLog, EventsProperties properties,
+  public EventsLifecycle(
+      KafkaAdmin admin,
+      EventSequencer sequencer,
+      EventFeed feed,
+      PostgresChannels notifications,
+      EventLogStore eventLog,
+      EventsProperties properties,
       Clock clock) {
     super(admin);
     this.sequencer = sequencer;
@@ -47,15 +54,29 @@ public class EventsLifecycle extends BackgroundStreams {
 
   @Override
   protected Map<String, Flux<?>> streams() {
-    Flux<Object> wakeUps = Flux.merge(notifications.listen(EventLogStore.CHANNEL),
-        Flux.interval(Duration.ZERO, properties.pollInterval()));
-    Flux<Long> purge = Flux.interval(Duration.ofMinutes(properties.purgeIntervalMinutes()))
-        .concatMap(tick -> eventLog.purgeBefore(clock.instant().minus(properties.retention()))
-            .onErrorResume(error -> {
-              log.warn("event log purge failed, retried next time: {}", error.toString());
-              return Mono.empty();
-            }));
-    return Map.of("event feed", feed.run(wakeUps), "event sequencer", sequencer.run(),
-        "event log purge", purge);
+    Flux<Object> wakeUps =
+        Flux.merge(
+            notifications.listen(EventLogStore.CHANNEL),
+            Flux.interval(Duration.ZERO, properties.pollInterval()));
+    Flux<Long> purge =
+        Flux.interval(Duration.ofMinutes(properties.purgeIntervalMinutes()))
+            .concatMap(
+                tick ->
+                    eventLog
+                        .purgeBefore(clock.instant().minus(properties.retention()))
+                        .onErrorResume(
+                            error -> {
+                              log.warn(
+                                  "event log purge failed, retried next time: {}",
+                                  error.toString());
+                              return Mono.empty();
+                            }));
+    return Map.of(
+        "event feed",
+        feed.run(wakeUps),
+        "event sequencer",
+        sequencer.run(),
+        "event log purge",
+        purge);
   }
 }

@@ -47,20 +47,25 @@ final class LiveRoutes {
     }
   }
 
-  private static Runnable add(Map<UUID, List<Consumer<EventLogRow>>> index, UUID id,
-      Consumer<EventLogRow> listener) {
+  private static Runnable add(
+      Map<UUID, List<Consumer<EventLogRow>>> index, UUID id, Consumer<EventLogRow> listener) {
     // compute/computeIfPresent are atomic per key: a concurrent removal that empties the list
     // cannot drop it while this listener is being added to it.
-    index.compute(id, (key, listeners) -> {
-      List<Consumer<EventLogRow>> list = listeners == null ? new CopyOnWriteArrayList<>()
-          : listeners;
-      list.add(listener);
-      return list;
-    });
-    return () -> index.computeIfPresent(id, (key, listeners) -> {
-      listeners.remove(listener);
-      return listeners.isEmpty() ? null : listeners;
-    });
+    index.compute(
+        id,
+        (key, listeners) -> {
+          List<Consumer<EventLogRow>> list =
+              listeners == null ? new CopyOnWriteArrayList<>() : listeners;
+          list.add(listener);
+          return list;
+        });
+    return () ->
+        index.computeIfPresent(
+            id,
+            (key, listeners) -> {
+              listeners.remove(listener);
+              return listeners.isEmpty() ? null : listeners;
+            });
   }
 
   /** Hands {@code row} to every subscriber whose route matches it, each once. */

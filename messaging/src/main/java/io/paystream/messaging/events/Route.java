@@ -13,15 +13,19 @@ import java.util.UUID;
 public record Route(Kind kind, UUID id) {
 
   /** The three kinds of stream the contract has. */
-  public enum Kind { EVERYTHING, ACCOUNT, RESOURCE }
+  public enum Kind {
+    EVERYTHING,
+    ACCOUNT,
+    RESOURCE
+  }
 
   private static final Route EVERYTHING = new Route(Kind.EVERYTHING, null);
 
   public Route {
     Objects.requireNonNull(kind, "kind");
     if ((kind == Kind.EVERYTHING) != (id == null)) {
-      throw new IllegalArgumentException("a " + kind + " route " + (id == null ? "needs" : "has no")
-          + " id");
+      throw new IllegalArgumentException(
+          "a " + kind + " route " + (id == null ? "needs" : "has no") + " id");
     }
   }
 

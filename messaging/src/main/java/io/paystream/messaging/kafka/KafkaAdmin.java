@@ -14,8 +14,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The Kafka admin client: creates the topics before the relay and consumers start, and answers
- * the readiness probe. Its futures complete on the client's own thread, never a Netty one.
+ * The Kafka admin client: creates the topics before the relay and consumers start, and answers the
+ * readiness probe. Its futures complete on the client's own thread, never a Netty one.
  */
 @Component
 public class KafkaAdmin implements DisposableBean {
@@ -45,17 +45,29 @@ public class KafkaAdmin implements DisposableBean {
 
   /** Creates the event and dead-letter topics; existing ones are left as they are. */
   public Mono<Void> createTopics() {
-    List<NewTopic> topics = List.of(
-        new NewTopic(Topics.EVENTS, properties.topicPartitions(), (short) 1),
-        new NewTopic(Topics.EVENTS_DEAD_LETTER, 1, (short) 1));
+    List<NewTopic> topics =
+        List.of(
+            new NewTopic(Topics.EVENTS, properties.topicPartitions(), (short) 1),
+            new NewTopic(Topics.EVENTS_DEAD_LETTER, 1, (short) 1));
     return Mono.fromCallable(() -> admin().createTopics(topics))
         .subscribeOn(Schedulers.boundedElastic())
-        .flatMapMany(result -> Mono.fromFuture(result.values().values().stream()
-                .map(future -> future.toCompletionStage().toCompletableFuture()
-                    .exceptionally(error -> error.getCause() instanceof TopicExistsException
-                        || error instanceof TopicExistsException ? null : rethrow(error)))
-                .reduce((a, b) -> a.thenCombine(b, (x, y) -> null))
-                .orElseThrow()))
+        .flatMapMany(
+            result ->
+                Mono.fromFuture(
+                    result.values().values().stream()
+                        .map(
+                            future ->
+                                future
+                                    .toCompletionStage()
+                                    .toCompletableFuture()
+                                    .exceptionally(
+                                        error ->
+                                            error.getCause() instanceof TopicExistsException
+                                                    || error instanceof TopicExistsException
+                                                ? null
+                                                : rethrow(error)))
+                        .reduce((a, b) -> a.thenCombine(b, (x, y) -> null))
+                        .orElseThrow()))
         .then();
   }
 

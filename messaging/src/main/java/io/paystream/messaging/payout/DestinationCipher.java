@@ -11,10 +11,10 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Seals payout destinations at rest with AES-256-GCM. Each sealing draws a fresh 96-bit nonce
- * from {@link Ids#random()} (a seeded DRBG: the default SecureRandom may read /dev/urandom on the
- * event loop) and binds the ciphertext to the withdrawal id as associated data, so a sealed
- * destination copied onto another withdrawal's row does not open. Layout: nonce || ciphertext+tag.
+ * Seals payout destinations at rest with AES-256-GCM. Each sealing draws a fresh 96-bit nonce from
+ * {@link Ids#random()} (a seeded DRBG: the default SecureRandom may read /dev/urandom on the event
+ * loop) and binds the ciphertext to the withdrawal id as associated data, so a sealed destination
+ * copied onto another withdrawal's row does not open. Layout: nonce || ciphertext+tag.
  *
  * <p>Random 96-bit nonces are safe for about 2^32 sealings under one key (NIST SP 800-38D 8.3);
  * rotate the key long before that.
@@ -42,10 +42,10 @@ public final class DestinationCipher {
 
   /** From configuration: base64 of 32 random bytes ({@code openssl rand -base64 32}). */
   /**
-   * The configured key, or — when none is configured — one derived from {@code secret} (the
-   * JWT secret) by HMAC-SHA256 with a fixed label, so that the jar starts with the contract's
-   * variables alone. A deployment should set its own key: with a derived one, rotating the JWT
-   * secret would leave the destinations of in-flight withdrawals unreadable.
+   * The configured key, or — when none is configured — one derived from {@code secret} (the JWT
+   * secret) by HMAC-SHA256 with a fixed label, so that the jar starts with the contract's variables
+   * alone. A deployment should set its own key: with a derived one, rotating the JWT secret would
+   * leave the destinations of in-flight withdrawals unreadable.
    */
   public static DestinationCipher fromBase64OrDerived(String base64, String secret) {
     if (base64 != null && !base64.isBlank()) {
@@ -56,10 +56,11 @@ public final class DestinationCipher {
     }
     try {
       javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
-      hmac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8),
-          "HmacSHA256"));
-      return new DestinationCipher(hmac.doFinal(
-          "paystream payout destination key v1".getBytes(StandardCharsets.UTF_8)));
+      hmac.init(
+          new javax.crypto.spec.SecretKeySpec(
+              secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return new DestinationCipher(
+          hmac.doFinal("paystream payout destination key v1".getBytes(StandardCharsets.UTF_8)));
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
     }
@@ -67,8 +68,9 @@ public final class DestinationCipher {
 
   public static DestinationCipher fromBase64(String base64) {
     if (base64 == null || base64.isBlank()) {
-      throw new IllegalStateException("paystream.payout.destination-key is not set: give it the"
-          + " base64 of 32 random bytes (openssl rand -base64 32)");
+      throw new IllegalStateException(
+          "paystream.payout.destination-key is not set: give it the"
+              + " base64 of 32 random bytes (openssl rand -base64 32)");
     }
     return new DestinationCipher(Base64.getDecoder().decode(base64.trim()));
   }
@@ -94,18 +96,19 @@ public final class DestinationCipher {
     }
     try {
       Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-      cipher.init(Cipher.DECRYPT_MODE, key,
-          new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
       cipher.updateAAD(associatedData(withdrawalId));
-      return new String(cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES),
-          StandardCharsets.UTF_8);
+      return new String(
+          cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the destination of " + withdrawalId + " does not open", e);
     }
   }
 
   private static byte[] associatedData(UUID id) {
-    return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-        .putLong(id.getLeastSignificantBits()).array();
+    return ByteBuffer.allocate(16)
+        .putLong(id.getMostSignificantBits())
+        .putLong(id.getLeastSignificantBits())
+        .array();
   }
 }

@@ -19,47 +19,62 @@ public class PayoutConfiguration {
 
   /**
    * Fails start-up without any key: destinations must never be stored in clear. Without a
-   * configured key, one is derived from the JWT secret (see
-   * {@link DestinationCipher#fromBase64OrDerived}) and a warning says to configure one.
+   * configured key, one is derived from the JWT secret (see {@link
+   * DestinationCipher#fromBase64OrDerived}) and a warning says to configure one.
    */
   @Bean
   public DestinationCipher destinationCipher(PayoutProperties properties) {
     if (properties.destinationKey() == null || properties.destinationKey().isBlank()) {
-      org.slf4j.LoggerFactory.getLogger(PayoutConfiguration.class).warn(
-          "PAYSTREAM_PAYOUT_DESTINATION_KEY is not set: destinations are sealed with a key"
-              + " derived from the JWT secret; set a key of its own before rotating that secret");
+      org.slf4j.LoggerFactory.getLogger(PayoutConfiguration.class)
+          .warn(
+              "PAYSTREAM_PAYOUT_DESTINATION_KEY is not set: destinations are sealed with a key"
+                  + " derived from the JWT secret; set a key of its own before rotating that secret");
     }
-    return DestinationCipher.fromBase64OrDerived(properties.destinationKey(),
-        properties.keyDerivationSecret());
+    return DestinationCipher.fromBase64OrDerived(
+        properties.destinationKey(), properties.keyDerivationSecret());
   }
 
   @Bean
   public PayoutGateway payoutGateway(PayoutProperties properties, JsonMapper json) {
-    return new PayoutGateway(new PayoutProviderClient(properties.baseUrl(),
-        properties.connectTimeoutMillis(), json), properties);
+    return new PayoutGateway(
+        new PayoutProviderClient(properties.baseUrl(), properties.connectTimeoutMillis(), json),
+        properties);
   }
 
   @Bean
-  public Payouts payouts(WithdrawalStore withdrawals, PayoutGateway gateway,
-      DestinationCipher cipher) {
+  public Payouts payouts(
+      WithdrawalStore withdrawals, PayoutGateway gateway, DestinationCipher cipher) {
     return new Payouts(withdrawals, gateway, cipher);
   }
 
   @Bean
-  public PayoutLeg payoutLeg(InboxStore inbox, WithdrawalStore withdrawals, Payouts payouts,
-      TransactionalOperator transaction, JsonMapper json, Clock clock) {
+  public PayoutLeg payoutLeg(
+      InboxStore inbox,
+      WithdrawalStore withdrawals,
+      Payouts payouts,
+      TransactionalOperator transaction,
+      JsonMapper json,
+      Clock clock) {
     return new PayoutLeg(inbox, withdrawals, payouts, transaction, json, clock);
   }
 
   @Bean
-  public PayoutLegConsumer payoutLegConsumer(PayoutLeg leg, KafkaSender<String, String> sender,
-      MessagingProperties messaging, PayoutProperties payout, MeterRegistry meters) {
+  public PayoutLegConsumer payoutLegConsumer(
+      PayoutLeg leg,
+      KafkaSender<String, String> sender,
+      MessagingProperties messaging,
+      PayoutProperties payout,
+      MeterRegistry meters) {
     return new PayoutLegConsumer(leg, sender, messaging, payout, meters);
   }
 
   @Bean
-  public PayoutRecovery payoutRecovery(WithdrawalStore withdrawals, Payouts payouts,
-      PayoutGateway gateway, PayoutProperties properties, Clock clock) {
+  public PayoutRecovery payoutRecovery(
+      WithdrawalStore withdrawals,
+      Payouts payouts,
+      PayoutGateway gateway,
+      PayoutProperties properties,
+      Clock clock) {
     return new PayoutRecovery(withdrawals, payouts, gateway, properties, clock);
   }
 }

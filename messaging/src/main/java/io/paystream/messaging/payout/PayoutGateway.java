@@ -21,10 +21,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * The provider behind Resilience4j. Each attempt has a time limit; the circuit breaker counts
- * attempts (a timeout, 5xx or connection failure is a failure; a refusal is a healthy answer);
- * the retry, outermost, repeats retryable failures only, with exponential backoff and jitter, and
- * never while the breaker is open. A failure that outlives the retries is left for the recovery
- * sweep; this class never decides that a payout did not happen.
+ * attempts (a timeout, 5xx or connection failure is a failure; a refusal is a healthy answer); the
+ * retry, outermost, repeats retryable failures only, with exponential backoff and jitter, and never
+ * while the breaker is open. A failure that outlives the retries is left for the recovery sweep;
+ * this class never decides that a payout did not happen.
  */
 public class PayoutGateway {
 
@@ -41,36 +41,53 @@ public class PayoutGateway {
 
   public PayoutGateway(PayoutProviderClient client, PayoutProperties properties) {
     this.client = client;
-    this.timeLimiter = TimeLimiter.of(NAME, TimeLimiterConfig.custom()
-        .timeoutDuration(properties.callTimeout())
-        .cancelRunningFuture(true)
-        .build());
-    this.breaker = CircuitBreaker.of(NAME, CircuitBreakerConfig.custom()
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        // Outcomes are recorded on event loops: the default window records under a lock, and
-        // two payout answers at once made one event loop park (BlockHound broke that attempt's
-        // error signal and left a withdrawal PROCESSING under a full-suite load).
-        .slidingWindowSynchronizationStrategy(
-            CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
-        .slidingWindowSize(properties.breakerWindowCalls())
-        .minimumNumberOfCalls(properties.breakerMinimumCalls())
-        .failureRateThreshold(properties.breakerFailureRatePercent())
-        .waitDurationInOpenState(Duration.ofSeconds(properties.breakerOpenSeconds()))
-        .permittedNumberOfCallsInHalfOpenState(properties.breakerHalfOpenCalls())
-        // Without this the breaker stays OPEN until someone calls; the sweep relies on HALF_OPEN.
-        .automaticTransitionFromOpenToHalfOpenEnabled(true)
-        .recordException(PayoutGateway::isProviderTrouble)
-        .build());
-    this.retry = Retry.of(NAME, RetryConfig.custom()
-        .maxAttempts(properties.retryAttemptsMax())
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-            properties.retryBackoffMinMillis(), BACKOFF_MULTIPLIER, BACKOFF_JITTER,
-            properties.retryBackoffMaxMillis()))
-        .retryOnException(PayoutGateway::isProviderTrouble)
-        .build());
+    this.timeLimiter =
+        TimeLimiter.of(
+            NAME,
+            TimeLimiterConfig.custom()
+                .timeoutDuration(properties.callTimeout())
+                .cancelRunningFuture(true)
+                .build());
+    this.breaker =
+        CircuitBreaker.of(
+            NAME,
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                // Outcomes are recorded on event loops: the default window records under a lock,
+                // and
+                // two payout answers at once made one event loop park (BlockHound broke that
+                // attempt's
+                // error signal and left a withdrawal PROCESSING under a full-suite load).
+                .slidingWindowSynchronizationStrategy(
+                    CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
+                .slidingWindowSize(properties.breakerWindowCalls())
+                .minimumNumberOfCalls(properties.breakerMinimumCalls())
+                .failureRateThreshold(properties.breakerFailureRatePercent())
+                .waitDurationInOpenState(Duration.ofSeconds(properties.breakerOpenSeconds()))
+                .permittedNumberOfCallsInHalfOpenState(properties.breakerHalfOpenCalls())
+                // Without this the breaker stays OPEN until someone calls; the sweep relies on
+                // HALF_OPEN.
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordException(PayoutGateway::isProviderTrouble)
+                .build());
+    this.retry =
+        Retry.of(
+            NAME,
+            RetryConfig.custom()
+                .maxAttempts(properties.retryAttemptsMax())
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(
+                        properties.retryBackoffMinMillis(),
+                        BACKOFF_MULTIPLIER,
+                        BACKOFF_JITTER,
+                        properties.retryBackoffMaxMillis()))
+                .retryOnException(PayoutGateway::isProviderTrouble)
+                .build());
   }
 
-  /** Pays the order, or fails with the last retryable failure / {@link CallNotPermittedException}. */
+  /**
+   * Pays the order, or fails with the last retryable failure / {@link CallNotPermittedException}.
+   */
   public Mono<ProviderAnswer> pay(PayoutOrder order) {
     return guarded(Mono.defer(() -> client.pay(order)));
   }
@@ -81,8 +98,7 @@ public class PayoutGateway {
   }
 
   private <T> Mono<T> guarded(Mono<T> call) {
-    return call
-        .transformDeferred(TimeLimiterOperator.of(timeLimiter))
+    return call.transformDeferred(TimeLimiterOperator.of(timeLimiter))
         .transformDeferred(CircuitBreakerOperator.of(breaker))
         .transformDeferred(RetryOperator.of(retry));
   }

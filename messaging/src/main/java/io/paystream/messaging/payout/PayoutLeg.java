@@ -16,10 +16,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Applies one {@code withdrawal.pending} event: in one transaction, record it in the inbox and
- * move the withdrawal to PROCESSING; after that commit, one provider attempt ({@link Payouts}).
- * A redelivery stops at the inbox; a withdrawal whose attempt was cut short (crash, open
- * breaker) is finished by {@link PayoutRecovery}, which asks the provider first.
+ * Applies one {@code withdrawal.pending} event: in one transaction, record it in the inbox and move
+ * the withdrawal to PROCESSING; after that commit, one provider attempt ({@link Payouts}). A
+ * redelivery stops at the inbox; a withdrawal whose attempt was cut short (crash, open breaker) is
+ * finished by {@link PayoutRecovery}, which asks the provider first.
  */
 public class PayoutLeg {
 
@@ -27,7 +27,10 @@ public class PayoutLeg {
   public static final String CONSUMER = "payout-leg";
 
   /** Outcome for a message this leg does not handle, or has handled before. */
-  public enum Skip { IGNORED, DUPLICATE }
+  public enum Skip {
+    IGNORED,
+    DUPLICATE
+  }
 
   private final InboxStore inbox;
   private final WithdrawalStore withdrawals;
@@ -36,8 +39,13 @@ public class PayoutLeg {
   private final JsonMapper json;
   private final Clock clock;
 
-  public PayoutLeg(InboxStore inbox, WithdrawalStore withdrawals, Payouts payouts,
-      TransactionalOperator transaction, JsonMapper json, Clock clock) {
+  public PayoutLeg(
+      InboxStore inbox,
+      WithdrawalStore withdrawals,
+      Payouts payouts,
+      TransactionalOperator transaction,
+      JsonMapper json,
+      Clock clock) {
     this.inbox = inbox;
     this.withdrawals = withdrawals;
     this.payouts = payouts;
@@ -47,8 +55,8 @@ public class PayoutLeg {
   }
 
   /**
-   * Applies the message; the result names the attempt's outcome or why nothing was done. Fails
-   * with {@link PoisonMessageException} for an undecodable payload (never retried), or with the
+   * Applies the message; the result names the attempt's outcome or why nothing was done. Fails with
+   * {@link PoisonMessageException} for an undecodable payload (never retried), or with the
    * database's error when the inbox transaction cannot commit (retried).
    */
   public Mono<String> apply(String payload) {
@@ -56,22 +64,32 @@ public class PayoutLeg {
         // The credit leg dead-letters undecodable messages already; parking them twice would
         // only double the operators' work. A withdrawal event that names no withdrawal is ours.
         .onErrorResume(PoisonMessageException.class, undecodable -> Mono.empty())
-        .flatMap(event -> !WithdrawalStore.PENDING_EVENT.equals(event.type())
-            ? Mono.just(Skip.IGNORED.name())
-            : startOnce(event)
-                .flatMap(started -> started.isEmpty() ? Mono.just(Skip.DUPLICATE.name())
-                    : payouts.attempt(started.get()).map(Outcome::name)))
+        .flatMap(
+            event ->
+                !WithdrawalStore.PENDING_EVENT.equals(event.type())
+                    ? Mono.just(Skip.IGNORED.name())
+                    : startOnce(event)
+                        .flatMap(
+                            started ->
+                                started.isEmpty()
+                                    ? Mono.just(Skip.DUPLICATE.name())
+                                    : payouts.attempt(started.get()).map(Outcome::name)))
         .defaultIfEmpty(Skip.IGNORED.name());
   }
 
   private Mono<Optional<WithdrawalStore.Started>> startOnce(OutboxEvent event) {
     UUID withdrawalId = withdrawalId(event);
-    Mono<Optional<WithdrawalStore.Started>> flow = inbox
-        .firstDelivery(CONSUMER, event.eventId(), Timestamps.now(clock))
-        .flatMap(first -> first
-            ? withdrawals.startProcessing(withdrawalId).map(Optional::of)
-                .defaultIfEmpty(Optional.empty())
-            : Mono.just(Optional.<WithdrawalStore.Started>empty()));
+    Mono<Optional<WithdrawalStore.Started>> flow =
+        inbox
+            .firstDelivery(CONSUMER, event.eventId(), Timestamps.now(clock))
+            .flatMap(
+                first ->
+                    first
+                        ? withdrawals
+                            .startProcessing(withdrawalId)
+                            .map(Optional::of)
+                            .defaultIfEmpty(Optional.empty())
+                        : Mono.just(Optional.<WithdrawalStore.Started>empty()));
     return transaction.transactional(flow);
   }
 

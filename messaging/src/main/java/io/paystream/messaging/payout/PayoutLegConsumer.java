@@ -22,11 +22,11 @@ import reactor.kafka.sender.SenderRecord;
 import reactor.util.retry.Retry;
 
 /**
- * The payout leg as a Kafka consumer of the event topic, in its own group. Records of one
- * partition are applied one after another; the offset is acknowledged once the inbox transaction
- * committed and the provider attempt ended (however it ended: an unfinished payout belongs to the
- * recovery sweep from then on). Transient database failures before the inbox commit are retried
- * with backoff and jitter; a message that still cannot be applied goes to the dead-letter topic.
+ * The payout leg as a Kafka consumer of the event topic, in its own group. Records of one partition
+ * are applied one after another; the offset is acknowledged once the inbox transaction committed
+ * and the provider attempt ended (however it ended: an unfinished payout belongs to the recovery
+ * sweep from then on). Transient database failures before the inbox commit are retried with backoff
+ * and jitter; a message that still cannot be applied goes to the dead-letter topic.
  */
 public class PayoutLegConsumer {
 
@@ -39,59 +39,86 @@ public class PayoutLegConsumer {
   private final MeterRegistry meters;
   private final Counter deadLettered;
 
-  public PayoutLegConsumer(PayoutLeg leg, KafkaSender<String, String> sender,
-      MessagingProperties messaging, PayoutProperties payout, MeterRegistry meters) {
+  public PayoutLegConsumer(
+      PayoutLeg leg,
+      KafkaSender<String, String> sender,
+      MessagingProperties messaging,
+      PayoutProperties payout,
+      MeterRegistry meters) {
     this.leg = leg;
     this.sender = sender;
     this.messaging = messaging;
     this.payout = payout;
     this.meters = meters;
-    this.deadLettered = Counter.builder("paystream.consumer.dead.lettered")
-        .description("messages sent to the dead-letter topic").tag("consumer", PayoutLeg.CONSUMER)
-        .register(meters);
+    this.deadLettered =
+        Counter.builder("paystream.consumer.dead.lettered")
+            .description("messages sent to the dead-letter topic")
+            .tag("consumer", PayoutLeg.CONSUMER)
+            .register(meters);
   }
 
   /** Consumes until cancelled; emits each outcome (tests observe them). */
   public Flux<String> run() {
-    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(
-            MessagingConfiguration.consumerConfig(messaging, payout.consumerGroup()))
-        .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
-        .subscription(List.of(Topics.EVENTS));
-    return KafkaReceiver.create(options).receive()
+    ReceiverOptions<String, String> options =
+        ReceiverOptions.<String, String>create(
+                MessagingConfiguration.consumerConfig(messaging, payout.consumerGroup()))
+            .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
+            .subscription(List.of(Topics.EVENTS));
+    return KafkaReceiver.create(options)
+        .receive()
         .groupBy(record -> record.receiverOffset().topicPartition())
         .flatMap(partition -> partition.concatMap(this::handle), Integer.MAX_VALUE);
   }
 
   private Mono<String> handle(ReceiverRecord<String, String> record) {
     return leg.apply(record.value())
-        .retryWhen(Retry.backoff(messaging.creditRetryAttemptsMax(),
-                Duration.ofMillis(messaging.creditRetryBackoffMinMillis()))
-            .maxBackoff(Duration.ofMillis(messaging.creditRetryBackoffMaxMillis()))
-            .jitter(0.5)
-            .filter(error -> !(error instanceof PoisonMessageException)))
+        .retryWhen(
+            Retry.backoff(
+                    messaging.creditRetryAttemptsMax(),
+                    Duration.ofMillis(messaging.creditRetryBackoffMinMillis()))
+                .maxBackoff(Duration.ofMillis(messaging.creditRetryBackoffMaxMillis()))
+                .jitter(0.5)
+                .filter(error -> !(error instanceof PoisonMessageException)))
         .onErrorResume(error -> deadLetter(record, error))
-        .doOnNext(outcome -> {
-          meters.counter("paystream.consumer.applied", "consumer", PayoutLeg.CONSUMER,
-              "outcome", outcome).increment();
-          record.receiverOffset().acknowledge();
-        });
+        .doOnNext(
+            outcome -> {
+              meters
+                  .counter(
+                      "paystream.consumer.applied",
+                      "consumer",
+                      PayoutLeg.CONSUMER,
+                      "outcome",
+                      outcome)
+                  .increment();
+              record.receiverOffset().acknowledge();
+            });
   }
 
   private Mono<String> deadLetter(ReceiverRecord<String, String> record, Throwable error) {
-    Throwable cause = Exceptions.isRetryExhausted(error) && error.getCause() != null
-        ? error.getCause() : error;
-    log.error("payout leg gives up on {}-{}@{} and dead-letters it: {}", record.topic(),
-        record.partition(), record.offset(), cause.toString());
-    ProducerRecord<String, String> parked = new ProducerRecord<>(Topics.EVENTS_DEAD_LETTER,
-        record.key(), record.value() == null ? "" : record.value());
-    parked.headers().add("paystream-dlt-source",
-        (record.topic() + "-" + record.partition() + "@" + record.offset()).getBytes());
+    Throwable cause =
+        Exceptions.isRetryExhausted(error) && error.getCause() != null ? error.getCause() : error;
+    log.error(
+        "payout leg gives up on {}-{}@{} and dead-letters it: {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        cause.toString());
+    ProducerRecord<String, String> parked =
+        new ProducerRecord<>(
+            Topics.EVENTS_DEAD_LETTER, record.key(), record.value() == null ? "" : record.value());
+    parked
+        .headers()
+        .add(
+            "paystream-dlt-source",
+            (record.topic() + "-" + record.partition() + "@" + record.offset()).getBytes());
     parked.headers().add("paystream-dlt-consumer", PayoutLeg.CONSUMER.getBytes());
     parked.headers().add("paystream-dlt-error", String.valueOf(cause).getBytes());
-    return sender.send(Mono.just(SenderRecord.create(parked, record.offset())))
+    return sender
+        .send(Mono.just(SenderRecord.create(parked, record.offset())))
         .next()
-        .flatMap(result -> result.exception() == null ? Mono.just(result)
-            : Mono.error(result.exception()))
+        .flatMap(
+            result ->
+                result.exception() == null ? Mono.just(result) : Mono.error(result.exception()))
         .doOnNext(result -> deadLettered.increment())
         .thenReturn("DEAD_LETTERED");
   }

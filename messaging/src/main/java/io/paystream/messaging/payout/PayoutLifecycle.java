@@ -13,7 +13,9 @@ import reactor.core.publisher.Flux;
  * with backoff.
  */
 @Component
-@ConditionalOnProperty(name = "paystream.messaging.enabled", havingValue = "true",
+@ConditionalOnProperty(
+    name = "paystream.messaging.enabled",
+    havingValue = "true",
     matchIfMissing = true)
 public class PayoutLifecycle extends BackgroundStreams {
 

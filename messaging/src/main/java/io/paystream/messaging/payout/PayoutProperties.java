@@ -10,10 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * secret, and operators tune it apart from Kafka.
  *
  * @param baseUrl the payout provider (the simulator's default port for a local run)
- * @param destinationKey base64 of a 256-bit AES key sealing destination IBANs at rest; when
- *     unset, derived from {@code keyDerivationSecret} (never a built-in, known key)
- * @param keyDerivationSecret the JWT secret, bound by application.yml: the fallback from which
- *     the destination key is derived so the jar starts with the contract's variables alone
+ * @param destinationKey base64 of a 256-bit AES key sealing destination IBANs at rest; when unset,
+ *     derived from {@code keyDerivationSecret} (never a built-in, known key)
+ * @param keyDerivationSecret the JWT secret, bound by application.yml: the fallback from which the
+ *     destination key is derived so the jar starts with the contract's variables alone
  * @param connectTimeoutMillis a provider that does not accept a connection within 1 s is down;
  *     waiting longer only holds a withdrawal and a connection
  * @param callTimeoutMillis the time limit of one provider call: 3 s is well above a healthy

@@ -16,8 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The provider's HTTP API, one call each, no retries (see {@link PayoutGateway}). Maps answers:
- * PAID and REJECTED bodies are {@link ProviderAnswer}s, so is any other 4xx (the provider will
- * not pay that order); 5xx, 429 and unreadable bodies are {@link ProviderUnavailableException}.
+ * PAID and REJECTED bodies are {@link ProviderAnswer}s, so is any other 4xx (the provider will not
+ * pay that order); 5xx, 429 and unreadable bodies are {@link ProviderUnavailableException}.
  */
 public class PayoutProviderClient {
 
@@ -28,49 +28,71 @@ public class PayoutProviderClient {
   private final JsonMapper json;
 
   public PayoutProviderClient(String baseUrl, int connectTimeoutMillis, JsonMapper json) {
-    HttpClient netty = HttpClient.create()
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
-    this.http = WebClient.builder()
-        .baseUrl(baseUrl)
-        .clientConnector(new ReactorClientHttpConnector(netty))
-        .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(RESPONSE_BYTES_MAX))
-        .build();
+    HttpClient netty =
+        HttpClient.create().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+    this.http =
+        WebClient.builder()
+            .baseUrl(baseUrl)
+            .clientConnector(new ReactorClientHttpConnector(netty))
+            .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(RESPONSE_BYTES_MAX))
+            .build();
     this.json = json;
   }
 
   /** Asks for the payout; the provider executes an id at most once and replays its answer. */
   public Mono<ProviderAnswer> pay(PayoutOrder order) {
-    return http.post().uri("/payouts")
+    return http.post()
+        .uri("/payouts")
         .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(Map.of("id", order.id().toString(), "amount", order.amount(),
-            "currency", order.currency(), "destination", order.destination()))
+        .bodyValue(
+            Map.of(
+                "id",
+                order.id().toString(),
+                "amount",
+                order.amount(),
+                "currency",
+                order.currency(),
+                "destination",
+                order.destination()))
         .exchangeToMono(response -> answer(response, order.id()));
   }
 
   /** The payout's state at the provider; empty when it never happened. */
   public Mono<Optional<ProviderAnswer>> find(UUID id) {
-    return http.get().uri("/payouts/{id}", id)
-        .exchangeToMono(response -> response.statusCode().value() == 404
-            ? response.releaseBody().thenReturn(Optional.<ProviderAnswer>empty())
-            : answer(response, id).map(Optional::of));
+    return http.get()
+        .uri("/payouts/{id}", id)
+        .exchangeToMono(
+            response ->
+                response.statusCode().value() == 404
+                    ? response.releaseBody().thenReturn(Optional.<ProviderAnswer>empty())
+                    : answer(response, id).map(Optional::of));
   }
 
   private Mono<ProviderAnswer> answer(ClientResponse response, UUID id) {
     HttpStatusCode status = response.statusCode();
     if (status.is5xxServerError() || status.value() == 429) {
-      return response.releaseBody().then(Mono.error(
-          new ProviderUnavailableException("provider answered " + status.value() + " for " + id)));
+      return response
+          .releaseBody()
+          .then(
+              Mono.error(
+                  new ProviderUnavailableException(
+                      "provider answered " + status.value() + " for " + id)));
     }
-    return response.bodyToMono(String.class).defaultIfEmpty("").map(body -> {
-      if (status.is2xxSuccessful() || status.value() == 422) {
-        return parse(body, id);
-      }
-      if (status.is4xxClientError()) {
-        return new ProviderAnswer.Refused("payout provider refused the order (HTTP "
-            + status.value() + ")");
-      }
-      throw new ProviderUnavailableException("provider answered " + status.value() + " for " + id);
-    });
+    return response
+        .bodyToMono(String.class)
+        .defaultIfEmpty("")
+        .map(
+            body -> {
+              if (status.is2xxSuccessful() || status.value() == 422) {
+                return parse(body, id);
+              }
+              if (status.is4xxClientError()) {
+                return new ProviderAnswer.Refused(
+                    "payout provider refused the order (HTTP " + status.value() + ")");
+              }
+              throw new ProviderUnavailableException(
+                  "provider answered " + status.value() + " for " + id);
+            });
   }
 
   private ProviderAnswer parse(String body, UUID id) {
@@ -86,8 +108,8 @@ public class PayoutProviderClient {
     }
     if ("REJECTED".equals(state)) {
       String reason = node.path("reason").asString("");
-      return new ProviderAnswer.Refused("payout provider refused: "
-          + (reason.isBlank() ? "no reason given" : reason));
+      return new ProviderAnswer.Refused(
+          "payout provider refused: " + (reason.isBlank() ? "no reason given" : reason));
     }
     throw new ProviderUnavailableException("provider answer for " + id + " has no known status");
   }

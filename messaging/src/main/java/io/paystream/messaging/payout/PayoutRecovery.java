@@ -15,12 +15,13 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Finishes withdrawals whose payout leg did not: the process died mid-leg, the retries ran out,
- * or the circuit breaker was open. Every {@code recoverySweepIntervalSeconds} it claims in-flight
+ * Finishes withdrawals whose payout leg did not: the process died mid-leg, the retries ran out, or
+ * the circuit breaker was open. Every {@code recoverySweepIntervalSeconds} it claims in-flight
  * withdrawals untouched for {@code recoveryStaleSeconds} and gives each one more attempt, which
  * asks the provider for the payout by id before ordering it again. While the breaker is OPEN the
  * sweep skips (every call would be refused); when the breaker CLOSES it sweeps at once, every
- * in-flight withdrawal whatever its age, so that the backlog resumes as soon as the provider is back.
+ * in-flight withdrawal whatever its age, so that the backlog resumes as soon as the provider is
+ * back.
  */
 public class PayoutRecovery {
 
@@ -31,35 +32,44 @@ public class PayoutRecovery {
   private final CircuitBreaker breaker;
   private final PayoutProperties properties;
   private final Clock clock;
-  private final Sinks.Many<Boolean> breakerClosed =
-      Sinks.many().multicast().directBestEffort();
+  private final Sinks.Many<Boolean> breakerClosed = Sinks.many().multicast().directBestEffort();
 
-  public PayoutRecovery(WithdrawalStore withdrawals, Payouts payouts, PayoutGateway gateway,
-      PayoutProperties properties, Clock clock) {
+  public PayoutRecovery(
+      WithdrawalStore withdrawals,
+      Payouts payouts,
+      PayoutGateway gateway,
+      PayoutProperties properties,
+      Clock clock) {
     this.withdrawals = withdrawals;
     this.payouts = payouts;
     this.breaker = gateway.breaker();
     this.properties = properties;
     this.clock = clock;
-    breaker.getEventPublisher().onStateTransition(event -> {
-      log.warn("payout provider circuit breaker: {}", event.getStateTransition());
-      if (event.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
-        breakerClosed.tryEmitNext(true);
-      }
-    });
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            event -> {
+              log.warn("payout provider circuit breaker: {}", event.getStateTransition());
+              if (event.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
+                breakerClosed.tryEmitNext(true);
+              }
+            });
   }
 
   /** Sweeps until cancelled; emits each attempt's outcome. */
   public Flux<Outcome> run() {
-    Flux<Boolean> ticks = Flux.interval(
-            Duration.ofSeconds(properties.recoverySweepIntervalSeconds()))
-        .map(tick -> false);
+    Flux<Boolean> ticks =
+        Flux.interval(Duration.ofSeconds(properties.recoverySweepIntervalSeconds()))
+            .map(tick -> false);
     return Flux.merge(ticks, breakerClosed.asFlux())
         .onBackpressureDrop()
         .publishOn(Schedulers.parallel(), 1)
-        .concatMap(everything -> sweep(everything
-            ? Timestamps.now(clock)
-            : Timestamps.now(clock).minusSeconds(properties.recoveryStaleSeconds())));
+        .concatMap(
+            everything ->
+                sweep(
+                    everything
+                        ? Timestamps.now(clock)
+                        : Timestamps.now(clock).minusSeconds(properties.recoveryStaleSeconds())));
   }
 
   /** One sweep over withdrawals last touched before {@code staleBefore}. */
@@ -67,20 +77,28 @@ public class PayoutRecovery {
     if (breaker.getState() == CircuitBreaker.State.OPEN) {
       return Flux.empty();
     }
-    return withdrawals.claimStale(staleBefore, properties.recoveryBatchMax())
+    return withdrawals
+        .claimStale(staleBefore, properties.recoveryBatchMax())
         .collectList()
         .flatMapMany(Flux::fromIterable)
-        .flatMap(id -> withdrawals.startProcessing(id)
-                .flatMap(payouts::attempt)
-                .onErrorResume(error -> {
-                  log.warn("recovery of withdrawal {} failed, next sweep retries: {}", id,
-                      error.toString());
-                  return Mono.just(Outcome.DEFERRED);
-                }),
+        .flatMap(
+            id ->
+                withdrawals
+                    .startProcessing(id)
+                    .flatMap(payouts::attempt)
+                    .onErrorResume(
+                        error -> {
+                          log.warn(
+                              "recovery of withdrawal {} failed, next sweep retries: {}",
+                              id,
+                              error.toString());
+                          return Mono.just(Outcome.DEFERRED);
+                        }),
             properties.recoveryConcurrencyMax())
-        .onErrorResume(error -> {
-          log.warn("recovery sweep failed, next sweep retries: {}", error.toString());
-          return Flux.empty();
-        });
+        .onErrorResume(
+            error -> {
+              log.warn("recovery sweep failed, next sweep retries: {}", error.toString());
+              return Flux.empty();
+            });
   }
 }

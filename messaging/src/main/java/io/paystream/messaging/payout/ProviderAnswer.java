@@ -1,8 +1,8 @@
 package io.paystream.messaging.payout;
 
 /**
- * The provider's definitive word on a payout: it was paid, or refused for good. Anything else
- * (5xx, timeout, no connection) is not an answer but a {@link ProviderUnavailableException}.
+ * The provider's definitive word on a payout: it was paid, or refused for good. Anything else (5xx,
+ * timeout, no connection) is not an answer but a {@link ProviderUnavailableException}.
  */
 public sealed interface ProviderAnswer permits ProviderAnswer.Paid, ProviderAnswer.Refused {
 

@@ -46,18 +46,25 @@ public class OutboxRelay {
   private final Counter sent;
   private final AtomicLong backlog = new AtomicLong();
 
-  public OutboxRelay(OutboxStore outbox, KafkaSender<String, String> sender,
-      TransactionalOperator transaction, MessagingProperties properties, Clock clock,
+  public OutboxRelay(
+      OutboxStore outbox,
+      KafkaSender<String, String> sender,
+      TransactionalOperator transaction,
+      MessagingProperties properties,
+      Clock clock,
       MeterRegistry meters) {
     this.outbox = outbox;
     this.sender = sender;
     this.transaction = transaction;
     this.properties = properties;
     this.clock = clock;
-    this.sent = Counter.builder("paystream.outbox.sent").description("outbox events sent to Kafka")
-        .register(meters);
+    this.sent =
+        Counter.builder("paystream.outbox.sent")
+            .description("outbox events sent to Kafka")
+            .register(meters);
     Gauge.builder("paystream.outbox.backlog", backlog, AtomicLong::get)
-        .description("outbox rows not yet sent to Kafka, as last measured").register(meters);
+        .description("outbox rows not yet sent to Kafka, as last measured")
+        .register(meters);
   }
 
   /**
@@ -68,12 +75,17 @@ public class OutboxRelay {
   public Flux<Integer> run(Flux<?> wakeUps) {
     return wakeUps
         .onBackpressureLatest()
-        .concatMap(signal -> drain()
-            .onErrorResume(error -> {
-              log.warn("outbox relay pass failed; rows stay unsent and are retried: {}",
-                  rootCause(error));
-              return Mono.just(0);
-            }), 1);
+        .concatMap(
+            signal ->
+                drain()
+                    .onErrorResume(
+                        error -> {
+                          log.warn(
+                              "outbox relay pass failed; rows stay unsent and are retried: {}",
+                              rootCause(error));
+                          return Mono.just(0);
+                        }),
+            1);
   }
 
   /** Sends batches until one comes back short; emits the number of events sent. */
@@ -86,25 +98,44 @@ public class OutboxRelay {
 
   /** One transaction: lock, send, await acks, mark sent. Emits the batch's size. */
   Mono<Integer> sendBatch() {
-    Mono<Integer> batch = outbox.lockUnsent(properties.outboxBatchSizeMax())
-        .collectList()
-        .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : send(rows)
-            .then(outbox.markSent(rows.stream().map(OutboxRow::id).toList(),
-                Timestamps.now(clock)))
-            .thenReturn(rows.size()));
-    return transaction.transactional(batch)
-        .doOnNext(sent::increment);
+    Mono<Integer> batch =
+        outbox
+            .lockUnsent(properties.outboxBatchSizeMax())
+            .collectList()
+            .flatMap(
+                rows ->
+                    rows.isEmpty()
+                        ? Mono.just(0)
+                        : send(rows)
+                            .then(
+                                outbox.markSent(
+                                    rows.stream().map(OutboxRow::id).toList(),
+                                    Timestamps.now(clock)))
+                            .thenReturn(rows.size()));
+    return transaction.transactional(batch).doOnNext(sent::increment);
   }
 
   private Mono<Void> send(List<OutboxRow> rows) {
-    Flux<SenderRecord<String, String, Long>> records = Flux.fromIterable(rows)
-        .map(row -> SenderRecord.create(new ProducerRecord<>(row.topic(), null, row.key(),
-            row.payload(), new RecordHeaders(List.of(new RecordHeader(TYPE_HEADER,
-                row.type().getBytes(StandardCharsets.UTF_8))))),
-            row.id()));
-    return sender.send(records)
-        .concatMap(result -> result.exception() == null ? Mono.empty()
-            : Mono.error(result.exception()))
+    Flux<SenderRecord<String, String, Long>> records =
+        Flux.fromIterable(rows)
+            .map(
+                row ->
+                    SenderRecord.create(
+                        new ProducerRecord<>(
+                            row.topic(),
+                            null,
+                            row.key(),
+                            row.payload(),
+                            new RecordHeaders(
+                                List.of(
+                                    new RecordHeader(
+                                        TYPE_HEADER,
+                                        row.type().getBytes(StandardCharsets.UTF_8))))),
+                        row.id()));
+    return sender
+        .send(records)
+        .concatMap(
+            result -> result.exception() == null ? Mono.empty() : Mono.error(result.exception()))
         .then();
   }
 

@@ -5,8 +5,8 @@ import java.net.UnknownHostException;
 
 /**
  * An address block in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}): the addresses
- * whose first {@code prefixBits} bits equal the network's. IPv4 and IPv6 blocks never contain
- * each other's addresses; an IPv4 address written as IPv6 is a 16-byte address here.
+ * whose first {@code prefixBits} bits equal the network's. IPv4 and IPv6 blocks never contain each
+ * other's addresses; an IPv4 address written as IPv6 is a 16-byte address here.
  */
 final class Cidr {
 

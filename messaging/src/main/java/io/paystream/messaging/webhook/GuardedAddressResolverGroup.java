@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Name resolution for webhook delivery that fails with {@link
- * WebhookUrlGuard.RefusedUrlException} when the host resolves to any address the guard refuses.
- * It sits between the HTTP client's resolver and its connect, so the addresses checked are the
- * addresses the connection is opened to: no second lookup in between for a rebinding DNS server
- * to answer differently, and no TCP connection to a refused address. IP literals pass through the
- * check too. Resolution itself is the wrapped non-blocking resolver's, on the event loop.
- * Reactor-netty's connection pool key includes the client's resolver, so a webhook reuses only
- * connections that went through this check, never those of the app's other HTTP clients.
+ * Name resolution for webhook delivery that fails with {@link WebhookUrlGuard.RefusedUrlException}
+ * when the host resolves to any address the guard refuses. It sits between the HTTP client's
+ * resolver and its connect, so the addresses checked are the addresses the connection is opened to:
+ * no second lookup in between for a rebinding DNS server to answer differently, and no TCP
+ * connection to a refused address. IP literals pass through the check too. Resolution itself is the
+ * wrapped non-blocking resolver's, on the event loop. Reactor-netty's connection pool key includes
+ * the client's resolver, so a webhook reuses only connections that went through this check, never
+ * those of the app's other HTTP clients.
  */
 final class GuardedAddressResolverGroup extends AddressResolverGroup<InetSocketAddress> {
 
@@ -26,11 +26,11 @@ final class GuardedAddressResolverGroup extends AddressResolverGroup<InetSocketA
   private final Supplier<? extends AddressResolverGroup<?>> names;
 
   /**
-   * @param names the resolver group to wrap, looked up for each new event loop so that a
-   *     replaced group (reactor-netty's global resources reset) is followed
+   * @param names the resolver group to wrap, looked up for each new event loop so that a replaced
+   *     group (reactor-netty's global resources reset) is followed
    */
-  GuardedAddressResolverGroup(WebhookUrlGuard guard,
-      Supplier<? extends AddressResolverGroup<?>> names) {
+  GuardedAddressResolverGroup(
+      WebhookUrlGuard guard, Supplier<? extends AddressResolverGroup<?>> names) {
     this.guard = guard;
     this.names = names;
   }
@@ -39,8 +39,8 @@ final class GuardedAddressResolverGroup extends AddressResolverGroup<InetSocketA
   @SuppressWarnings("unchecked")
   protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
     // The HTTP client only ever resolves InetSocketAddresses with this group.
-    return new Guarded(executor,
-        (AddressResolver<InetSocketAddress>) names.get().getResolver(executor));
+    return new Guarded(
+        executor, (AddressResolver<InetSocketAddress>) names.get().getResolver(executor));
   }
 
   private final class Guarded extends AbstractAddressResolver<InetSocketAddress> {
@@ -60,19 +60,26 @@ final class GuardedAddressResolverGroup extends AddressResolverGroup<InetSocketA
 
     @Override
     protected void doResolve(InetSocketAddress address, Promise<InetSocketAddress> promise) {
-      names.resolve(address).addListener((Future<InetSocketAddress> resolved) ->
-          complete(promise, resolved, resolved.isSuccess() ? List.of(resolved.getNow()) : null));
+      names
+          .resolve(address)
+          .addListener(
+              (Future<InetSocketAddress> resolved) ->
+                  complete(
+                      promise, resolved, resolved.isSuccess() ? List.of(resolved.getNow()) : null));
     }
 
     @Override
-    protected void doResolveAll(InetSocketAddress address,
-        Promise<List<InetSocketAddress>> promise) {
-      names.resolveAll(address).addListener((Future<List<InetSocketAddress>> resolved) ->
-          complete(promise, resolved, resolved.getNow()));
+    protected void doResolveAll(
+        InetSocketAddress address, Promise<List<InetSocketAddress>> promise) {
+      names
+          .resolveAll(address)
+          .addListener(
+              (Future<List<InetSocketAddress>> resolved) ->
+                  complete(promise, resolved, resolved.getNow()));
     }
 
-    private <T> void complete(Promise<T> promise, Future<T> resolved,
-        List<InetSocketAddress> addresses) {
+    private <T> void complete(
+        Promise<T> promise, Future<T> resolved, List<InetSocketAddress> addresses) {
       if (!resolved.isSuccess()) {
         promise.tryFailure(resolved.cause());
         return;

@@ -10,9 +10,9 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Webhooks: the fan-out consumer, the delivery worker and the URL guard. Signing secrets are
- * sealed at rest with the same AES-GCM key as payout destinations ({@link DestinationCipher},
- * bound to the endpoint id): one key to manage for the secrets customers give or get.
+ * Webhooks: the fan-out consumer, the delivery worker and the URL guard. Signing secrets are sealed
+ * at rest with the same AES-GCM key as payout destinations ({@link DestinationCipher}, bound to the
+ * endpoint id): one key to manage for the secrets customers give or get.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(WebhookProperties.class)
@@ -24,14 +24,22 @@ public class WebhookConfiguration {
   }
 
   @Bean
-  public WebhookFanOut webhookFanOut(WebhookStore store, MessagingProperties messaging,
-      WebhookProperties properties, JsonMapper json, Clock clock) {
+  public WebhookFanOut webhookFanOut(
+      WebhookStore store,
+      MessagingProperties messaging,
+      WebhookProperties properties,
+      JsonMapper json,
+      Clock clock) {
     return new WebhookFanOut(store, messaging, properties, json, clock);
   }
 
   @Bean
-  public WebhookSender webhookSender(WebhookStore store, DestinationCipher cipher,
-      WebhookUrlGuard guard, WebhookProperties properties, Clock clock) {
+  public WebhookSender webhookSender(
+      WebhookStore store,
+      DestinationCipher cipher,
+      WebhookUrlGuard guard,
+      WebhookProperties properties,
+      Clock clock) {
     return new WebhookSender(store, cipher, guard, properties, clock);
   }
 }

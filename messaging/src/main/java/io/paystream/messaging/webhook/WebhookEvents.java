@@ -4,7 +4,9 @@ import io.paystream.persistence.outbox.EventTypes;
 import java.util.List;
 import java.util.Set;
 
-/** The events a webhook may subscribe to: the contract's event names, or a family ("transfer.*"). */
+/**
+ * The events a webhook may subscribe to: the contract's event names, or a family ("transfer.*").
+ */
 public final class WebhookEvents {
 
   public static final Set<String> PUBLIC = EventTypes.PUBLIC;

@@ -24,24 +24,24 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns every public event into delivery rows for the webhooks of the accounts' owners, in its
- * own consumer group. Writing a row is idempotent (one per endpoint and event), so a redelivered
+ * Turns every public event into delivery rows for the webhooks of the accounts' owners, in its own
+ * consumer group. Writing a row is idempotent (one per endpoint and event), so a redelivered
  * message needs no inbox. A message that is not an event is logged and skipped: it cannot be
  * delivered to anyone, and the credit leg dead-letters it already.
  *
  * <p>One Kafka poll is one batch ({@link WebhookStore#enqueueAll}): one statement finds the
- * endpoints of all its events, and a second inserts deliveries only if there are any. One
- * statement per event made this consumer two statements per transfer (its pending and its
- * completed event) though most accounts have no webhook. The next poll is requested when the
- * batch is written; its offsets are acknowledged then.
+ * endpoints of all its events, and a second inserts deliveries only if there are any. One statement
+ * per event made this consumer two statements per transfer (its pending and its completed event)
+ * though most accounts have no webhook. The next poll is requested when the batch is written; its
+ * offsets are acknowledged then.
  */
 public class WebhookFanOut {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookFanOut.class);
 
   /** The resource fields that name the accounts an event concerns. */
-  private static final List<String> ACCOUNT_FIELDS = List.of("accountId", "fromAccountId",
-      "toAccountId");
+  private static final List<String> ACCOUNT_FIELDS =
+      List.of("accountId", "fromAccountId", "toAccountId");
 
   private final WebhookStore store;
   private final MessagingProperties messaging;
@@ -49,8 +49,12 @@ public class WebhookFanOut {
   private final JsonMapper json;
   private final Clock clock;
 
-  public WebhookFanOut(WebhookStore store, MessagingProperties messaging,
-      WebhookProperties properties, JsonMapper json, Clock clock) {
+  public WebhookFanOut(
+      WebhookStore store,
+      MessagingProperties messaging,
+      WebhookProperties properties,
+      JsonMapper json,
+      Clock clock) {
     this.store = store;
     this.messaging = messaging;
     this.properties = properties;
@@ -59,11 +63,13 @@ public class WebhookFanOut {
   }
 
   public Flux<Long> run() {
-    ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(
-            MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()))
-        .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
-        .subscription(List.of(Topics.EVENTS));
-    return KafkaReceiver.create(options).receiveBatch()
+    ReceiverOptions<String, String> options =
+        ReceiverOptions.<String, String>create(
+                MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()))
+            .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
+            .subscription(List.of(Topics.EVENTS));
+    return KafkaReceiver.create(options)
+        .receiveBatch()
         .concatMap(poll -> poll.collectList().flatMap(this::handle), 0);
   }
 
@@ -73,22 +79,30 @@ public class WebhookFanOut {
       payloads.add(record.value());
     }
     return Mono.defer(() -> fanOut(payloads))
-        .retryWhen(Retry.backoff(messaging.creditRetryAttemptsMax(),
-                Duration.ofMillis(messaging.creditRetryBackoffMinMillis()))
-            .maxBackoff(Duration.ofMillis(messaging.creditRetryBackoffMaxMillis()))
-            .jitter(0.5))
-        .onErrorResume(error -> {
-          ReceiverRecord<String, String> first = poll.get(0);
-          log.error("webhook fan-out skips {} messages from {}-{}@{}: {}", poll.size(),
-              first.topic(), first.partition(), first.offset(), error.toString());
-          return Mono.just(0L);
-        })
+        .retryWhen(
+            Retry.backoff(
+                    messaging.creditRetryAttemptsMax(),
+                    Duration.ofMillis(messaging.creditRetryBackoffMinMillis()))
+                .maxBackoff(Duration.ofMillis(messaging.creditRetryBackoffMaxMillis()))
+                .jitter(0.5))
+        .onErrorResume(
+            error -> {
+              ReceiverRecord<String, String> first = poll.get(0);
+              log.error(
+                  "webhook fan-out skips {} messages from {}-{}@{}: {}",
+                  poll.size(),
+                  first.topic(),
+                  first.partition(),
+                  first.offset(),
+                  error.toString());
+              return Mono.just(0L);
+            })
         .doOnNext(created -> poll.forEach(record -> record.receiverOffset().acknowledge()));
   }
 
   /**
-   * Creates the deliveries of the messages' events; the count of new rows. A message that is not
-   * an event is logged and left out, so that it cannot hold back the others.
+   * Creates the deliveries of the messages' events; the count of new rows. A message that is not an
+   * event is logged and left out, so that it cannot hold back the others.
    */
   public Mono<Long> fanOut(List<String> payloads) {
     List<WebhookStore.Enqueued> events = new ArrayList<>(payloads.size());
@@ -129,7 +143,7 @@ public class WebhookFanOut {
     body.put("type", event.type());
     body.put("createdAt", event.occurredAt().toString());
     body.set("data", data);
-    return new WebhookStore.Enqueued(event.eventId(), event.type(), accounts,
-        json.writeValueAsString(body));
+    return new WebhookStore.Enqueued(
+        event.eventId(), event.type(), accounts, json.writeValueAsString(body));
   }
 }

@@ -12,7 +12,9 @@ import reactor.core.publisher.Flux;
  * switch, same phase), and stops them before the pools close. An error restarts them with backoff.
  */
 @Component
-@ConditionalOnProperty(name = "paystream.messaging.enabled", havingValue = "true",
+@ConditionalOnProperty(
+    name = "paystream.messaging.enabled",
+    havingValue = "true",
     matchIfMissing = true)
 public class WebhookLifecycle extends BackgroundStreams {
 

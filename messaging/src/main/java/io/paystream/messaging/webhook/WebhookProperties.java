@@ -7,21 +7,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Every limit of webhook delivery, under {@code paystream.webhooks}.
  *
- * @param allowLoopback deliver to loopback addresses; off in production (SSRF), on in tests
- *     whose receiver listens on 127.0.0.1
- * @param allowPrivate deliver to private, shared (carrier-grade NAT), link-local, unique-local
- *     and local-use NAT64 addresses; off in production, where they reach our own network and
- *     cloud metadata
- * @param retryHorizonSeconds a delivery is retried for 24 hours (the issue's minimum) before it
- *     is dead-lettered
+ * @param allowLoopback deliver to loopback addresses; off in production (SSRF), on in tests whose
+ *     receiver listens on 127.0.0.1
+ * @param allowPrivate deliver to private, shared (carrier-grade NAT), link-local, unique-local and
+ *     local-use NAT64 addresses; off in production, where they reach our own network and cloud
+ *     metadata
+ * @param retryHorizonSeconds a delivery is retried for 24 hours (the issue's minimum) before it is
+ *     dead-lettered
  * @param retryBackoffMinMillis first retry delay, doubled each attempt with +-50% jitter
  * @param retryBackoffMaxSeconds ceiling of one retry delay: an hour keeps a receiver that is down
  *     for a day at ~30 attempts, not thousands
  * @param requestTimeoutMillis a receiver must answer within 5 s; slower counts as a failure
  * @param pollIntervalMillis how often due deliveries are looked for
  * @param batchMax deliveries claimed per poll
- * @param concurrencyMax deliveries in flight per instance, so one slow receiver cannot take
- *     every connection
+ * @param concurrencyMax deliveries in flight per instance, so one slow receiver cannot take every
+ *     connection
  * @param consumerGroup the fan-out consumer group (events -> delivery rows)
  */
 @ConfigurationProperties("paystream.webhooks")

@@ -50,77 +50,104 @@ public class WebhookSender {
   private final WebClient http;
 
   /** Resolves names with reactor-netty's default (non-blocking, event-loop) resolver. */
-  public WebhookSender(WebhookStore store, DestinationCipher cipher, WebhookUrlGuard guard,
-      WebhookProperties properties, Clock clock) {
-    this(store, cipher, guard, properties, clock,
+  public WebhookSender(
+      WebhookStore store,
+      DestinationCipher cipher,
+      WebhookUrlGuard guard,
+      WebhookProperties properties,
+      Clock clock) {
+    this(
+        store,
+        cipher,
+        guard,
+        properties,
+        clock,
         () -> HttpResources.get().getOrCreateDefaultResolver());
   }
 
   /** With the name resolver to guard; tests give one that answers as a rebinding DNS would. */
-  WebhookSender(WebhookStore store, DestinationCipher cipher, WebhookUrlGuard guard,
-      WebhookProperties properties, Clock clock,
+  WebhookSender(
+      WebhookStore store,
+      DestinationCipher cipher,
+      WebhookUrlGuard guard,
+      WebhookProperties properties,
+      Clock clock,
       Supplier<? extends AddressResolverGroup<?>> names) {
     this.store = store;
     this.cipher = cipher;
     this.properties = properties;
     this.clock = clock;
-    this.http = WebClient.builder()
-        .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
-            .resolver(new GuardedAddressResolverGroup(guard, names))
-            .followRedirect(false)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(properties.requestTimeoutMillis(), Integer.MAX_VALUE))))
-        .build();
+    this.http =
+        WebClient.builder()
+            .clientConnector(
+                new ReactorClientHttpConnector(
+                    HttpClient.create()
+                        .resolver(new GuardedAddressResolverGroup(guard, names))
+                        .followRedirect(false)
+                        .option(
+                            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                            (int) Math.min(properties.requestTimeoutMillis(), Integer.MAX_VALUE))))
+            .build();
   }
 
   /** Polls until cancelled; emits each attempt's result. */
   public Flux<Boolean> run() {
     return Flux.interval(Duration.ofMillis(properties.pollIntervalMillis()))
         .onBackpressureDrop()
-        .concatMap(tick -> deliverDue()
-            .onErrorResume(error -> {
-              log.warn("webhook poll failed, next poll retries: {}", error.toString());
-              return Flux.empty();
-            }));
+        .concatMap(
+            tick ->
+                deliverDue()
+                    .onErrorResume(
+                        error -> {
+                          log.warn("webhook poll failed, next poll retries: {}", error.toString());
+                          return Flux.empty();
+                        }));
   }
 
   public Flux<Boolean> deliverDue() {
-    return store.claimDue(Timestamps.now(clock).plus(LEASE), properties.batchMax())
+    return store
+        .claimDue(Timestamps.now(clock).plus(LEASE), properties.batchMax())
         .collectList()
         .flatMapMany(Flux::fromIterable)
         .flatMap(this::deliver, properties.concurrencyMax());
   }
 
   /**
-   * Only the URL's shape is checked here; its addresses are checked by the resolver, on the
-   * lookup whose answer is connected to (a lookup here would be a second one, answered apart).
-   * A name that does not resolve now is retried like any network failure: DNS outages pass.
+   * Only the URL's shape is checked here; its addresses are checked by the resolver, on the lookup
+   * whose answer is connected to (a lookup here would be a second one, answered apart). A name that
+   * does not resolve now is retried like any network failure: DNS outages pass.
    */
   private Mono<Boolean> deliver(Delivery delivery) {
     return Mono.fromCallable(() -> WebhookUrlGuard.shape(delivery.url()))
-        .flatMap(uri -> {
-          String secret = cipher.open(delivery.endpointId(), delivery.secretSealed());
-          long now = clock.instant().getEpochSecond();
-          return http.post().uri(uri)
-              .contentType(MediaType.APPLICATION_JSON)
-              .header(WebhookSignature.HEADER,
-                  WebhookSignature.header(secret, now, delivery.payload()))
-              .header("Paystream-Event-Id", delivery.eventId().toString())
-              .header("Paystream-Event-Type", delivery.eventType())
-              .bodyValue(delivery.payload())
-              .exchangeToMono(response -> response.releaseBody()
-                  .thenReturn(response.statusCode().value()))
-              .timeout(Duration.ofMillis(properties.requestTimeoutMillis()));
-        })
-        .flatMap(status -> status >= 200 && status < 300
-            ? store.delivered(delivery.id()).thenReturn(true)
-            : failed(delivery, "receiver answered HTTP " + status, true))
-        .onErrorResume(error -> {
-          RefusedUrlException refused = refusal(error);
-          return refused != null
-              ? failed(delivery, "url refused: " + refused.getMessage(), false)
-              : failed(delivery, error.toString(), true);
-        });
+        .flatMap(
+            uri -> {
+              String secret = cipher.open(delivery.endpointId(), delivery.secretSealed());
+              long now = clock.instant().getEpochSecond();
+              return http.post()
+                  .uri(uri)
+                  .contentType(MediaType.APPLICATION_JSON)
+                  .header(
+                      WebhookSignature.HEADER,
+                      WebhookSignature.header(secret, now, delivery.payload()))
+                  .header("Paystream-Event-Id", delivery.eventId().toString())
+                  .header("Paystream-Event-Type", delivery.eventType())
+                  .bodyValue(delivery.payload())
+                  .exchangeToMono(
+                      response -> response.releaseBody().thenReturn(response.statusCode().value()))
+                  .timeout(Duration.ofMillis(properties.requestTimeoutMillis()));
+            })
+        .flatMap(
+            status ->
+                status >= 200 && status < 300
+                    ? store.delivered(delivery.id()).thenReturn(true)
+                    : failed(delivery, "receiver answered HTTP " + status, true))
+        .onErrorResume(
+            error -> {
+              RefusedUrlException refused = refusal(error);
+              return refused != null
+                  ? failed(delivery, "url refused: " + refused.getMessage(), false)
+                  : failed(delivery, error.toString(), true);
+            });
   }
 
   /** Causes looked through for a refusal; the HTTP client wraps one or two levels deep. */
@@ -142,8 +169,12 @@ public class WebhookSender {
     String kept = error.length() > ERROR_LENGTH_MAX ? error.substring(0, ERROR_LENGTH_MAX) : error;
     Instant next = Timestamps.now(clock).plus(backoff(delivery.attempts()));
     if (!retryable || next.isAfter(delivery.horizonAt())) {
-      log.warn("webhook delivery {} of {} dead-lettered after {} attempts: {}", delivery.id(),
-          delivery.eventType(), delivery.attempts(), kept);
+      log.warn(
+          "webhook delivery {} of {} dead-lettered after {} attempts: {}",
+          delivery.id(),
+          delivery.eventType(),
+          delivery.attempts(),
+          kept);
       return store.deadLetter(delivery.id(), kept).thenReturn(false);
     }
     return store.retryAt(delivery.id(), next, kept).thenReturn(false);

@@ -9,10 +9,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * {@code Paystream-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>}.
- * Signing the timestamp with the body lets a receiver refuse replays: it recomputes v1 over the
- * raw body it received, compares in constant time, and refuses a {@code t} outside its tolerance
- * (five minutes is usual). See README.md, Webhooks.
+ * {@code Paystream-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>}. Signing
+ * the timestamp with the body lets a receiver refuse replays: it recomputes v1 over the raw body it
+ * received, compares in constant time, and refuses a {@code t} outside its tolerance (five minutes
+ * is usual). See README.md, Webhooks.
  */
 public final class WebhookSignature {
 
@@ -25,8 +25,8 @@ public final class WebhookSignature {
   }
 
   /** What a receiver does; here for tests and as executable documentation. */
-  public static boolean verify(String secret, String header, String body, long nowUnixSeconds,
-      long toleranceSeconds) {
+  public static boolean verify(
+      String secret, String header, String body, long nowUnixSeconds, long toleranceSeconds) {
     long t = -1;
     String v1 = null;
     for (String part : header.split(",")) {
@@ -44,7 +44,8 @@ public final class WebhookSignature {
     if (t < 0 || v1 == null || Math.abs(nowUnixSeconds - t) > toleranceSeconds) {
       return false;
     }
-    return MessageDigest.isEqual(hmac(secret, t + "." + body).getBytes(StandardCharsets.US_ASCII),
+    return MessageDigest.isEqual(
+        hmac(secret, t + "." + body).getBytes(StandardCharsets.US_ASCII),
         v1.getBytes(StandardCharsets.US_ASCII));
   }
 

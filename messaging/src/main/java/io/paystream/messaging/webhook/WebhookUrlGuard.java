@@ -9,20 +9,20 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Refuses webhook URLs that would make Paystream call into its own network (SSRF): only http(s),
- * no credentials in the URL, and every address the host resolves to must be public unless
- * configuration allows loopback or private ranges. What counts as public is the table of
- * {@link SpecialPurposeAddresses}; an IPv6 address that carries an IPv4 address (IPv4-mapped,
- * NAT64, 6to4, Teredo) is refused if any IPv4 address it carries would be, and the deprecated
- * IPv4-compatible form is refused outright.
+ * Refuses webhook URLs that would make Paystream call into its own network (SSRF): only http(s), no
+ * credentials in the URL, and every address the host resolves to must be public unless
+ * configuration allows loopback or private ranges. What counts as public is the table of {@link
+ * SpecialPurposeAddresses}; an IPv6 address that carries an IPv4 address (IPv4-mapped, NAT64, 6to4,
+ * Teredo) is refused if any IPv4 address it carries would be, and the deprecated IPv4-compatible
+ * form is refused outright.
  *
  * <p>Checked at registration ({@link #check}, the JDK resolver) and again at every delivery,
- * because DNS answers change: there the addresses judged are the very ones the HTTP client
- * connects to ({@link GuardedAddressResolverGroup}), so a DNS server that answers differently
- * from one lookup to the next (rebinding) gets no second lookup to exploit, and no connection is
- * opened to a refused address. Known limit: the guard judges addresses, not what answers there;
- * a public address of ours that forwards inward (a proxy or load balancer) is not stopped here,
- * which is what an egress firewall is for.
+ * because DNS answers change: there the addresses judged are the very ones the HTTP client connects
+ * to ({@link GuardedAddressResolverGroup}), so a DNS server that answers differently from one
+ * lookup to the next (rebinding) gets no second lookup to exploit, and no connection is opened to a
+ * refused address. Known limit: the guard judges addresses, not what answers there; a public
+ * address of ours that forwards inward (a proxy or load balancer) is not stopped here, which is
+ * what an egress firewall is for.
  */
 public final class WebhookUrlGuard {
 
@@ -45,22 +45,25 @@ public final class WebhookUrlGuard {
     } catch (RefusedUrlException e) {
       return Mono.error(e);
     }
-    String host = uri.getHost().startsWith("[")
-        ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+    String host =
+        uri.getHost().startsWith("[")
+            ? uri.getHost().substring(1, uri.getHost().length() - 1)
+            : uri.getHost();
     // The JDK resolver blocks; run it where blocking is allowed.
     return Mono.fromCallable(() -> InetAddress.getAllByName(host))
         .subscribeOn(Schedulers.boundedElastic())
-        .onErrorMap(UnknownHostException.class,
-            e -> new RefusedUrlException("the host does not resolve"))
-        .flatMap(addresses -> {
-          for (InetAddress address : addresses) {
-            String why = refusal(address);
-            if (why != null) {
-              return Mono.error(new RefusedUrlException("the host resolves to " + why));
-            }
-          }
-          return Mono.just(uri);
-        });
+        .onErrorMap(
+            UnknownHostException.class, e -> new RefusedUrlException("the host does not resolve"))
+        .flatMap(
+            addresses -> {
+              for (InetAddress address : addresses) {
+                String why = refusal(address);
+                if (why != null) {
+                  return Mono.error(new RefusedUrlException("the host resolves to " + why));
+                }
+              }
+              return Mono.just(uri);
+            });
   }
 
   static URI shape(String url) {
@@ -74,7 +77,8 @@ public final class WebhookUrlGuard {
       throw new RefusedUrlException("must be an http or https URL");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
+    if (!scheme.equals("http") && !scheme.equals("https")
+        || uri.getHost() == null
         || uri.getHost().isBlank()) {
       throw new RefusedUrlException("must be an http or https URL");
     }

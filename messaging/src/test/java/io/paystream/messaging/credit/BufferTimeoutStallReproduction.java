@@ -14,20 +14,20 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Not part of the suite (the name matches no surefire pattern): why the consumers cut batches by
- * the Kafka poll rather than with {@code bufferTimeout(max, timeout, fairBackpressure = true)}.
- * Run it explicitly:
+ * the Kafka poll rather than with {@code bufferTimeout(max, timeout, fairBackpressure = true)}. Run
+ * it explicitly:
  *
  * <pre>./mvnw -B -o verify -pl messaging -am -Dtest=BufferTimeoutStallReproduction
  *     -Dsurefire.failIfNoSpecifiedTests=false</pre>
  *
- * <p>Each round is the shape the credit leg had: bursts of records into the operator (1 ns
- * timeout, as it was configured), each batch applied asynchronously by {@code concatMap} with no
- * prefetch, completing at once, after a delay, or on another scheduler. A round stalls when,
- * seconds after the last record, some records were never handed downstream: no timeout releases
- * them and no error is signalled. On reactor-core 3.8.6 on this machine: one stall in 5 000
- * rounds, one in 6 000, and one after 1 174 rounds (25 s) with another build beside it. In the
- * credit leg that is a transfer left PENDING with nothing logged. The test passes when it has
- * seen a stall, so it starts failing once reactor-core fixes the operator.
+ * <p>Each round is the shape the credit leg had: bursts of records into the operator (1 ns timeout,
+ * as it was configured), each batch applied asynchronously by {@code concatMap} with no prefetch,
+ * completing at once, after a delay, or on another scheduler. A round stalls when, seconds after
+ * the last record, some records were never handed downstream: no timeout releases them and no error
+ * is signalled. On reactor-core 3.8.6 on this machine: one stall in 5 000 rounds, one in 6 000, and
+ * one after 1 174 rounds (25 s) with another build beside it. In the credit leg that is a transfer
+ * left PENDING with nothing logged. The test passes when it has seen a stall, so it starts failing
+ * once reactor-core fixes the operator.
  */
 class BufferTimeoutStallReproduction {
 
@@ -57,10 +57,12 @@ class BufferTimeoutStallReproduction {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     Sinks.Many<Integer> sink = Sinks.many().unicast().onBackpressureBuffer();
     AtomicLong received = new AtomicLong();
-    Disposable running = sink.asFlux()
-        .bufferTimeout(256, Duration.ofNanos(1), true)
-        .concatMap(batch -> applied(other).doOnNext(done -> received.addAndGet(batch.size())), 0)
-        .subscribe();
+    Disposable running =
+        sink.asFlux()
+            .bufferTimeout(256, Duration.ofNanos(1), true)
+            .concatMap(
+                batch -> applied(other).doOnNext(done -> received.addAndGet(batch.size())), 0)
+            .subscribe();
     int sent = 0;
     try {
       for (int burst = random.nextInt(1, 30); burst > 0; burst--) {
@@ -78,7 +80,8 @@ class BufferTimeoutStallReproduction {
       while (received.get() < sent && System.nanoTime() < until) {
         Thread.sleep(1);
       }
-      return received.get() == sent ? null
+      return received.get() == sent
+          ? null
           : received.get() + " of " + sent + " records delivered " + GRACE + " after the last";
     } finally {
       running.dispose();

@@ -36,38 +36,57 @@ final class CreditFixtures {
   private final DatabaseClient db;
   private final UUID owner = Ids.newId();
 
-  CreditFixtures(UserStore users, AccountStore accounts, DepositStore deposits,
-      TransferStore transfers, DatabaseClient db) {
+  CreditFixtures(
+      UserStore users,
+      AccountStore accounts,
+      DepositStore deposits,
+      TransferStore transfers,
+      DatabaseClient db) {
     this.users = users;
     this.accounts = accounts;
     this.deposits = deposits;
     this.transfers = transfers;
     this.db = db;
-    users.insert(new UserRecord(owner, owner + "@example.com", "Owner", "x",
-        List.of("CUSTOMER"), Instant.now())).block(PATIENCE);
+    users
+        .insert(
+            new UserRecord(
+                owner, owner + "@example.com", "Owner", "x", List.of("CUSTOMER"), Instant.now()))
+        .block(PATIENCE);
   }
 
   UUID account(long funding) {
     Account account = accounts.open(owner, EUR).block(PATIENCE);
     if (funding > 0) {
-      deposits.deposit(owner, false, account.id(), Money.of(funding, EUR), "funding")
+      deposits
+          .deposit(owner, false, account.id(), Money.of(funding, EUR), "funding")
           .block(PATIENCE);
     }
     return account.id();
   }
 
   Transfer transfer(UUID from, UUID to, long amount) {
-    return transfers.accept(new AcceptTransfer(owner, false, from, to, Money.of(amount, EUR),
-        "batch " + amount, TransferLimits.none())).block(PATIENCE);
+    return transfers
+        .accept(
+            new AcceptTransfer(
+                owner,
+                false,
+                from,
+                to,
+                Money.of(amount, EUR),
+                "batch " + amount,
+                TransferLimits.none()))
+        .block(PATIENCE);
   }
 
   /** The {@code transfer.pending} outbox row the accept wrote, exactly as the relay sends it. */
   String pendingMessage(Transfer pending) {
-    return db.sql("SELECT payload FROM outbox WHERE event_type = 'transfer.pending'"
-            + " AND payload LIKE :transfer")
+    return db.sql(
+            "SELECT payload FROM outbox WHERE event_type = 'transfer.pending'"
+                + " AND payload LIKE :transfer")
         .bind("transfer", "%" + pending.id() + "%")
         .map(row -> row.get("payload", String.class))
-        .one().block(PATIENCE);
+        .one()
+        .block(PATIENCE);
   }
 
   long balance(UUID account) {
@@ -80,27 +99,40 @@ final class CreditFixtures {
 
   /** An account's entries in the order they were written: movement and balance after. */
   List<EntryRow> entries(UUID account) {
-    return db.sql("SELECT movement_id, direction, amount, balance_after FROM entry"
-            + " WHERE account_id = :account ORDER BY seq")
+    return db.sql(
+            "SELECT movement_id, direction, amount, balance_after FROM entry"
+                + " WHERE account_id = :account ORDER BY seq")
         .bind("account", account)
-        .map(row -> new EntryRow(row.get("movement_id", UUID.class),
-            row.get("direction", String.class), row.get("amount", Long.class),
-            row.get("balance_after", Long.class)))
-        .all().collectList().block(PATIENCE);
+        .map(
+            row ->
+                new EntryRow(
+                    row.get("movement_id", UUID.class),
+                    row.get("direction", String.class),
+                    row.get("amount", Long.class),
+                    row.get("balance_after", Long.class)))
+        .all()
+        .collectList()
+        .block(PATIENCE);
   }
 
   record EntryRow(UUID transferId, String direction, long amount, Long balanceAfter) {}
 
   /** The transfer ids of the events of this type keyed by {@code account}, in outbox order. */
   List<UUID> events(String type, UUID account) {
-    return db.sql("SELECT payload FROM outbox WHERE event_type = :type AND message_key = :key"
-            + " ORDER BY id")
+    return db.sql(
+            "SELECT payload FROM outbox WHERE event_type = :type AND message_key = :key"
+                + " ORDER BY id")
         .bind("type", type)
         .bind("key", account.toString())
         .map(row -> row.get("payload", String.class))
         .all()
-        .map(payload -> UUID.fromString(JSON.readTree(
-            JSON.readTree(payload).get("data").asString()).get("id").asString()))
-        .collectList().block(PATIENCE);
+        .map(
+            payload ->
+                UUID.fromString(
+                    JSON.readTree(JSON.readTree(payload).get("data").asString())
+                        .get("id")
+                        .asString()))
+        .collectList()
+        .block(PATIENCE);
   }
 }

@@ -42,18 +42,20 @@ import reactor.kafka.sender.SenderRecord;
 import reactor.test.StepVerifier;
 
 /**
- * One message of a batch that cannot be applied does not hold back the others: a poison record
- * is dead-lettered alone, and a batch the database keeps refusing is applied message by message,
- * so that only the refused message is dead-lettered. The batches are real records from the
- * broker, handed to the consumer's batch step as they would be after a poll.
+ * One message of a batch that cannot be applied does not hold back the others: a poison record is
+ * dead-lettered alone, and a batch the database keeps refusing is applied message by message, so
+ * that only the refused message is dead-lettered. The batches are real records from the broker,
+ * handed to the consumer's batch step as they would be after a poll.
  */
-@SpringBootTest(classes = MessagingTestApplication.class, properties = {
-    "paystream.messaging.enabled=false",
-    // A refused batch is retried twice, quickly: the fallback is what is under test.
-    "paystream.kafka.credit-retry-attempts-max=2",
-    "paystream.kafka.credit-retry-backoff-min-millis=10",
-    "paystream.kafka.credit-retry-backoff-max-millis=50",
-})
+@SpringBootTest(
+    classes = MessagingTestApplication.class,
+    properties = {
+      "paystream.messaging.enabled=false",
+      // A refused batch is retried twice, quickly: the fallback is what is under test.
+      "paystream.kafka.credit-retry-attempts-max=2",
+      "paystream.kafka.credit-retry-backoff-min-millis=10",
+      "paystream.kafka.credit-retry-backoff-max-millis=50",
+    })
 class CreditLegBatchDeadLetterIntegrationTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -90,11 +92,15 @@ class CreditLegBatchDeadLetterIntegrationTest {
     Transfer first = fixtures.transfer(payer, payee, 100);
     Transfer second = fixtures.transfer(payer, payee, 250);
     String poison = "{not json " + UUID.randomUUID();
-    List<ReceiverRecord<String, String>> batch = published(payee, List.of(
-        fixtures.pendingMessage(first), poison, fixtures.pendingMessage(second)));
+    List<ReceiverRecord<String, String>> batch =
+        published(
+            payee,
+            List.of(fixtures.pendingMessage(first), poison, fixtures.pendingMessage(second)));
     double deadLetteredBefore = deadLettered();
 
-    consumer.handle(batch).as(StepVerifier::create)
+    consumer
+        .handle(batch)
+        .as(StepVerifier::create)
         .expectNext(COMPLETED, IGNORED, COMPLETED)
         .expectComplete()
         .verify(PATIENCE);
@@ -104,8 +110,8 @@ class CreditLegBatchDeadLetterIntegrationTest {
         .containsExactly(first.id(), second.id());
     assertThat(deadLettered()).isEqualTo(deadLetteredBefore + 1);
     ConsumerRecord<String, String> parked = deadLetter(poison);
-    assertThat(header(parked, "paystream-dlt-source")).isEqualTo(
-        Topics.EVENTS + "-" + batch.get(1).partition() + "@" + batch.get(1).offset());
+    assertThat(header(parked, "paystream-dlt-source"))
+        .isEqualTo(Topics.EVENTS + "-" + batch.get(1).partition() + "@" + batch.get(1).offset());
   }
 
   @Test
@@ -115,19 +121,35 @@ class CreditLegBatchDeadLetterIntegrationTest {
     Transfer first = fixtures.transfer(payer, payee, 100);
     Transfer refused = fixtures.transfer(payer, payee, 200);
     Transfer third = fixtures.transfer(payer, payee, 300);
-    List<ReceiverRecord<String, String>> batch = published(payee, List.of(
-        fixtures.pendingMessage(first), fixtures.pendingMessage(refused),
-        fixtures.pendingMessage(third)));
+    List<ReceiverRecord<String, String>> batch =
+        published(
+            payee,
+            List.of(
+                fixtures.pendingMessage(first),
+                fixtures.pendingMessage(refused),
+                fixtures.pendingMessage(third)));
     double deadLetteredBefore = deadLettered();
 
     String trigger = "test_refuse_" + refused.id().toString().replace("-", "");
     // Not a poison message: the database refuses it every time, as a broken row would.
-    execute("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql"
-        + " AS 'BEGIN RAISE EXCEPTION ''refused by the test''; END'");
-    execute("CREATE TRIGGER " + trigger + " BEFORE UPDATE ON transfer FOR EACH ROW"
-        + " WHEN (OLD.id = '" + refused.id() + "') EXECUTE FUNCTION " + trigger + "()");
+    execute(
+        "CREATE FUNCTION "
+            + trigger
+            + "() RETURNS trigger LANGUAGE plpgsql"
+            + " AS 'BEGIN RAISE EXCEPTION ''refused by the test''; END'");
+    execute(
+        "CREATE TRIGGER "
+            + trigger
+            + " BEFORE UPDATE ON transfer FOR EACH ROW"
+            + " WHEN (OLD.id = '"
+            + refused.id()
+            + "') EXECUTE FUNCTION "
+            + trigger
+            + "()");
     try {
-      consumer.handle(batch).as(StepVerifier::create)
+      consumer
+          .handle(batch)
+          .as(StepVerifier::create)
           .expectNext(COMPLETED, IGNORED, COMPLETED)
           .expectComplete()
           .verify(PATIENCE);
@@ -150,30 +172,36 @@ class CreditLegBatchDeadLetterIntegrationTest {
   private List<ReceiverRecord<String, String>> published(UUID key, List<String> values) {
     Set<String> sent = new HashSet<>(values);
     Flux.range(0, values.size())
-        .map(i -> SenderRecord.create(
-            new ProducerRecord<>(Topics.EVENTS, key.toString(), values.get(i)), i))
+        .map(
+            i ->
+                SenderRecord.create(
+                    new ProducerRecord<>(Topics.EVENTS, key.toString(), values.get(i)), i))
         .as(sender::send)
         .as(StepVerifier::create)
         .expectNextCount(values.size())
         .expectComplete()
         .verify(PATIENCE);
-    List<ReceiverRecord<String, String>> received = KafkaReceiver.create(
-            ReceiverOptions.<String, String>create(MessagingConfiguration.consumerConfig(
-                    properties, "credit-batch-test-" + UUID.randomUUID()))
-                .subscription(List.of(Topics.EVENTS)))
-        .receive()
-        .filter(record -> sent.contains(record.value()))
-        .take(values.size())
-        .collectList()
-        .block(PATIENCE);
+    List<ReceiverRecord<String, String>> received =
+        KafkaReceiver.create(
+                ReceiverOptions.<String, String>create(
+                        MessagingConfiguration.consumerConfig(
+                            properties, "credit-batch-test-" + UUID.randomUUID()))
+                    .subscription(List.of(Topics.EVENTS)))
+            .receive()
+            .filter(record -> sent.contains(record.value()))
+            .take(values.size())
+            .collectList()
+            .block(PATIENCE);
     assertThat(received).extracting(ConsumerRecord::value).containsExactlyElementsOf(values);
     return received;
   }
 
   private ConsumerRecord<String, String> deadLetter(String value) {
-    return KafkaReceiver.create(ReceiverOptions.<String, String>create(
-                MessagingConfiguration.consumerConfig(properties, "dlt-reader-" + UUID.randomUUID()))
-            .subscription(List.of(Topics.EVENTS_DEAD_LETTER)))
+    return KafkaReceiver.create(
+            ReceiverOptions.<String, String>create(
+                    MessagingConfiguration.consumerConfig(
+                        properties, "dlt-reader-" + UUID.randomUUID()))
+                .subscription(List.of(Topics.EVENTS_DEAD_LETTER)))
         .receive()
         .filter(record -> value.equals(record.value()))
         .next()
@@ -189,7 +217,8 @@ class CreditLegBatchDeadLetterIntegrationTest {
   }
 
   private double deadLettered() {
-    return meters.counter("paystream.consumer.dead.lettered", "consumer", CreditLeg.CONSUMER)
+    return meters
+        .counter("paystream.consumer.dead.lettered", "consumer", CreditLeg.CONSUMER)
         .count();
   }
 }

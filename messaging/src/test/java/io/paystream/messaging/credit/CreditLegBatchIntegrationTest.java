@@ -40,9 +40,11 @@ import tools.jackson.databind.node.ObjectNode;
  * if each had been applied alone, in message order: the same balances, one journal with its own
  * running balance per transfer, one status and one event each, each message applied at most once.
  */
-@SpringBootTest(classes = MessagingTestApplication.class, properties = {
-    "paystream.messaging.enabled=false",
-})
+@SpringBootTest(
+    classes = MessagingTestApplication.class,
+    properties = {
+      "paystream.messaging.enabled=false",
+    })
 class CreditLegBatchIntegrationTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -71,8 +73,8 @@ class CreditLegBatchIntegrationTest {
 
   @Test
   void severalCreditsToOnePayeeInOneBatchEachGetTheirOwnEntryRunningBalanceStatusAndEvent() {
-    List<UUID> payers = List.of(fixtures.account(10_000), fixtures.account(10_000),
-        fixtures.account(10_000));
+    List<UUID> payers =
+        List.of(fixtures.account(10_000), fixtures.account(10_000), fixtures.account(10_000));
     UUID payee = fixtures.account(1_000);
     long[] amounts = {100, 250, 40, 700, 5};
     List<Transfer> accepted = new ArrayList<>();
@@ -80,24 +82,33 @@ class CreditLegBatchIntegrationTest {
       accepted.add(fixtures.transfer(payers.get(i % payers.size()), payee, amounts[i]));
     }
     // Messages in an order that is neither creation nor id order: entries must follow it.
-    List<Transfer> messages = List.of(accepted.get(3), accepted.get(0), accepted.get(4),
-        accepted.get(1), accepted.get(2));
+    List<Transfer> messages =
+        List.of(
+            accepted.get(3), accepted.get(0), accepted.get(4), accepted.get(1), accepted.get(2));
 
-    creditLeg.applyAll(deliveries(messages)).as(StepVerifier::create)
+    creditLeg
+        .applyAll(deliveries(messages))
+        .as(StepVerifier::create)
         .expectNext(List.of(COMPLETED, COMPLETED, COMPLETED, COMPLETED, COMPLETED))
         .verifyComplete();
 
     assertThat(fixtures.balance(payee)).isEqualTo(1_000 + 1_095);
-    List<EntryRow> credits = fixtures.entries(payee).stream()
-        .skip(1) // the deposit
-        .toList();
-    assertThat(credits).extracting(EntryRow::transferId)
+    List<EntryRow> credits =
+        fixtures.entries(payee).stream()
+            .skip(1) // the deposit
+            .toList();
+    assertThat(credits)
+        .extracting(EntryRow::transferId)
         .containsExactlyElementsOf(messages.stream().map(Transfer::id).toList());
-    assertThat(credits).extracting(EntryRow::balanceAfter)
+    assertThat(credits)
+        .extracting(EntryRow::balanceAfter)
         .containsExactly(1_700L, 1_800L, 1_805L, 2_055L, 2_095L);
     assertThat(credits).extracting(EntryRow::direction).containsOnly("CREDIT");
-    assertThat(messages).allSatisfy(transfer ->
-        assertThat(fixtures.find(transfer.id()).status()).isEqualTo(TransferStatus.COMPLETED));
+    assertThat(messages)
+        .allSatisfy(
+            transfer ->
+                assertThat(fixtures.find(transfer.id()).status())
+                    .isEqualTo(TransferStatus.COMPLETED));
     assertThat(fixtures.events("transfer.completed", payee))
         .containsExactlyElementsOf(messages.stream().map(Transfer::id).toList());
     assertThat(journalsOf(messages)).isEqualTo(2L * messages.size());
@@ -109,24 +120,34 @@ class CreditLegBatchIntegrationTest {
     UUID payer = fixtures.account(10_000);
     UUID active = fixtures.account(0);
     UUID frozen = fixtures.account(0);
-    List<Transfer> messages = List.of(fixtures.transfer(payer, active, 100),
-        fixtures.transfer(payer, frozen, 200), fixtures.transfer(payer, active, 300),
-        fixtures.transfer(payer, frozen, 400));
-    accounts.changeStatus(frozen, AccountStatus.ACTIVE, AccountStatus.FROZEN)
-        .as(StepVerifier::create).expectNextCount(1).verifyComplete();
+    List<Transfer> messages =
+        List.of(
+            fixtures.transfer(payer, active, 100),
+            fixtures.transfer(payer, frozen, 200),
+            fixtures.transfer(payer, active, 300),
+            fixtures.transfer(payer, frozen, 400));
+    accounts
+        .changeStatus(frozen, AccountStatus.ACTIVE, AccountStatus.FROZEN)
+        .as(StepVerifier::create)
+        .expectNextCount(1)
+        .verifyComplete();
 
-    creditLeg.applyAll(deliveries(messages)).as(StepVerifier::create)
+    creditLeg
+        .applyAll(deliveries(messages))
+        .as(StepVerifier::create)
         .expectNext(List.of(COMPLETED, REFUNDED, COMPLETED, REFUNDED))
         .verifyComplete();
 
     assertThat(fixtures.balance(active)).isEqualTo(400);
     assertThat(fixtures.balance(frozen)).isZero();
     assertThat(fixtures.balance(payer)).isEqualTo(10_000 - 400);
-    assertThat(fixtures.entries(active)).extracting(EntryRow::balanceAfter)
+    assertThat(fixtures.entries(active))
+        .extracting(EntryRow::balanceAfter)
         .containsExactly(100L, 400L);
     assertThat(fixtures.entries(frozen)).isEmpty();
     // The payer's side: the deposit, four debits at accept, then one refund per refused transfer.
-    assertThat(fixtures.entries(payer)).extracting(EntryRow::balanceAfter)
+    assertThat(fixtures.entries(payer))
+        .extracting(EntryRow::balanceAfter)
         .containsExactly(10_000L, 9_900L, 9_700L, 9_400L, 9_000L, 9_200L, 9_600L);
     for (Transfer refused : List.of(messages.get(1), messages.get(3))) {
       Transfer failed = fixtures.find(refused.id());
@@ -149,16 +170,21 @@ class CreditLegBatchIntegrationTest {
     Transfer second = fixtures.transfer(payer, payee, 200);
     List<Delivery> batch = List.of(delivery(first), delivery(first), delivery(second));
 
-    creditLeg.applyAll(batch).as(StepVerifier::create)
+    creditLeg
+        .applyAll(batch)
+        .as(StepVerifier::create)
         .expectNext(List.of(COMPLETED, DUPLICATE, COMPLETED))
         .verifyComplete();
-    creditLeg.applyAll(batch).as(StepVerifier::create)
+    creditLeg
+        .applyAll(batch)
+        .as(StepVerifier::create)
         .expectNext(List.of(DUPLICATE, DUPLICATE, DUPLICATE))
         .verifyComplete();
 
     assertThat(fixtures.balance(payee)).isEqualTo(500);
     assertThat(fixtures.balance(payer)).isEqualTo(500);
-    assertThat(fixtures.entries(payee)).extracting(EntryRow::balanceAfter)
+    assertThat(fixtures.entries(payee))
+        .extracting(EntryRow::balanceAfter)
         .containsExactly(300L, 500L);
     assertThat(fixtures.events("transfer.completed", payee))
         .containsExactly(first.id(), second.id());
@@ -174,10 +200,12 @@ class CreditLegBatchIntegrationTest {
     // stops the second.
     ObjectNode other = (ObjectNode) json.readTree(fixtures.pendingMessage(pending));
     other.put("eventId", Ids.newId().toString());
-    List<Delivery> batch = List.of(delivery(pending),
-        creditLeg.decode(json.writeValueAsString(other)));
+    List<Delivery> batch =
+        List.of(delivery(pending), creditLeg.decode(json.writeValueAsString(other)));
 
-    creditLeg.applyAll(batch).as(StepVerifier::create)
+    creditLeg
+        .applyAll(batch)
+        .as(StepVerifier::create)
         .expectNext(List.of(COMPLETED, ALREADY_SETTLED))
         .verifyComplete();
 
@@ -191,10 +219,14 @@ class CreditLegBatchIntegrationTest {
     UUID payee = fixtures.account(50);
     Transfer pending = fixtures.transfer(payer, payee, 300);
 
-    creditLeg.apply(fixtures.pendingMessage(pending)).as(StepVerifier::create)
-        .expectNext(COMPLETED).verifyComplete();
+    creditLeg
+        .apply(fixtures.pendingMessage(pending))
+        .as(StepVerifier::create)
+        .expectNext(COMPLETED)
+        .verifyComplete();
 
-    assertThat(fixtures.entries(payee)).extracting(EntryRow::balanceAfter)
+    assertThat(fixtures.entries(payee))
+        .extracting(EntryRow::balanceAfter)
         .containsExactly(50L, 350L);
     assertThat(fixtures.events("transfer.completed", payee)).containsExactly(pending.id());
   }
@@ -211,11 +243,14 @@ class CreditLegBatchIntegrationTest {
     return db.sql("SELECT count(*) AS n FROM journal WHERE movement_id = ANY(:ids)")
         .bind("ids", settled.stream().map(Transfer::id).toArray(UUID[]::new))
         .map(row -> row.get("n", Long.class))
-        .one().block(PATIENCE);
+        .one()
+        .block(PATIENCE);
   }
 
   private void assertLedgerBalanced() {
-    ledger.sumsByCurrency().filter(sum -> sum.currency().equals("EUR"))
+    ledger
+        .sumsByCurrency()
+        .filter(sum -> sum.currency().equals("EUR"))
         .as(StepVerifier::create)
         .expectNextMatches(sum -> sum.sum() == 0)
         .verifyComplete();

@@ -33,14 +33,16 @@ import reactor.kafka.sender.SenderRecord;
 import reactor.test.StepVerifier;
 
 /**
- * The running consumer really batches: a backlog of one payee's credits (one partition) is
- * applied in fewer transactions than messages, and every credit lands once. Fails if the
- * consumer silently goes back to one transaction per message.
+ * The running consumer really batches: a backlog of one payee's credits (one partition) is applied
+ * in fewer transactions than messages, and every credit lands once. Fails if the consumer silently
+ * goes back to one transaction per message.
  */
-@SpringBootTest(classes = MessagingTestApplication.class, properties = {
-    "paystream.messaging.enabled=false",
-    "paystream.kafka.consumer-group=credit-leg-batching-test",
-})
+@SpringBootTest(
+    classes = MessagingTestApplication.class,
+    properties = {
+      "paystream.messaging.enabled=false",
+      "paystream.kafka.consumer-group=credit-leg-batching-test",
+    })
 class CreditLegConsumerBatchingIntegrationTest {
 
   static final int CREDITS = 60;
@@ -76,8 +78,10 @@ class CreditLegConsumerBatchingIntegrationTest {
       total += i;
     }
     Flux.fromIterable(messages)
-        .map(message -> SenderRecord.create(
-            new ProducerRecord<>(Topics.EVENTS, payee.toString(), message), 0))
+        .map(
+            message ->
+                SenderRecord.create(
+                    new ProducerRecord<>(Topics.EVENTS, payee.toString(), message), 0))
         .as(sender::send)
         .as(StepVerifier::create)
         .expectNextCount(CREDITS)
@@ -104,8 +108,13 @@ class CreditLegConsumerBatchingIntegrationTest {
     Instant deadline = Instant.now().plus(PATIENCE);
     while (fixtures.balance(account) != expected) {
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("balance " + fixtures.balance(account) + ", expected "
-            + expected + " after " + PATIENCE);
+        throw new AssertionError(
+            "balance "
+                + fixtures.balance(account)
+                + ", expected "
+                + expected
+                + " after "
+                + PATIENCE);
       }
       try {
         Thread.sleep(50);

@@ -33,10 +33,12 @@ import reactor.test.StepVerifier;
  * A message no retry can make applicable is parked on the dead-letter topic with its origin,
  * counted, and the partition moves on.
  */
-@SpringBootTest(classes = MessagingTestApplication.class, properties = {
-    "paystream.messaging.enabled=false",
-    "paystream.kafka.consumer-group=credit-leg-dead-letter-test",
-})
+@SpringBootTest(
+    classes = MessagingTestApplication.class,
+    properties = {
+      "paystream.messaging.enabled=false",
+      "paystream.kafka.consumer-group=credit-leg-dead-letter-test",
+    })
 class CreditLegDeadLetterIntegrationTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -58,8 +60,8 @@ class CreditLegDeadLetterIntegrationTest {
     admin.createTopics().as(StepVerifier::create).verifyComplete();
     String poison = "{not json " + UUID.randomUUID();
     String key = UUID.randomUUID().toString();
-    sender.send(Mono.just(SenderRecord.create(
-            new ProducerRecord<>(Topics.EVENTS, key, poison), 1)))
+    sender
+        .send(Mono.just(SenderRecord.create(new ProducerRecord<>(Topics.EVENTS, key, poison), 1)))
         .as(StepVerifier::create)
         .expectNextMatches(result -> result.exception() == null)
         .verifyComplete();
@@ -67,19 +69,25 @@ class CreditLegDeadLetterIntegrationTest {
 
     Disposable running = consumer.run().subscribe();
     try {
-      KafkaReceiver.create(ReceiverOptions.<String, String>create(
-                  MessagingConfiguration.consumerConfig(properties, "dlt-reader-" + UUID.randomUUID()))
-              .subscription(List.of(Topics.EVENTS_DEAD_LETTER)))
+      KafkaReceiver.create(
+              ReceiverOptions.<String, String>create(
+                      MessagingConfiguration.consumerConfig(
+                          properties, "dlt-reader-" + UUID.randomUUID()))
+                  .subscription(List.of(Topics.EVENTS_DEAD_LETTER)))
           .receive()
           .filter(record -> poison.equals(record.value()))
           .next()
           .as(StepVerifier::create)
-          .assertNext(parked -> {
-            assertThat(parked.key()).isEqualTo(key);
-            assertThat(new String(parked.headers().lastHeader("paystream-dlt-source").value(),
-                StandardCharsets.UTF_8)).startsWith(Topics.EVENTS + "-");
-            assertThat(parked.headers().lastHeader("paystream-dlt-error")).isNotNull();
-          })
+          .assertNext(
+              parked -> {
+                assertThat(parked.key()).isEqualTo(key);
+                assertThat(
+                        new String(
+                            parked.headers().lastHeader("paystream-dlt-source").value(),
+                            StandardCharsets.UTF_8))
+                    .startsWith(Topics.EVENTS + "-");
+                assertThat(parked.headers().lastHeader("paystream-dlt-error")).isNotNull();
+              })
           .expectComplete()
           .verify(PATIENCE);
       // Counted when the dead-letter topic acknowledges the record, which may reach the
@@ -98,7 +106,8 @@ class CreditLegDeadLetterIntegrationTest {
   }
 
   private double deadLettered() {
-    return meters.counter("paystream.consumer.dead.lettered", "consumer", CreditLeg.CONSUMER)
+    return meters
+        .counter("paystream.consumer.dead.lettered", "consumer", CreditLeg.CONSUMER)
         .count();
   }
 }

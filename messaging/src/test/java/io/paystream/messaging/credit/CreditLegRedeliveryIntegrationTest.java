@@ -1,7 +1,5 @@
 package io.paystream.messaging.credit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
@@ -41,13 +39,15 @@ import reactor.kafka.receiver.ReceiverOptions;
 import reactor.test.StepVerifier;
 
 /**
- * The consumer dies after its database transaction committed and before its offset was
- * committed: Kafka delivers the message again, and the redelivery must change nothing.
+ * The consumer dies after its database transaction committed and before its offset was committed:
+ * Kafka delivers the message again, and the redelivery must change nothing.
  */
-@SpringBootTest(classes = MessagingTestApplication.class, properties = {
-    "paystream.messaging.enabled=false",
-    "paystream.kafka.consumer-group=credit-leg-redelivery-test",
-})
+@SpringBootTest(
+    classes = MessagingTestApplication.class,
+    properties = {
+      "paystream.messaging.enabled=false",
+      "paystream.kafka.consumer-group=credit-leg-redelivery-test",
+    })
 class CreditLegRedeliveryIntegrationTest {
 
   private static final Currency EUR = Currency.getInstance("EUR");
@@ -75,23 +75,43 @@ class CreditLegRedeliveryIntegrationTest {
   void redeliveryAfterACrashBetweenDatabaseCommitAndOffsetCommitChangesNothing() {
     admin.createTopics().as(StepVerifier::create).verifyComplete();
     UUID owner = Ids.newId();
-    users.insert(new UserRecord(owner, owner + "@example.com", "Owner", "x",
-        List.of("CUSTOMER"), Instant.now())).as(StepVerifier::create).expectNext(true)
+    users
+        .insert(
+            new UserRecord(
+                owner, owner + "@example.com", "Owner", "x", List.of("CUSTOMER"), Instant.now()))
+        .as(StepVerifier::create)
+        .expectNext(true)
         .verifyComplete();
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
-    deposits.deposit(owner, false, payer.id(), Money.of(10_000, EUR), "funding")
-        .as(StepVerifier::create).expectNextCount(1).verifyComplete();
-    Transfer pending = transfers.accept(new AcceptTransfer(owner, false, payer.id(), payee.id(),
-        Money.of(4_000, EUR), "rent", TransferLimits.none())).block(PATIENCE);
+    deposits
+        .deposit(owner, false, payer.id(), Money.of(10_000, EUR), "funding")
+        .as(StepVerifier::create)
+        .expectNextCount(1)
+        .verifyComplete();
+    Transfer pending =
+        transfers
+            .accept(
+                new AcceptTransfer(
+                    owner,
+                    false,
+                    payer.id(),
+                    payee.id(),
+                    Money.of(4_000, EUR),
+                    "rent",
+                    TransferLimits.none()))
+            .block(PATIENCE);
     relay.drain().as(StepVerifier::create).expectNextMatches(sent -> sent >= 2).verifyComplete();
 
     // First life of the consumer: apply the message (database commit), then die without
     // acknowledging or committing its offset.
     KafkaReceiver<String, String> doomed = KafkaReceiver.create(receiverOptions());
-    doomed.receive()
-        .filter(record -> record.value().contains(pending.id().toString())
-            && record.value().contains("transfer.pending"))
+    doomed
+        .receive()
+        .filter(
+            record ->
+                record.value().contains(pending.id().toString())
+                    && record.value().contains("transfer.pending"))
         .next()
         .flatMap(record -> creditLeg.apply(record.value()))
         .as(StepVerifier::create)
@@ -101,7 +121,8 @@ class CreditLegRedeliveryIntegrationTest {
     assertBalances(payer, 6_000, payee, 4_000);
 
     // Second life, the real consumer in the same group: it receives the message again.
-    consumer.run()
+    consumer
+        .run()
         .filter(outcome -> outcome == Outcome.DUPLICATE)
         .next()
         .as(StepVerifier::create)
@@ -110,9 +131,15 @@ class CreditLegRedeliveryIntegrationTest {
         .verify(PATIENCE);
 
     assertBalances(payer, 6_000, payee, 4_000);
-    transfers.find(pending.id()).map(Transfer::status).as(StepVerifier::create)
-        .expectNext(TransferStatus.COMPLETED).verifyComplete();
-    ledger.sumsByCurrency().filter(sum -> sum.currency().equals("EUR"))
+    transfers
+        .find(pending.id())
+        .map(Transfer::status)
+        .as(StepVerifier::create)
+        .expectNext(TransferStatus.COMPLETED)
+        .verifyComplete();
+    ledger
+        .sumsByCurrency()
+        .filter(sum -> sum.currency().equals("EUR"))
         .as(StepVerifier::create)
         .expectNextMatches(sum -> sum.sum() == 0)
         .verifyComplete();
@@ -122,16 +149,31 @@ class CreditLegRedeliveryIntegrationTest {
   @Test
   void applyingTheSameMessageTwiceCreditsOnce() {
     UUID owner = Ids.newId();
-    users.insert(new UserRecord(owner, owner + "@example.com", "Owner", "x",
-        List.of("CUSTOMER"), Instant.now())).block(PATIENCE);
+    users
+        .insert(
+            new UserRecord(
+                owner, owner + "@example.com", "Owner", "x", List.of("CUSTOMER"), Instant.now()))
+        .block(PATIENCE);
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
     deposits.deposit(owner, false, payer.id(), Money.of(500, EUR), null).block(PATIENCE);
-    Transfer pending = transfers.accept(new AcceptTransfer(owner, false, payer.id(), payee.id(),
-        Money.of(500, EUR), null, TransferLimits.none())).block(PATIENCE);
+    Transfer pending =
+        transfers
+            .accept(
+                new AcceptTransfer(
+                    owner,
+                    false,
+                    payer.id(),
+                    payee.id(),
+                    Money.of(500, EUR),
+                    null,
+                    TransferLimits.none()))
+            .block(PATIENCE);
     String message = pendingMessage(pending);
 
-    Mono.defer(() -> creditLeg.apply(message)).repeat(2).collectList()
+    Mono.defer(() -> creditLeg.apply(message))
+        .repeat(2)
+        .collectList()
         .as(StepVerifier::create)
         .expectNext(List.of(Outcome.COMPLETED, Outcome.DUPLICATE, Outcome.DUPLICATE))
         .verifyComplete();
@@ -141,26 +183,37 @@ class CreditLegRedeliveryIntegrationTest {
 
   @Test
   void anUndecodableMessageIsPoisonAndNeverRetried() {
-    creditLeg.apply("{not json").as(StepVerifier::create)
+    creditLeg
+        .apply("{not json")
+        .as(StepVerifier::create)
         .expectError(PoisonMessageException.class)
         .verify(PATIENCE);
   }
 
   /** The outbox row the accept wrote, exactly as the relay would send it. */
   private String pendingMessage(Transfer pending) {
-    return db.sql("SELECT payload FROM outbox WHERE event_type = 'transfer.pending'"
-            + " AND payload LIKE :transfer")
+    return db.sql(
+            "SELECT payload FROM outbox WHERE event_type = 'transfer.pending'"
+                + " AND payload LIKE :transfer")
         .bind("transfer", "%" + pending.id() + "%")
         .map(row -> row.get("payload", String.class))
-        .one().block(PATIENCE);
+        .one()
+        .block(PATIENCE);
   }
 
-  private void assertBalances(Account payer, long payerBalance, Account payee,
-      long payeeBalance) {
-    accounts.find(payer.id()).map(Account::balance).as(StepVerifier::create)
-        .expectNext(payerBalance).verifyComplete();
-    accounts.find(payee.id()).map(Account::balance).as(StepVerifier::create)
-        .expectNext(payeeBalance).verifyComplete();
+  private void assertBalances(Account payer, long payerBalance, Account payee, long payeeBalance) {
+    accounts
+        .find(payer.id())
+        .map(Account::balance)
+        .as(StepVerifier::create)
+        .expectNext(payerBalance)
+        .verifyComplete();
+    accounts
+        .find(payee.id())
+        .map(Account::balance)
+        .as(StepVerifier::create)
+        .expectNext(payeeBalance)
+        .verifyComplete();
   }
 
   private ReceiverOptions<String, String> receiverOptions() {

@@ -41,14 +41,16 @@ import reactor.kafka.sender.SenderRecord;
  *     -Dsurefire.failIfNoSpecifiedTests=false</pre>
  *
  * <p>Per round: a fresh payee and payers, {@link #CREDITS} transfers accepted through the store,
- * their {@code transfer.pending} messages put on the topic (one partition, the payee's key), then
- * a consumer of a fresh group started; the rate is counted from its first COMPLETED to its last
- * (so group join and the first batch are left out).
- * Figures go to standard output (target/surefire-reports/*-output.txt).
+ * their {@code transfer.pending} messages put on the topic (one partition, the payee's key), then a
+ * consumer of a fresh group started; the rate is counted from its first COMPLETED to its last (so
+ * group join and the first batch are left out). Figures go to standard output
+ * (target/surefire-reports/*-output.txt).
  */
-@SpringBootTest(classes = MessagingTestApplication.class, properties = {
-    "paystream.messaging.enabled=false",
-})
+@SpringBootTest(
+    classes = MessagingTestApplication.class,
+    properties = {
+      "paystream.messaging.enabled=false",
+    })
 class HotPayeeCreditThroughputMeasurement {
 
   static final int CREDITS = 2_000;
@@ -87,32 +89,56 @@ class HotPayeeCreditThroughputMeasurement {
     for (int i = 0; i < PAYERS; i++) {
       payers.add(fixtures.account(1_000_000));
     }
-    List<Transfer> accepted = Flux.range(0, CREDITS)
-        .flatMap(i -> Flux.defer(() -> reactor.core.publisher.Mono.fromCallable(
-                () -> fixtures.transfer(payers.get(i % PAYERS), payee, 1 + i % 97)))
-            .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 4)
-        .collectList().block(Duration.ofMinutes(5));
-    List<String> payloads = db.sql("SELECT payload FROM outbox WHERE event_type = 'transfer.pending'"
-            + " AND message_key = :payee ORDER BY id")
-        .bind("payee", payee.toString())
-        .map(row -> row.get("payload", String.class))
-        .all().collectList().block(Duration.ofMinutes(1));
+    List<Transfer> accepted =
+        Flux.range(0, CREDITS)
+            .flatMap(
+                i ->
+                    Flux.defer(
+                            () ->
+                                reactor.core.publisher.Mono.fromCallable(
+                                    () ->
+                                        fixtures.transfer(
+                                            payers.get(i % PAYERS), payee, 1 + i % 97)))
+                        .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()),
+                4)
+            .collectList()
+            .block(Duration.ofMinutes(5));
+    List<String> payloads =
+        db.sql(
+                "SELECT payload FROM outbox WHERE event_type = 'transfer.pending'"
+                    + " AND message_key = :payee ORDER BY id")
+            .bind("payee", payee.toString())
+            .map(row -> row.get("payload", String.class))
+            .all()
+            .collectList()
+            .block(Duration.ofMinutes(1));
     if (accepted.size() != CREDITS || payloads.size() != CREDITS) {
       throw new AssertionError("accepted " + accepted.size() + ", messages " + payloads.size());
     }
     Flux.fromIterable(payloads)
-        .map(payload -> SenderRecord.create(
-            new ProducerRecord<>(Topics.EVENTS, payee.toString(), payload), 0))
+        .map(
+            payload ->
+                SenderRecord.create(
+                    new ProducerRecord<>(Topics.EVENTS, payee.toString(), payload), 0))
         .as(sender::send)
-        .then().block(Duration.ofMinutes(1));
+        .then()
+        .block(Duration.ofMinutes(1));
 
-    MessagingProperties measured = new MessagingProperties(properties.bootstrapServers(),
-        properties.topicPartitions(), properties.outboxBatchSizeMax(),
-        properties.outboxPollIntervalSeconds(), properties.outboxRetentionHours(),
-        properties.creditRetryAttemptsMax(), properties.creditRetryBackoffMinMillis(),
-        properties.creditRetryBackoffMaxMillis(), batchMax,
-        properties.consumerCommitIntervalMillis(), "measure-" + UUID.randomUUID(),
-        properties.pendingProbeIntervalSeconds(), properties.pendingWarnSeconds());
+    MessagingProperties measured =
+        new MessagingProperties(
+            properties.bootstrapServers(),
+            properties.topicPartitions(),
+            properties.outboxBatchSizeMax(),
+            properties.outboxPollIntervalSeconds(),
+            properties.outboxRetentionHours(),
+            properties.creditRetryAttemptsMax(),
+            properties.creditRetryBackoffMinMillis(),
+            properties.creditRetryBackoffMaxMillis(),
+            batchMax,
+            properties.consumerCommitIntervalMillis(),
+            "measure-" + UUID.randomUUID(),
+            properties.pendingProbeIntervalSeconds(),
+            properties.pendingWarnSeconds());
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     CreditLegConsumer consumer = new CreditLegConsumer(creditLeg, sender, measured, meters);
     CountDownLatch done = new CountDownLatch(CREDITS);
@@ -121,17 +147,20 @@ class HotPayeeCreditThroughputMeasurement {
     // The first batch's outcomes are emitted together once it committed, before the clock
     // starts meaning anything: they are left out of the rate.
     AtomicLong firstBatch = new AtomicLong();
-    Disposable running = consumer.run()
-        .filter(outcome -> outcome == Outcome.COMPLETED)
-        .subscribe(outcome -> {
-          long now = System.nanoTime();
-          first.compareAndSet(0, now);
-          if (now - first.get() < 1_000_000) {
-            firstBatch.incrementAndGet();
-          }
-          last.set(now);
-          done.countDown();
-        });
+    Disposable running =
+        consumer
+            .run()
+            .filter(outcome -> outcome == Outcome.COMPLETED)
+            .subscribe(
+                outcome -> {
+                  long now = System.nanoTime();
+                  first.compareAndSet(0, now);
+                  if (now - first.get() < 1_000_000) {
+                    firstBatch.incrementAndGet();
+                  }
+                  last.set(now);
+                  done.countDown();
+                });
     try {
       if (!done.await(5, TimeUnit.MINUTES)) {
         throw new AssertionError("only " + (CREDITS - done.getCount()) + " credits applied");
@@ -142,9 +171,10 @@ class HotPayeeCreditThroughputMeasurement {
     double seconds = (last.get() - first.get()) / 1e9;
     var sizes = meters.find("paystream.consumer.batch.size").summary();
     long timed = CREDITS - firstBatch.get();
-    return String.format("credit-batch-max=%d: %d credits after the first batch in %.2f s ="
+    return String.format(
+        "credit-batch-max=%d: %d credits after the first batch in %.2f s ="
             + " %.0f credits/s (consumer: %d transactions, mean batch %.1f, max %.0f; earlier"
-            + " rounds' messages are re-read as duplicates)", batchMax, timed, seconds,
-        timed / seconds, sizes.count(), sizes.mean(), sizes.max());
+            + " rounds' messages are re-read as duplicates)",
+        batchMax, timed, seconds, timed / seconds, sizes.count(), sizes.mean(), sizes.max());
   }
 }

@@ -28,14 +28,16 @@ import org.springframework.test.context.DynamicPropertySource;
 import reactor.test.StepVerifier;
 
 /**
- * The probe that makes a stalled credit leg visible, against the real database: the oldest
- * PENDING transfer's age goes into the gauge, past the limit it counts as stalled, and a settled
- * transfer no longer counts. Other tests of this JVM share the database and may leave transfers
- * pending, so the assertions hold whichever transfer is the oldest.
+ * The probe that makes a stalled credit leg visible, against the real database: the oldest PENDING
+ * transfer's age goes into the gauge, past the limit it counts as stalled, and a settled transfer
+ * no longer counts. Other tests of this JVM share the database and may leave transfers pending, so
+ * the assertions hold whichever transfer is the oldest.
  */
-@SpringBootTest(classes = MessagingTestApplication.class, properties = {
-    "paystream.messaging.enabled=false",
-})
+@SpringBootTest(
+    classes = MessagingTestApplication.class,
+    properties = {
+      "paystream.messaging.enabled=false",
+    })
 class PendingTransfersIntegrationTest {
 
   static final Duration LATER = Duration.ofMinutes(10);
@@ -60,8 +62,8 @@ class PendingTransfersIntegrationTest {
     fixtures.transfer(fixtures.account(1_000), fixtures.account(0), 100);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     // Ten minutes on: the transfer just made (or an older one) is far past the 60 s limit.
-    PendingTransfers probe = new PendingTransfers(transfers, properties,
-        Clock.offset(Clock.systemUTC(), LATER), meters);
+    PendingTransfers probe =
+        new PendingTransfers(transfers, properties, Clock.offset(Clock.systemUTC(), LATER), meters);
 
     Oldest oldest = measured(probe);
     assertThat(fixtures.find(oldest.transferId()).status()).isEqualTo(PENDING);
@@ -76,8 +78,9 @@ class PendingTransfersIntegrationTest {
     CreditFixtures fixtures = new CreditFixtures(users, accounts, deposits, transfers, db);
     fixtures.transfer(fixtures.account(1_000), fixtures.account(0), 100);
     // Every transfer of this JVM's fresh database is younger than an hour.
-    PendingTransfers probe = new PendingTransfers(transfers, withWarnAfter(3_600),
-        Clock.systemUTC(), new SimpleMeterRegistry());
+    PendingTransfers probe =
+        new PendingTransfers(
+            transfers, withWarnAfter(3_600), Clock.systemUTC(), new SimpleMeterRegistry());
 
     Oldest oldest = measured(probe);
     assertThat(oldest.age()).isLessThan(Duration.ofHours(1));
@@ -88,19 +91,23 @@ class PendingTransfersIntegrationTest {
   void aSettledTransferIsNoLongerTheOldestPending() {
     CreditFixtures fixtures = new CreditFixtures(users, accounts, deposits, transfers, db);
     Transfer pending = fixtures.transfer(fixtures.account(1_000), fixtures.account(0), 100);
-    PendingTransfers probe = new PendingTransfers(transfers, properties, Clock.systemUTC(),
-        new SimpleMeterRegistry());
+    PendingTransfers probe =
+        new PendingTransfers(transfers, properties, Clock.systemUTC(), new SimpleMeterRegistry());
     // Before: the oldest pending is this transfer or an older one, never a younger one.
     Oldest before = measured(probe);
     assertThat(fixtures.find(before.transferId()).status()).isEqualTo(PENDING);
     assertThat(before.transferId().compareTo(pending.id())).isLessThanOrEqualTo(0);
 
-    creditLeg.applyAll(List.of(new CreditLeg.Delivery(UUID.randomUUID(), pending.id())))
+    creditLeg
+        .applyAll(List.of(new CreditLeg.Delivery(UUID.randomUUID(), pending.id())))
         .as(StepVerifier::create)
         .expectNext(List.of(CreditLeg.Outcome.COMPLETED))
         .verifyComplete();
 
-    probe.measure().map(Oldest::transferId).defaultIfEmpty(new UUID(0, 0))
+    probe
+        .measure()
+        .map(Oldest::transferId)
+        .defaultIfEmpty(new UUID(0, 0))
         .as(StepVerifier::create)
         .assertNext(oldest -> assertThat(oldest).isNotEqualTo(pending.id()))
         .verifyComplete();
@@ -115,10 +122,19 @@ class PendingTransfersIntegrationTest {
 
   private MessagingProperties withWarnAfter(int seconds) {
     MessagingProperties p = properties;
-    return new MessagingProperties(p.bootstrapServers(), p.topicPartitions(),
-        p.outboxBatchSizeMax(), p.outboxPollIntervalSeconds(), p.outboxRetentionHours(),
-        p.creditRetryAttemptsMax(), p.creditRetryBackoffMinMillis(),
-        p.creditRetryBackoffMaxMillis(), p.creditBatchMax(), p.consumerCommitIntervalMillis(),
-        p.consumerGroup(), p.pendingProbeIntervalSeconds(), seconds);
+    return new MessagingProperties(
+        p.bootstrapServers(),
+        p.topicPartitions(),
+        p.outboxBatchSizeMax(),
+        p.outboxPollIntervalSeconds(),
+        p.outboxRetentionHours(),
+        p.creditRetryAttemptsMax(),
+        p.creditRetryBackoffMinMillis(),
+        p.creditRetryBackoffMaxMillis(),
+        p.creditBatchMax(),
+        p.consumerCommitIntervalMillis(),
+        p.consumerGroup(),
+        p.pendingProbeIntervalSeconds(),
+        seconds);
   }
 }

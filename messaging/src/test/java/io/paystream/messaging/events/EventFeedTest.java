@@ -45,10 +45,10 @@ class EventFeedTest {
     log.add(row(2));
     EventLogStore store = mock(EventLogStore.class);
     when(store.maxSeq()).thenAnswer(call -> Mono.just(log.get(log.size() - 1).seq()));
-    when(store.after(anyLong(), anyInt())).thenAnswer(call -> Flux.defer(() ->
-        rowsAfter(call.getArgument(0), call.getArgument(1))));
-    EventsProperties properties = new EventsProperties("group", 200, 1000, 500, 2,
-        SUBSCRIBER_BUFFER_MAX, 24, 10);
+    when(store.after(anyLong(), anyInt()))
+        .thenAnswer(call -> Flux.defer(() -> rowsAfter(call.getArgument(0), call.getArgument(1))));
+    EventsProperties properties =
+        new EventsProperties("group", 200, 1000, 500, 2, SUBSCRIBER_BUFFER_MAX, 24, 10);
     feed = new EventFeed(store, properties, Clock.systemUTC(), new SimpleMeterRegistry());
     polling = feed.run(wakeUps.asFlux()).subscribe();
   }
@@ -56,8 +56,11 @@ class EventFeedTest {
   @Test
   void anEventFannedOutLiveWhileTheReplayIsPendingIsDeliveredOnceAtItsPlace() {
     Sinks.Empty<Void> replayMayRun = Sinks.empty();
-    Replay fromStart = new Replay(0, (after, limit) ->
-        replayMayRun.asMono().thenMany(Flux.defer(() -> rowsAfter(after, limit))));
+    Replay fromStart =
+        new Replay(
+            0,
+            (after, limit) ->
+                replayMayRun.asMono().thenMany(Flux.defer(() -> rowsAfter(after, limit))));
 
     StepVerifier.create(feed.subscribe(Route.everything(), fromStart).map(EventLogRow::seq))
         .then(() -> append(3))
@@ -76,9 +79,10 @@ class EventFeedTest {
     append(4);
     append(5);
 
-    StepVerifier.create(feed.subscribe(Route.everything(),
-                new Replay(1, (after, limit) -> rowsAfter(after, limit)))
-            .map(EventLogRow::seq))
+    StepVerifier.create(
+            feed.subscribe(
+                    Route.everything(), new Replay(1, (after, limit) -> rowsAfter(after, limit)))
+                .map(EventLogRow::seq))
         .expectNext(2L, 3L, 4L, 5L)
         .then(() -> append(6))
         .expectNext(6L)
@@ -91,12 +95,13 @@ class EventFeedTest {
   void aSubscriberThatStopsReadingIsCutOffOnceItsBufferIsFull() {
     StepVerifier.create(feed.subscribe(Route.everything(), null), 0)
         .expectSubscription()
-        .then(() -> {
-          // Far more than the buffer can hold.
-          for (int seq = 3; seq <= 3 + 16 * SUBSCRIBER_BUFFER_MAX; seq++) {
-            append(seq);
-          }
-        })
+        .then(
+            () -> {
+              // Far more than the buffer can hold.
+              for (int seq = 3; seq <= 3 + 16 * SUBSCRIBER_BUFFER_MAX; seq++) {
+                append(seq);
+              }
+            })
         .expectError(EventFeed.SlowSubscriberException.class)
         .verify(VERIFY_TIMEOUT);
     polling.dispose();
@@ -106,11 +111,12 @@ class EventFeedTest {
   void aSubscriberThatKeepsReadingIsNeverCutOffHoweverManyRowsPassThroughItsBuffer() {
     int rows = 16 * SUBSCRIBER_BUFFER_MAX;
     StepVerifier.create(feed.subscribe(Route.everything(), null).map(EventLogRow::seq))
-        .then(() -> {
-          for (int seq = 3; seq < 3 + rows; seq++) {
-            append(seq);
-          }
-        })
+        .then(
+            () -> {
+              for (int seq = 3; seq < 3 + rows; seq++) {
+                append(seq);
+              }
+            })
         .expectNextCount(rows)
         .then(() -> append(3 + rows))
         .expectNext(3L + rows)
@@ -123,13 +129,14 @@ class EventFeedTest {
   void anAccountStreamGetsTheRowsWhereItsAccountIsEitherPartyAndNoOthers() {
     UUID account = UUID.randomUUID();
     StepVerifier.create(feed.subscribe(Route.account(account), null).map(EventLogRow::seq))
-        .then(() -> {
-          append(row(3, UUID.randomUUID(), account, UUID.randomUUID()));
-          append(row(4, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()));
-          append(row(5, UUID.randomUUID(), UUID.randomUUID(), account));
-          append(row(6, UUID.randomUUID(), UUID.randomUUID(), null));
-          append(row(7, UUID.randomUUID(), account, null));
-        })
+        .then(
+            () -> {
+              append(row(3, UUID.randomUUID(), account, UUID.randomUUID()));
+              append(row(4, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()));
+              append(row(5, UUID.randomUUID(), UUID.randomUUID(), account));
+              append(row(6, UUID.randomUUID(), UUID.randomUUID(), null));
+              append(row(7, UUID.randomUUID(), account, null));
+            })
         .expectNext(3L, 5L, 7L)
         .thenCancel()
         .verify(VERIFY_TIMEOUT);
@@ -142,12 +149,13 @@ class EventFeedTest {
     UUID payer = UUID.randomUUID();
     UUID payee = UUID.randomUUID();
     StepVerifier.create(feed.subscribe(Route.resource(transfer), null).map(EventLogRow::seq))
-        .then(() -> {
-          append(row(3, UUID.randomUUID(), payer, payee));
-          append(row(4, transfer, payer, payee));
-          append(row(5, UUID.randomUUID(), payer, payee));
-          append(row(6, transfer, payer, payee));
-        })
+        .then(
+            () -> {
+              append(row(3, UUID.randomUUID(), payer, payee));
+              append(row(4, transfer, payer, payee));
+              append(row(5, UUID.randomUUID(), payer, payee));
+              append(row(6, transfer, payer, payee));
+            })
         .expectNext(4L, 6L)
         .thenCancel()
         .verify(VERIFY_TIMEOUT);
@@ -160,19 +168,25 @@ class EventFeedTest {
     UUID payer = UUID.randomUUID();
     UUID payee = UUID.randomUUID();
     List<String> received = new CopyOnWriteArrayList<>();
-    List<Disposable> streams = List.of(
-        feed.subscribe(Route.everything(), null).subscribe(row -> received.add("ops")),
-        feed.subscribe(Route.account(payer), null).subscribe(row -> received.add("payer")),
-        feed.subscribe(Route.account(payee), null).subscribe(row -> received.add("payee")),
-        feed.subscribe(Route.resource(transfer), null).subscribe(row -> received.add("transfer")),
-        feed.subscribe(Route.account(UUID.randomUUID()), null)
-            .subscribe(row -> received.add("stranger")));
+    List<Disposable> streams =
+        List.of(
+            feed.subscribe(Route.everything(), null).subscribe(row -> received.add("ops")),
+            feed.subscribe(Route.account(payer), null).subscribe(row -> received.add("payer")),
+            feed.subscribe(Route.account(payee), null).subscribe(row -> received.add("payee")),
+            feed.subscribe(Route.resource(transfer), null)
+                .subscribe(row -> received.add("transfer")),
+            feed.subscribe(Route.account(UUID.randomUUID()), null)
+                .subscribe(row -> received.add("stranger")));
     assertThat(feed.liveSubscriptions()).isEqualTo(5);
 
     append(row(3, transfer, payer, payee));
 
-    await().atMost(VERIFY_TIMEOUT).untilAsserted(() -> assertThat(received)
-        .containsExactlyInAnyOrder("ops", "payer", "payee", "transfer"));
+    await()
+        .atMost(VERIFY_TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(received)
+                    .containsExactlyInAnyOrder("ops", "payer", "payee", "transfer"));
     streams.forEach(Disposable::dispose);
     assertThat(feed.liveSubscriptions()).isZero();
     polling.dispose();
@@ -196,7 +210,14 @@ class EventFeedTest {
   }
 
   private static EventLogRow row(long seq, UUID resource, UUID account, UUID otherAccount) {
-    return new EventLogRow(seq, UUID.randomUUID(), "transfer.pending", resource, account,
-        otherAccount, "{}", Instant.now());
+    return new EventLogRow(
+        seq,
+        UUID.randomUUID(),
+        "transfer.pending",
+        resource,
+        account,
+        otherAccount,
+        "{}",
+        Instant.now());
   }
 }

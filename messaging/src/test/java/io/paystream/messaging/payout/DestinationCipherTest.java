@@ -53,6 +53,7 @@ class DestinationCipherTest {
     assertThatThrownBy(() -> new DestinationCipher(new byte[16]))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> DestinationCipher.fromBase64(""))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("destination-key");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("destination-key");
   }
 }

@@ -18,11 +18,12 @@ public final class TestKafka {
     if (broker == null) {
       EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, 6);
       // A single broker cannot hold three replicas of the transaction log (DESIGN.md).
-      started.brokerProperties(Map.of(
-          "transaction.state.log.replication.factor", "1",
-          "transaction.state.log.min.isr", "1",
-          "offsets.topic.replication.factor", "1",
-          "group.initial.rebalance.delay.ms", "0"));
+      started.brokerProperties(
+          Map.of(
+              "transaction.state.log.replication.factor", "1",
+              "transaction.state.log.min.isr", "1",
+              "offsets.topic.replication.factor", "1",
+              "group.initial.rebalance.delay.ms", "0"));
       started.afterPropertiesSet();
       Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
       broker = started;

@@ -41,16 +41,18 @@ import reactor.netty.http.server.HttpServer;
 import reactor.test.StepVerifier;
 
 /**
- * The URL guard at delivery time, against the real database and a real HTTP receiver on
- * 127.0.0.1: a host whose name now resolves to a refused address (what a rebinding DNS server
- * answers after the URL was registered) is refused before a connection is opened, and the
- * delivery is dead-lettered as "url refused" instead of being retried. The name is answered by a
- * stand-in for that DNS server, given to the sender in place of reactor-netty's resolver; the
- * control test proves that same answer does reach the receiver when loopback is allowed.
+ * The URL guard at delivery time, against the real database and a real HTTP receiver on 127.0.0.1:
+ * a host whose name now resolves to a refused address (what a rebinding DNS server answers after
+ * the URL was registered) is refused before a connection is opened, and the delivery is
+ * dead-lettered as "url refused" instead of being retried. The name is answered by a stand-in for
+ * that DNS server, given to the sender in place of reactor-netty's resolver; the control test
+ * proves that same answer does reach the receiver when loopback is allowed.
  */
-@SpringBootTest(classes = MessagingTestApplication.class, properties = {
-    "paystream.messaging.enabled=false",
-})
+@SpringBootTest(
+    classes = MessagingTestApplication.class,
+    properties = {
+      "paystream.messaging.enabled=false",
+    })
 class WebhookSenderIntegrationTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -78,13 +80,17 @@ class WebhookSenderIntegrationTest {
   /** Answers 200 and closes: every delivery needs a connection of its own, which is counted. */
   @BeforeAll
   static void startReceiver() {
-    receiver = HttpServer.create().host("127.0.0.1").port(0)
-        .doOnConnection(connection -> connections.incrementAndGet())
-        .handle((request, response) -> {
-          requests.incrementAndGet();
-          return response.status(200).header("Connection", "close").send();
-        })
-        .bindNow();
+    receiver =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .doOnConnection(connection -> connections.incrementAndGet())
+            .handle(
+                (request, response) -> {
+                  requests.incrementAndGet();
+                  return response.status(200).header("Connection", "close").send();
+                })
+            .bindNow();
   }
 
   @AfterAll
@@ -98,11 +104,15 @@ class WebhookSenderIntegrationTest {
     int connectionsBefore = connections.get();
     int requestsBefore = requests.get();
 
-    sender(new WebhookUrlGuard(false, false)).deliverDue().as(StepVerifier::create)
+    sender(new WebhookUrlGuard(false, false))
+        .deliverDue()
+        .as(StepVerifier::create)
         .expectNext(false)
-        .expectComplete().verify(PATIENCE);
+        .expectComplete()
+        .verify(PATIENCE);
 
-    assertThat(connections.get()).as("connections opened to the refused address")
+    assertThat(connections.get())
+        .as("connections opened to the refused address")
         .isEqualTo(connectionsBefore);
     assertThat(requests.get()).isEqualTo(requestsBefore);
     assertThat(webhooks.describeDeliveries(endpoint).collectList().block(PATIENCE))
@@ -117,9 +127,12 @@ class WebhookSenderIntegrationTest {
     UUID endpoint = endpointWithOneDueDelivery("127.0.0.1");
     int connectionsBefore = connections.get();
 
-    sender(new WebhookUrlGuard(false, false)).deliverDue().as(StepVerifier::create)
+    sender(new WebhookUrlGuard(false, false))
+        .deliverDue()
+        .as(StepVerifier::create)
         .expectNext(false)
-        .expectComplete().verify(PATIENCE);
+        .expectComplete()
+        .verify(PATIENCE);
 
     assertThat(connections.get()).isEqualTo(connectionsBefore);
     assertThat(deadLetter(endpoint).lastError())
@@ -131,9 +144,12 @@ class WebhookSenderIntegrationTest {
     UUID endpoint = endpointWithOneDueDelivery(REBOUND_HOST);
     int requestsBefore = requests.get();
 
-    sender(new WebhookUrlGuard(true, false)).deliverDue().as(StepVerifier::create)
+    sender(new WebhookUrlGuard(true, false))
+        .deliverDue()
+        .as(StepVerifier::create)
         .expectNext(true)
-        .expectComplete().verify(PATIENCE);
+        .expectComplete()
+        .verify(PATIENCE);
 
     assertThat(requests.get()).isEqualTo(requestsBefore + 1);
     assertThat(webhooks.describeDeliveries(endpoint).collectList().block(PATIENCE))
@@ -147,28 +163,42 @@ class WebhookSenderIntegrationTest {
   /** A new owner, account and endpoint at the receiver's port on host, one delivery due now. */
   private UUID endpointWithOneDueDelivery(String host) {
     UUID owner = Ids.newId();
-    users.insert(new UserRecord(owner, owner + "@example.com", "Owner", "x",
-        List.of("CUSTOMER"), Instant.now())).block(PATIENCE);
+    users
+        .insert(
+            new UserRecord(
+                owner, owner + "@example.com", "Owner", "x", List.of("CUSTOMER"), Instant.now()))
+        .block(PATIENCE);
     Account account = accounts.open(owner, EUR).block(PATIENCE);
     UUID endpoint = Ids.newId();
     String url = "http://" + host + ":" + receiver.port() + "/hook";
-    webhooks.create(endpoint, owner, url, List.of("deposit.completed"),
-        cipher.seal(endpoint, "whsec_test")).block(PATIENCE);
-    webhooks.enqueueAll(List.of(new Enqueued(Ids.newId(), "deposit.completed",
-            List.of(account.id()), "{\"type\":\"deposit.completed\"}")),
-        Instant.now().plus(Duration.ofDays(1))).block(PATIENCE);
+    webhooks
+        .create(
+            endpoint, owner, url, List.of("deposit.completed"), cipher.seal(endpoint, "whsec_test"))
+        .block(PATIENCE);
+    webhooks
+        .enqueueAll(
+            List.of(
+                new Enqueued(
+                    Ids.newId(),
+                    "deposit.completed",
+                    List.of(account.id()),
+                    "{\"type\":\"deposit.completed\"}")),
+            Instant.now().plus(Duration.ofDays(1)))
+        .block(PATIENCE);
     return endpoint;
   }
 
   private DeadDelivery deadLetter(UUID endpoint) {
-    return webhooks.dead(null, 100)
+    return webhooks
+        .dead(null, 100)
         .filter(dead -> dead.endpointId().equals(endpoint))
-        .single().block(PATIENCE);
+        .single()
+        .block(PATIENCE);
   }
 
   /**
-   * Stands in for a DNS server that, by delivery time, answers 127.0.0.1 for {@link
-   * #REBOUND_HOST}; any other name does not exist. Non-blocking, like the resolver it replaces.
+   * Stands in for a DNS server that, by delivery time, answers 127.0.0.1 for {@link #REBOUND_HOST};
+   * any other name does not exist. Non-blocking, like the resolver it replaces.
    */
   private static final class ReboundNames extends AddressResolverGroup<InetSocketAddress> {
 

@@ -14,8 +14,8 @@ class WebhookSignatureTest {
   @Test
   void theHeaderCarriesTheTimestampAndTheHmacOfTimestampDotBody() {
     String header = WebhookSignature.header(SECRET, NOW, BODY);
-    assertThat(header).isEqualTo("t=" + NOW + ",v1="
-        + WebhookSignature.hmac(SECRET, NOW + "." + BODY));
+    assertThat(header)
+        .isEqualTo("t=" + NOW + ",v1=" + WebhookSignature.hmac(SECRET, NOW + "." + BODY));
     assertThat(header).matches("t=\\d+,v1=[0-9a-f]{64}");
   }
 
@@ -32,11 +32,15 @@ class WebhookSignatureTest {
         .isFalse();
     assertThat(WebhookSignature.verify("whsec_other", header, BODY, NOW, TOLERANCE_SECONDS))
         .isFalse();
-    assertThat(WebhookSignature.verify(SECRET, header, BODY, NOW + TOLERANCE_SECONDS + 1,
-        TOLERANCE_SECONDS)).as("a replay after the tolerance").isFalse();
+    assertThat(
+            WebhookSignature.verify(
+                SECRET, header, BODY, NOW + TOLERANCE_SECONDS + 1, TOLERANCE_SECONDS))
+        .as("a replay after the tolerance")
+        .isFalse();
     String moved = header.replace("t=" + NOW, "t=" + (NOW + 60));
     assertThat(WebhookSignature.verify(SECRET, moved, BODY, NOW + 60, TOLERANCE_SECONDS))
-        .as("a timestamp changed to pass the tolerance").isFalse();
+        .as("a timestamp changed to pass the tolerance")
+        .isFalse();
     assertThat(WebhookSignature.verify(SECRET, "garbage", BODY, NOW, TOLERANCE_SECONDS)).isFalse();
   }
 }

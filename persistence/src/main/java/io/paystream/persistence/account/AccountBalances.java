@@ -22,9 +22,12 @@ public class AccountBalances {
     this.db = db;
   }
 
-  /** Takes {@code amount} out of an ACTIVE account of its currency that holds at least that much. */
+  /**
+   * Takes {@code amount} out of an ACTIVE account of its currency that holds at least that much.
+   */
   public Mono<Long> debit(UUID accountId, Money amount) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE account SET balance = balance - :amount
              WHERE id = :id AND kind = 'CUSTOMER' AND status = 'ACTIVE'
                AND currency = :currency AND balance >= :amount
@@ -38,7 +41,8 @@ public class AccountBalances {
 
   /** Puts {@code amount} into an ACTIVE account of its currency. */
   public Mono<Long> credit(UUID accountId, Money amount) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE account SET balance = balance + :amount
              WHERE id = :id AND kind = 'CUSTOMER' AND status = 'ACTIVE' AND currency = :currency
             RETURNING balance""")
@@ -50,11 +54,12 @@ public class AccountBalances {
   }
 
   /**
-   * Gives a payer back money debited from it earlier (a refund), whatever the account's status
-   * now: it is the payer's money. Empty only if the account does not exist.
+   * Gives a payer back money debited from it earlier (a refund), whatever the account's status now:
+   * it is the payer's money. Empty only if the account does not exist.
    */
   public Mono<Long> giveBack(UUID accountId, Money amount) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE account SET balance = balance + :amount
              WHERE id = :id AND kind = 'CUSTOMER'
             RETURNING balance""")

@@ -33,18 +33,25 @@ public class AccountStore {
     this.clock = clock;
   }
 
-  /** Opens an ACTIVE customer account with balance 0, creating the currency's system accounts if new. */
+  /**
+   * Opens an ACTIVE customer account with balance 0, creating the currency's system accounts if
+   * new.
+   */
   public Mono<Account> open(UUID ownerId, Currency currency) {
     Account account = Account.open(ownerId, currency, Timestamps.now(clock));
-    return systemAccounts.ensure(currency)
-        .then(db.sql("""
+    return systemAccounts
+        .ensure(currency)
+        .then(
+            db.sql(
+                    """
                 INSERT INTO account (id, owner_id, kind, currency, balance, status, created_at)
                 VALUES (:id, :owner, 'CUSTOMER', :currency, 0, 'ACTIVE', :createdAt)""")
-            .bind("id", account.id())
-            .bind("owner", ownerId)
-            .bind("currency", currency.getCurrencyCode())
-            .bind("createdAt", account.createdAt())
-            .fetch().rowsUpdated())
+                .bind("id", account.id())
+                .bind("owner", ownerId)
+                .bind("currency", currency.getCurrencyCode())
+                .bind("createdAt", account.createdAt())
+                .fetch()
+                .rowsUpdated())
         .thenReturn(account);
   }
 
@@ -58,8 +65,11 @@ public class AccountStore {
 
   /** The customer accounts among {@code first} and {@code second}, read in one statement. */
   public Flux<Account> findPair(UUID first, UUID second) {
-    return db.sql("SELECT " + COLUMNS + " FROM account WHERE id IN (:first, :second)"
-            + " AND kind = 'CUSTOMER'")
+    return db.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM account WHERE id IN (:first, :second)"
+                + " AND kind = 'CUSTOMER'")
         .bind("first", first)
         .bind("second", second)
         .map(AccountStore::map)
@@ -78,11 +88,14 @@ public class AccountStore {
    * holds nothing. Empty when a concurrent change got there first; the caller re-reads and decides.
    */
   public Mono<Account> changeStatus(UUID id, AccountStatus expected, AccountStatus target) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE account SET status = :target
              WHERE id = :id AND kind = 'CUSTOMER' AND status = :expected
                AND (:target <> 'CLOSED' OR balance = 0)
-            RETURNING """ + " " + COLUMNS)
+            RETURNING """
+                + " "
+                + COLUMNS)
         .bind("id", id)
         .bind("expected", expected.name())
         .bind("target", target.name())

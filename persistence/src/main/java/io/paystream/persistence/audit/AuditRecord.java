@@ -13,8 +13,14 @@ import java.util.UUID;
  * @param clientAddress the address the request came from
  * @param metadata a JSON object; never a password, a token or a full email address
  */
-public record AuditRecord(UUID id, String type, UUID userId, String requestId,
-    String clientAddress, String metadata, Instant createdAt) {
+public record AuditRecord(
+    UUID id,
+    String type,
+    UUID userId,
+    String requestId,
+    String clientAddress,
+    String metadata,
+    Instant createdAt) {
 
   public AuditRecord {
     Objects.requireNonNull(id, "id");

@@ -11,8 +11,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The append-only audit trail (table {@code audit_event}; the database refuses UPDATE, DELETE
- * and TRUNCATE). {@link #append} joins the caller's transaction when there is one, so a fact is
+ * The append-only audit trail (table {@code audit_event}; the database refuses UPDATE, DELETE and
+ * TRUNCATE). {@link #append} joins the caller's transaction when there is one, so a fact is
  * recorded exactly when the change it describes commits.
  */
 @Repository
@@ -54,7 +54,8 @@ public class AuditStore {
       metadata[i] = record.metadata();
       createdAt[i] = record.createdAt().toString();
     }
-    return db.sql("""
+    return db.sql(
+            """
             INSERT INTO audit_event (id, type, user_id, request_id, client_address, metadata,
                                      created_at)
             SELECT id, type, user_id, request_id, client_address, CAST(metadata AS jsonb),
@@ -71,9 +72,15 @@ public class AuditStore {
         .bind("addresses", addresses)
         .bind("metadata", metadata)
         .bind("createdAt", createdAt)
-        .fetch().rowsUpdated()
-        .flatMap(rows -> rows == n ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
-            "recorded " + rows + " of " + n + " audit events")));
+        .fetch()
+        .rowsUpdated()
+        .flatMap(
+            rows ->
+                rows == n
+                    ? Mono.<Void>empty()
+                    : Mono.error(
+                        new IllegalStateException(
+                            "recorded " + rows + " of " + n + " audit events")));
   }
 
   /**
@@ -102,11 +109,16 @@ public class AuditStore {
     if (beforeId != null) {
       spec = spec.bind("before", beforeId);
     }
-    return spec.map(row -> new AuditRecord(row.get("id", UUID.class),
-            row.get("type", String.class), row.get("user_id", UUID.class),
-            row.get("request_id", String.class), row.get("client_address", String.class),
-            row.get("metadata", String.class),
-            Timestamps.instant(row.get("created_at", Instant.class))))
+    return spec.map(
+            row ->
+                new AuditRecord(
+                    row.get("id", UUID.class),
+                    row.get("type", String.class),
+                    row.get("user_id", UUID.class),
+                    row.get("request_id", String.class),
+                    row.get("client_address", String.class),
+                    row.get("metadata", String.class),
+                    Timestamps.instant(row.get("created_at", Instant.class))))
         .all();
   }
 }

@@ -17,8 +17,9 @@ import reactor.core.publisher.Mono;
 @Repository
 public class DeadLetterStore {
 
-  static final String COLUMNS = "id, dlt_position, source, consumer, error, message_key, payload,"
-      + " created_at, replayed_at";
+  static final String COLUMNS =
+      "id, dlt_position, source, consumer, error, message_key, payload,"
+          + " created_at, replayed_at";
 
   private final DatabaseClient db;
   private final Clock clock;
@@ -28,12 +29,26 @@ public class DeadLetterStore {
     this.clock = clock;
   }
 
-  public record DeadLetter(UUID id, String dltPosition, String source, String consumer,
-      String error, String key, String payload, Instant createdAt, Instant replayedAt) {}
+  public record DeadLetter(
+      UUID id,
+      String dltPosition,
+      String source,
+      String consumer,
+      String error,
+      String key,
+      String payload,
+      Instant createdAt,
+      Instant replayedAt) {}
 
-  public Mono<Void> record(String dltPosition, String source, String consumer, String error,
-      String key, String payload) {
-    return db.sql("""
+  public Mono<Void> record(
+      String dltPosition,
+      String source,
+      String consumer,
+      String error,
+      String key,
+      String payload) {
+    return db.sql(
+            """
             INSERT INTO dead_letter (id, dlt_position, source, consumer, error, message_key,
                                      payload, created_at)
             VALUES (:id, :position, :source, :consumer, :error, :key, :payload, :at)
@@ -46,15 +61,22 @@ public class DeadLetterStore {
         .bind("key", Parameters.in(R2dbcType.VARCHAR, key))
         .bind("payload", payload)
         .bind("at", Timestamps.now(clock))
-        .fetch().rowsUpdated().then();
+        .fetch()
+        .rowsUpdated()
+        .then();
   }
 
   /** Newest first, strictly before {@code beforeId} when given. */
   public Flux<DeadLetter> page(UUID beforeId, int limit) {
     String position = beforeId == null ? "" : " WHERE id < :before";
-    var spec = db.sql("SELECT " + COLUMNS + " FROM dead_letter" + position
-            + " ORDER BY id DESC LIMIT :limit")
-        .bind("limit", limit);
+    var spec =
+        db.sql(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM dead_letter"
+                    + position
+                    + " ORDER BY id DESC LIMIT :limit")
+            .bind("limit", limit);
     if (beforeId != null) {
       spec = spec.bind("before", beforeId);
     }
@@ -72,13 +94,19 @@ public class DeadLetterStore {
     return db.sql("UPDATE dead_letter SET replayed_at = :at WHERE id = :id")
         .bind("at", Timestamps.now(clock))
         .bind("id", id)
-        .fetch().rowsUpdated().then();
+        .fetch()
+        .rowsUpdated()
+        .then();
   }
 
   static DeadLetter map(Readable row) {
-    return new DeadLetter(row.get("id", UUID.class), row.get("dlt_position", String.class),
-        row.get("source", String.class), row.get("consumer", String.class),
-        row.get("error", String.class), row.get("message_key", String.class),
+    return new DeadLetter(
+        row.get("id", UUID.class),
+        row.get("dlt_position", String.class),
+        row.get("source", String.class),
+        row.get("consumer", String.class),
+        row.get("error", String.class),
+        row.get("message_key", String.class),
         row.get("payload", String.class),
         Timestamps.instant(row.get("created_at", Instant.class)),
         Timestamps.instant(row.get("replayed_at", Instant.class)));

@@ -42,9 +42,16 @@ public class DepositStore {
   private final JsonMapper json;
   private final Clock clock;
 
-  public DepositStore(DatabaseClient db, AccountStore accounts, AccountBalances balances,
-      SystemAccounts systemAccounts, LedgerStore ledger, OutboxStore outbox,
-      TransactionalOperator transaction, JsonMapper json, Clock clock) {
+  public DepositStore(
+      DatabaseClient db,
+      AccountStore accounts,
+      AccountBalances balances,
+      SystemAccounts systemAccounts,
+      LedgerStore ledger,
+      OutboxStore outbox,
+      TransactionalOperator transaction,
+      JsonMapper json,
+      Clock clock) {
     this.db = db;
     this.accounts = accounts;
     this.balances = balances;
@@ -60,47 +67,85 @@ public class DepositStore {
    * Credits {@code amount} to the account. Refused (before any write) when the account is not
    * visible to the caller, not ACTIVE, or in another currency.
    */
-  public Mono<DepositDocument> deposit(UUID requestedBy, boolean asOps, UUID accountId,
-      Money amount, String reference) {
-    Mono<DepositDocument> flow = accounts.find(accountId)
-        .filter(account -> asOps || account.isOwnedBy(requestedBy))
-        .switchIfEmpty(Mono.error(() ->
-            new RejectedException(Rejection.ACCOUNT_NOT_FOUND, "account not found")))
-        .flatMap(account -> account.refusesCredit(amount)
-            .<Mono<DepositDocument>>map(why -> Mono.error(new RejectedException(why,
-                why == Rejection.CURRENCY_MISMATCH
-                    ? "the account holds " + account.currency().getCurrencyCode()
-                    : "the account is " + account.status())))
-            .orElseGet(() -> credit(requestedBy, accountId, amount, reference)));
+  public Mono<DepositDocument> deposit(
+      UUID requestedBy, boolean asOps, UUID accountId, Money amount, String reference) {
+    Mono<DepositDocument> flow =
+        accounts
+            .find(accountId)
+            .filter(account -> asOps || account.isOwnedBy(requestedBy))
+            .switchIfEmpty(
+                Mono.error(
+                    () -> new RejectedException(Rejection.ACCOUNT_NOT_FOUND, "account not found")))
+            .flatMap(
+                account ->
+                    account
+                        .refusesCredit(amount)
+                        .<Mono<DepositDocument>>map(
+                            why ->
+                                Mono.error(
+                                    new RejectedException(
+                                        why,
+                                        why == Rejection.CURRENCY_MISMATCH
+                                            ? "the account holds "
+                                                + account.currency().getCurrencyCode()
+                                            : "the account is " + account.status())))
+                        .orElseGet(() -> credit(requestedBy, accountId, amount, reference)));
     return transaction.transactional(flow);
   }
 
-  private Mono<DepositDocument> credit(UUID requestedBy, UUID accountId, Money amount,
-      String reference) {
+  private Mono<DepositDocument> credit(
+      UUID requestedBy, UUID accountId, Money amount, String reference) {
     Instant now = Timestamps.now(clock);
-    DepositDocument deposit = new DepositDocument(Ids.newId(), accountId, amount.minorUnits(),
-        amount.currencyCode(), reference, "COMPLETED", now);
-    return balances.credit(accountId, amount)
-        .switchIfEmpty(Mono.error(() -> new RejectedException(Rejection.ACCOUNT_NOT_ACTIVE,
-            "the account changed status")))
-        .flatMap(balance -> db.sql("""
+    DepositDocument deposit =
+        new DepositDocument(
+            Ids.newId(),
+            accountId,
+            amount.minorUnits(),
+            amount.currencyCode(),
+            reference,
+            "COMPLETED",
+            now);
+    return balances
+        .credit(accountId, amount)
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    new RejectedException(
+                        Rejection.ACCOUNT_NOT_ACTIVE, "the account changed status")))
+        .flatMap(
+            balance ->
+                db.sql(
+                        """
                 INSERT INTO deposit (id, account_id, amount, currency, reference, created_by,
                                      created_at)
                 VALUES (:id, :account, :amount, :currency, :reference, :createdBy, :at)""")
-            .bind("id", deposit.id())
-            .bind("account", accountId)
-            .bind("amount", amount.minorUnits())
-            .bind("currency", amount.currencyCode())
-            .bind("reference", Parameters.in(R2dbcType.VARCHAR, reference))
-            .bind("createdBy", requestedBy)
-            .bind("at", now)
-            .fetch().rowsUpdated()
-            .then(systemAccounts.id(SystemAccounts.Kind.WORLD, amount.currency()))
-            .flatMap(world -> ledger.append(
-                PostingRules.deposit(deposit.id(), world, accountId, amount),
-                Map.of(accountId, balance), null, reference, now)))
-        .then(outbox.append(Topics.EVENTS, new OutboxEvent(Ids.newId(), "deposit.completed",
-            accountId.toString(), now, json.writeValueAsString(deposit))))
+                    .bind("id", deposit.id())
+                    .bind("account", accountId)
+                    .bind("amount", amount.minorUnits())
+                    .bind("currency", amount.currencyCode())
+                    .bind("reference", Parameters.in(R2dbcType.VARCHAR, reference))
+                    .bind("createdBy", requestedBy)
+                    .bind("at", now)
+                    .fetch()
+                    .rowsUpdated()
+                    .then(systemAccounts.id(SystemAccounts.Kind.WORLD, amount.currency()))
+                    .flatMap(
+                        world ->
+                            ledger.append(
+                                PostingRules.deposit(deposit.id(), world, accountId, amount),
+                                Map.of(accountId, balance),
+                                null,
+                                reference,
+                                now)))
+        .then(
+            outbox.append(
+                Topics.EVENTS,
+                new OutboxEvent(
+                    Ids.newId(),
+                    "deposit.completed",
+                    accountId.toString(),
+                    now,
+                    json.writeValueAsString(deposit))))
         .thenReturn(deposit);
   }
 }

@@ -15,8 +15,15 @@ import java.util.UUID;
  * @param data the resource's public JSON
  * @param occurredAt when the business transaction that caused the event ran
  */
-public record EventLogRow(long seq, UUID eventId, String type, UUID resourceId, UUID accountId,
-    UUID otherAccountId, String data, Instant occurredAt) {
+public record EventLogRow(
+    long seq,
+    UUID eventId,
+    String type,
+    UUID resourceId,
+    UUID accountId,
+    UUID otherAccountId,
+    String data,
+    Instant occurredAt) {
 
   public EventLogRow {
     if (seq <= 0) {

@@ -16,10 +16,10 @@ import reactor.core.publisher.Mono;
 /**
  * The event log behind the SSE streams (see V3__live_status.sql for why it exists).
  *
- * <p>{@link #append} is the only writer. It takes a transaction-level advisory lock before it
- * draws sequence numbers, so appending transactions commit one at a time and a row's seq is
- * smaller than that of every row made visible after it: reading {@code seq > n} never misses a
- * row that commits later. Retried appends of the same event id are no-ops.
+ * <p>{@link #append} is the only writer. It takes a transaction-level advisory lock before it draws
+ * sequence numbers, so appending transactions commit one at a time and a row's seq is smaller than
+ * that of every row made visible after it: reading {@code seq > n} never misses a row that commits
+ * later. Retried appends of the same event id are no-ops.
  */
 @Repository
 public class EventLogStore {
@@ -33,8 +33,9 @@ public class EventLogStore {
    */
   static final long EVENT_LOG_LOCK = 0x50534556454E5453L;
 
-  private static final String COLUMNS = "seq, event_id, event_type, resource_id, account_id,"
-      + " other_account_id, data, occurred_at";
+  private static final String COLUMNS =
+      "seq, event_id, event_type, resource_id, account_id,"
+          + " other_account_id, data, occurred_at";
 
   private final DatabaseClient db;
   private final TransactionalOperator transaction;
@@ -45,9 +46,9 @@ public class EventLogStore {
   }
 
   /**
-   * Sequences {@code events} in list order in one transaction and raises a NOTIFY that is
-   * delivered at commit. Safe to retry: an event id already in the log is skipped. Emits the
-   * number of rows inserted.
+   * Sequences {@code events} in list order in one transaction and raises a NOTIFY that is delivered
+   * at commit. Safe to retry: an event id already in the log is skipped. Emits the number of rows
+   * inserted.
    */
   public Mono<Long> append(List<NewEvent> events, Instant sequencedAt) {
     if (events.isEmpty()) {
@@ -76,10 +77,14 @@ public class EventLogStore {
       occurred[i] = event.occurredAt().toString();
       i++;
     }
-    Mono<Long> flow = db.sql("SELECT pg_advisory_xact_lock(:lock)")
-        .bind("lock", EVENT_LOG_LOCK)
-        .fetch().rowsUpdated()
-        .then(db.sql("""
+    Mono<Long> flow =
+        db.sql("SELECT pg_advisory_xact_lock(:lock)")
+            .bind("lock", EVENT_LOG_LOCK)
+            .fetch()
+            .rowsUpdated()
+            .then(
+                db.sql(
+                        """
                 WITH inserted AS (
                     INSERT INTO event_log (event_id, event_type, resource_id, account_id,
                                            other_account_id, data, occurred_at, sequenced_at)
@@ -94,25 +99,31 @@ public class EventLogStore {
                     ON CONFLICT (event_id) DO NOTHING
                     RETURNING 1
                 )
-                """ + "SELECT count(*) AS inserted, pg_notify('" + CHANNEL + "', '') AS notified"
-                + " FROM inserted")
-            .bind("at", sequencedAt)
-            .bind("ids", ids)
-            .bind("types", types)
-            .bind("resources", resources)
-            .bind("accounts", accounts)
-            .bind("others", others)
-            .bind("data", data)
-            .bind("occurred", occurred)
-            .map(row -> row.get("inserted", Long.class))
-            .one());
+                """
+                            + "SELECT count(*) AS inserted, pg_notify('"
+                            + CHANNEL
+                            + "', '') AS notified"
+                            + " FROM inserted")
+                    .bind("at", sequencedAt)
+                    .bind("ids", ids)
+                    .bind("types", types)
+                    .bind("resources", resources)
+                    .bind("accounts", accounts)
+                    .bind("others", others)
+                    .bind("data", data)
+                    .bind("occurred", occurred)
+                    .map(row -> row.get("inserted", Long.class))
+                    .one());
     return transaction.transactional(flow);
   }
 
   /** Every event after {@code afterSeq}, oldest first, at most {@code limit}. */
   public Flux<EventLogRow> after(long afterSeq, int limit) {
-    return db.sql("SELECT " + COLUMNS + " FROM event_log WHERE seq > :after"
-            + " ORDER BY seq LIMIT :limit")
+    return db.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM event_log WHERE seq > :after"
+                + " ORDER BY seq LIMIT :limit")
         .bind("after", afterSeq)
         .bind("limit", limit)
         .map(EventLogStore::map)
@@ -121,8 +132,11 @@ public class EventLogStore {
 
   /** The events of one resource (a transfer) after {@code afterSeq}, oldest first. */
   public Flux<EventLogRow> afterForResource(UUID resourceId, long afterSeq, int limit) {
-    return db.sql("SELECT " + COLUMNS + " FROM event_log WHERE resource_id = :id"
-            + " AND seq > :after ORDER BY seq LIMIT :limit")
+    return db.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM event_log WHERE resource_id = :id"
+                + " AND seq > :after ORDER BY seq LIMIT :limit")
         .bind("id", resourceId)
         .bind("after", afterSeq)
         .bind("limit", limit)
@@ -132,9 +146,12 @@ public class EventLogStore {
 
   /** The events on one account's stream after {@code afterSeq}, oldest first. */
   public Flux<EventLogRow> afterForAccount(UUID accountId, long afterSeq, int limit) {
-    return db.sql("SELECT " + COLUMNS + " FROM event_log"
-            + " WHERE (account_id = :id OR other_account_id = :id)"
-            + " AND seq > :after ORDER BY seq LIMIT :limit")
+    return db.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM event_log"
+                + " WHERE (account_id = :id OR other_account_id = :id)"
+                + " AND seq > :after ORDER BY seq LIMIT :limit")
         .bind("id", accountId)
         .bind("after", afterSeq)
         .bind("limit", limit)
@@ -147,8 +164,9 @@ public class EventLogStore {
    * while it is not sequenced yet (or was purged).
    */
   public Mono<Long> terminalSeq(UUID resourceId) {
-    return db.sql("SELECT MAX(seq) AS seq FROM event_log WHERE resource_id = :id"
-            + " AND (event_type LIKE '%.completed' OR event_type LIKE '%.failed')")
+    return db.sql(
+            "SELECT MAX(seq) AS seq FROM event_log WHERE resource_id = :id"
+                + " AND (event_type LIKE '%.completed' OR event_type LIKE '%.failed')")
         .bind("id", resourceId)
         .map(row -> java.util.Optional.ofNullable(row.get("seq", Long.class)))
         .one()
@@ -166,7 +184,8 @@ public class EventLogStore {
   public Mono<Long> purgeBefore(Instant before) {
     return db.sql("DELETE FROM event_log WHERE sequenced_at < :before")
         .bind("before", before)
-        .fetch().rowsUpdated();
+        .fetch()
+        .rowsUpdated();
   }
 
   static EventLogRow map(Readable row) {

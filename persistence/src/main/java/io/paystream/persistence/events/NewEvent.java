@@ -5,8 +5,14 @@ import java.util.Objects;
 import java.util.UUID;
 
 /** An event about to be sequenced: an {@link EventLogRow} without its position yet. */
-public record NewEvent(UUID eventId, String type, UUID resourceId, UUID accountId,
-    UUID otherAccountId, String data, Instant occurredAt) {
+public record NewEvent(
+    UUID eventId,
+    String type,
+    UUID resourceId,
+    UUID accountId,
+    UUID otherAccountId,
+    String data,
+    Instant occurredAt) {
 
   public NewEvent {
     Objects.requireNonNull(eventId, "eventId");

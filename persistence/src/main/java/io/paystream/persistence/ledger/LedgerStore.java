@@ -18,14 +18,15 @@ import reactor.core.publisher.Mono;
 
 /**
  * The append-only double-entry ledger. {@link #append} is called inside the transaction that
- * changed the balances it records; the journal has already proved it sums to zero per currency
- * (see {@link Journal}), and the database refuses any later UPDATE or DELETE of it.
+ * changed the balances it records; the journal has already proved it sums to zero per currency (see
+ * {@link Journal}), and the database refuses any later UPDATE or DELETE of it.
  */
 @Repository
 public class LedgerStore {
 
-  public static final String ENTRY_COLUMNS = "id, movement_id, account_id, direction, amount, currency,"
-      + " balance_after, counterparty_account_id, description, created_at";
+  public static final String ENTRY_COLUMNS =
+      "id, movement_id, account_id, direction, amount, currency,"
+          + " balance_after, counterparty_account_id, description, created_at";
 
   private final DatabaseClient db;
 
@@ -42,19 +43,23 @@ public class LedgerStore {
    *     transfer (not the TRANSIT account the money passes through), or null for a deposit.
    *     System-account entries name the customer account of the journal.
    */
-  public Mono<Void> append(Journal journal, Map<UUID, Long> balancesAfter, UUID counterparty,
-      String description, Instant at) {
+  public Mono<Void> append(
+      Journal journal,
+      Map<UUID, Long> balancesAfter,
+      UUID counterparty,
+      String description,
+      Instant at) {
     return appendAll(List.of(new Appended(journal, balancesAfter, counterparty, description)), at);
   }
 
   /**
-   * One journal of {@link #appendAll}, with what {@link #append} takes for it (the same
-   * meaning of each part).
+   * One journal of {@link #appendAll}, with what {@link #append} takes for it (the same meaning of
+   * each part).
    *
    * @param balancesAfter the customer accounts' balances right after this journal
    */
-  public record Appended(Journal journal, Map<UUID, Long> balancesAfter, UUID counterparty,
-      String description) {
+  public record Appended(
+      Journal journal, Map<UUID, Long> balancesAfter, UUID counterparty, String description) {
 
     public Appended {
       if (journal.postings().size() != 2) {
@@ -64,11 +69,11 @@ public class LedgerStore {
   }
 
   /**
-   * {@link #append} for many journals in one statement (one round trip whatever their number),
-   * the same rows and values as one {@code append} per journal, inserted in list order: entry
-   * sequence numbers follow it, and ids generated in order on one thread ascend, so entries
-   * sharing one {@code created_at} still list in that order wherever history sorts by
-   * ({@code created_at}, {@code id}).
+   * {@link #append} for many journals in one statement (one round trip whatever their number), the
+   * same rows and values as one {@code append} per journal, inserted in list order: entry sequence
+   * numbers follow it, and ids generated in order on one thread ascend, so entries sharing one
+   * {@code created_at} still list in that order wherever history sorts by ({@code created_at},
+   * {@code id}).
    */
   public Mono<Void> appendAll(List<Appended> journals, Instant at) {
     if (journals.isEmpty()) {
@@ -90,12 +95,19 @@ public class LedgerStore {
       kinds[i] = journal.kind().name();
       movementIds[i] = journal.movementId();
       descriptions[i] = appended.description();
-      first.set(i, one, appended.balancesAfter().get(one.accountId()),
+      first.set(
+          i,
+          one,
+          appended.balancesAfter().get(one.accountId()),
           counterpartyOf(one, two, appended.balancesAfter(), appended.counterparty()));
-      second.set(i, two, appended.balancesAfter().get(two.accountId()),
+      second.set(
+          i,
+          two,
+          appended.balancesAfter().get(two.accountId()),
           counterpartyOf(two, one, appended.balancesAfter(), appended.counterparty()));
     }
-    return db.sql("""
+    return db.sql(
+            """
             WITH batch AS (
                 SELECT * FROM unnest(:journalIds::uuid[], :kinds::text[], :movementIds::uuid[],
                                      :descriptions::text[],
@@ -132,18 +144,30 @@ public class LedgerStore {
         .bind("kinds", kinds)
         .bind("movementIds", movementIds)
         .bind("descriptions", descriptions)
-        .bind("ids1", first.ids).bind("accounts1", first.accounts)
-        .bind("directions1", first.directions).bind("amounts1", first.amounts)
-        .bind("currencies1", first.currencies).bind("balances1", first.balances)
+        .bind("ids1", first.ids)
+        .bind("accounts1", first.accounts)
+        .bind("directions1", first.directions)
+        .bind("amounts1", first.amounts)
+        .bind("currencies1", first.currencies)
+        .bind("balances1", first.balances)
         .bind("counterparties1", first.counterparties)
-        .bind("ids2", second.ids).bind("accounts2", second.accounts)
-        .bind("directions2", second.directions).bind("amounts2", second.amounts)
-        .bind("currencies2", second.currencies).bind("balances2", second.balances)
+        .bind("ids2", second.ids)
+        .bind("accounts2", second.accounts)
+        .bind("directions2", second.directions)
+        .bind("amounts2", second.amounts)
+        .bind("currencies2", second.currencies)
+        .bind("balances2", second.balances)
         .bind("counterparties2", second.counterparties)
         .bind("at", at)
-        .fetch().rowsUpdated()
-        .flatMap(rows -> rows == 2L * n ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
-            "wrote " + rows + " entries for " + n + " journals")));
+        .fetch()
+        .rowsUpdated()
+        .flatMap(
+            rows ->
+                rows == 2L * n
+                    ? Mono.<Void>empty()
+                    : Mono.error(
+                        new IllegalStateException(
+                            "wrote " + rows + " entries for " + n + " journals")));
   }
 
   /** The columns of the first or the second entry of each journal, one array per column. */
@@ -177,15 +201,18 @@ public class LedgerStore {
     }
   }
 
-  private static UUID counterpartyOf(Posting posting, Posting other,
-      Map<UUID, Long> balancesAfter, UUID counterparty) {
+  private static UUID counterpartyOf(
+      Posting posting, Posting other, Map<UUID, Long> balancesAfter, UUID counterparty) {
     return balancesAfter.containsKey(posting.accountId()) ? counterparty : other.accountId();
   }
 
   /** The newest {@code limit} entries of an account, newest first. */
   public Flux<LedgerEntry> latest(UUID accountId, int limit) {
-    return db.sql("SELECT " + ENTRY_COLUMNS + " FROM entry WHERE account_id = :account"
-            + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+    return db.sql(
+            "SELECT "
+                + ENTRY_COLUMNS
+                + " FROM entry WHERE account_id = :account"
+                + " ORDER BY created_at DESC, id DESC LIMIT :limit")
         .bind("account", accountId)
         .bind("limit", limit)
         .map(LedgerStore::map)
@@ -193,20 +220,30 @@ public class LedgerStore {
   }
 
   /**
-   * One page of an account's entries in [{@code from}, {@code until}), newest first, strictly
-   * after the position ({@code afterCreatedAt}, {@code afterId}) when given.
+   * One page of an account's entries in [{@code from}, {@code until}), newest first, strictly after
+   * the position ({@code afterCreatedAt}, {@code afterId}) when given.
    */
-  public Flux<LedgerEntry> page(UUID accountId, Instant from, Instant until,
-      Instant afterCreatedAt, UUID afterId, int limit) {
-    String position = afterCreatedAt == null ? ""
-        : " AND (created_at, id) < (:afterCreatedAt, :afterId)";
-    var spec = db.sql("SELECT " + ENTRY_COLUMNS + " FROM entry WHERE account_id = :account"
-            + " AND created_at >= :from AND created_at < :until" + position
-            + " ORDER BY created_at DESC, id DESC LIMIT :limit")
-        .bind("account", accountId)
-        .bind("from", from)
-        .bind("until", until)
-        .bind("limit", limit);
+  public Flux<LedgerEntry> page(
+      UUID accountId,
+      Instant from,
+      Instant until,
+      Instant afterCreatedAt,
+      UUID afterId,
+      int limit) {
+    String position =
+        afterCreatedAt == null ? "" : " AND (created_at, id) < (:afterCreatedAt, :afterId)";
+    var spec =
+        db.sql(
+                "SELECT "
+                    + ENTRY_COLUMNS
+                    + " FROM entry WHERE account_id = :account"
+                    + " AND created_at >= :from AND created_at < :until"
+                    + position
+                    + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+            .bind("account", accountId)
+            .bind("from", from)
+            .bind("until", until)
+            .bind("limit", limit);
     if (afterCreatedAt != null) {
       spec = spec.bind("afterCreatedAt", afterCreatedAt).bind("afterId", afterId);
     }
@@ -215,18 +252,25 @@ public class LedgerStore {
 
   /** Signed sum of every entry per currency, system accounts included: each must be zero. */
   public Flux<CurrencySum> sumsByCurrency() {
-    return db.sql("""
+    return db.sql(
+            """
             SELECT currency,
                    SUM(CASE direction WHEN 'CREDIT' THEN amount ELSE -amount END) AS total
               FROM entry GROUP BY currency ORDER BY currency""")
-        .map(row -> new CurrencySum(row.get("currency", String.class),
-            row.get("total", BigDecimal.class).longValueExact()))
+        .map(
+            row ->
+                new CurrencySum(
+                    row.get("currency", String.class),
+                    row.get("total", BigDecimal.class).longValueExact()))
         .all();
   }
 
-  /** Customer accounts whose running balance differs from the sum of their entries: must be none. */
+  /**
+   * Customer accounts whose running balance differs from the sum of their entries: must be none.
+   */
   public Mono<Long> countUnreconciledAccounts() {
-    return db.sql("""
+    return db.sql(
+            """
             SELECT count(*) AS n FROM account a
              WHERE a.kind = 'CUSTOMER'
                AND a.balance <> COALESCE((SELECT SUM(CASE e.direction WHEN 'CREDIT' THEN e.amount

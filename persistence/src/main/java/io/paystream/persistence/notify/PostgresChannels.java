@@ -12,10 +12,10 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * LISTEN on a PostgreSQL channel over a dedicated, unpooled connection, re-opened with backoff
- * and jitter whenever it drops. PostgreSQL delivers a NOTIFY only when the writing transaction
- * commits, so each payload describes committed rows. Notifications sent while the connection was
- * down are lost: a listener that caches state must drop it when told it is no longer listening.
+ * LISTEN on a PostgreSQL channel over a dedicated, unpooled connection, re-opened with backoff and
+ * jitter whenever it drops. PostgreSQL delivers a NOTIFY only when the writing transaction commits,
+ * so each payload describes committed rows. Notifications sent while the connection was down are
+ * lost: a listener that caches state must drop it when told it is no longer listening.
  */
 @Component
 public class PostgresChannels {
@@ -28,7 +28,7 @@ public class PostgresChannels {
 
   /** Payloads of {@code channel} ("" for none), for as long as the subscription lasts. */
   public Flux<String> listen(String channel) {
-    return listen(channel, listening -> { });
+    return listen(channel, listening -> {});
   }
 
   /**
@@ -39,12 +39,16 @@ public class PostgresChannels {
     ConnectionFactory direct = unpooled(connections);
     return Flux.usingWhen(
             Mono.from(direct.create()).cast(PostgresqlConnection.class),
-            connection -> connection.createStatement("LISTEN " + channel).execute()
-                .flatMap(PostgresqlResult::getRowsUpdated)
-                .doOnComplete(() -> listening.accept(true))
-                .thenMany(connection.getNotifications())
-                .map(notification -> notification.getParameter() == null ? ""
-                    : notification.getParameter()),
+            connection ->
+                connection
+                    .createStatement("LISTEN " + channel)
+                    .execute()
+                    .flatMap(PostgresqlResult::getRowsUpdated)
+                    .doOnComplete(() -> listening.accept(true))
+                    .thenMany(connection.getNotifications())
+                    .map(
+                        notification ->
+                            notification.getParameter() == null ? "" : notification.getParameter()),
             connection -> connection.close())
         .doFinally(signal -> listening.accept(false))
         .retryWhen(reconnect());
@@ -52,7 +56,8 @@ public class PostgresChannels {
 
   /** Backoff between attempts to re-open a lost connection. */
   public static Retry reconnect() {
-    return Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(10))
+    return Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
+        .maxBackoff(Duration.ofSeconds(10))
         .jitter(0.5);
   }
 

@@ -23,17 +23,20 @@ public class OpsQueries {
   }
 
   public Mono<Map<String, Long>> accountsByStatus() {
-    return grouped("SELECT status AS k, count(*) AS n FROM account WHERE kind = 'CUSTOMER'"
-        + " GROUP BY status ORDER BY status");
+    return grouped(
+        "SELECT status AS k, count(*) AS n FROM account WHERE kind = 'CUSTOMER'"
+            + " GROUP BY status ORDER BY status");
   }
 
   public Mono<Map<String, Long>> transfersByStatus() {
-    return grouped("SELECT status AS k, count(*) AS n FROM transfer GROUP BY status ORDER BY status");
+    return grouped(
+        "SELECT status AS k, count(*) AS n FROM transfer GROUP BY status ORDER BY status");
   }
 
   /** Per currency: completed transfer volume and deposit volume, in minor units. */
   public Mono<List<Volume>> volumeByCurrency() {
-    return db.sql("""
+    return db.sql(
+            """
             SELECT currency,
                    SUM(CASE WHEN kind = 'TRANSFER' THEN amount ELSE 0 END) AS transfers,
                    SUM(CASE WHEN kind = 'DEPOSIT' THEN amount ELSE 0 END) AS deposits
@@ -42,9 +45,12 @@ public class OpsQueries {
                     UNION ALL
                     SELECT currency, amount, 'DEPOSIT' AS kind FROM deposit) movements
              GROUP BY currency ORDER BY currency""")
-        .map(row -> new Volume(row.get("currency", String.class),
-            row.get("transfers", BigDecimal.class).longValueExact(),
-            row.get("deposits", BigDecimal.class).longValueExact()))
+        .map(
+            row ->
+                new Volume(
+                    row.get("currency", String.class),
+                    row.get("transfers", BigDecimal.class).longValueExact(),
+                    row.get("deposits", BigDecimal.class).longValueExact()))
         .all()
         .collectList();
   }

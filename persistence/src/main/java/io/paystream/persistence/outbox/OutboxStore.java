@@ -28,19 +28,23 @@ public class OutboxStore {
   }
 
   public Mono<Void> append(String topic, OutboxEvent event) {
-    return db.sql("""
+    return db.sql(
+            """
             WITH o AS (
                 INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at)
                 VALUES (:eventId, :topic, :key, :type, :payload, :at)
             )
-            SELECT pg_notify('""" + CHANNEL + "', '')")
+            SELECT pg_notify('"""
+                + CHANNEL
+                + "', '')")
         .bind("eventId", event.eventId())
         .bind("topic", topic)
         .bind("key", event.key())
         .bind("type", event.type())
         .bind("payload", json.writeValueAsString(event))
         .bind("at", event.occurredAt())
-        .fetch().rowsUpdated()
+        .fetch()
+        .rowsUpdated()
         .then();
   }
 
@@ -66,7 +70,8 @@ public class OutboxStore {
       payloads[i] = json.writeValueAsString(event);
       createdAt[i] = event.occurredAt().toString();
     }
-    return db.sql("""
+    return db.sql(
+            """
             WITH o AS (
                 INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at)
                 SELECT event_id, :topic, message_key, event_type, payload, created_at
@@ -76,14 +81,17 @@ public class OutboxStore {
                                             created_at, n)
                  ORDER BY n
             )
-            SELECT pg_notify('""" + CHANNEL + "', '')")
+            SELECT pg_notify('"""
+                + CHANNEL
+                + "', '')")
         .bind("topic", topic)
         .bind("eventIds", eventIds)
         .bind("keys", keys)
         .bind("types", types)
         .bind("payloads", payloads)
         .bind("createdAt", createdAt)
-        .fetch().rowsUpdated()
+        .fetch()
+        .rowsUpdated()
         .then();
   }
 
@@ -92,13 +100,19 @@ public class OutboxStore {
    * inside a transaction and mark what was sent before committing; an abort leaves them unsent.
    */
   public Flux<OutboxRow> lockUnsent(int limit) {
-    return db.sql("""
+    return db.sql(
+            """
             SELECT id, topic, message_key, event_type, payload FROM outbox
              WHERE sent_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""")
         .bind("limit", limit)
-        .map(row -> new OutboxRow(row.get("id", Long.class), row.get("topic", String.class),
-            row.get("message_key", String.class), row.get("event_type", String.class),
-            row.get("payload", String.class)))
+        .map(
+            row ->
+                new OutboxRow(
+                    row.get("id", Long.class),
+                    row.get("topic", String.class),
+                    row.get("message_key", String.class),
+                    row.get("event_type", String.class),
+                    row.get("payload", String.class)))
         .all();
   }
 
@@ -106,7 +120,8 @@ public class OutboxStore {
     return db.sql("UPDATE outbox SET sent_at = :at WHERE id = ANY(:ids)")
         .bind("at", at)
         .bind("ids", ids.toArray(Long[]::new))
-        .fetch().rowsUpdated();
+        .fetch()
+        .rowsUpdated();
   }
 
   /** Rows written but not yet sent: the relay's backlog, a health and alerting signal. */
@@ -120,7 +135,8 @@ public class OutboxStore {
   public Mono<Long> purgeSentBefore(Instant before) {
     return db.sql("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < :before")
         .bind("before", before)
-        .fetch().rowsUpdated();
+        .fetch()
+        .rowsUpdated();
   }
 
   /** A row as sent: {@code payload} is the JSON of its {@link OutboxEvent}. */

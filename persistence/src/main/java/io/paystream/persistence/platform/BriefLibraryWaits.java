@@ -4,10 +4,10 @@ import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * The BlockHound allowances of every JVM that installs it: each test JVM, and the running API
- * when {@code paystream.blockhound.enabled} is set. Loaded through META-INF/services. Each is a
- * one-time or microsecond-bounded wait inside a library, named with why; everything of ours must
- * pass unaided.
+ * The BlockHound allowances of every JVM that installs it: each test JVM, and the running API when
+ * {@code paystream.blockhound.enabled} is set. Loaded through META-INF/services. Each is a one-time
+ * or microsecond-bounded wait inside a library, named with why; everything of ours must pass
+ * unaided.
  */
 public class BriefLibraryWaits implements BlockHoundIntegration {
 
@@ -20,13 +20,13 @@ public class BriefLibraryWaits implements BlockHoundIntegration {
     builder.allowBlockingCallsInside("io.paystream.domain.Ids", "<clinit>");
     // Jackson builds each type's deserializer once, under a lock held for microseconds; two
     // event loops decoding the same new type at the same moment make one park briefly.
-    builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
-        "_createAndCacheValueDeserializer");
+    builder.allowBlockingCallsInside(
+        "tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer");
     // Netty's adaptive buffer allocator grows its magazine array under a StampedLock held for
     // microseconds; event loops allocating at the same moment (more of them busy with live
     // streams and cache updates) make one park briefly. Seen as a broken PostgreSQL connection.
-    builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
-        "tryExpandMagazines");
+    builder.allowBlockingCallsInside(
+        "io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
     // Lettuce counts the writers of a connection under a ReentrantLock held for a few
     // instructions (no I/O inside); a rate-limit command issued from Lettuce's own event loop
     // while another thread writes to the same connection parks briefly. Seen under load with

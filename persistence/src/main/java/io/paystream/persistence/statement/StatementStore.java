@@ -15,8 +15,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Rendered statements, and the ledger reads a statement is made of. Reads only, apart from
- * {@link #save}: a statement records money, it never moves any.
+ * Rendered statements, and the ledger reads a statement is made of. Reads only, apart from {@link
+ * #save}: a statement records money, it never moves any.
  */
 @Repository
 public class StatementStore {
@@ -29,7 +29,8 @@ public class StatementStore {
 
   /** The stored statement, if one was rendered. */
   public Mono<StoredStatement> find(UUID accountId, YearMonth month, String format) {
-    return db.sql("""
+    return db.sql(
+            """
             SELECT account_id, month, format, content, sha256, rendered_at, final FROM statement
              WHERE account_id = :account AND month = :month AND format = :format""")
         .bind("account", accountId)
@@ -41,14 +42,18 @@ public class StatementStore {
 
   /** When the stored statement was rendered and whether it is final, without its content. */
   public Mono<Status> status(UUID accountId, YearMonth month, String format) {
-    return db.sql("""
+    return db.sql(
+            """
             SELECT rendered_at, final FROM statement
              WHERE account_id = :account AND month = :month AND format = :format""")
         .bind("account", accountId)
         .bind("month", month.atDay(1))
         .bind("format", format)
-        .map(row -> new Status(Timestamps.instant(row.get("rendered_at", Instant.class)),
-            Boolean.TRUE.equals(row.get("final", Boolean.class))))
+        .map(
+            row ->
+                new Status(
+                    Timestamps.instant(row.get("rendered_at", Instant.class)),
+                    Boolean.TRUE.equals(row.get("final", Boolean.class))))
         .one();
   }
 
@@ -56,16 +61,17 @@ public class StatementStore {
   public record Status(Instant renderedAt, boolean isFinal) {}
 
   /**
-   * Stores a rendering unless a final one is already there: a final statement is written once
-   * and then never replaced (the database refuses it too), a current-month one is replaced by
-   * each newer rendering. Safe to retry and to race: true only for the call whose row is stored.
+   * Stores a rendering unless a final one is already there: a final statement is written once and
+   * then never replaced (the database refuses it too), a current-month one is replaced by each
+   * newer rendering. Safe to retry and to race: true only for the call whose row is stored.
    */
   public Mono<Boolean> save(StoredStatement statement) {
     if (statement.sha256().length != SHA256_BYTES) {
-      throw new IllegalStateException("a statement's digest is SHA-256: "
-          + statement.sha256().length + " bytes");
+      throw new IllegalStateException(
+          "a statement's digest is SHA-256: " + statement.sha256().length + " bytes");
     }
-    return db.sql("""
+    return db.sql(
+            """
             INSERT INTO statement (account_id, month, format, content, sha256, rendered_at, final)
             VALUES (:account, :month, :format, :content, :sha256, :renderedAt, :final)
             ON CONFLICT (account_id, month, format) DO UPDATE
@@ -79,26 +85,31 @@ public class StatementStore {
         .bind("sha256", statement.sha256())
         .bind("renderedAt", statement.renderedAt())
         .bind("final", statement.isFinal())
-        .fetch().rowsUpdated()
+        .fetch()
+        .rowsUpdated()
         .map(rows -> rows == 1);
   }
 
   /**
-   * Customer accounts that existed in {@code month} and still lack a final statement in one of
-   * the {@code formats} for it, in id order after {@code afterId} (null: from the start).
-   * Keyset paging, so an account that keeps failing cannot hold a run in a loop.
+   * Customer accounts that existed in {@code month} and still lack a final statement in one of the
+   * {@code formats} for it, in id order after {@code afterId} (null: from the start). Keyset
+   * paging, so an account that keeps failing cannot hold a run in a loop.
    */
   public Flux<UUID> accountsMissingFinal(YearMonth month, int formats, UUID afterId, int limit) {
     String after = afterId == null ? "" : " AND a.id > :after";
-    var spec = db.sql("SELECT a.id FROM account a WHERE a.kind = 'CUSTOMER'"
-            + " AND a.created_at < :until" + after + """
+    var spec =
+        db.sql(
+                "SELECT a.id FROM account a WHERE a.kind = 'CUSTOMER'"
+                    + " AND a.created_at < :until"
+                    + after
+                    + """
                  AND (SELECT count(*) FROM statement s
                        WHERE s.account_id = a.id AND s.month = :month AND s.final) < :formats
                ORDER BY a.id LIMIT :limit""")
-        .bind("until", start(month.plusMonths(1)))
-        .bind("month", month.atDay(1))
-        .bind("formats", formats)
-        .bind("limit", limit);
+            .bind("until", start(month.plusMonths(1)))
+            .bind("month", month.atDay(1))
+            .bind("formats", formats)
+            .bind("limit", limit);
     if (afterId != null) {
       spec = spec.bind("after", afterId);
     }
@@ -106,14 +117,17 @@ public class StatementStore {
   }
 
   /**
-   * The account's entries stamped in {@code month}, in the order they changed the balance
-   * ({@code seq}: each customer posting was inserted under the account's row lock, so insert
-   * order is the order of the {@code balance_after} chain). At most {@code limit} entries.
+   * The account's entries stamped in {@code month}, in the order they changed the balance ({@code
+   * seq}: each customer posting was inserted under the account's row lock, so insert order is the
+   * order of the {@code balance_after} chain). At most {@code limit} entries.
    */
   public Flux<LedgerEntry> entriesOf(UUID accountId, YearMonth month, int limit) {
-    return db.sql("SELECT " + LedgerStore.ENTRY_COLUMNS + " FROM entry"
-            + " WHERE account_id = :account AND created_at >= :from AND created_at < :until"
-            + " ORDER BY seq LIMIT :limit")
+    return db.sql(
+            "SELECT "
+                + LedgerStore.ENTRY_COLUMNS
+                + " FROM entry"
+                + " WHERE account_id = :account AND created_at >= :from AND created_at < :until"
+                + " ORDER BY seq LIMIT :limit")
         .bind("account", accountId)
         .bind("from", start(month))
         .bind("until", start(month.plusMonths(1)))
@@ -124,7 +138,8 @@ public class StatementStore {
 
   /** The account's balance after its last entry stamped before {@code month}; 0 if none. */
   public Mono<Long> balanceBefore(UUID accountId, YearMonth month) {
-    return db.sql("""
+    return db.sql(
+            """
             SELECT balance_after FROM entry WHERE account_id = :account AND created_at < :from
              ORDER BY seq DESC LIMIT 1""")
         .bind("account", accountId)

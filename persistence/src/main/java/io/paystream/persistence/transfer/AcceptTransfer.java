@@ -11,8 +11,14 @@ import java.util.UUID;
  * @param requestedBy the authenticated user; must own {@code fromAccountId} unless {@code asOps}
  * @param asOps true when the caller has the OPS role and may move money from any account
  */
-public record AcceptTransfer(UUID requestedBy, boolean asOps, UUID fromAccountId,
-    UUID toAccountId, Money amount, String description, TransferLimits limits) {
+public record AcceptTransfer(
+    UUID requestedBy,
+    boolean asOps,
+    UUID fromAccountId,
+    UUID toAccountId,
+    Money amount,
+    String description,
+    TransferLimits limits) {
 
   public AcceptTransfer {
     Objects.requireNonNull(requestedBy, "requestedBy");

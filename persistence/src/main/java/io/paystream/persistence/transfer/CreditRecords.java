@@ -21,10 +21,10 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What a batch of completed credits writes, each kind in one statement whatever the batch size:
- * the journals and their entries, the COMPLETED statuses and the {@code transfer.completed}
- * outbox events. Rows are inserted in the order given, so entry and outbox sequence numbers
- * follow the order of the messages. Call inside the transaction that credited the payees.
+ * What a batch of completed credits writes, each kind in one statement whatever the batch size: the
+ * journals and their entries, the COMPLETED statuses and the {@code transfer.completed} outbox
+ * events. Rows are inserted in the order given, so entry and outbox sequence numbers follow the
+ * order of the messages. Call inside the transaction that credited the payees.
  *
  * <p>The journals go through {@link LedgerStore#appendAll} (the rows of one {@link
  * LedgerStore#append} per transfer, one round trip), the events through {@link
@@ -46,8 +46,8 @@ class CreditRecords {
   }
 
   /**
-   * One completed credit: its TRANSIT -> payee journal (already proved balanced by {@link
-   * Journal}) and the payee's balance right after this journal.
+   * One completed credit: its TRANSIT -> payee journal (already proved balanced by {@link Journal})
+   * and the payee's balance right after this journal.
    */
   record Credited(Transfer done, Journal journal, long payeeBalanceAfter) {
 
@@ -56,15 +56,21 @@ class CreditRecords {
         throw new IllegalStateException("transfer " + done.id() + " is " + done.status());
       }
       List<Posting> postings = journal.postings();
-      if (journal.kind() != JournalKind.TRANSFER_CREDIT || postings.size() != 2
+      if (journal.kind() != JournalKind.TRANSFER_CREDIT
+          || postings.size() != 2
           || postings.get(0).direction() != Direction.DEBIT
           || !postings.get(1).accountId().equals(done.toAccountId())
           || postings.get(1).direction() != Direction.CREDIT) {
         throw new IllegalStateException("not a TRANSIT -> payee journal: " + journal);
       }
       if (payeeBalanceAfter < postings.get(1).amount().minorUnits()) {
-        throw new IllegalStateException("payee balance " + payeeBalanceAfter
-            + " after crediting " + postings.get(1).amount() + " of " + done.id());
+        throw new IllegalStateException(
+            "payee balance "
+                + payeeBalanceAfter
+                + " after crediting "
+                + postings.get(1).amount()
+                + " of "
+                + done.id());
       }
     }
   }
@@ -78,33 +84,57 @@ class CreditRecords {
 
   private Mono<Void> journals(List<Credited> credited, Instant at) {
     // The payee's entry names the payer as its counterparty, the TRANSIT entry the payee.
-    return ledger.appendAll(credited.stream()
-        .map(row -> new LedgerStore.Appended(row.journal(),
-            Map.of(row.done().toAccountId(), row.payeeBalanceAfter()),
-            row.done().fromAccountId(), row.done().description()))
-        .toList(), at);
+    return ledger.appendAll(
+        credited.stream()
+            .map(
+                row ->
+                    new LedgerStore.Appended(
+                        row.journal(),
+                        Map.of(row.done().toAccountId(), row.payeeBalanceAfter()),
+                        row.done().fromAccountId(),
+                        row.done().description()))
+            .toList(),
+        at);
   }
 
   private Mono<Void> complete(List<Credited> credited, Instant at) {
     UUID[] ids = credited.stream().map(row -> row.done().id()).toArray(UUID[]::new);
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE transfer SET status = 'COMPLETED', failure_reason = NULL, updated_at = :at
              WHERE id = ANY(:ids) AND status = 'PENDING'""")
         .bind("at", at)
         .bind("ids", ids)
-        .fetch().rowsUpdated()
-        .flatMap(rows -> rows == ids.length ? Mono.<Void>empty()
-            : Mono.error(new IllegalStateException("only " + rows + " of " + ids.length
-                + " transfers were still PENDING when completed")));
+        .fetch()
+        .rowsUpdated()
+        .flatMap(
+            rows ->
+                rows == ids.length
+                    ? Mono.<Void>empty()
+                    : Mono.error(
+                        new IllegalStateException(
+                            "only "
+                                + rows
+                                + " of "
+                                + ids.length
+                                + " transfers were still PENDING when completed")));
   }
 
   private Mono<Void> publish(List<Credited> credited, Instant at) {
-    List<OutboxEvent> events = credited.stream().map(row -> {
-      Transfer done = row.done();
-      // Keyed by the payee, as every transfer event (TransferStore.publish).
-      return new OutboxEvent(Ids.newId(), "transfer.completed", done.toAccountId().toString(), at,
-          json.writeValueAsString(TransferDocument.of(done)));
-    }).toList();
+    List<OutboxEvent> events =
+        credited.stream()
+            .map(
+                row -> {
+                  Transfer done = row.done();
+                  // Keyed by the payee, as every transfer event (TransferStore.publish).
+                  return new OutboxEvent(
+                      Ids.newId(),
+                      "transfer.completed",
+                      done.toAccountId().toString(),
+                      at,
+                      json.writeValueAsString(TransferDocument.of(done)));
+                })
+            .toList();
     return outbox.appendAll(Topics.EVENTS, events);
   }
 }

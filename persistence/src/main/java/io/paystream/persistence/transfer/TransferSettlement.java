@@ -47,8 +47,8 @@ import tools.jackson.databind.json.JsonMapper;
  * reads exactly as if it had been settled alone, in the order given.
  *
  * <p>Lock order: the transfers (id order), then the payees (id order), then the payers of refunded
- * transfers. No other path locks more than one account, so only two batches whose refunds cross
- * (a payee of one is a refunded payer of the other, which needs a frozen or closed payee) can
+ * transfers. No other path locks more than one account, so only two batches whose refunds cross (a
+ * payee of one is a refunded payer of the other, which needs a frozen or closed payee) can
  * deadlock; PostgreSQL then aborts one, and the consumer retries it.
  */
 @Repository
@@ -65,9 +65,17 @@ public class TransferSettlement {
   private final JsonMapper json;
   private final Clock clock;
 
-  TransferSettlement(DatabaseClient db, AccountStore accounts, AccountBalances balances,
-      SystemAccounts systemAccounts, LedgerStore ledger, OutboxStore outbox,
-      CreditRecords credits, TransactionalOperator transaction, JsonMapper json, Clock clock) {
+  TransferSettlement(
+      DatabaseClient db,
+      AccountStore accounts,
+      AccountBalances balances,
+      SystemAccounts systemAccounts,
+      LedgerStore ledger,
+      OutboxStore outbox,
+      CreditRecords credits,
+      TransactionalOperator transaction,
+      JsonMapper json,
+      Clock clock) {
     this.db = db;
     this.accounts = accounts;
     this.balances = balances;
@@ -81,8 +89,8 @@ public class TransferSettlement {
   }
 
   /**
-   * Settles the transfers in one transaction (joining the caller's, which records its inbox rows
-   * in it): one {@link Settlement} per id, in the order given. An id given twice is settled at its
+   * Settles the transfers in one transaction (joining the caller's, which records its inbox rows in
+   * it): one {@link Settlement} per id, in the order given. An id given twice is settled at its
    * first position and {@code ALREADY_SETTLED} at the later ones, as if the same message had been
    * applied twice in a row. Idempotent: a transfer already terminal is left alone. Fails only when
    * the database does; then nothing of the batch is written and the whole batch may be retried.
@@ -91,31 +99,35 @@ public class TransferSettlement {
     if (transferIds.isEmpty()) {
       return Mono.just(List.of());
     }
-    Mono<List<Settlement>> flow = lock(transferIds)
-        .collectMap(Transfer::id)
-        .flatMap(locked -> {
-          Settlement[] settled = new Settlement[transferIds.size()];
-          List<Transfer> pending = new ArrayList<>();
-          Set<UUID> seen = new HashSet<>();
-          for (int i = 0; i < settled.length; i++) {
-            Transfer transfer = locked.get(transferIds.get(i));
-            if (transfer == null) {
-              settled[i] = Settlement.UNKNOWN_TRANSFER;
-            } else if (!seen.add(transfer.id()) || transfer.status().isTerminal()) {
-              settled[i] = Settlement.ALREADY_SETTLED;
-            } else {
-              pending.add(transfer);
-            }
-          }
-          return creditOrRefund(pending).map(outcomes -> {
-            for (int i = 0, p = 0; i < settled.length; i++) {
-              if (settled[i] == null) {
-                settled[i] = outcomes.get(pending.get(p++).id());
-              }
-            }
-            return List.of(settled);
-          });
-        });
+    Mono<List<Settlement>> flow =
+        lock(transferIds)
+            .collectMap(Transfer::id)
+            .flatMap(
+                locked -> {
+                  Settlement[] settled = new Settlement[transferIds.size()];
+                  List<Transfer> pending = new ArrayList<>();
+                  Set<UUID> seen = new HashSet<>();
+                  for (int i = 0; i < settled.length; i++) {
+                    Transfer transfer = locked.get(transferIds.get(i));
+                    if (transfer == null) {
+                      settled[i] = Settlement.UNKNOWN_TRANSFER;
+                    } else if (!seen.add(transfer.id()) || transfer.status().isTerminal()) {
+                      settled[i] = Settlement.ALREADY_SETTLED;
+                    } else {
+                      pending.add(transfer);
+                    }
+                  }
+                  return creditOrRefund(pending)
+                      .map(
+                          outcomes -> {
+                            for (int i = 0, p = 0; i < settled.length; i++) {
+                              if (settled[i] == null) {
+                                settled[i] = outcomes.get(pending.get(p++).id());
+                              }
+                            }
+                            return List.of(settled);
+                          });
+                });
     return transaction.transactional(flow);
   }
 
@@ -125,8 +137,11 @@ public class TransferSettlement {
    */
   private Flux<Transfer> lock(List<UUID> transferIds) {
     UUID[] distinct = transferIds.stream().distinct().toArray(UUID[]::new);
-    return db.sql("SELECT " + TransferStore.COLUMNS + " FROM transfer WHERE id = ANY(:ids)"
-            + " ORDER BY id FOR UPDATE")
+    return db.sql(
+            "SELECT "
+                + TransferStore.COLUMNS
+                + " FROM transfer WHERE id = ANY(:ids)"
+                + " ORDER BY id FOR UPDATE")
         .bind("ids", distinct)
         .map(TransferStore::map)
         .all();
@@ -142,19 +157,30 @@ public class TransferSettlement {
     Map<UUID, Long> balanceAfter = new HashMap<>();
     // Payees in id order: two batches crediting the same payees take their rows in one order.
     return Flux.fromIterable(creditGroups(pending))
-        .concatMap(group -> balances.credit(group.payee(), Money.of(group.sum(), group.currency()))
-            .doOnNext(balance -> {
-              runningBalances(group, balance, balanceAfter);
-              group.transfers().forEach(t -> outcomes.put(t.id(), Settlement.COMPLETED));
-            })
-            .switchIfEmpty(Mono.fromRunnable(() -> group.transfers()
-                .forEach(t -> outcomes.put(t.id(), Settlement.REFUNDED)))))
+        .concatMap(
+            group ->
+                balances
+                    .credit(group.payee(), Money.of(group.sum(), group.currency()))
+                    .doOnNext(
+                        balance -> {
+                          runningBalances(group, balance, balanceAfter);
+                          group
+                              .transfers()
+                              .forEach(t -> outcomes.put(t.id(), Settlement.COMPLETED));
+                        })
+                    .switchIfEmpty(
+                        Mono.fromRunnable(
+                            () ->
+                                group
+                                    .transfers()
+                                    .forEach(t -> outcomes.put(t.id(), Settlement.REFUNDED)))))
         .then(Mono.defer(() -> completed(pending, outcomes, balanceAfter, now)))
         .flatMap(credited -> credits.append(credited, now))
-        .then(Flux.fromIterable(pending)
-            .filter(transfer -> outcomes.get(transfer.id()) == Settlement.REFUNDED)
-            .concatMap(this::refund)
-            .then())
+        .then(
+            Flux.fromIterable(pending)
+                .filter(transfer -> outcomes.get(transfer.id()) == Settlement.REFUNDED)
+                .concatMap(this::refund)
+                .then())
         .then(Mono.fromSupplier(() -> outcomes));
   }
 
@@ -162,14 +188,17 @@ public class TransferSettlement {
   private record CreditGroup(UUID payee, Currency currency, List<Transfer> transfers, long sum) {}
 
   /**
-   * Groups by payee and currency, in payee id order. A group's sum stays a valid amount: should
-   * one payee's transfers exceed {@link Money#AMOUNT_MAX} together, they take several UPDATEs.
+   * Groups by payee and currency, in payee id order. A group's sum stays a valid amount: should one
+   * payee's transfers exceed {@link Money#AMOUNT_MAX} together, they take several UPDATEs.
    */
   private static List<CreditGroup> creditGroups(List<Transfer> pending) {
     Map<String, List<Transfer>> byPayee = new LinkedHashMap<>();
     for (Transfer transfer : pending) {
-      byPayee.computeIfAbsent(transfer.toAccountId() + "/" + transfer.amount().currencyCode(),
-          key -> new ArrayList<>()).add(transfer);
+      byPayee
+          .computeIfAbsent(
+              transfer.toAccountId() + "/" + transfer.amount().currencyCode(),
+              key -> new ArrayList<>())
+          .add(transfer);
     }
     List<CreditGroup> groups = new ArrayList<>();
     for (List<Transfer> transfers : byPayee.values()) {
@@ -187,20 +216,21 @@ public class TransferSettlement {
       }
       groups.add(group(chunk, sum));
     }
-    groups.sort(Comparator.comparing(CreditGroup::payee)
-        .thenComparing(group -> group.currency().getCurrencyCode()));
+    groups.sort(
+        Comparator.comparing(CreditGroup::payee)
+            .thenComparing(group -> group.currency().getCurrencyCode()));
     return groups;
   }
 
   private static CreditGroup group(List<Transfer> transfers, long sum) {
     Transfer first = transfers.get(0);
-    return new CreditGroup(first.toAccountId(), first.amount().currency(), List.copyOf(transfers),
-        sum);
+    return new CreditGroup(
+        first.toAccountId(), first.amount().currency(), List.copyOf(transfers), sum);
   }
 
   /**
-   * The UPDATE returned the balance after the whole group; each transfer's entry shows the
-   * balance right after it, counting back from the last.
+   * The UPDATE returned the balance after the whole group; each transfer's entry shows the balance
+   * right after it, counting back from the last.
    */
   private static void runningBalances(CreditGroup group, long balance, Map<UUID, Long> after) {
     long running = balance;
@@ -210,72 +240,106 @@ public class TransferSettlement {
       running = Math.subtractExact(running, transfers.get(i).amount().minorUnits());
     }
     if (running < 0) {
-      throw new IllegalStateException("payee " + group.payee() + " had " + running
-          + " before a credit of " + group.sum());
+      throw new IllegalStateException(
+          "payee " + group.payee() + " had " + running + " before a credit of " + group.sum());
     }
   }
 
   /** Journals of the credited transfers, in message order across payees. */
-  private Mono<List<Credited>> completed(List<Transfer> pending, Map<UUID, Settlement> outcomes,
-      Map<UUID, Long> balanceAfter, Instant now) {
+  private Mono<List<Credited>> completed(
+      List<Transfer> pending,
+      Map<UUID, Settlement> outcomes,
+      Map<UUID, Long> balanceAfter,
+      Instant now) {
     return Flux.fromIterable(pending)
         .filter(transfer -> outcomes.get(transfer.id()) == Settlement.COMPLETED)
-        .concatMap(transfer -> systemAccounts
-            .id(SystemAccounts.Kind.TRANSIT, transfer.amount().currency())
-            .map(transit -> {
-              Transfer done = transfer.complete(now);
-              return new Credited(done, PostingRules.transferCredit(done.id(), transit,
-                  done.toAccountId(), done.amount()), balanceAfter.get(done.id()));
-            }))
+        .concatMap(
+            transfer ->
+                systemAccounts
+                    .id(SystemAccounts.Kind.TRANSIT, transfer.amount().currency())
+                    .map(
+                        transit -> {
+                          Transfer done = transfer.complete(now);
+                          return new Credited(
+                              done,
+                              PostingRules.transferCredit(
+                                  done.id(), transit, done.toAccountId(), done.amount()),
+                              balanceAfter.get(done.id()));
+                        }))
         .collectList();
   }
 
   /**
-   * The payee cannot take the money: return it to the payer whatever the payer's status, because
-   * it is the payer's money. The reason names the payee's state, not its owner. One transfer at a
+   * The payee cannot take the money: return it to the payer whatever the payer's status, because it
+   * is the payer's money. The reason names the payee's state, not its owner. One transfer at a
    * time, each with its own journal, status and event, as a refund is rare.
    */
   private Mono<Void> refund(Transfer pending) {
     Instant now = Timestamps.now(clock);
-    return accounts.find(pending.toAccountId())
-        .map(payee -> payee.status() != AccountStatus.ACTIVE
-            ? "recipient account is " + payee.status().name().toLowerCase()
-            : "recipient account cannot take " + pending.amount().currencyCode())
+    return accounts
+        .find(pending.toAccountId())
+        .map(
+            payee ->
+                payee.status() != AccountStatus.ACTIVE
+                    ? "recipient account is " + payee.status().name().toLowerCase()
+                    : "recipient account cannot take " + pending.amount().currencyCode())
         .defaultIfEmpty("recipient account not found")
-        .flatMap(reason -> {
-          Transfer failed = pending.fail(reason, now);
-          return balances.giveBack(failed.fromAccountId(), failed.amount())
-              .switchIfEmpty(Mono.error(() -> new IllegalStateException(
-                  "payer account " + failed.fromAccountId() + " vanished")))
-              .flatMap(payerBalance -> systemAccounts
-                  .id(SystemAccounts.Kind.TRANSIT, failed.amount().currency())
-                  .flatMap(transit -> ledger.append(
-                      PostingRules.transferRefund(failed.id(), transit, failed.fromAccountId(),
-                          failed.amount()),
-                      Map.of(failed.fromAccountId(), payerBalance), failed.toAccountId(),
-                      failed.description(), now)))
-              .then(markFailed(failed))
-              .then(publish("transfer.failed", failed, now));
-        });
+        .flatMap(
+            reason -> {
+              Transfer failed = pending.fail(reason, now);
+              return balances
+                  .giveBack(failed.fromAccountId(), failed.amount())
+                  .switchIfEmpty(
+                      Mono.error(
+                          () ->
+                              new IllegalStateException(
+                                  "payer account " + failed.fromAccountId() + " vanished")))
+                  .flatMap(
+                      payerBalance ->
+                          systemAccounts
+                              .id(SystemAccounts.Kind.TRANSIT, failed.amount().currency())
+                              .flatMap(
+                                  transit ->
+                                      ledger.append(
+                                          PostingRules.transferRefund(
+                                              failed.id(),
+                                              transit,
+                                              failed.fromAccountId(),
+                                              failed.amount()),
+                                          Map.of(failed.fromAccountId(), payerBalance),
+                                          failed.toAccountId(),
+                                          failed.description(),
+                                          now)))
+                  .then(markFailed(failed))
+                  .then(publish("transfer.failed", failed, now));
+            });
   }
 
   private Mono<Void> markFailed(Transfer transfer) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE transfer SET status = :status, failure_reason = :reason, updated_at = :at
              WHERE id = :id AND status = 'PENDING'""")
         .bind("status", transfer.status().name())
         .bind("at", transfer.updatedAt())
         .bind("id", transfer.id())
         .bind("reason", Parameters.in(R2dbcType.VARCHAR, transfer.failureReason()))
-        .fetch().rowsUpdated()
-        .flatMap(rows -> rows == 1 ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
-            "transfer " + transfer.id() + " was no longer PENDING when settled")));
+        .fetch()
+        .rowsUpdated()
+        .flatMap(
+            rows ->
+                rows == 1
+                    ? Mono.<Void>empty()
+                    : Mono.error(
+                        new IllegalStateException(
+                            "transfer " + transfer.id() + " was no longer PENDING when settled")));
   }
 
   private Mono<Void> publish(String type, Transfer transfer, Instant at) {
     String data = json.writeValueAsString(TransferDocument.of(transfer));
     // Keyed by the payee, as every transfer event (TransferStore.publish).
-    return outbox.append(Topics.EVENTS,
+    return outbox.append(
+        Topics.EVENTS,
         new OutboxEvent(Ids.newId(), type, transfer.toAccountId().toString(), at, data));
   }
 }

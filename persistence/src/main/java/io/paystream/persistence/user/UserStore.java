@@ -23,7 +23,8 @@ public class UserStore {
 
   /** Inserts the user; false when the email is already taken (nothing written). */
   public Mono<Boolean> insert(UserRecord user) {
-    return db.sql("""
+    return db.sql(
+            """
             INSERT INTO app_user (id, email, name, password_hash, roles, created_at)
             VALUES (:id, :email, :name, :hash, :roles, :at)
             ON CONFLICT (email) DO NOTHING""")
@@ -33,7 +34,8 @@ public class UserStore {
         .bind("hash", user.passwordHash())
         .bind("roles", user.roles().toArray(String[]::new))
         .bind("at", user.createdAt())
-        .fetch().rowsUpdated()
+        .fetch()
+        .rowsUpdated()
         .map(rows -> rows == 1);
   }
 
@@ -53,7 +55,8 @@ public class UserStore {
 
   /** Makes sure the user with this email has {@code role} and this password hash. */
   public Mono<Void> grant(String email, String role, String passwordHash) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE app_user SET roles = CASE WHEN :role = ANY(roles) THEN roles
                                              ELSE array_append(roles, :role) END,
                                 password_hash = :hash
@@ -61,7 +64,8 @@ public class UserStore {
         .bind("role", role)
         .bind("hash", passwordHash)
         .bind("email", email)
-        .fetch().rowsUpdated()
+        .fetch()
+        .rowsUpdated()
         .then();
   }
 

@@ -38,21 +38,38 @@ public class WebhookStore {
   }
 
   /** An endpoint as its owner sees it; the secret is shown only once, at creation. */
-  public record Endpoint(UUID id, UUID ownerId, String url, List<String> events,
-      Instant createdAt) {}
+  public record Endpoint(
+      UUID id, UUID ownerId, String url, List<String> events, Instant createdAt) {}
 
   /** A claimed delivery with what the worker needs to send it. */
-  public record Delivery(UUID id, UUID endpointId, UUID eventId, String eventType, String url,
-      byte[] secretSealed, String payload, int attempts, Instant horizonAt) {}
+  public record Delivery(
+      UUID id,
+      UUID endpointId,
+      UUID eventId,
+      String eventType,
+      String url,
+      byte[] secretSealed,
+      String payload,
+      int attempts,
+      Instant horizonAt) {}
 
   /** A dead-lettered delivery, for operators. */
-  public record DeadDelivery(UUID id, UUID endpointId, UUID eventId, String eventType,
-      String url, int attempts, String lastError, Instant createdAt, Instant deadAt) {}
+  public record DeadDelivery(
+      UUID id,
+      UUID endpointId,
+      UUID eventId,
+      String eventType,
+      String url,
+      int attempts,
+      String lastError,
+      Instant createdAt,
+      Instant deadAt) {}
 
-  public Mono<Endpoint> create(UUID id, UUID ownerId, String url, List<String> events,
-      byte[] secretSealed) {
+  public Mono<Endpoint> create(
+      UUID id, UUID ownerId, String url, List<String> events, byte[] secretSealed) {
     Instant now = Timestamps.now(clock);
-    return db.sql("""
+    return db.sql(
+            """
             INSERT INTO webhook_endpoint (id, owner_id, url, events, secret_sealed, created_at)
             VALUES (:id, :owner, :url, :events, :secret, :at)""")
         .bind("id", id)
@@ -61,13 +78,17 @@ public class WebhookStore {
         .bind("events", events.toArray(String[]::new))
         .bind("secret", ByteBuffer.wrap(secretSealed))
         .bind("at", now)
-        .fetch().rowsUpdated()
+        .fetch()
+        .rowsUpdated()
         .thenReturn(new Endpoint(id, ownerId, url, List.copyOf(events), now));
   }
 
   public Flux<Endpoint> list(UUID ownerId) {
-    return db.sql("SELECT " + ENDPOINT_COLUMNS + " FROM webhook_endpoint"
-            + " WHERE owner_id = :owner AND deleted_at IS NULL ORDER BY id")
+    return db.sql(
+            "SELECT "
+                + ENDPOINT_COLUMNS
+                + " FROM webhook_endpoint"
+                + " WHERE owner_id = :owner AND deleted_at IS NULL ORDER BY id")
         .bind("owner", ownerId)
         .map(WebhookStore::endpoint)
         .all();
@@ -76,7 +97,8 @@ public class WebhookStore {
   /** Deletes the owner's endpoint (its pending deliveries stop); false if it is not theirs. */
   public Mono<Boolean> delete(UUID id, UUID ownerId) {
     Instant now = Timestamps.now(clock);
-    return db.sql("""
+    return db.sql(
+            """
             WITH gone AS (
                 UPDATE webhook_endpoint SET deleted_at = :at
                  WHERE id = :id AND owner_id = :owner AND deleted_at IS NULL
@@ -104,11 +126,11 @@ public class WebhookStore {
   }
 
   /**
-   * One delivery per event and live endpoint of the accounts' owners that subscribed to the
-   * event's type (exactly, or by its family {@code "transfer.*"}). One statement finds the
-   * endpoints of all the events, and one more inserts their deliveries only when there are any,
-   * so events nobody subscribed to (most of them) cost one round trip per batch, not one per
-   * event. Idempotent: a redelivered event adds nothing. Returns how many deliveries were created.
+   * One delivery per event and live endpoint of the accounts' owners that subscribed to the event's
+   * type (exactly, or by its family {@code "transfer.*"}). One statement finds the endpoints of all
+   * the events, and one more inserts their deliveries only when there are any, so events nobody
+   * subscribed to (most of them) cost one round trip per batch, not one per event. Idempotent: a
+   * redelivered event adds nothing. Returns how many deliveries were created.
    */
   public Mono<Long> enqueueAll(List<Enqueued> events, Instant horizonAt) {
     List<Integer> indexes = new ArrayList<>();
@@ -128,7 +150,8 @@ public class WebhookStore {
       return Mono.just(0L);
     }
     Instant now = Timestamps.now(clock);
-    return db.sql("""
+    return db.sql(
+            """
             SELECT DISTINCT ev.n, e.id
               FROM unnest(:indexes::int[], :types::text[], :families::text[], :accounts::uuid[])
                    AS ev(n, type, family, account_id)
@@ -143,12 +166,18 @@ public class WebhookStore {
         .map(row -> Map.entry(row.get("n", Integer.class), row.get("id", UUID.class)))
         .all()
         .collectList()
-        .flatMap(matches -> matches.isEmpty() ? Mono.just(0L)
-            : insertDeliveries(events, matches, now, horizonAt));
+        .flatMap(
+            matches ->
+                matches.isEmpty()
+                    ? Mono.just(0L)
+                    : insertDeliveries(events, matches, now, horizonAt));
   }
 
-  private Mono<Long> insertDeliveries(List<Enqueued> events,
-      List<Map.Entry<Integer, UUID>> matches, Instant now, Instant horizonAt) {
+  private Mono<Long> insertDeliveries(
+      List<Enqueued> events,
+      List<Map.Entry<Integer, UUID>> matches,
+      Instant now,
+      Instant horizonAt) {
     int size = matches.size();
     UUID[] ids = new UUID[size];
     UUID[] endpoints = new UUID[size];
@@ -164,7 +193,8 @@ public class WebhookStore {
       types[i] = event.type();
       payloads[i] = event.payload();
     }
-    return db.sql("""
+    return db.sql(
+            """
             INSERT INTO webhook_delivery (id, endpoint_id, event_id, event_type, payload, status,
                                           attempts, next_attempt_at, horizon_at, created_at)
             SELECT id, endpoint_id, event_id, event_type, payload, 'PENDING', 0, :now, :horizon,
@@ -179,7 +209,8 @@ public class WebhookStore {
         .bind("payloads", payloads)
         .bind("now", now)
         .bind("horizon", horizonAt)
-        .fetch().rowsUpdated();
+        .fetch()
+        .rowsUpdated();
   }
 
   /** The wildcard subscription that covers {@code type}: "transfer.completed" -> "transfer.*". */
@@ -189,7 +220,8 @@ public class WebhookStore {
 
   /** Locks up to {@code limit} due deliveries and leases them until {@code leaseUntil}. */
   public Flux<Delivery> claimDue(Instant leaseUntil, int limit) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE webhook_delivery d SET next_attempt_at = :lease, attempts = d.attempts + 1
               FROM webhook_endpoint e
              WHERE d.id IN (SELECT id FROM webhook_delivery
@@ -201,68 +233,94 @@ public class WebhookStore {
         .bind("lease", leaseUntil)
         .bind("now", Timestamps.now(clock))
         .bind("limit", limit)
-        .map(row -> new Delivery(row.get("id", UUID.class), row.get("endpoint_id", UUID.class),
-            row.get("event_id", UUID.class), row.get("event_type", String.class),
-            row.get("url", String.class), bytes(row.get("secret_sealed")),
-            row.get("payload", String.class), row.get("attempts", Integer.class),
-            Timestamps.instant(row.get("horizon_at", Instant.class))))
+        .map(
+            row ->
+                new Delivery(
+                    row.get("id", UUID.class),
+                    row.get("endpoint_id", UUID.class),
+                    row.get("event_id", UUID.class),
+                    row.get("event_type", String.class),
+                    row.get("url", String.class),
+                    bytes(row.get("secret_sealed")),
+                    row.get("payload", String.class),
+                    row.get("attempts", Integer.class),
+                    Timestamps.instant(row.get("horizon_at", Instant.class))))
         .all();
   }
 
   public Mono<Void> delivered(UUID id) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE webhook_delivery SET status = 'DELIVERED', last_error = NULL, finished_at = :at
              WHERE id = :id AND status = 'PENDING'""")
         .bind("at", Timestamps.now(clock))
         .bind("id", id)
-        .fetch().rowsUpdated().then();
+        .fetch()
+        .rowsUpdated()
+        .then();
   }
 
   public Mono<Void> retryAt(UUID id, Instant next, String error) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE webhook_delivery SET next_attempt_at = :next, last_error = :error
              WHERE id = :id AND status = 'PENDING'""")
         .bind("next", next)
         .bind("error", Parameters.in(R2dbcType.VARCHAR, error))
         .bind("id", id)
-        .fetch().rowsUpdated().then();
+        .fetch()
+        .rowsUpdated()
+        .then();
   }
 
   public Mono<Void> deadLetter(UUID id, String error) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE webhook_delivery SET status = 'DEAD', last_error = :error, finished_at = :at
              WHERE id = :id AND status = 'PENDING'""")
         .bind("error", Parameters.in(R2dbcType.VARCHAR, error))
         .bind("at", Timestamps.now(clock))
         .bind("id", id)
-        .fetch().rowsUpdated().then();
+        .fetch()
+        .rowsUpdated()
+        .then();
   }
 
   /** Dead deliveries, newest first, strictly before {@code beforeId} when given. */
   public Flux<DeadDelivery> dead(UUID beforeId, int limit) {
     String position = beforeId == null ? "" : " AND d.id < :before";
-    var spec = db.sql("""
+    var spec =
+        db.sql(
+                """
             SELECT d.id, d.endpoint_id, d.event_id, d.event_type, e.url, d.attempts,
                    d.last_error, d.created_at, d.finished_at
               FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id
-             WHERE d.status = 'DEAD' AND e.deleted_at IS NULL""" + position
-            + " ORDER BY d.id DESC LIMIT :limit")
-        .bind("limit", limit);
+             WHERE d.status = 'DEAD' AND e.deleted_at IS NULL"""
+                    + position
+                    + " ORDER BY d.id DESC LIMIT :limit")
+            .bind("limit", limit);
     if (beforeId != null) {
       spec = spec.bind("before", beforeId);
     }
-    return spec.map(row -> new DeadDelivery(row.get("id", UUID.class),
-            row.get("endpoint_id", UUID.class), row.get("event_id", UUID.class),
-            row.get("event_type", String.class), row.get("url", String.class),
-            row.get("attempts", Integer.class), row.get("last_error", String.class),
-            Timestamps.instant(row.get("created_at", Instant.class)),
-            Timestamps.instant(row.get("finished_at", Instant.class))))
+    return spec.map(
+            row ->
+                new DeadDelivery(
+                    row.get("id", UUID.class),
+                    row.get("endpoint_id", UUID.class),
+                    row.get("event_id", UUID.class),
+                    row.get("event_type", String.class),
+                    row.get("url", String.class),
+                    row.get("attempts", Integer.class),
+                    row.get("last_error", String.class),
+                    Timestamps.instant(row.get("created_at", Instant.class)),
+                    Timestamps.instant(row.get("finished_at", Instant.class))))
         .all();
   }
 
   /** Gives a dead delivery a fresh horizon and makes it due now; false if it is not dead. */
   public Mono<Boolean> replay(UUID id, Instant horizonAt) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE webhook_delivery d SET status = 'PENDING', next_attempt_at = :now,
                                           horizon_at = :horizon, finished_at = NULL
               FROM webhook_endpoint e
@@ -271,13 +329,15 @@ public class WebhookStore {
         .bind("now", Timestamps.now(clock))
         .bind("horizon", horizonAt)
         .bind("id", id)
-        .fetch().rowsUpdated()
+        .fetch()
+        .rowsUpdated()
         .map(rows -> rows == 1);
   }
 
   /** Deliveries of one endpoint, for tests and support: (event type, status, attempts). */
   public Flux<String> describeDeliveries(UUID endpointId) {
-    return db.sql("""
+    return db.sql(
+            """
             SELECT event_type || ':' || status || ':' || attempts AS d FROM webhook_delivery
              WHERE endpoint_id = :id ORDER BY created_at""")
         .bind("id", endpointId)
@@ -286,8 +346,11 @@ public class WebhookStore {
   }
 
   static Endpoint endpoint(Readable row) {
-    return new Endpoint(row.get("id", UUID.class), row.get("owner_id", UUID.class),
-        row.get("url", String.class), Arrays.asList(row.get("events", String[].class)),
+    return new Endpoint(
+        row.get("id", UUID.class),
+        row.get("owner_id", UUID.class),
+        row.get("url", String.class),
+        Arrays.asList(row.get("events", String[].class)),
         Timestamps.instant(row.get("created_at", Instant.class)));
   }
 

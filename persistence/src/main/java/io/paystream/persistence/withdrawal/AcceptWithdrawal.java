@@ -14,8 +14,15 @@ import java.util.UUID;
  * @param destinationCiphertext {@code destination} sealed for {@code id} (never stored in clear)
  * @param limits the per-transfer ceiling applies to withdrawals too
  */
-public record AcceptWithdrawal(UUID id, UUID requestedBy, boolean asOps, UUID accountId,
-    Money amount, Iban destination, byte[] destinationCiphertext, TransferLimits limits) {
+public record AcceptWithdrawal(
+    UUID id,
+    UUID requestedBy,
+    boolean asOps,
+    UUID accountId,
+    Money amount,
+    Iban destination,
+    byte[] destinationCiphertext,
+    TransferLimits limits) {
 
   public AcceptWithdrawal {
     Objects.requireNonNull(id, "id");

@@ -5,18 +5,33 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A withdrawal as clients see it (CONTRACT.md, Money movement), in responses and in events.
- * {@code destination} is the masked IBAN: this document is stored as the idempotent answer and
- * travels through Kafka, SSE and webhooks, none of which should carry a whole account number.
+ * A withdrawal as clients see it (CONTRACT.md, Money movement), in responses and in events. {@code
+ * destination} is the masked IBAN: this document is stored as the idempotent answer and travels
+ * through Kafka, SSE and webhooks, none of which should carry a whole account number.
  */
-public record WithdrawalDocument(UUID id, UUID accountId, long amount, String currency,
-    String destination, String status, String failureReason, String externalReference,
-    Instant createdAt, Instant updatedAt) {
+public record WithdrawalDocument(
+    UUID id,
+    UUID accountId,
+    long amount,
+    String currency,
+    String destination,
+    String status,
+    String failureReason,
+    String externalReference,
+    Instant createdAt,
+    Instant updatedAt) {
 
   public static WithdrawalDocument of(Withdrawal withdrawal) {
-    return new WithdrawalDocument(withdrawal.id(), withdrawal.accountId(),
-        withdrawal.amount().minorUnits(), withdrawal.amount().currencyCode(),
-        withdrawal.maskedDestination(), withdrawal.status().name(), withdrawal.failureReason(),
-        withdrawal.externalReference(), withdrawal.createdAt(), withdrawal.updatedAt());
+    return new WithdrawalDocument(
+        withdrawal.id(),
+        withdrawal.accountId(),
+        withdrawal.amount().minorUnits(),
+        withdrawal.amount().currencyCode(),
+        withdrawal.maskedDestination(),
+        withdrawal.status().name(),
+        withdrawal.failureReason(),
+        withdrawal.externalReference(),
+        withdrawal.createdAt(),
+        withdrawal.updatedAt());
   }
 }

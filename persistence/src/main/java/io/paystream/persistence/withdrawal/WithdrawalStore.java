@@ -32,16 +32,16 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every statement that moves money for a withdrawal. Each public method is one database
- * transaction (joining the caller's, when there is one).
+ * Every statement that moves money for a withdrawal. Each public method is one database transaction
+ * (joining the caller's, when there is one).
  *
  * <ul>
- *   <li>{@link #accept}: conditional debit payer -> PAYOUT, the PENDING withdrawal, its journal
- *       and the internal {@code withdrawal.pending} event that starts the payout leg.</li>
+ *   <li>{@link #accept}: conditional debit payer -> PAYOUT, the PENDING withdrawal, its journal and
+ *       the internal {@code withdrawal.pending} event that starts the payout leg.
  *   <li>{@link #startProcessing}: PENDING -> PROCESSING with {@code withdrawal.processing},
- *       counting a provider attempt; run just before the provider is called.</li>
+ *       counting a provider attempt; run just before the provider is called.
  *   <li>{@link #complete} / {@link #fail}: the provider's definitive answer, PAYOUT -> WORLD or
- *       PAYOUT -> payer. Idempotent: a withdrawal already terminal is left alone.</li>
+ *       PAYOUT -> payer. Idempotent: a withdrawal already terminal is left alone.
  * </ul>
  */
 @Repository
@@ -50,8 +50,9 @@ public class WithdrawalStore {
   /** Internal: starts the payout leg. Not a contract event; fan-out consumers ignore it. */
   public static final String PENDING_EVENT = "withdrawal.pending";
 
-  static final String COLUMNS = "id, account_id, amount, currency, destination_masked, status,"
-      + " failure_reason, external_reference, created_at, updated_at";
+  static final String COLUMNS =
+      "id, account_id, amount, currency, destination_masked, status,"
+          + " failure_reason, external_reference, created_at, updated_at";
 
   private final DatabaseClient db;
   private final AccountStore accounts;
@@ -63,9 +64,16 @@ public class WithdrawalStore {
   private final JsonMapper json;
   private final Clock clock;
 
-  public WithdrawalStore(DatabaseClient db, AccountStore accounts, AccountBalances balances,
-      SystemAccounts systemAccounts, LedgerStore ledger, OutboxStore outbox,
-      TransactionalOperator transaction, JsonMapper json, Clock clock) {
+  public WithdrawalStore(
+      DatabaseClient db,
+      AccountStore accounts,
+      AccountBalances balances,
+      SystemAccounts systemAccounts,
+      LedgerStore ledger,
+      OutboxStore outbox,
+      TransactionalOperator transaction,
+      JsonMapper json,
+      Clock clock) {
     this.db = db;
     this.accounts = accounts;
     this.balances = balances;
@@ -78,24 +86,28 @@ public class WithdrawalStore {
   }
 
   /**
-   * Debits the payer into PAYOUT and records the PENDING withdrawal. Fails with
-   * {@link RejectedException} before any write when refused (not found, not ACTIVE, another
-   * currency, over the per-transfer limit, insufficient funds).
+   * Debits the payer into PAYOUT and records the PENDING withdrawal. Fails with {@link
+   * RejectedException} before any write when refused (not found, not ACTIVE, another currency, over
+   * the per-transfer limit, insufficient funds).
    */
   public Mono<Withdrawal> accept(AcceptWithdrawal request) {
     Money amount = request.amount();
-    Mono<Withdrawal> flow = accounts.find(request.accountId())
-        .filter(account -> request.asOps() || account.isOwnedBy(request.requestedBy()))
-        .switchIfEmpty(rejected(Rejection.ACCOUNT_NOT_FOUND, "account not found"))
-        .flatMap(account -> {
-          Rejection refusal = refusal(account, request);
-          if (refusal != null) {
-            return rejected(refusal, explain(refusal, request));
-          }
-          return systemAccounts.ensure(amount.currency())
-              .then(debit(request))
-              .flatMap(balance -> record(request, balance));
-        });
+    Mono<Withdrawal> flow =
+        accounts
+            .find(request.accountId())
+            .filter(account -> request.asOps() || account.isOwnedBy(request.requestedBy()))
+            .switchIfEmpty(rejected(Rejection.ACCOUNT_NOT_FOUND, "account not found"))
+            .flatMap(
+                account -> {
+                  Rejection refusal = refusal(account, request);
+                  if (refusal != null) {
+                    return rejected(refusal, explain(refusal, request));
+                  }
+                  return systemAccounts
+                      .ensure(amount.currency())
+                      .then(debit(request))
+                      .flatMap(balance -> record(request, balance));
+                });
     return transaction.transactional(flow);
   }
 
@@ -109,40 +121,59 @@ public class WithdrawalStore {
   /** The same conditional debit as a transfer's: no read-modify-write, no lost update. */
   private Mono<Long> debit(AcceptWithdrawal request) {
     Money amount = request.amount();
-    return balances.debit(request.accountId(), amount)
-        .switchIfEmpty(Mono.defer(() -> accounts.find(request.accountId())
-            .flatMap(from -> {
-              Rejection why = from.refusesDebit(amount).orElse(Rejection.INSUFFICIENT_FUNDS);
-              return rejected(why, explain(why, request));
-            })));
+    return balances
+        .debit(request.accountId(), amount)
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    accounts
+                        .find(request.accountId())
+                        .flatMap(
+                            from -> {
+                              Rejection why =
+                                  from.refusesDebit(amount).orElse(Rejection.INSUFFICIENT_FUNDS);
+                              return rejected(why, explain(why, request));
+                            })));
   }
 
   private Mono<Withdrawal> record(AcceptWithdrawal request, long payerBalance) {
     Instant now = Timestamps.now(clock);
-    Withdrawal withdrawal = Withdrawal.accept(request.id(), request.accountId(),
-        request.amount(), request.destination(), now);
-    return systemAccounts.id(SystemAccounts.Kind.PAYOUT, request.amount().currency())
-        .flatMap(payout -> db.sql("""
+    Withdrawal withdrawal =
+        Withdrawal.accept(
+            request.id(), request.accountId(), request.amount(), request.destination(), now);
+    return systemAccounts
+        .id(SystemAccounts.Kind.PAYOUT, request.amount().currency())
+        .flatMap(
+            payout ->
+                db.sql(
+                        """
                 INSERT INTO withdrawal (id, account_id, amount, currency, destination_ciphertext,
                                         destination_masked, status, created_by, created_at,
                                         updated_at)
                 VALUES (:id, :account, :amount, :currency, :ciphertext, :masked, 'PENDING',
                         :createdBy, :at, :at)""")
-            .bind("id", withdrawal.id())
-            .bind("account", withdrawal.accountId())
-            .bind("amount", withdrawal.amount().minorUnits())
-            .bind("currency", withdrawal.amount().currencyCode())
-            .bind("ciphertext", ByteBuffer.wrap(request.destinationCiphertext()))
-            .bind("masked", withdrawal.maskedDestination())
-            .bind("createdBy", request.requestedBy())
-            .bind("at", now)
-            .fetch().rowsUpdated()
-            .then(ledger.append(
-                PostingRules.withdrawalDebit(withdrawal.id(), withdrawal.accountId(), payout,
-                    withdrawal.amount()),
-                Map.of(withdrawal.accountId(), payerBalance), null, description(withdrawal),
-                now))
-            .then(publish(PENDING_EVENT, withdrawal, now)))
+                    .bind("id", withdrawal.id())
+                    .bind("account", withdrawal.accountId())
+                    .bind("amount", withdrawal.amount().minorUnits())
+                    .bind("currency", withdrawal.amount().currencyCode())
+                    .bind("ciphertext", ByteBuffer.wrap(request.destinationCiphertext()))
+                    .bind("masked", withdrawal.maskedDestination())
+                    .bind("createdBy", request.requestedBy())
+                    .bind("at", now)
+                    .fetch()
+                    .rowsUpdated()
+                    .then(
+                        ledger.append(
+                            PostingRules.withdrawalDebit(
+                                withdrawal.id(),
+                                withdrawal.accountId(),
+                                payout,
+                                withdrawal.amount()),
+                            Map.of(withdrawal.accountId(), payerBalance),
+                            null,
+                            description(withdrawal),
+                            now))
+                    .then(publish(PENDING_EVENT, withdrawal, now)))
         .thenReturn(withdrawal);
   }
 
@@ -152,58 +183,78 @@ public class WithdrawalStore {
   /**
    * Moves a PENDING withdrawal to PROCESSING (with {@code withdrawal.processing}), or touches a
    * PROCESSING one, and counts the provider attempt that follows. Empty when the withdrawal is
-   * unknown or already terminal: there is nothing left to ask the provider.
-   * {@code providerMayKnowIt} is true when an earlier attempt may have reached the provider, so
-   * the caller must ask for the payout's state before paying again.
+   * unknown or already terminal: there is nothing left to ask the provider. {@code
+   * providerMayKnowIt} is true when an earlier attempt may have reached the provider, so the caller
+   * must ask for the payout's state before paying again.
    */
   public Mono<Started> startProcessing(UUID id) {
-    Mono<Started> flow = lock(id)
-        .filter(withdrawal -> !withdrawal.status().isTerminal())
-        .flatMap(withdrawal -> {
-          Instant now = Timestamps.now(clock);
-          boolean wasPending = withdrawal.status() == WithdrawalStatus.PENDING;
-          Withdrawal processing = wasPending ? withdrawal.processing(now) : withdrawal;
-          return db.sql("""
+    Mono<Started> flow =
+        lock(id)
+            .filter(withdrawal -> !withdrawal.status().isTerminal())
+            .flatMap(
+                withdrawal -> {
+                  Instant now = Timestamps.now(clock);
+                  boolean wasPending = withdrawal.status() == WithdrawalStatus.PENDING;
+                  Withdrawal processing = wasPending ? withdrawal.processing(now) : withdrawal;
+                  return db.sql(
+                          """
                   UPDATE withdrawal SET status = 'PROCESSING', attempts = attempts + 1,
                                         updated_at = :at
                    WHERE id = :id AND status IN ('PENDING', 'PROCESSING')
                   RETURNING attempts""")
-              .bind("at", now)
-              .bind("id", id)
-              .map(row -> row.get("attempts", Integer.class))
-              .one()
-              .flatMap(attempts -> (wasPending
-                  ? publish("withdrawal.processing", processing, now)
-                  : Mono.<Void>empty())
-                  .thenReturn(new Started(processing, attempts > 1)));
-        });
+                      .bind("at", now)
+                      .bind("id", id)
+                      .map(row -> row.get("attempts", Integer.class))
+                      .one()
+                      .flatMap(
+                          attempts ->
+                              (wasPending
+                                      ? publish("withdrawal.processing", processing, now)
+                                      : Mono.<Void>empty())
+                                  .thenReturn(new Started(processing, attempts > 1)));
+                });
     return transaction.transactional(flow);
   }
 
   /** What a settling call did. */
-  public enum Settlement { COMPLETED, FAILED, ALREADY_SETTLED, UNKNOWN_WITHDRAWAL }
+  public enum Settlement {
+    COMPLETED,
+    FAILED,
+    ALREADY_SETTLED,
+    UNKNOWN_WITHDRAWAL
+  }
 
-  /** The provider paid: PAYOUT -> WORLD, COMPLETED with its reference, {@code withdrawal.completed}. */
+  /**
+   * The provider paid: PAYOUT -> WORLD, COMPLETED with its reference, {@code withdrawal.completed}.
+   */
   public Mono<Settlement> complete(UUID id, String externalReference) {
-    Mono<Settlement> flow = lock(id)
-        .flatMap(withdrawal -> {
-          if (withdrawal.status().isTerminal()) {
-            return Mono.just(Settlement.ALREADY_SETTLED);
-          }
-          Instant now = Timestamps.now(clock);
-          Withdrawal done = withdrawal.complete(externalReference, now);
-          Money amount = done.amount();
-          return systemAccounts.id(SystemAccounts.Kind.PAYOUT, amount.currency())
-              .zipWith(systemAccounts.id(SystemAccounts.Kind.WORLD, amount.currency()))
-              .flatMap(accountIds -> ledger.append(
-                  PostingRules.withdrawalPayout(done.id(), accountIds.getT1(), accountIds.getT2(),
-                      amount),
-                  Map.of(), done.accountId(), description(done), now))
-              .then(markTerminal(done))
-              .then(publish("withdrawal.completed", done, now))
-              .thenReturn(Settlement.COMPLETED);
-        })
-        .defaultIfEmpty(Settlement.UNKNOWN_WITHDRAWAL);
+    Mono<Settlement> flow =
+        lock(id)
+            .flatMap(
+                withdrawal -> {
+                  if (withdrawal.status().isTerminal()) {
+                    return Mono.just(Settlement.ALREADY_SETTLED);
+                  }
+                  Instant now = Timestamps.now(clock);
+                  Withdrawal done = withdrawal.complete(externalReference, now);
+                  Money amount = done.amount();
+                  return systemAccounts
+                      .id(SystemAccounts.Kind.PAYOUT, amount.currency())
+                      .zipWith(systemAccounts.id(SystemAccounts.Kind.WORLD, amount.currency()))
+                      .flatMap(
+                          accountIds ->
+                              ledger.append(
+                                  PostingRules.withdrawalPayout(
+                                      done.id(), accountIds.getT1(), accountIds.getT2(), amount),
+                                  Map.of(),
+                                  done.accountId(),
+                                  description(done),
+                                  now))
+                      .then(markTerminal(done))
+                      .then(publish("withdrawal.completed", done, now))
+                      .thenReturn(Settlement.COMPLETED);
+                })
+            .defaultIfEmpty(Settlement.UNKNOWN_WITHDRAWAL);
     return transaction.transactional(flow);
   }
 
@@ -212,32 +263,47 @@ public class WithdrawalStore {
    * the payer's money; FAILED with the reason, {@code withdrawal.failed}.
    */
   public Mono<Settlement> fail(UUID id, String reason) {
-    Mono<Settlement> flow = lock(id)
-        .flatMap(withdrawal -> {
-          if (withdrawal.status().isTerminal()) {
-            return Mono.just(Settlement.ALREADY_SETTLED);
-          }
-          Instant now = Timestamps.now(clock);
-          Withdrawal failed = withdrawal.fail(reason, now);
-          Money amount = failed.amount();
-          return balances.giveBack(failed.accountId(), amount)
-              .switchIfEmpty(Mono.error(() -> new IllegalStateException(
-                  "payer account " + failed.accountId() + " vanished")))
-              .flatMap(balance -> systemAccounts.id(SystemAccounts.Kind.PAYOUT, amount.currency())
-                  .flatMap(payout -> ledger.append(
-                      PostingRules.withdrawalRefund(failed.id(), payout, failed.accountId(),
-                          amount),
-                      Map.of(failed.accountId(), balance), null, description(failed), now)))
-              .then(markTerminal(failed))
-              .then(publish("withdrawal.failed", failed, now))
-              .thenReturn(Settlement.FAILED);
-        })
-        .defaultIfEmpty(Settlement.UNKNOWN_WITHDRAWAL);
+    Mono<Settlement> flow =
+        lock(id)
+            .flatMap(
+                withdrawal -> {
+                  if (withdrawal.status().isTerminal()) {
+                    return Mono.just(Settlement.ALREADY_SETTLED);
+                  }
+                  Instant now = Timestamps.now(clock);
+                  Withdrawal failed = withdrawal.fail(reason, now);
+                  Money amount = failed.amount();
+                  return balances
+                      .giveBack(failed.accountId(), amount)
+                      .switchIfEmpty(
+                          Mono.error(
+                              () ->
+                                  new IllegalStateException(
+                                      "payer account " + failed.accountId() + " vanished")))
+                      .flatMap(
+                          balance ->
+                              systemAccounts
+                                  .id(SystemAccounts.Kind.PAYOUT, amount.currency())
+                                  .flatMap(
+                                      payout ->
+                                          ledger.append(
+                                              PostingRules.withdrawalRefund(
+                                                  failed.id(), payout, failed.accountId(), amount),
+                                              Map.of(failed.accountId(), balance),
+                                              null,
+                                              description(failed),
+                                              now)))
+                      .then(markTerminal(failed))
+                      .then(publish("withdrawal.failed", failed, now))
+                      .thenReturn(Settlement.FAILED);
+                })
+            .defaultIfEmpty(Settlement.UNKNOWN_WITHDRAWAL);
     return transaction.transactional(flow);
   }
 
   private Mono<Void> markTerminal(Withdrawal withdrawal) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE withdrawal SET status = :status, failure_reason = :reason,
                                   external_reference = :reference, updated_at = :at
              WHERE id = :id AND status IN ('PENDING', 'PROCESSING')""")
@@ -246,19 +312,28 @@ public class WithdrawalStore {
         .bind("reference", Parameters.in(R2dbcType.VARCHAR, withdrawal.externalReference()))
         .bind("at", withdrawal.updatedAt())
         .bind("id", withdrawal.id())
-        .fetch().rowsUpdated()
-        .flatMap(rows -> rows == 1 ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
-            "withdrawal " + withdrawal.id() + " was already terminal when settled")));
+        .fetch()
+        .rowsUpdated()
+        .flatMap(
+            rows ->
+                rows == 1
+                    ? Mono.<Void>empty()
+                    : Mono.error(
+                        new IllegalStateException(
+                            "withdrawal "
+                                + withdrawal.id()
+                                + " was already terminal when settled")));
   }
 
   /**
    * Withdrawals still in flight whose last touch is older than {@code staleBefore}: their payout
    * leg died, stalled or was deferred by an open circuit breaker. Each is claimed by touching
-   * {@code updated_at}, so that another instance's sweep skips it for the same interval; the
-   * rows are locked only for this statement.
+   * {@code updated_at}, so that another instance's sweep skips it for the same interval; the rows
+   * are locked only for this statement.
    */
   public Flux<UUID> claimStale(Instant staleBefore, int limit) {
-    return db.sql("""
+    return db.sql(
+            """
             UPDATE withdrawal SET updated_at = :now
              WHERE id IN (SELECT id FROM withdrawal
                            WHERE status IN ('PENDING', 'PROCESSING') AND updated_at < :staleBefore
@@ -300,7 +375,8 @@ public class WithdrawalStore {
 
   /** Whether {@code userId} owns the account the withdrawal pays out of. */
   public Mono<Boolean> isOwner(UUID withdrawalId, UUID userId) {
-    return db.sql("""
+    return db.sql(
+            """
             SELECT EXISTS (SELECT 1 FROM withdrawal w JOIN account a ON a.id = w.account_id
                             WHERE w.id = :id AND a.owner_id = :user) AS owner""")
         .bind("id", withdrawalId)
@@ -319,7 +395,8 @@ public class WithdrawalStore {
   private Mono<Void> publish(String type, Withdrawal withdrawal, Instant at) {
     String data = json.writeValueAsString(WithdrawalDocument.of(withdrawal));
     // Keyed by the payer's account: its events stay in order on one partition.
-    return outbox.append(Topics.EVENTS,
+    return outbox.append(
+        Topics.EVENTS,
         new OutboxEvent(Ids.newId(), type, withdrawal.accountId().toString(), at, data));
   }
 

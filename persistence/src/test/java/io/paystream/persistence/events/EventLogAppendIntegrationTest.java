@@ -51,9 +51,10 @@ class EventLogAppendIntegrationTest {
         .expectNext(0L)
         .verifyComplete();
 
-    List<EventLogRow> rows = eventLog.afterForAccount(account, before, 10).collectList()
-        .block(PATIENCE);
-    assertThat(rows).extracting(EventLogRow::eventId)
+    List<EventLogRow> rows =
+        eventLog.afterForAccount(account, before, 10).collectList().block(PATIENCE);
+    assertThat(rows)
+        .extracting(EventLogRow::eventId)
         .containsExactly(first.eventId(), deposit.eventId(), last.eventId());
     assertThat(rows).extracting(EventLogRow::seq).isSorted().doesNotHaveDuplicates();
     EventLogRow sequencedDeposit = rows.get(1);
@@ -67,17 +68,25 @@ class EventLogAppendIntegrationTest {
   @Test
   void anAppendAnnouncesItselfOnTheEventLogChannelAtCommit() {
     Sinks.One<Boolean> listening = Sinks.one();
-    Mono<String> announced = channels.listen(EventLogStore.CHANNEL, up -> {
-      if (up) {
-        listening.tryEmitValue(true);
-      }
-    }).next();
+    Mono<String> announced =
+        channels
+            .listen(
+                EventLogStore.CHANNEL,
+                up -> {
+                  if (up) {
+                    listening.tryEmitValue(true);
+                  }
+                })
+            .next();
     NewEvent event = event("deposit.completed", Ids.newId(), null, Instant.now());
 
     StepVerifier.create(announced)
-        .then(() -> listening.asMono()
-            .flatMap(up -> eventLog.append(List.of(event), Instant.now()))
-            .subscribe())
+        .then(
+            () ->
+                listening
+                    .asMono()
+                    .flatMap(up -> eventLog.append(List.of(event), Instant.now()))
+                    .subscribe())
         .expectNext("")
         .expectComplete()
         .verify(PATIENCE);
@@ -85,7 +94,12 @@ class EventLogAppendIntegrationTest {
 
   private static NewEvent event(String type, UUID account, UUID other, Instant occurred) {
     UUID id = Ids.newId();
-    return new NewEvent(id, type, Ids.newId(), account, other,
+    return new NewEvent(
+        id,
+        type,
+        Ids.newId(),
+        account,
+        other,
         "{\"type\":\"" + type + "\",\"id\":\"" + id + "\",\"note\":\"it's \\\"quoted\\\"\"}",
         occurred);
   }

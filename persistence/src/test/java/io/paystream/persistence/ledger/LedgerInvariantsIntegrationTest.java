@@ -58,8 +58,11 @@ class LedgerInvariantsIntegrationTest {
   @BeforeEach
   void twoAccounts() {
     owner = Ids.newId();
-    users.insert(new UserRecord(owner, owner + "@example.com", "Owner", "x",
-        List.of("CUSTOMER"), Instant.now())).block(PATIENCE);
+    users
+        .insert(
+            new UserRecord(
+                owner, owner + "@example.com", "Owner", "x", List.of("CUSTOMER"), Instant.now()))
+        .block(PATIENCE);
     payer = accounts.open(owner, EUR).block(PATIENCE);
     payee = accounts.open(owner, EUR).block(PATIENCE);
   }
@@ -68,18 +71,28 @@ class LedgerInvariantsIntegrationTest {
   void concurrentDebitsNeverSpendTheSameMoneyTwice() {
     deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
 
-    List<Object> results = Flux.range(0, 20)
-        .flatMap(i -> transfers.accept(accept(100))
-            .<Object>map(Transfer::id)
-            .onErrorResume(RejectedException.class, rejected ->
-                reactor.core.publisher.Mono.just(rejected.rejection())), 20)
-        .collectList()
-        .block(PATIENCE);
+    List<Object> results =
+        Flux.range(0, 20)
+            .flatMap(
+                i ->
+                    transfers
+                        .accept(accept(100))
+                        .<Object>map(Transfer::id)
+                        .onErrorResume(
+                            RejectedException.class,
+                            rejected -> reactor.core.publisher.Mono.just(rejected.rejection())),
+                20)
+            .collectList()
+            .block(PATIENCE);
 
     assertThat(results).filteredOn(UUID.class::isInstance).hasSize(10);
     assertThat(results).filteredOn(Rejection.INSUFFICIENT_FUNDS::equals).hasSize(10);
-    accounts.find(payer.id()).map(Account::balance).as(StepVerifier::create)
-        .expectNext(0L).verifyComplete();
+    accounts
+        .find(payer.id())
+        .map(Account::balance)
+        .as(StepVerifier::create)
+        .expectNext(0L)
+        .verifyComplete();
     ledger.countUnreconciledAccounts().as(StepVerifier::create).expectNext(0L).verifyComplete();
   }
 
@@ -88,11 +101,15 @@ class LedgerInvariantsIntegrationTest {
     deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
 
     db.sql("UPDATE entry SET amount = amount + 1 WHERE account_id = :id")
-        .bind("id", payer.id()).fetch().rowsUpdated()
+        .bind("id", payer.id())
+        .fetch()
+        .rowsUpdated()
         .as(StepVerifier::create)
         .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("append-only"))
         .verify(PATIENCE);
-    db.sql("DELETE FROM journal").fetch().rowsUpdated()
+    db.sql("DELETE FROM journal")
+        .fetch()
+        .rowsUpdated()
         .as(StepVerifier::create)
         .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("append-only"))
         .verify(PATIENCE);
@@ -101,10 +118,13 @@ class LedgerInvariantsIntegrationTest {
   @Test
   void aCustomerBalanceCannotGoNegativeEvenByDirectSql() {
     db.sql("UPDATE account SET balance = -1 WHERE id = :id")
-        .bind("id", payer.id()).fetch().rowsUpdated()
+        .bind("id", payer.id())
+        .fetch()
+        .rowsUpdated()
         .as(StepVerifier::create)
-        .expectErrorSatisfies(error -> assertThat(error)
-            .hasMessageContaining("account_customer_balance_not_negative"))
+        .expectErrorSatisfies(
+            error ->
+                assertThat(error).hasMessageContaining("account_customer_balance_not_negative"))
         .verify(PATIENCE);
   }
 
@@ -112,16 +132,24 @@ class LedgerInvariantsIntegrationTest {
   void aTerminalTransferCannotChangeStatusAgain() {
     deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
     Transfer pending = transfers.accept(accept(300)).block(PATIENCE);
-    transfers.settle(pending.id()).as(StepVerifier::create)
-        .expectNext(TransferStore.Settlement.COMPLETED).verifyComplete();
+    transfers
+        .settle(pending.id())
+        .as(StepVerifier::create)
+        .expectNext(TransferStore.Settlement.COMPLETED)
+        .verifyComplete();
 
     db.sql("UPDATE transfer SET status = 'FAILED', failure_reason = 'x' WHERE id = :id")
-        .bind("id", pending.id()).fetch().rowsUpdated()
+        .bind("id", pending.id())
+        .fetch()
+        .rowsUpdated()
         .as(StepVerifier::create)
         .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("final"))
         .verify(PATIENCE);
-    transfers.settle(pending.id()).as(StepVerifier::create)
-        .expectNext(TransferStore.Settlement.ALREADY_SETTLED).verifyComplete();
+    transfers
+        .settle(pending.id())
+        .as(StepVerifier::create)
+        .expectNext(TransferStore.Settlement.ALREADY_SETTLED)
+        .verifyComplete();
   }
 
   @Test
@@ -129,19 +157,31 @@ class LedgerInvariantsIntegrationTest {
     deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
     Transfer pending = transfers.accept(accept(250)).block(PATIENCE);
 
-    ledger.sumsByCurrency().filter(sum -> sum.currency().equals("EUR"))
-        .as(StepVerifier::create).expectNextMatches(sum -> sum.sum() == 0).verifyComplete();
+    ledger
+        .sumsByCurrency()
+        .filter(sum -> sum.currency().equals("EUR"))
+        .as(StepVerifier::create)
+        .expectNextMatches(sum -> sum.sum() == 0)
+        .verifyComplete();
     transfers.settle(pending.id()).block(PATIENCE);
 
-    ledger.sumsByCurrency().filter(sum -> sum.currency().equals("EUR"))
-        .as(StepVerifier::create).expectNextMatches(sum -> sum.sum() == 0).verifyComplete();
+    ledger
+        .sumsByCurrency()
+        .filter(sum -> sum.currency().equals("EUR"))
+        .as(StepVerifier::create)
+        .expectNextMatches(sum -> sum.sum() == 0)
+        .verifyComplete();
     ledger.countUnreconciledAccounts().as(StepVerifier::create).expectNext(0L).verifyComplete();
-    accounts.find(payee.id()).map(Account::balance).as(StepVerifier::create)
-        .expectNext(250L).verifyComplete();
+    accounts
+        .find(payee.id())
+        .map(Account::balance)
+        .as(StepVerifier::create)
+        .expectNext(250L)
+        .verifyComplete();
   }
 
   private AcceptTransfer accept(long amount) {
-    return new AcceptTransfer(owner, false, payer.id(), payee.id(), Money.of(amount, EUR),
-        "test", TransferLimits.none());
+    return new AcceptTransfer(
+        owner, false, payer.id(), payee.id(), Money.of(amount, EUR), "test", TransferLimits.none());
   }
 }

@@ -54,25 +54,38 @@ class SequencedEntriesIntegrationTest {
   @Test
   void aSettledTransfersMovementHasThePayersDebitThenThePayeesCreditAndNoSystemEntry() {
     UUID owner = Ids.newId();
-    users.insert(new UserRecord(owner, owner + "@example.com", "Owner", "x",
-        List.of("CUSTOMER"), Instant.now())).block(PATIENCE);
+    users
+        .insert(
+            new UserRecord(
+                owner, owner + "@example.com", "Owner", "x", List.of("CUSTOMER"), Instant.now()))
+        .block(PATIENCE);
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
     deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
-    Transfer transfer = transfers.accept(new AcceptTransfer(owner, false, payer.id(), payee.id(),
-        Money.of(300, EUR), "rent", TransferLimits.none())).block(PATIENCE);
+    Transfer transfer =
+        transfers
+            .accept(
+                new AcceptTransfer(
+                    owner,
+                    false,
+                    payer.id(),
+                    payee.id(),
+                    Money.of(300, EUR),
+                    "rent",
+                    TransferLimits.none()))
+            .block(PATIENCE);
 
-    List<SequencedEntry> pending = entries.ofMovement(transfer.id()).collectList()
-        .block(PATIENCE);
-    assertThat(pending).extracting(sequenced -> sequenced.entry().accountId())
+    List<SequencedEntry> pending = entries.ofMovement(transfer.id()).collectList().block(PATIENCE);
+    assertThat(pending)
+        .extracting(sequenced -> sequenced.entry().accountId())
         .as("while pending, only the payer's debit is a customer entry (the other is TRANSIT)")
         .containsExactly(payer.id());
     assertThat(pending.get(0).entry().balanceAfter()).isEqualTo(700L);
 
     transfers.settle(transfer.id()).block(PATIENCE);
-    List<SequencedEntry> settled = entries.ofMovement(transfer.id()).collectList()
-        .block(PATIENCE);
-    assertThat(settled).extracting(sequenced -> sequenced.entry().accountId())
+    List<SequencedEntry> settled = entries.ofMovement(transfer.id()).collectList().block(PATIENCE);
+    assertThat(settled)
+        .extracting(sequenced -> sequenced.entry().accountId())
         .containsExactly(payer.id(), payee.id());
     assertThat(settled).extracting(SequencedEntry::seq).isSorted();
     assertThat(settled.get(1).entry().balanceAfter()).isEqualTo(300L);
@@ -81,11 +94,12 @@ class SequencedEntriesIntegrationTest {
   @Test
   void aMovementsEntriesAreFoundByItsIndexWithoutScanningEntriesOrAccounts() {
     String sql = SequencedEntries.OF_MOVEMENT.replace(":movement", "'" + Ids.newId() + "'");
-    List<String> plan = db.sql("EXPLAIN " + sql)
-        .map(row -> row.get(0, String.class))
-        .all()
-        .collectList()
-        .block(PATIENCE);
+    List<String> plan =
+        db.sql("EXPLAIN " + sql)
+            .map(row -> row.get(0, String.class))
+            .all()
+            .collectList()
+            .block(PATIENCE);
 
     assertThat(String.join("\n", plan))
         .contains("entry_movement_idx")
@@ -96,36 +110,62 @@ class SequencedEntriesIntegrationTest {
   @Test
   void severalMovementsAreReadInOneStatementInSeqOrder() {
     UUID owner = Ids.newId();
-    users.insert(new UserRecord(owner, owner + "@example.com", "Owner", "x",
-        List.of("CUSTOMER"), Instant.now())).block(PATIENCE);
+    users
+        .insert(
+            new UserRecord(
+                owner, owner + "@example.com", "Owner", "x", List.of("CUSTOMER"), Instant.now()))
+        .block(PATIENCE);
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
     deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
-    Transfer first = transfers.accept(new AcceptTransfer(owner, false, payer.id(), payee.id(),
-        Money.of(300, EUR), "one", TransferLimits.none())).block(PATIENCE);
-    Transfer second = transfers.accept(new AcceptTransfer(owner, false, payer.id(), payee.id(),
-        Money.of(200, EUR), "two", TransferLimits.none())).block(PATIENCE);
+    Transfer first =
+        transfers
+            .accept(
+                new AcceptTransfer(
+                    owner,
+                    false,
+                    payer.id(),
+                    payee.id(),
+                    Money.of(300, EUR),
+                    "one",
+                    TransferLimits.none()))
+            .block(PATIENCE);
+    Transfer second =
+        transfers
+            .accept(
+                new AcceptTransfer(
+                    owner,
+                    false,
+                    payer.id(),
+                    payee.id(),
+                    Money.of(200, EUR),
+                    "two",
+                    TransferLimits.none()))
+            .block(PATIENCE);
     transfers.settle(first.id()).block(PATIENCE);
 
-    List<SequencedEntry> both = entries.ofMovements(List.of(second.id(), first.id()))
-        .collectList().block(PATIENCE);
+    List<SequencedEntry> both =
+        entries.ofMovements(List.of(second.id(), first.id())).collectList().block(PATIENCE);
 
     assertThat(both).extracting(SequencedEntry::seq).isSorted();
-    assertThat(both).extracting(sequenced -> sequenced.entry().transferId() + "/"
-            + sequenced.entry().balanceAfter())
+    assertThat(both)
+        .extracting(
+            sequenced -> sequenced.entry().transferId() + "/" + sequenced.entry().balanceAfter())
         .containsExactly(first.id() + "/700", second.id() + "/500", first.id() + "/300");
     assertThat(entries.ofMovements(List.of()).collectList().block(PATIENCE)).isEmpty();
   }
 
   @Test
   void severalMovementsAreFoundByTheIndexWithoutScanningEntriesOrAccounts() {
-    String sql = SequencedEntries.OF_MOVEMENTS.replace(":movements",
-        "ARRAY['" + Ids.newId() + "', '" + Ids.newId() + "']::uuid[]");
-    List<String> plan = db.sql("EXPLAIN " + sql)
-        .map(row -> row.get(0, String.class))
-        .all()
-        .collectList()
-        .block(PATIENCE);
+    String sql =
+        SequencedEntries.OF_MOVEMENTS.replace(
+            ":movements", "ARRAY['" + Ids.newId() + "', '" + Ids.newId() + "']::uuid[]");
+    List<String> plan =
+        db.sql("EXPLAIN " + sql)
+            .map(row -> row.get(0, String.class))
+            .all()
+            .collectList()
+            .block(PATIENCE);
 
     assertThat(String.join("\n", plan))
         .contains("entry_movement_idx")

@@ -7,5 +7,4 @@ import org.springframework.context.annotation.Import;
 /** The persistence module alone: R2DBC, Flyway and the stores, against the test database. */
 @SpringBootApplication(scanBasePackages = "io.paystream.persistence.testing.none")
 @Import(PersistenceConfiguration.class)
-public class PersistenceTestApplication {
-}
+public class PersistenceTestApplication {}

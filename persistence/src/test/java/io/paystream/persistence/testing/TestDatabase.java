@@ -9,9 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * A fresh PostgreSQL database per test JVM, on the machine's real server (never a mock): created
- * on first use, migrated by the application's own Flyway, dropped by a later run once stale. Setup runs
- * on the JUnit thread over JDBC, outside any event loop.
+ * A fresh PostgreSQL database per test JVM, on the machine's real server (never a mock): created on
+ * first use, migrated by the application's own Flyway, dropped by a later run once stale. Setup
+ * runs on the JUnit thread over JDBC, outside any event loop.
  *
  * <p>The server is {@code PAYSTREAM_TEST_PG_HOST}:{@code PAYSTREAM_TEST_PG_PORT} (default
  * 127.0.0.1:5432), user {@code postgres}, trust auth, as on the CI machine.
@@ -30,8 +30,11 @@ public final class TestDatabase {
   /** The database of this JVM, created on first call. */
   public static synchronized String name() {
     if (name == null) {
-      String created = "paystream_it_" + Long.toString(System.currentTimeMillis(), 36) + "_"
-          + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
+      String created =
+          "paystream_it_"
+              + Long.toString(System.currentTimeMillis(), 36)
+              + "_"
+              + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
       dropStale();
       execute("postgres", "CREATE DATABASE " + created);
       name = created;
@@ -68,13 +71,20 @@ public final class TestDatabase {
   }
 
   private static void execute(String database, String sql) {
-    try (Connection connection = DriverManager.getConnection(
-            "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database, USER, PASSWORD);
-         Statement statement = connection.createStatement()) {
+    try (Connection connection =
+            DriverManager.getConnection(
+                "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database, USER, PASSWORD);
+        Statement statement = connection.createStatement()) {
       statement.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("PostgreSQL at " + HOST + ":" + PORT
-          + " is needed for integration tests (see README): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "PostgreSQL at "
+              + HOST
+              + ":"
+              + PORT
+              + " is needed for integration tests (see README): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -84,11 +94,13 @@ public final class TestDatabase {
    */
   private static void dropStale() {
     long now = System.currentTimeMillis();
-    try (Connection connection = DriverManager.getConnection(
-            "jdbc:postgresql://" + HOST + ":" + PORT + "/postgres", USER, PASSWORD);
-         Statement statement = connection.createStatement();
-         var rows = statement.executeQuery(
-             "SELECT datname FROM pg_database WHERE datname LIKE 'paystream\\_it\\_%'")) {
+    try (Connection connection =
+            DriverManager.getConnection(
+                "jdbc:postgresql://" + HOST + ":" + PORT + "/postgres", USER, PASSWORD);
+        Statement statement = connection.createStatement();
+        var rows =
+            statement.executeQuery(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'paystream\\_it\\_%'")) {
       java.util.List<String> stale = new java.util.ArrayList<>();
       while (rows.next()) {
         String database = rows.getString(1);
@@ -105,8 +117,14 @@ public final class TestDatabase {
         statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("PostgreSQL at " + HOST + ":" + PORT
-          + " is needed for integration tests (see README): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "PostgreSQL at "
+              + HOST
+              + ":"
+              + PORT
+              + " is needed for integration tests (see README): "
+              + e.getMessage(),
+          e);
     }
   }
 

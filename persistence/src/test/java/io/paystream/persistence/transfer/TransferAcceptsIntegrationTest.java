@@ -75,22 +75,33 @@ class TransferAcceptsIntegrationTest {
   void eachTransferIsDecidedAgainstTheBalanceTheEarlierOnesOfItsBatchLeft() {
     fund(payer, 1_000);
 
-    List<Outcome> outcomes = acceptInOneTransaction(List.of(
-        transfer(payer, payee, 400), transfer(payer, payee, 400), transfer(payer, payee, 400),
-        transfer(payer, payee, 200)));
+    List<Outcome> outcomes =
+        acceptInOneTransaction(
+            List.of(
+                transfer(payer, payee, 400),
+                transfer(payer, payee, 400),
+                transfer(payer, payee, 400),
+                transfer(payer, payee, 200)));
 
-    assertThat(outcomes).extracting(TransferAcceptsIntegrationTest::code)
+    assertThat(outcomes)
+        .extracting(TransferAcceptsIntegrationTest::code)
         .containsExactly("PENDING", "PENDING", "insufficient_funds", "PENDING");
     assertThat(balance(payer)).isZero();
     assertThat(balance(payee)).isZero();
     // Each debit entry shows the balance right after its own transfer, in batch order.
-    List<LedgerEntry> debits = ledger.latest(payer.id(), 10)
-        .filter(entry -> entry.direction() == Direction.DEBIT)
-        .collectList().block(PATIENCE);
+    List<LedgerEntry> debits =
+        ledger
+            .latest(payer.id(), 10)
+            .filter(entry -> entry.direction() == Direction.DEBIT)
+            .collectList()
+            .block(PATIENCE);
     assertThat(debits).extracting(LedgerEntry::balanceAfter).containsExactly(0L, 200L, 600L);
-    assertThat(debits).extracting(LedgerEntry::transferId).containsExactly(
-        outcomes.get(3).transfer().id(), outcomes.get(1).transfer().id(),
-        outcomes.get(0).transfer().id());
+    assertThat(debits)
+        .extracting(LedgerEntry::transferId)
+        .containsExactly(
+            outcomes.get(3).transfer().id(),
+            outcomes.get(1).transfer().id(),
+            outcomes.get(0).transfer().id());
     assertThat(countWhere("transfer", "from_account_id", payer.id())).isEqualTo(3);
     assertThat(pendingEventsFor(outcomes)).isEqualTo(3);
     assertLedgerBalanced();
@@ -104,25 +115,45 @@ class TransferAcceptsIntegrationTest {
     fund(strangers, 10_000);
     Account dollars = accounts.open(owner, USD).block(PATIENCE);
     Account frozen = accounts.open(owner, EUR).block(PATIENCE);
-    accounts.changeStatus(frozen.id(), AccountStatus.ACTIVE, AccountStatus.FROZEN)
-        .block(PATIENCE);
+    accounts.changeStatus(frozen.id(), AccountStatus.ACTIVE, AccountStatus.FROZEN).block(PATIENCE);
     TransferLimits capped = new TransferLimits(Map.of(EUR, 500L), Map.of());
 
-    List<Outcome> outcomes = acceptInOneTransaction(List.of(
-        new AcceptTransfer(owner, false, strangers.id(), payee.id(), Money.of(100, EUR), null,
-            TransferLimits.none()),
-        new AcceptTransfer(owner, false, payer.id(), Ids.newId(), Money.of(100, EUR), null,
-            TransferLimits.none()),
-        transfer(payer, dollars, 100),
-        transfer(payer, payer, 100),
-        transfer(payer, frozen, 100),
-        new AcceptTransfer(owner, false, payer.id(), payee.id(), Money.of(501, EUR), null,
-            capped),
-        transfer(payer, payee, 100)));
+    List<Outcome> outcomes =
+        acceptInOneTransaction(
+            List.of(
+                new AcceptTransfer(
+                    owner,
+                    false,
+                    strangers.id(),
+                    payee.id(),
+                    Money.of(100, EUR),
+                    null,
+                    TransferLimits.none()),
+                new AcceptTransfer(
+                    owner,
+                    false,
+                    payer.id(),
+                    Ids.newId(),
+                    Money.of(100, EUR),
+                    null,
+                    TransferLimits.none()),
+                transfer(payer, dollars, 100),
+                transfer(payer, payer, 100),
+                transfer(payer, frozen, 100),
+                new AcceptTransfer(
+                    owner, false, payer.id(), payee.id(), Money.of(501, EUR), null, capped),
+                transfer(payer, payee, 100)));
 
-    assertThat(outcomes).extracting(TransferAcceptsIntegrationTest::code).containsExactly(
-        "account_not_found", "account_not_found", "currency_mismatch", "same_account",
-        "account_not_active", "limit_exceeded", "PENDING");
+    assertThat(outcomes)
+        .extracting(TransferAcceptsIntegrationTest::code)
+        .containsExactly(
+            "account_not_found",
+            "account_not_found",
+            "currency_mismatch",
+            "same_account",
+            "account_not_active",
+            "limit_exceeded",
+            "PENDING");
     assertThat(outcomes.get(5).rejected().limit()).isEqualTo("per_transfer_max");
     assertThat(balance(payer)).isEqualTo(9_900);
     assertThat(balance(strangers)).isEqualTo(10_000);
@@ -135,10 +166,20 @@ class TransferAcceptsIntegrationTest {
   void anOpsRequestMayMoveMoneyFromAnyAccount() {
     fund(payer, 1_000);
 
-    List<Outcome> outcomes = acceptInOneTransaction(List.of(new AcceptTransfer(newUser(), true,
-        payer.id(), payee.id(), Money.of(300, EUR), "by ops", TransferLimits.none())));
+    List<Outcome> outcomes =
+        acceptInOneTransaction(
+            List.of(
+                new AcceptTransfer(
+                    newUser(),
+                    true,
+                    payer.id(),
+                    payee.id(),
+                    Money.of(300, EUR),
+                    "by ops",
+                    TransferLimits.none())));
 
-    assertThat(outcomes).extracting(TransferAcceptsIntegrationTest::code)
+    assertThat(outcomes)
+        .extracting(TransferAcceptsIntegrationTest::code)
         .containsExactly("PENDING");
     assertThat(balance(payer)).isEqualTo(700);
   }
@@ -148,12 +189,17 @@ class TransferAcceptsIntegrationTest {
     fund(payer, 500);
     fund(payee, 300);
 
-    List<Outcome> outcomes = acceptInOneTransaction(List.of(
-        transfer(payer, payee, 200), transfer(payee, payer, 300), transfer(payer, payee, 250),
-        transfer(payee, payer, 1)));
+    List<Outcome> outcomes =
+        acceptInOneTransaction(
+            List.of(
+                transfer(payer, payee, 200),
+                transfer(payee, payer, 300),
+                transfer(payer, payee, 250),
+                transfer(payee, payer, 1)));
 
     // The payee's incoming 200 is only credited later: it cannot fund the payee's 1 here.
-    assertThat(outcomes).extracting(TransferAcceptsIntegrationTest::code)
+    assertThat(outcomes)
+        .extracting(TransferAcceptsIntegrationTest::code)
         .containsExactly("PENDING", "PENDING", "PENDING", "insufficient_funds");
     assertThat(balance(payer)).isEqualTo(50);
     assertThat(balance(payee)).isZero();
@@ -165,8 +211,12 @@ class TransferAcceptsIntegrationTest {
     fund(payer, 1_000);
     TransferLimits daily = new TransferLimits(Map.of(), Map.of(EUR, 100_000L));
 
-    accepts.accept(List.of(transfer(payer, payee, 100), new AcceptTransfer(owner, false,
-            payer.id(), payee.id(), Money.of(100, EUR), null, daily)))
+    accepts
+        .accept(
+            List.of(
+                transfer(payer, payee, 100),
+                new AcceptTransfer(
+                    owner, false, payer.id(), payee.id(), Money.of(100, EUR), null, daily)))
         .as(transaction::transactional)
         .as(StepVerifier::create)
         .expectError(IllegalArgumentException.class)
@@ -177,8 +227,13 @@ class TransferAcceptsIntegrationTest {
 
   @Test
   void concurrentBatchesOverTheSameAccountsNeitherOverspendNorLoseMoney() {
-    List<Account> ring = new ArrayList<>(List.of(payer, payee,
-        accounts.open(owner, EUR).block(PATIENCE), accounts.open(owner, EUR).block(PATIENCE)));
+    List<Account> ring =
+        new ArrayList<>(
+            List.of(
+                payer,
+                payee,
+                accounts.open(owner, EUR).block(PATIENCE),
+                accounts.open(owner, EUR).block(PATIENCE)));
     ring.forEach(account -> fund(account, 2_000));
     SplittableRandom random = new SplittableRandom(20261206);
     List<List<AcceptTransfer>> batches = new ArrayList<>();
@@ -192,17 +247,22 @@ class TransferAcceptsIntegrationTest {
       batches.add(batch);
     }
 
-    List<Outcome> outcomes = Flux.fromIterable(batches)
-        .flatMap(batch -> accepts.accept(batch).as(transaction::transactional), 8)
-        .flatMapIterable(list -> list)
-        .collectList()
-        .block(PATIENCE);
+    List<Outcome> outcomes =
+        Flux.fromIterable(batches)
+            .flatMap(batch -> accepts.accept(batch).as(transaction::transactional), 8)
+            .flatMapIterable(list -> list)
+            .collectList()
+            .block(PATIENCE);
 
     long accepted = outcomes.stream().filter(outcome -> outcome.transfer() != null).count();
-    long debited = outcomes.stream().filter(outcome -> outcome.transfer() != null)
-        .mapToLong(outcome -> outcome.transfer().amount().minorUnits()).sum();
+    long debited =
+        outcomes.stream()
+            .filter(outcome -> outcome.transfer() != null)
+            .mapToLong(outcome -> outcome.transfer().amount().minorUnits())
+            .sum();
     assertThat(outcomes).hasSize(24 * 12);
-    assertThat(outcomes).filteredOn(outcome -> outcome.rejected() != null)
+    assertThat(outcomes)
+        .filteredOn(outcome -> outcome.rejected() != null)
         .allSatisfy(outcome -> assertThat(code(outcome)).isEqualTo("insufficient_funds"));
     assertThat(accepted).isPositive();
     long left = ring.stream().mapToLong(this::balance).sum();
@@ -216,25 +276,36 @@ class TransferAcceptsIntegrationTest {
   }
 
   private AcceptTransfer transfer(Account from, Account to, long amount) {
-    return new AcceptTransfer(from.ownerId(), false, from.id(), to.id(), Money.of(amount, EUR),
-        "batch", TransferLimits.none());
+    return new AcceptTransfer(
+        from.ownerId(),
+        false,
+        from.id(),
+        to.id(),
+        Money.of(amount, EUR),
+        "batch",
+        TransferLimits.none());
   }
 
   private static String code(Outcome outcome) {
-    return outcome.rejected() != null ? outcome.rejected().rejection().code()
+    return outcome.rejected() != null
+        ? outcome.rejected().rejection().code()
         : outcome.transfer().status().name();
   }
 
   private UUID newUser() {
     UUID id = Ids.newId();
-    users.insert(new UserRecord(id, id + "@example.com", "Owner", "x", List.of("CUSTOMER"),
-        Instant.now())).block(PATIENCE);
+    users
+        .insert(
+            new UserRecord(
+                id, id + "@example.com", "Owner", "x", List.of("CUSTOMER"), Instant.now()))
+        .block(PATIENCE);
     return id;
   }
 
   private void fund(Account account, long amount) {
-    deposits.deposit(account.ownerId(), false, account.id(),
-        Money.of(amount, account.currency()), null).block(PATIENCE);
+    deposits
+        .deposit(account.ownerId(), false, account.id(), Money.of(amount, account.currency()), null)
+        .block(PATIENCE);
   }
 
   private long balance(Account account) {
@@ -245,24 +316,34 @@ class TransferAcceptsIntegrationTest {
     return db.sql("SELECT count(*) AS n FROM " + table + " WHERE " + column + " = :value")
         .bind("value", value)
         .map(row -> row.get("n", Long.class))
-        .one().block(PATIENCE);
+        .one()
+        .block(PATIENCE);
   }
 
   private long pendingEventsFor(List<Outcome> outcomes) {
-    String[] ids = outcomes.stream().filter(outcome -> outcome.transfer() != null)
-        .map(outcome -> outcome.transfer().id().toString()).toArray(String[]::new);
-    return db.sql("""
+    String[] ids =
+        outcomes.stream()
+            .filter(outcome -> outcome.transfer() != null)
+            .map(outcome -> outcome.transfer().id().toString())
+            .toArray(String[]::new);
+    return db.sql(
+            """
             SELECT count(*) AS n FROM outbox
              WHERE event_type = 'transfer.pending'
                AND (CAST(payload AS jsonb) ->> 'data')::jsonb ->> 'id' = ANY(:ids)""")
         .bind("ids", ids)
         .map(row -> row.get("n", Long.class))
-        .one().block(PATIENCE);
+        .one()
+        .block(PATIENCE);
   }
 
   private void assertLedgerBalanced() {
-    ledger.sumsByCurrency().all(sum -> sum.sum() == 0)
-        .as(StepVerifier::create).expectNext(true).verifyComplete();
+    ledger
+        .sumsByCurrency()
+        .all(sum -> sum.sum() == 0)
+        .as(StepVerifier::create)
+        .expectNext(true)
+        .verifyComplete();
     ledger.countUnreconciledAccounts().as(StepVerifier::create).expectNext(0L).verifyComplete();
   }
 }

@@ -65,7 +65,8 @@ class WebhookFanOutStoreIntegrationTest {
     Enqueued carolsOnly = event("transfer.completed", carols);
     Enqueued deposit = event("deposit.completed", alices);
 
-    webhooks.enqueueAll(List.of(pending, completed, carolsOnly, deposit), HORIZON)
+    webhooks
+        .enqueueAll(List.of(pending, completed, carolsOnly, deposit), HORIZON)
         .as(StepVerifier::create)
         .expectNext(3L)
         .verifyComplete();
@@ -81,7 +82,8 @@ class WebhookFanOutStoreIntegrationTest {
     Account alicesOther = accounts.open(alices.ownerId(), EUR).block(PATIENCE);
     Enqueued between = event("transfer.completed", alices, alicesOther);
 
-    webhooks.enqueueAll(List.of(between), HORIZON)
+    webhooks
+        .enqueueAll(List.of(between), HORIZON)
         .as(StepVerifier::create)
         .expectNext(1L)
         .verifyComplete();
@@ -93,10 +95,7 @@ class WebhookFanOutStoreIntegrationTest {
     List<Enqueued> batch = List.of(event("transfer.completed", alices, bobs));
     webhooks.enqueueAll(batch, HORIZON).block(PATIENCE);
 
-    webhooks.enqueueAll(batch, HORIZON)
-        .as(StepVerifier::create)
-        .expectNext(0L)
-        .verifyComplete();
+    webhooks.enqueueAll(batch, HORIZON).as(StepVerifier::create).expectNext(0L).verifyComplete();
     assertThat(deliveries(batch.get(0).eventId())).hasSize(2);
   }
 
@@ -105,7 +104,8 @@ class WebhookFanOutStoreIntegrationTest {
     webhooks.delete(family, bobs.ownerId()).block(PATIENCE);
     Enqueued completed = event("transfer.completed", alices, bobs);
 
-    webhooks.enqueueAll(List.of(completed), HORIZON)
+    webhooks
+        .enqueueAll(List.of(completed), HORIZON)
         .as(StepVerifier::create)
         .expectNext(1L)
         .verifyComplete();
@@ -114,15 +114,19 @@ class WebhookFanOutStoreIntegrationTest {
 
   @Test
   void eventsNamingNoAccountCreateNothing() {
-    webhooks.enqueueAll(List.of(new Enqueued(Ids.newId(), "transfer.completed", List.of(),
-            "{}")), HORIZON)
+    webhooks
+        .enqueueAll(
+            List.of(new Enqueued(Ids.newId(), "transfer.completed", List.of(), "{}")), HORIZON)
         .as(StepVerifier::create)
         .expectNext(0L)
         .verifyComplete();
   }
 
   private Enqueued event(String type, Account... parties) {
-    return new Enqueued(Ids.newId(), type, Arrays.stream(parties).map(Account::id).toList(),
+    return new Enqueued(
+        Ids.newId(),
+        type,
+        Arrays.stream(parties).map(Account::id).toList(),
         "{\"type\":\"" + type + "\"}");
   }
 
@@ -130,20 +134,26 @@ class WebhookFanOutStoreIntegrationTest {
     return db.sql("SELECT endpoint_id FROM webhook_delivery WHERE event_id = :event")
         .bind("event", eventId)
         .map(row -> row.get("endpoint_id", UUID.class))
-        .all().collectList().block(PATIENCE);
+        .all()
+        .collectList()
+        .block(PATIENCE);
   }
 
   private UUID endpoint(UUID owner, List<String> events) {
     UUID id = Ids.newId();
-    webhooks.create(id, owner, "https://hooks.example.com/" + id, events, new byte[] {1, 2, 3})
+    webhooks
+        .create(id, owner, "https://hooks.example.com/" + id, events, new byte[] {1, 2, 3})
         .block(PATIENCE);
     return id;
   }
 
   private UUID newUser() {
     UUID id = Ids.newId();
-    users.insert(new UserRecord(id, id + "@example.com", "Owner", "x", List.of("CUSTOMER"),
-        Instant.now())).block(PATIENCE);
+    users
+        .insert(
+            new UserRecord(
+                id, id + "@example.com", "Owner", "x", List.of("CUSTOMER"), Instant.now()))
+        .block(PATIENCE);
     return id;
   }
 }

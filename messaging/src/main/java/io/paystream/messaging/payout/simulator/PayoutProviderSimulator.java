@@ -21,18 +21,18 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A payout provider that is a real HTTP server, for local runs and tests. It behaves like the
- * providers Paystream must survive: answers late, fails with 5xx part of the time, sometimes
- * takes the money and then does not answer in time, and refuses some destinations for good.
+ * providers Paystream must survive: answers late, fails with 5xx part of the time, sometimes takes
+ * the money and then does not answer in time, and refuses some destinations for good.
  *
  * <ul>
- *   <li>{@code POST /payouts} {@code {"id", "amount", "currency", "destination"}}: 201
- *       {@code {"id", "status": "PAID", "reference"}} the first time, 200 with the same body for
- *       any later request with that id (de-duplicated by id: a payout is executed at most once);
- *       422 {@code {"id", "status": "REJECTED", "reason"}} for a refused destination (also
- *       remembered); 503 when it "fails", which records nothing; 400 for a malformed order.</li>
- *   <li>{@code GET /payouts/{id}}: 200 with the payout as above, or 404 if it never happened.</li>
+ *   <li>{@code POST /payouts} {@code {"id", "amount", "currency", "destination"}}: 201 {@code
+ *       {"id", "status": "PAID", "reference"}} the first time, 200 with the same body for any later
+ *       request with that id (de-duplicated by id: a payout is executed at most once); 422 {@code
+ *       {"id", "status": "REJECTED", "reason"}} for a refused destination (also remembered); 503
+ *       when it "fails", which records nothing; 400 for a malformed order.
+ *   <li>{@code GET /payouts/{id}}: 200 with the payout as above, or 404 if it never happened.
  *   <li>{@code PUT /admin/behaviour} {@code {"latencyMillis", "failureRate", "timeoutRate",
- *       "rejectRate"}}: changes the behaviour at run time; {@code GET /health}: 200.</li>
+ *       "rejectRate"}}: changes the behaviour at run time; {@code GET /health}: 200.
  * </ul>
  *
  * <p>A "timeout" records the payout first and then holds the answer for {@link
@@ -48,13 +48,17 @@ public final class PayoutProviderSimulator implements AutoCloseable {
    *
    * @param latencyMillis added to every answer
    * @param failureRate share of POSTs answered 503 without recording anything
-   * @param timeoutRate share of new payouts recorded and then answered only after
-   *     {@code hangMillis}
+   * @param timeoutRate share of new payouts recorded and then answered only after {@code
+   *     hangMillis}
    * @param rejectRate share of new payouts refused for good (422)
    * @param hangMillis how long a "timed-out" answer is held back
    */
-  public record Behaviour(long latencyMillis, double failureRate, double timeoutRate,
-      double rejectRate, long hangMillis) {
+  public record Behaviour(
+      long latencyMillis,
+      double failureRate,
+      double timeoutRate,
+      double rejectRate,
+      long hangMillis) {
 
     public static final Behaviour HEALTHY = new Behaviour(0, 0, 0, 0, 30_000);
 
@@ -71,8 +75,14 @@ public final class PayoutProviderSimulator implements AutoCloseable {
   }
 
   /** A payout as the provider keeps it. */
-  public record Payout(UUID id, long amount, String currency, String destination, String status,
-      String reference, String reason) {}
+  public record Payout(
+      UUID id,
+      long amount,
+      String currency,
+      String destination,
+      String status,
+      String reference,
+      String reason) {}
 
   private final Map<UUID, Payout> payouts = new ConcurrentHashMap<>();
   private final Map<UUID, AtomicInteger> postsById = new ConcurrentHashMap<>();
@@ -86,13 +96,19 @@ public final class PayoutProviderSimulator implements AutoCloseable {
 
   private PayoutProviderSimulator(String host, int port, Behaviour initial) {
     this.behaviour = new AtomicReference<>(initial);
-    this.server = HttpServer.create().host(host).port(port)
-        .route(routes -> routes
-            .post("/payouts", this::pay)
-            .get("/payouts/{id}", this::find)
-            .put("/admin/behaviour", this::changeBehaviour)
-            .get("/health", (request, response) -> response.sendString(Mono.just("ok"))))
-        .bindNow();
+    this.server =
+        HttpServer.create()
+            .host(host)
+            .port(port)
+            .route(
+                routes ->
+                    routes
+                        .post("/payouts", this::pay)
+                        .get("/payouts/{id}", this::find)
+                        .put("/admin/behaviour", this::changeBehaviour)
+                        .get(
+                            "/health", (request, response) -> response.sendString(Mono.just("ok"))))
+            .bindNow();
   }
 
   /** Starts on {@code port} (0: any free port) of {@code host}. */
@@ -148,37 +164,49 @@ public final class PayoutProviderSimulator implements AutoCloseable {
   }
 
   private Mono<Void> pay(HttpServerRequest request, HttpServerResponse response) {
-    return request.receive().aggregate().asString().defaultIfEmpty("")
-        .flatMap(body -> {
-          Behaviour now = behaviour.get();
-          JsonNode order;
-          UUID id;
-          try {
-            order = JSON.readTree(body);
-            id = UUID.fromString(order.get("id").asString());
-            if (order.get("amount").asLong() < 1 || order.get("currency").asString().isEmpty()
-                || order.get("destination").asString().isEmpty()) {
-              throw new IllegalArgumentException("incomplete order");
-            }
-          } catch (RuntimeException e) {
-            return answer(response, 400, "{\"error\":\"malformed payout order\"}", now.latencyMillis());
-          }
-          posts.incrementAndGet();
-          postsById.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
-          if (takeOne(failNext) || chance(now.failureRate())) {
-            return answer(response, 503, "{\"error\":\"temporarily unavailable\"}",
-                now.latencyMillis());
-          }
-          boolean[] created = new boolean[1];
-          Payout payout = payouts.computeIfAbsent(id, key -> {
-            created[0] = true;
-            return execute(key, order, now);
-          });
-          int status = "REJECTED".equals(payout.status()) ? 422 : created[0] ? 201 : 200;
-          long delay = created[0] && (takeOne(hangNext) || chance(now.timeoutRate()))
-              ? now.hangMillis() : now.latencyMillis();
-          return answer(response, status, JSON.writeValueAsString(view(payout)), delay);
-        });
+    return request
+        .receive()
+        .aggregate()
+        .asString()
+        .defaultIfEmpty("")
+        .flatMap(
+            body -> {
+              Behaviour now = behaviour.get();
+              JsonNode order;
+              UUID id;
+              try {
+                order = JSON.readTree(body);
+                id = UUID.fromString(order.get("id").asString());
+                if (order.get("amount").asLong() < 1
+                    || order.get("currency").asString().isEmpty()
+                    || order.get("destination").asString().isEmpty()) {
+                  throw new IllegalArgumentException("incomplete order");
+                }
+              } catch (RuntimeException e) {
+                return answer(
+                    response, 400, "{\"error\":\"malformed payout order\"}", now.latencyMillis());
+              }
+              posts.incrementAndGet();
+              postsById.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
+              if (takeOne(failNext) || chance(now.failureRate())) {
+                return answer(
+                    response, 503, "{\"error\":\"temporarily unavailable\"}", now.latencyMillis());
+              }
+              boolean[] created = new boolean[1];
+              Payout payout =
+                  payouts.computeIfAbsent(
+                      id,
+                      key -> {
+                        created[0] = true;
+                        return execute(key, order, now);
+                      });
+              int status = "REJECTED".equals(payout.status()) ? 422 : created[0] ? 201 : 200;
+              long delay =
+                  created[0] && (takeOne(hangNext) || chance(now.timeoutRate()))
+                      ? now.hangMillis()
+                      : now.latencyMillis();
+              return answer(response, status, JSON.writeValueAsString(view(payout)), delay);
+            });
   }
 
   private Payout execute(UUID id, JsonNode order, Behaviour now) {
@@ -186,13 +214,19 @@ public final class PayoutProviderSimulator implements AutoCloseable {
     long amount = order.get("amount").asLong();
     String currency = order.get("currency").asString();
     if (refusedDestinations.contains(destination) || chance(now.rejectRate())) {
-      return new Payout(id, amount, currency, destination, "REJECTED", null,
-          "destination account closed");
+      return new Payout(
+          id, amount, currency, destination, "REJECTED", null, "destination account closed");
     }
     log.info("payout {} executed: {} {}", id, amount, currency);
-    return new Payout(id, amount, currency, destination, "PAID",
+    return new Payout(
+        id,
+        amount,
+        currency,
+        destination,
+        "PAID",
         // Not UUID.randomUUID(): its SecureRandom reads /dev/urandom on the event loop.
-        "psim_" + Ids.newId().toString().replace("-", ""), null);
+        "psim_" + Ids.newId().toString().replace("-", ""),
+        null);
   }
 
   private Mono<Void> find(HttpServerRequest request, HttpServerResponse response) {
@@ -211,22 +245,28 @@ public final class PayoutProviderSimulator implements AutoCloseable {
   }
 
   private Mono<Void> changeBehaviour(HttpServerRequest request, HttpServerResponse response) {
-    return request.receive().aggregate().asString().flatMap(body -> {
-      Behaviour current = behaviour.get();
-      try {
-        JsonNode wanted = JSON.readTree(body);
-        behaviour.set(new Behaviour(
-            wanted.path("latencyMillis").asLong(current.latencyMillis()),
-            wanted.path("failureRate").asDouble(current.failureRate()),
-            wanted.path("timeoutRate").asDouble(current.timeoutRate()),
-            wanted.path("rejectRate").asDouble(current.rejectRate()),
-            wanted.path("hangMillis").asLong(current.hangMillis())));
-      } catch (RuntimeException e) {
-        return answer(response, 400, "{\"error\":\"malformed behaviour\"}", 0);
-      }
-      log.info("behaviour now {}", behaviour.get());
-      return answer(response, 200, JSON.writeValueAsString(behaviour.get()), 0);
-    });
+    return request
+        .receive()
+        .aggregate()
+        .asString()
+        .flatMap(
+            body -> {
+              Behaviour current = behaviour.get();
+              try {
+                JsonNode wanted = JSON.readTree(body);
+                behaviour.set(
+                    new Behaviour(
+                        wanted.path("latencyMillis").asLong(current.latencyMillis()),
+                        wanted.path("failureRate").asDouble(current.failureRate()),
+                        wanted.path("timeoutRate").asDouble(current.timeoutRate()),
+                        wanted.path("rejectRate").asDouble(current.rejectRate()),
+                        wanted.path("hangMillis").asLong(current.hangMillis())));
+              } catch (RuntimeException e) {
+                return answer(response, 400, "{\"error\":\"malformed behaviour\"}", 0);
+              }
+              log.info("behaviour now {}", behaviour.get());
+              return answer(response, 200, JSON.writeValueAsString(behaviour.get()), 0);
+            });
   }
 
   private static Map<String, Object> view(Payout payout) {
@@ -235,13 +275,17 @@ public final class PayoutProviderSimulator implements AutoCloseable {
         : Map.of("id", payout.id().toString(), "status", "REJECTED", "reason", payout.reason());
   }
 
-  private static Mono<Void> answer(HttpServerResponse response, int status, String body,
-      long delayMillis) {
-    Mono<Void> send = Mono.defer(() -> response.status(status)
-        .header("content-type", "application/json")
-        .sendString(Mono.just(body)).then());
-    return delayMillis == 0 ? send
-        : Mono.delay(Duration.ofMillis(delayMillis)).then(send);
+  private static Mono<Void> answer(
+      HttpServerResponse response, int status, String body, long delayMillis) {
+    Mono<Void> send =
+        Mono.defer(
+            () ->
+                response
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .sendString(Mono.just(body))
+                    .then());
+    return delayMillis == 0 ? send : Mono.delay(Duration.ofMillis(delayMillis)).then(send);
   }
 
   private static boolean takeOne(AtomicInteger counter) {
@@ -258,21 +302,22 @@ public final class PayoutProviderSimulator implements AutoCloseable {
   }
 
   /**
-   * Runs the simulator until the process is stopped. Configuration by environment:
-   * {@code PAYOUT_SIMULATOR_HOST} (127.0.0.1), {@code PAYOUT_SIMULATOR_PORT} (8091),
-   * {@code PAYOUT_SIMULATOR_LATENCY_MILLIS} (50), {@code PAYOUT_SIMULATOR_FAILURE_RATE} (0),
-   * {@code PAYOUT_SIMULATOR_TIMEOUT_RATE} (0), {@code PAYOUT_SIMULATOR_REJECT_RATE} (0),
-   * {@code PAYOUT_SIMULATOR_HANG_MILLIS} (30000).
+   * Runs the simulator until the process is stopped. Configuration by environment: {@code
+   * PAYOUT_SIMULATOR_HOST} (127.0.0.1), {@code PAYOUT_SIMULATOR_PORT} (8091), {@code
+   * PAYOUT_SIMULATOR_LATENCY_MILLIS} (50), {@code PAYOUT_SIMULATOR_FAILURE_RATE} (0), {@code
+   * PAYOUT_SIMULATOR_TIMEOUT_RATE} (0), {@code PAYOUT_SIMULATOR_REJECT_RATE} (0), {@code
+   * PAYOUT_SIMULATOR_HANG_MILLIS} (30000).
    */
   public static void main(String[] args) {
     String host = setting("HOST", "127.0.0.1");
     int port = Integer.parseInt(setting("PORT", "8091"));
-    Behaviour behaviour = new Behaviour(
-        Long.parseLong(setting("LATENCY_MILLIS", "50")),
-        Double.parseDouble(setting("FAILURE_RATE", "0")),
-        Double.parseDouble(setting("TIMEOUT_RATE", "0")),
-        Double.parseDouble(setting("REJECT_RATE", "0")),
-        Long.parseLong(setting("HANG_MILLIS", "30000")));
+    Behaviour behaviour =
+        new Behaviour(
+            Long.parseLong(setting("LATENCY_MILLIS", "50")),
+            Double.parseDouble(setting("FAILURE_RATE", "0")),
+            Double.parseDouble(setting("TIMEOUT_RATE", "0")),
+            Double.parseDouble(setting("REJECT_RATE", "0")),
+            Long.parseLong(setting("HANG_MILLIS", "30000")));
     PayoutProviderSimulator simulator = start(host, port, behaviour);
     log.info("payout provider simulator on {} with {}", simulator.baseUrl(), behaviour);
     simulator.server.onDispose().block();
