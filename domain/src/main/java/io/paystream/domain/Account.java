@@ -19,6 +19,13 @@ public record Account(
     AccountStatus status,
     Instant createdAt) {
 
+  /**
+   * The most an account may hold: 10^18 minor units, a thousand times the largest single amount
+   * ({@link Money#AMOUNT_MAX}) and far below {@code Long.MAX_VALUE}, so a balance and any amount
+   * always add up without overflow.
+   */
+  public static final long BALANCE_MAX = 1_000_000_000_000_000_000L;
+
   public Account {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(ownerId, "ownerId");
@@ -38,29 +45,71 @@ public record Account(
     return ownerId.equals(userId);
   }
 
-  /** Why this account may not pay out {@code amount}, if it may not. */
-  public Optional<Rejection> refusesDebit(Money amount) {
-    if (status != AccountStatus.ACTIVE) {
-      return Optional.of(Rejection.ACCOUNT_NOT_ACTIVE);
-    }
-    if (!currency.equals(amount.currency())) {
-      return Optional.of(Rejection.CURRENCY_MISMATCH);
-    }
-    if (balance < amount.minorUnits()) {
-      return Optional.of(Rejection.INSUFFICIENT_FUNDS);
-    }
-    return Optional.empty();
+  /**
+   * Whether {@code requestedBy} may move this account's money: its owner, or an operator. Anyone
+   * else is answered as if the account did not exist.
+   */
+  public boolean isMovableBy(UUID requestedBy, boolean asOps) {
+    return asOps || isOwnedBy(requestedBy);
   }
 
-  /** Why this account may not receive {@code amount}, if it may not. */
-  public Optional<Rejection> refusesCredit(Money amount) {
+  /**
+   * The debit of {@code amount}: this account with that much less, or why not (not ACTIVE, another
+   * currency, too little money).
+   */
+  public Decision<Account> debit(Money amount) {
+    return movable(amount)
+        .then(
+            account ->
+                balance < amount.minorUnits()
+                    ? Decision.refused(
+                        Rejection.INSUFFICIENT_FUNDS, "the balance does not cover " + amount)
+                    : Decision.allowed(withBalance(balance - amount.minorUnits())));
+  }
+
+  /**
+   * The credit of {@code amount}: this account with that much more, or why not (not ACTIVE, another
+   * currency, or the balance would pass {@link #BALANCE_MAX}).
+   */
+  public Decision<Account> credit(Money amount) {
+    return movable(amount)
+        .then(
+            account ->
+                balance > BALANCE_MAX - amount.minorUnits()
+                    ? Decision.refused(
+                        RiskLimit.BALANCE_MAX.refusal(
+                            "the account cannot hold more than " + BALANCE_MAX + " minor units"))
+                    : Decision.allowed(withBalance(balance + amount.minorUnits())));
+  }
+
+  /**
+   * Money debited from this account earlier, given back (a refund): whatever the account's status
+   * now, because it is the payer's money.
+   *
+   * @throws IllegalArgumentException for another currency: a refund in another currency is a bug
+   */
+  public Account giveBack(Money amount) {
+    if (!currency.equals(amount.currency())) {
+      throw new IllegalArgumentException(
+          "a refund of " + amount + " to account " + id + " in " + currency.getCurrencyCode());
+    }
+    return withBalance(Math.addExact(balance, amount.minorUnits()));
+  }
+
+  /** This account if money of {@code amount}'s currency may move in or out of it now. */
+  private Decision<Account> movable(Money amount) {
     if (status != AccountStatus.ACTIVE) {
-      return Optional.of(Rejection.ACCOUNT_NOT_ACTIVE);
+      return Decision.refused(Rejection.ACCOUNT_NOT_ACTIVE, "the account is " + status);
     }
     if (!currency.equals(amount.currency())) {
-      return Optional.of(Rejection.CURRENCY_MISMATCH);
+      return Decision.refused(
+          Rejection.CURRENCY_MISMATCH, "the account holds " + currency.getCurrencyCode());
     }
-    return Optional.empty();
+    return Decision.allowed(this);
+  }
+
+  private Account withBalance(long newBalance) {
+    return new Account(id, ownerId, currency, newBalance, status, createdAt);
   }
 
   /** Who asks for a status change. */
@@ -76,15 +125,23 @@ public record Account(
    * A freeze is an operator's decision, so while an account is frozen only an operator may change
    * its status, closing included.
    */
-  public Optional<Rejection> refusesStatus(AccountStatus target, Actor actor) {
+  public Optional<Refusal> refusesStatus(AccountStatus target, Actor actor) {
     if (status == target) {
       return Optional.empty();
     }
-    if (!status.canMoveTo(target) || status == AccountStatus.FROZEN && actor != Actor.OPERATOR) {
-      return Optional.of(Rejection.ACCOUNT_NOT_ACTIVE);
+    if (status == AccountStatus.FROZEN && actor != Actor.OPERATOR) {
+      return Optional.of(
+          Refusal.of(
+              Rejection.ACCOUNT_NOT_ACTIVE,
+              "the account is FROZEN; only an operator can change its status"));
+    }
+    if (!status.canMoveTo(target)) {
+      return Optional.of(Refusal.of(Rejection.ACCOUNT_NOT_ACTIVE, "the account is " + status));
     }
     if (target == AccountStatus.CLOSED && balance != 0) {
-      return Optional.of(Rejection.BALANCE_NOT_ZERO);
+      return Optional.of(
+          Refusal.of(
+              Rejection.BALANCE_NOT_ZERO, "the account still holds " + balance + " minor units"));
     }
     return Optional.empty();
   }

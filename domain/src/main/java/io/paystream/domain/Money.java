@@ -2,15 +2,18 @@ package io.paystream.domain;
 
 import java.util.Currency;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An amount of one currency, held as a count of that currency's minor units (ISO 4217 exponent: EUR
  * 2, JPY 0, KWD 3). There is no floating point and no conversion: combining two currencies is a bug
  * and throws.
  *
- * <p>A {@code Money} used for a movement is always within {@link #AMOUNT_MIN}..{@link #AMOUNT_MAX};
- * {@link #of(long, Currency)} refuses anything else with {@link Rejection#AMOUNT_OUT_OF_RANGE}.
- * Balances, which may be zero, use plain {@code long} with {@link Math#addExact} instead.
+ * <p>A {@code Money} is always within {@link #AMOUNT_MIN}..{@link #AMOUNT_MAX}; the constructor
+ * throws {@link IllegalArgumentException} for anything else, because a bad value reaching it is a
+ * bug (a row read back, a sum gone wrong). Client input is checked first with {@link
+ * #refusesAmount}, which answers {@link Rejection#AMOUNT_OUT_OF_RANGE}. Balances, which may be
+ * zero, use plain {@code long} with {@link Math#addExact} instead.
  */
 public record Money(long minorUnits, Currency currency) {
 
@@ -23,11 +26,20 @@ public record Money(long minorUnits, Currency currency) {
   public Money {
     Objects.requireNonNull(currency, "currency");
     CurrencyCodes.requireMinorUnits(currency);
-    if (minorUnits < AMOUNT_MIN || minorUnits > AMOUNT_MAX) {
-      throw new RejectedException(
-          Rejection.AMOUNT_OUT_OF_RANGE,
-          "amount must be between " + AMOUNT_MIN + " and " + AMOUNT_MAX + " minor units");
+    if (!inRange(minorUnits)) {
+      throw new IllegalArgumentException(
+          "an amount is " + AMOUNT_MIN + ".." + AMOUNT_MAX + " minor units, not " + minorUnits);
     }
+  }
+
+  /** Why {@code minorUnits} from a client cannot be an amount, if it cannot. */
+  public static Optional<Refusal> refusesAmount(long minorUnits) {
+    return inRange(minorUnits)
+        ? Optional.empty()
+        : Optional.of(
+            Refusal.of(
+                Rejection.AMOUNT_OUT_OF_RANGE,
+                "amount must be between " + AMOUNT_MIN + " and " + AMOUNT_MAX + " minor units"));
   }
 
   public static Money of(long minorUnits, Currency currency) {

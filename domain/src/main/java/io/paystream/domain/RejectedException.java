@@ -3,34 +3,33 @@ package io.paystream.domain;
 import java.util.Objects;
 
 /**
- * Carries a {@link Rejection} out of a reactive or nested call chain. It is thrown only where a
- * value cannot be returned (a record constructor, a stream operator); it never stands for a bug.
+ * Carries a {@link Refusal} out of a reactive or nested call chain. It is thrown only where a value
+ * cannot be returned (a stream operator, a transaction that must roll back); it never stands for a
+ * bug.
  */
 public final class RejectedException extends RuntimeException {
 
-  private final Rejection rejection;
-  private final String limit;
+  private final Refusal refusal;
 
-  public RejectedException(Rejection rejection, String detail) {
-    this(rejection, detail, null);
+  public RejectedException(Refusal refusal) {
+    super(refusal.detail(), null, false, false);
+    this.refusal = Objects.requireNonNull(refusal);
   }
 
-  /**
-   * @param limit the {@link RiskLimit#limitName()} that was breached, or null when the rejection is
-   *     not about a limit
-   */
-  public RejectedException(Rejection rejection, String detail, String limit) {
-    super(detail, null, false, false);
-    this.rejection = Objects.requireNonNull(rejection);
-    this.limit = limit;
+  public RejectedException(Rejection rejection, String detail) {
+    this(Refusal.of(rejection, detail));
+  }
+
+  public Refusal refusal() {
+    return refusal;
   }
 
   public Rejection rejection() {
-    return rejection;
+    return refusal.rejection();
   }
 
   /** The breached limit's name, or null. */
   public String limit() {
-    return limit;
+    return refusal.limit();
   }
 }

@@ -1,10 +1,10 @@
 package io.paystream.domain;
 
 /**
- * The named risk policies a transfer must satisfy before any money moves. A breach is a {@link
+ * The named risk policies a movement must satisfy before any money moves. A breach is a {@link
  * Rejection#LIMIT_EXCEEDED} that carries the policy's {@link #limitName()}, so that a client (and
- * the audit trail) learns which limit it hit. Each is configured per currency; a currency without a
- * value for a policy is not limited by it.
+ * the audit trail) learns which limit it hit. The first three are configured per currency ({@link
+ * TransferLimits}); a currency without a value for one is not limited by it.
  */
 public enum RiskLimit {
   /** The largest single transfer, in minor units. */
@@ -14,7 +14,9 @@ public enum RiskLimit {
   /**
    * The most transfers one account may send within one minute: a drained account is slow to drain.
    */
-  VELOCITY_PER_MINUTE("velocity_per_minute");
+  VELOCITY_PER_MINUTE("velocity_per_minute"),
+  /** The most one account may hold, {@link Account#BALANCE_MAX}: a credit beyond it is refused. */
+  BALANCE_MAX("balance_max");
 
   private final String limitName;
 
@@ -27,8 +29,8 @@ public enum RiskLimit {
     return limitName;
   }
 
-  /** The rejection a breach of this policy produces. */
-  public RejectedException breach(String detail) {
-    return new RejectedException(Rejection.LIMIT_EXCEEDED, detail, limitName);
+  /** The refusal a breach of this policy produces. */
+  public Refusal refusal(String detail) {
+    return new Refusal(Rejection.LIMIT_EXCEEDED, limitName, detail);
   }
 }

@@ -70,6 +70,67 @@ public record TransferLimits(
     return Optional.empty();
   }
 
+  /** Why one payment of {@code amount} is too large, if it is ({@code per_transfer_max}). */
+  public Optional<Refusal> refusesAmount(Money amount) {
+    return perTransferBreach(amount)
+        .map(
+            name ->
+                RiskLimit.PER_TRANSFER_MAX.refusal(
+                    "the amount is above the per-transfer limit for " + amount.currencyCode()));
+  }
+
+  /**
+   * Why {@code amount} may not leave an account whose recent outgoing payments are {@code history},
+   * if it may not: the daily total, then the velocity, each with its limit's name. {@code history}
+   * may be null only for a currency that does not {@link #needsHistory need} it.
+   */
+  public Optional<Refusal> refusesOutgoing(Money amount, OutgoingHistory history) {
+    Currency currency = amount.currency();
+    if (!needsHistory(currency)) {
+      return Optional.empty();
+    }
+    if (history == null) {
+      throw new IllegalStateException(
+          "the daily and velocity limits of " + amount.currencyCode() + " need the history");
+    }
+    if (dailyBreach(history.sentToday(), amount).isPresent()) {
+      return Optional.of(
+          RiskLimit.DAILY_OUTGOING_MAX.refusal(
+              "the account's outgoing total today would exceed the daily limit for "
+                  + amount.currencyCode()));
+    }
+    if (velocityBreach(history.sentInWindow(), currency).isPresent()) {
+      return Optional.of(
+          RiskLimit.VELOCITY_PER_MINUTE.refusal(
+              "the account sent too many payments in the last "
+                  + VELOCITY_WINDOW_SECONDS
+                  + " seconds; retry later"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code payer} after paying out {@code amount} under these limits, or why not: the per-payment
+   * limit, then the payer's own refusal of the debit (status, currency, funds), then the daily and
+   * velocity limits. Transfers and withdrawals both pay out through it.
+   *
+   * @param history the payer's recent outgoing payments; may be null when the currency does not
+   *     {@link #needsHistory need} it
+   */
+  public Decision<Account> payOut(Account payer, Money amount, OutgoingHistory history) {
+    Optional<Refusal> tooLarge = refusesAmount(amount);
+    if (tooLarge.isPresent()) {
+      return Decision.refused(tooLarge.get());
+    }
+    return payer
+        .debit(amount)
+        .then(
+            debited ->
+                refusesOutgoing(amount, history)
+                    .<Decision<Account>>map(Decision::refused)
+                    .orElseGet(() -> Decision.allowed(debited)));
+  }
+
   /** Whether a check needs the account's recent transfers (and so its row lock). */
   public boolean needsHistory(Currency currency) {
     return dailyOutgoingMax.containsKey(currency) || velocityPerMinuteMax.containsKey(currency);

@@ -45,15 +45,15 @@ class AccountTest {
 
   @Test
   void debitOfTheWholeBalanceIsAllowed() {
-    assertThat(account(AccountStatus.ACTIVE, EUR, 1_000).refusesDebit(Money.of(1_000, EUR)))
+    assertThat(refusal(account(AccountStatus.ACTIVE, EUR, 1_000).debit(Money.of(1_000, EUR))))
         .isEmpty();
   }
 
   @Test
   void debitIsRefusedWhenBalanceWouldGoNegative() {
-    assertThat(account(AccountStatus.ACTIVE, EUR, 999).refusesDebit(Money.of(1_000, EUR)))
+    assertThat(refusal(account(AccountStatus.ACTIVE, EUR, 999).debit(Money.of(1_000, EUR))))
         .contains(Rejection.INSUFFICIENT_FUNDS);
-    assertThat(account(AccountStatus.ACTIVE, EUR, 0).refusesDebit(Money.of(1, EUR)))
+    assertThat(refusal(account(AccountStatus.ACTIVE, EUR, 0).debit(Money.of(1, EUR))))
         .contains(Rejection.INSUFFICIENT_FUNDS);
   }
 
@@ -62,21 +62,21 @@ class AccountTest {
       value = AccountStatus.class,
       names = {"FROZEN", "CLOSED"})
   void debitIsRefusedFromAnAccountThatIsNotActiveEvenWithFunds(AccountStatus status) {
-    assertThat(account(status, EUR, 1_000).refusesDebit(Money.of(1, EUR)))
+    assertThat(refusal(account(status, EUR, 1_000).debit(Money.of(1, EUR))))
         .contains(Rejection.ACCOUNT_NOT_ACTIVE);
   }
 
   @Test
   void debitInAnotherCurrencyIsRefusedAsCurrencyMismatch() {
-    assertThat(account(AccountStatus.ACTIVE, EUR, 1_000).refusesDebit(Money.of(1, USD)))
+    assertThat(refusal(account(AccountStatus.ACTIVE, EUR, 1_000).debit(Money.of(1, USD))))
         .contains(Rejection.CURRENCY_MISMATCH);
   }
 
   @Test
   void debitRefusalNamesStatusBeforeCurrencyAndCurrencyBeforeFunds() {
-    assertThat(account(AccountStatus.FROZEN, EUR, 0).refusesDebit(Money.of(1, USD)))
+    assertThat(refusal(account(AccountStatus.FROZEN, EUR, 0).debit(Money.of(1, USD))))
         .contains(Rejection.ACCOUNT_NOT_ACTIVE);
-    assertThat(account(AccountStatus.ACTIVE, EUR, 0).refusesDebit(Money.of(1, USD)))
+    assertThat(refusal(account(AccountStatus.ACTIVE, EUR, 0).debit(Money.of(1, USD))))
         .contains(Rejection.CURRENCY_MISMATCH);
   }
 
@@ -84,7 +84,8 @@ class AccountTest {
 
   @Test
   void creditIsAllowedToAnEmptyActiveAccountOfTheSameCurrency() {
-    assertThat(account(AccountStatus.ACTIVE, EUR, 0).refusesCredit(Money.of(Money.AMOUNT_MAX, EUR)))
+    assertThat(
+            refusal(account(AccountStatus.ACTIVE, EUR, 0).credit(Money.of(Money.AMOUNT_MAX, EUR))))
         .isEmpty();
   }
 
@@ -93,15 +94,15 @@ class AccountTest {
       value = AccountStatus.class,
       names = {"FROZEN", "CLOSED"})
   void creditIsRefusedToAnAccountThatIsNotActive(AccountStatus status) {
-    assertThat(account(status, EUR, 0).refusesCredit(Money.of(1, EUR)))
+    assertThat(refusal(account(status, EUR, 0).credit(Money.of(1, EUR))))
         .contains(Rejection.ACCOUNT_NOT_ACTIVE);
-    assertThat(account(status, EUR, 0).refusesCredit(Money.of(1, USD)))
+    assertThat(refusal(account(status, EUR, 0).credit(Money.of(1, USD))))
         .contains(Rejection.ACCOUNT_NOT_ACTIVE);
   }
 
   @Test
   void creditInAnotherCurrencyIsRefusedAsCurrencyMismatch() {
-    assertThat(account(AccountStatus.ACTIVE, EUR, 0).refusesCredit(Money.of(1, USD)))
+    assertThat(refusal(account(AccountStatus.ACTIVE, EUR, 0).credit(Money.of(1, USD))))
         .contains(Rejection.CURRENCY_MISMATCH);
   }
 
@@ -122,9 +123,9 @@ class AccountTest {
   })
   void statusChangeFollowsTheLifecycleAndClosingNeedsAZeroBalance(
       AccountStatus from, AccountStatus to, String whenEmpty, String whenFunded) {
-    assertThat(account(from, EUR, 0).refusesStatus(to, Actor.OPERATOR))
+    assertThat(account(from, EUR, 0).refusesStatus(to, Actor.OPERATOR).map(Refusal::rejection))
         .isEqualTo(expected(whenEmpty));
-    assertThat(account(from, EUR, 1).refusesStatus(to, Actor.OPERATOR))
+    assertThat(account(from, EUR, 1).refusesStatus(to, Actor.OPERATOR).map(Refusal::rejection))
         .isEqualTo(expected(whenFunded));
   }
 
@@ -135,7 +136,10 @@ class AccountTest {
   void anOwnerCannotChangeTheStatusOfAFrozenAccount(AccountStatus target) {
     Account frozen = account(AccountStatus.FROZEN, EUR, 0);
 
-    assertThat(frozen.refusesStatus(target, Actor.OWNER)).contains(Rejection.ACCOUNT_NOT_ACTIVE);
+    assertThat(frozen.refusesStatus(target, Actor.OWNER).map(Refusal::rejection))
+        .contains(Rejection.ACCOUNT_NOT_ACTIVE);
+    assertThat(frozen.refusesStatus(target, Actor.OWNER).orElseThrow().detail())
+        .contains("only an operator");
     assertThat(frozen.refusesStatus(target, Actor.OPERATOR)).isEmpty();
     assertThat(frozen.refusesStatus(AccountStatus.FROZEN, Actor.OWNER)).isEmpty();
   }
@@ -146,7 +150,9 @@ class AccountTest {
             account(AccountStatus.ACTIVE, EUR, 0).refusesStatus(AccountStatus.CLOSED, Actor.OWNER))
         .isEmpty();
     assertThat(
-            account(AccountStatus.ACTIVE, EUR, 1).refusesStatus(AccountStatus.CLOSED, Actor.OWNER))
+            account(AccountStatus.ACTIVE, EUR, 1)
+                .refusesStatus(AccountStatus.CLOSED, Actor.OWNER)
+                .map(Refusal::rejection))
         .contains(Rejection.BALANCE_NOT_ZERO);
   }
 
@@ -157,6 +163,68 @@ class AccountTest {
     }
     assertThat(AccountStatus.ACTIVE.canMoveTo(AccountStatus.CLOSED)).isTrue();
     assertThat(AccountStatus.FROZEN.canMoveTo(AccountStatus.CLOSED)).isTrue();
+  }
+
+  // --- balances after a change --------------------------------------------------------------
+
+  @Test
+  void aDebitLeavesTheBalanceLessTheAmountAndChangesNothingElse() {
+    Account before = account(AccountStatus.ACTIVE, EUR, 1_000);
+
+    Account after = before.debit(Money.of(400, EUR)).value();
+
+    assertThat(after.balance()).isEqualTo(600);
+    assertThat(after).usingRecursiveComparison().ignoringFields("balance").isEqualTo(before);
+  }
+
+  @Test
+  void aCreditLeavesTheBalancePlusTheAmount() {
+    assertThat(account(AccountStatus.ACTIVE, EUR, 1_000).credit(Money.of(5, EUR)).value().balance())
+        .isEqualTo(1_005);
+  }
+
+  @Test
+  void aCreditUpToTheMaximumBalanceIsAllowedAndOneMinorUnitMoreIsRefusedByName() {
+    Account nearlyFull = account(AccountStatus.ACTIVE, EUR, Account.BALANCE_MAX - 10);
+
+    assertThat(nearlyFull.credit(Money.of(10, EUR)).value().balance())
+        .isEqualTo(Account.BALANCE_MAX);
+    Refusal refused = nearlyFull.credit(Money.of(11, EUR)).refusal();
+    assertThat(refused.rejection()).isEqualTo(Rejection.LIMIT_EXCEEDED);
+    assertThat(refused.limit()).isEqualTo("balance_max");
+  }
+
+  @Test
+  void theLargestAmountOnTheLargestBalanceNeverOverflows() {
+    Account full = account(AccountStatus.ACTIVE, EUR, Account.BALANCE_MAX);
+
+    assertThat(refusal(full.credit(Money.of(Money.AMOUNT_MAX, EUR))))
+        .contains(Rejection.LIMIT_EXCEEDED);
+    assertThat(full.giveBack(Money.of(Money.AMOUNT_MAX, EUR)).balance())
+        .isEqualTo(Account.BALANCE_MAX + Money.AMOUNT_MAX);
+  }
+
+  @ParameterizedTest
+  @EnumSource(AccountStatus.class)
+  void moneyIsGivenBackWhateverTheStatusButNeverInAnotherCurrency(AccountStatus status) {
+    Account payer = account(status, EUR, 0);
+
+    assertThat(payer.giveBack(Money.of(7, EUR)).balance()).isEqualTo(7);
+    assertThatThrownBy(() -> payer.giveBack(Money.of(7, USD)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void onlyTheOwnerOrAnOperatorMayMoveAnAccountsMoney() {
+    Account account = account(AccountStatus.ACTIVE, EUR, 0);
+
+    assertThat(account.isMovableBy(account.ownerId(), false)).isTrue();
+    assertThat(account.isMovableBy(Ids.newId(), true)).isTrue();
+    assertThat(account.isMovableBy(Ids.newId(), false)).isFalse();
+  }
+
+  private static Optional<Rejection> refusal(Decision<Account> decision) {
+    return Optional.ofNullable(decision.refusal()).map(Refusal::rejection);
   }
 
   private static Optional<Rejection> expected(String rejection) {

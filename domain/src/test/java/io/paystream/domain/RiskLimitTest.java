@@ -40,10 +40,11 @@ class RiskLimitTest {
 
   @Test
   void aBreachIsALimitExceededRejectionCarryingTheLimitName() {
-    RejectedException breach = RiskLimit.VELOCITY_PER_MINUTE.breach("too many transfers");
+    Refusal breach = RiskLimit.VELOCITY_PER_MINUTE.refusal("too many transfers");
 
     assertThat(breach.rejection()).isEqualTo(Rejection.LIMIT_EXCEEDED);
     assertThat(breach.limit()).isEqualTo("velocity_per_minute");
+    assertThat(breach.exception().refusal()).isEqualTo(breach);
     assertThat(new RejectedException(Rejection.INSUFFICIENT_FUNDS, "no money").limit()).isNull();
   }
 

@@ -6,14 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The order of {@link TransferRules#check}: SAME_ACCOUNT, CURRENCY_MISMATCH, ACCOUNT_NOT_ACTIVE,
- * LIMIT_EXCEEDED, INSUFFICIENT_FUNDS. Each test makes every later rule fail too, so that a check
- * moved later in the order shows up as the wrong answer.
+ * The order of {@link TransferRules#decide}: SAME_ACCOUNT, CURRENCY_MISMATCH, ACCOUNT_NOT_ACTIVE,
+ * LIMIT_EXCEEDED (per transfer), INSUFFICIENT_FUNDS, LIMIT_EXCEEDED (daily, then velocity). Each
+ * test makes every later rule fail too, so that a check moved later in the order shows up as the
+ * wrong answer.
  */
 class TransferRulesTest {
 
@@ -29,9 +31,8 @@ class TransferRulesTest {
     Account payer = account(AccountStatus.ACTIVE, EUR, 50_000);
     Account payee = account(AccountStatus.ACTIVE, EUR, 0);
 
-    assertThat(TransferRules.check(payer, payee, Money.of(50_000, EUR), LIMITS)).isEmpty();
-    assertThat(TransferRules.check(payer, payee, Money.of(1, EUR), TransferLimits.none()))
-        .isEmpty();
+    assertThat(check(payer, payee, Money.of(50_000, EUR), LIMITS)).isEmpty();
+    assertThat(check(payer, payee, Money.of(1, EUR), TransferLimits.none())).isEmpty();
   }
 
   @Test
@@ -46,9 +47,8 @@ class TransferRulesTest {
             payer.status(),
             payer.createdAt());
 
-    assertThat(TransferRules.check(payer, payer, Money.of(60_000, USD), LIMITS))
-        .contains(Rejection.SAME_ACCOUNT);
-    assertThat(TransferRules.check(payer, sameAgain, Money.of(60_000, EUR), LIMITS))
+    assertThat(check(payer, payer, Money.of(60_000, USD), LIMITS)).contains(Rejection.SAME_ACCOUNT);
+    assertThat(check(payer, sameAgain, Money.of(60_000, EUR), LIMITS))
         .contains(Rejection.SAME_ACCOUNT);
   }
 
@@ -58,15 +58,14 @@ class TransferRulesTest {
     Account frozenUsd = account(AccountStatus.FROZEN, USD, 0);
     Money tooMuchEur = Money.of(60_000, EUR);
 
-    assertThat(TransferRules.check(frozenEur, frozenUsd, tooMuchEur, LIMITS))
+    assertThat(check(frozenEur, frozenUsd, tooMuchEur, LIMITS))
         .as("payee in another currency")
         .contains(Rejection.CURRENCY_MISMATCH);
-    assertThat(TransferRules.check(frozenUsd, frozenEur, tooMuchEur, LIMITS))
+    assertThat(check(frozenUsd, frozenEur, tooMuchEur, LIMITS))
         .as("payer in another currency")
         .contains(Rejection.CURRENCY_MISMATCH);
     assertThat(
-            TransferRules.check(
-                frozenEur, account(AccountStatus.FROZEN, EUR, 0), Money.of(60_000, USD), LIMITS))
+            check(frozenEur, account(AccountStatus.FROZEN, EUR, 0), Money.of(60_000, USD), LIMITS))
         .as("amount in another currency than both")
         .contains(Rejection.CURRENCY_MISMATCH);
   }
@@ -79,12 +78,12 @@ class TransferRulesTest {
     Money tooMuch = Money.of(60_000, EUR);
 
     assertThat(
-            TransferRules.check(
+            check(
                 account(notActive, EUR, 0), account(AccountStatus.ACTIVE, EUR, 0), tooMuch, LIMITS))
         .as("payer %s", notActive)
         .contains(Rejection.ACCOUNT_NOT_ACTIVE);
     assertThat(
-            TransferRules.check(
+            check(
                 account(AccountStatus.ACTIVE, EUR, 0), account(notActive, EUR, 0), tooMuch, LIMITS))
         .as("payee %s", notActive)
         .contains(Rejection.ACCOUNT_NOT_ACTIVE);
@@ -95,7 +94,7 @@ class TransferRulesTest {
     Account payer = account(AccountStatus.ACTIVE, EUR, 0);
     Account payee = account(AccountStatus.ACTIVE, EUR, 0);
 
-    assertThat(TransferRules.check(payer, payee, Money.of(50_001, EUR), LIMITS))
+    assertThat(check(payer, payee, Money.of(50_001, EUR), LIMITS))
         .contains(Rejection.LIMIT_EXCEEDED);
   }
 
@@ -104,7 +103,7 @@ class TransferRulesTest {
     Account payer = account(AccountStatus.ACTIVE, EUR, 49_999);
     Account payee = account(AccountStatus.ACTIVE, EUR, 0);
 
-    assertThat(TransferRules.check(payer, payee, Money.of(50_000, EUR), LIMITS))
+    assertThat(check(payer, payee, Money.of(50_000, EUR), LIMITS))
         .contains(Rejection.INSUFFICIENT_FUNDS);
   }
 
@@ -113,8 +112,93 @@ class TransferRulesTest {
     Account payer = account(AccountStatus.ACTIVE, USD, Money.AMOUNT_MAX);
     Account payee = account(AccountStatus.ACTIVE, USD, 0);
 
-    assertThat(TransferRules.check(payer, payee, Money.of(Money.AMOUNT_MAX, USD), LIMITS))
+    assertThat(check(payer, payee, Money.of(Money.AMOUNT_MAX, USD), LIMITS)).isEmpty();
+  }
+
+  @Test
+  void theDailyLimitComesAfterTheFundsAndCountsWhatWasSentToday() {
+    Account payer = account(AccountStatus.ACTIVE, EUR, 50_000);
+    Account payee = account(AccountStatus.ACTIVE, EUR, 0);
+
+    Refusal daily =
+        TransferRules.decide(
+                payer, payee, Money.of(1, EUR), LIMITS, new OutgoingHistory(100_000, 0))
+            .refusal();
+    Decision<Account> underIt =
+        TransferRules.decide(
+            payer, payee, Money.of(1, EUR), LIMITS, new OutgoingHistory(99_999, 0));
+
+    assertThat(daily.limit()).isEqualTo("daily_outgoing_max");
+    assertThat(underIt.value().balance()).isEqualTo(49_999);
+    assertThat(
+            check(
+                account(AccountStatus.ACTIVE, EUR, 0),
+                payee,
+                Money.of(1, EUR),
+                LIMITS,
+                new OutgoingHistory(100_000, 0)))
+        .as("insufficient funds first")
+        .contains(Rejection.INSUFFICIENT_FUNDS);
+  }
+
+  @Test
+  void theVelocityLimitCountsPaymentsInTheWindow() {
+    TransferLimits threePerMinute = new TransferLimits(Map.of(), Map.of(), Map.of(EUR, 3));
+    Account payer = account(AccountStatus.ACTIVE, EUR, 10);
+    Account payee = account(AccountStatus.ACTIVE, EUR, 0);
+
+    assertThat(check(payer, payee, Money.of(1, EUR), threePerMinute, new OutgoingHistory(500, 2)))
         .isEmpty();
+    assertThat(
+            TransferRules.decide(
+                    payer, payee, Money.of(1, EUR), threePerMinute, new OutgoingHistory(0, 3))
+                .refusal()
+                .limit())
+        .isEqualTo("velocity_per_minute");
+  }
+
+  @Test
+  void aLimitThatNeedsTheHistoryIsNeverDecidedWithoutIt() {
+    Account payer = account(AccountStatus.ACTIVE, EUR, 10);
+    Account payee = account(AccountStatus.ACTIVE, EUR, 0);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TransferRules.decide(payer, payee, Money.of(1, EUR), LIMITS, null))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(
+            TransferRules.decide(payer, payee, Money.of(1, EUR), TransferLimits.none(), null)
+                .value()
+                .balance())
+        .isEqualTo(9);
+  }
+
+  @Test
+  void everyRefusalCarriesADetailAndALimitOnlyWhenALimitRefused() {
+    Account payer = account(AccountStatus.ACTIVE, EUR, 0);
+    Account payee = account(AccountStatus.ACTIVE, EUR, 0);
+
+    Refusal perTransfer =
+        TransferRules.decide(payer, payee, Money.of(50_001, EUR), LIMITS, OutgoingHistory.NONE)
+            .refusal();
+    Refusal funds =
+        TransferRules.decide(payer, payee, Money.of(1, EUR), LIMITS, OutgoingHistory.NONE)
+            .refusal();
+
+    assertThat(perTransfer.limit()).isEqualTo("per_transfer_max");
+    assertThat(perTransfer.detail()).contains("per-transfer limit for EUR");
+    assertThat(funds.limit()).isNull();
+    assertThat(funds.detail()).isEqualTo("the balance does not cover 0.01 EUR");
+  }
+
+  private static Optional<Rejection> check(
+      Account from, Account to, Money amount, TransferLimits limits) {
+    return check(from, to, amount, limits, OutgoingHistory.NONE);
+  }
+
+  private static Optional<Rejection> check(
+      Account from, Account to, Money amount, TransferLimits limits, OutgoingHistory history) {
+    return Optional.ofNullable(TransferRules.decide(from, to, amount, limits, history).refusal())
+        .map(Refusal::rejection);
   }
 
   // --- TransferLimits ----------------------------------------------------------------------

@@ -8,8 +8,6 @@ import io.paystream.api.web.RunToCompletion;
 import io.paystream.domain.Account;
 import io.paystream.domain.Account.Actor;
 import io.paystream.domain.AccountStatus;
-import io.paystream.domain.RejectedException;
-import io.paystream.domain.Rejection;
 import io.paystream.persistence.account.AccountStore;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -125,7 +123,7 @@ public class AccountController {
     }
     return account
         .refusesStatus(target, user.isOps() ? Actor.OPERATOR : Actor.OWNER)
-        .<Mono<Account>>map(why -> Mono.error(new RejectedException(why, explain(why, account))))
+        .<Mono<Account>>map(refusal -> Mono.error(refusal.exception()))
         .orElseGet(
             () ->
                 RunToCompletion.of(
@@ -152,14 +150,5 @@ public class AccountController {
       case ACTIVE -> AuditTrail.ACCOUNT_UNFROZEN;
       case CLOSED -> AuditTrail.ACCOUNT_CLOSED;
     };
-  }
-
-  private static String explain(Rejection why, Account account) {
-    if (why == Rejection.BALANCE_NOT_ZERO) {
-      return "the account still holds " + account.balance() + " minor units";
-    }
-    return account.status() == AccountStatus.FROZEN
-        ? "the account is FROZEN; only an operator can change its status"
-        : "the account is " + account.status();
   }
 }

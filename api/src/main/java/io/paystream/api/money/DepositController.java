@@ -62,7 +62,7 @@ public class DepositController {
     Currency currency = checks.currency("currency", request.currency());
     checks.text("reference", request.reference(), MoneyRequests.TEXT_LENGTH_MAX);
     checks.throwIfInvalid();
-    Money money = Money.of(amount, currency);
+    Money money = MoneyRequests.money(amount, currency);
     CurrentUser user = CurrentUser.of(jwt);
     return idempotency
         .execute(

@@ -14,8 +14,10 @@ import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.ProblemExceptionHandler;
 import io.paystream.domain.Transfer;
+import io.paystream.domain.TransferBatch.Accepted;
+import io.paystream.domain.TransferBatch.Refused;
+import io.paystream.domain.TransferRequest;
 import io.paystream.persistence.idempotency.StoredResponse;
-import io.paystream.persistence.transfer.AcceptTransfer;
 import io.paystream.persistence.transfer.TransferAccepts;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
@@ -60,7 +62,7 @@ class TransferAcceptor {
   private final TransferStore transfers;
   private final JsonMapper json;
   private final GroupCommitProperties properties;
-  private final List<GroupCommit<Call<AcceptTransfer>, Result>> lanes;
+  private final List<GroupCommit<Call<TransferRequest>, Result>> lanes;
   private final Counter batchFailures;
 
   TransferAcceptor(
@@ -82,7 +84,7 @@ class TransferAcceptor {
             .register(meters);
     // Each lane runs one transaction at a time; the queue bound is shared out between them.
     int laneQueueMax = Math.max(1, properties.queueMax() / properties.lanes());
-    List<GroupCommit<Call<AcceptTransfer>, Result>> built = new ArrayList<>();
+    List<GroupCommit<Call<TransferRequest>, Result>> built = new ArrayList<>();
     for (int lane = 0; lane < properties.lanes(); lane++) {
       built.add(
           new GroupCommit<>(
@@ -107,11 +109,11 @@ class TransferAcceptor {
    * fingerprint is taken of.
    */
   Mono<ResponseEntity<byte[]>> accept(
-      CurrentUser user, String key, String request, AcceptTransfer transfer) {
-    if (!properties.enabled() || transfer.limits().needsHistory(transfer.amount().currency())) {
+      CurrentUser user, String key, String request, TransferRequest transfer) {
+    if (!properties.enabled()) {
       return alone(user, key, request, transfer);
     }
-    GroupCommit<Call<AcceptTransfer>, Result> lane =
+    GroupCommit<Call<TransferRequest>, Result> lane =
         lanes.get(Math.floorMod(transfer.fromAccountId().hashCode(), lanes.size()));
     return Mono.deferContextual(
             context ->
@@ -135,12 +137,12 @@ class TransferAcceptor {
   }
 
   private Mono<ResponseEntity<byte[]>> alone(
-      CurrentUser user, String key, String request, AcceptTransfer transfer) {
+      CurrentUser user, String key, String request, TransferRequest transfer) {
     return idempotency.execute(
         user, key, request, () -> transfers.accept(transfer).map(this::answer));
   }
 
-  private Mono<List<Result>> acceptTogether(List<Call<AcceptTransfer>> calls) {
+  private Mono<List<Result>> acceptTogether(List<Call<TransferRequest>> calls) {
     return idempotency
         .executeAll(calls, this::acceptAll)
         .onErrorResume(
@@ -168,17 +170,17 @@ class TransferAcceptor {
             });
   }
 
-  private Mono<List<Done>> acceptAll(List<AcceptTransfer> requests) {
+  private Mono<List<Done>> acceptAll(List<TransferRequest> requests) {
     return accepts
         .accept(requests)
         .map(
-            outcomes ->
-                outcomes.stream()
+            decided ->
+                decided.stream()
                     .map(
-                        outcome ->
-                            outcome.rejected() != null
-                                ? new Done(null, outcome.rejected())
-                                : new Done(answer(outcome.transfer()), null))
+                        one ->
+                            one instanceof Accepted accepted
+                                ? new Done(answer(accepted.transfer()), null)
+                                : new Done(null, ((Refused) one).refusal().exception()))
                     .toList());
   }
 

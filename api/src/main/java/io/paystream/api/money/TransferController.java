@@ -11,7 +11,6 @@ import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Money;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
-import io.paystream.persistence.transfer.AcceptTransfer;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -95,10 +94,10 @@ public class TransferController {
     Currency currency = checks.currency("currency", request.currency());
     checks.text("description", request.description(), MoneyRequests.TEXT_LENGTH_MAX);
     checks.throwIfInvalid();
-    Money money = Money.of(amount, currency);
+    Money money = MoneyRequests.money(amount, currency);
     CurrentUser user = CurrentUser.of(jwt);
-    AcceptTransfer accept =
-        new AcceptTransfer(
+    io.paystream.domain.TransferRequest accept =
+        new io.paystream.domain.TransferRequest(
             user.id(),
             user.isOps(),
             request.fromAccountId(),

@@ -3,6 +3,7 @@ package io.paystream.api.withdrawal;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.live.PreferWait;
 import io.paystream.api.money.MoneyPolicy;
+import io.paystream.api.money.MoneyRequests;
 import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
@@ -99,7 +100,7 @@ public class WithdrawalController {
     Currency currency = checks.currency("currency", request.currency());
     Iban destination = destination(checks, request.destination());
     checks.throwIfInvalid();
-    Money money = Money.of(amount, currency);
+    Money money = MoneyRequests.money(amount, currency);
     CurrentUser user = CurrentUser.of(jwt);
     return idempotency
         .execute(

@@ -204,8 +204,9 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
   }
 
   /**
-   * Waits until a transaction waits for a row lock held by {@code db} while running the credit
-   * leg's UPDATE: the credit has started and must decide after the freeze commits.
+   * Waits until a transaction waits for a row lock held by {@code db} while locking the payee's row
+   * (the credit leg locks its payees before it decides): the credit has started and must decide
+   * after the freeze commits.
    */
   private static void awaitCreditLegWaitingForPayeeRow(Connection db) throws Exception {
     Instant deadline = Instant.now().plus(CREDIT_LEG_ARRIVAL_TIMEOUT);
@@ -216,7 +217,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
              SELECT count(*) FROM pg_stat_activity
               WHERE datname = current_database() AND wait_event_type = 'Lock'
                 AND ? = ANY (pg_blocking_pids(pid))
-                AND query LIKE '%UPDATE account SET balance = balance +%'""")) {
+                AND query LIKE '%FOR NO KEY UPDATE%'""")) {
       int holder = backendPid(db);
       while (true) {
         waiting.setInt(1, holder);

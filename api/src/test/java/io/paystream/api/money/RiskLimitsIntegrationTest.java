@@ -52,6 +52,100 @@ class RiskLimitsIntegrationTest extends ApiIntegrationTest {
     }
 
     client.acceptedTransfer(alice, quiet, to, 100, "NOK");
+    JsonNode busyRefused =
+        assertProblem(
+            client.transfer(alice, UUID.randomUUID().toString(), busy, to, 100, "NOK"),
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "limit_exceeded");
+    assertThat(busyRefused.get("limit").asString()).isEqualTo("velocity_per_minute");
+  }
+
+  // --- withdrawals obey the same policies, counted with transfers as outgoing payments -----
+
+  @Test
+  void aWithdrawalAboveThePerTransferMaximumNamesThatLimit() {
+    User alice = client.newCustomer();
+    UUID from = client.openAccount(alice, "CHF");
+    client.deposit(alice, from, 100_000, "CHF");
+
+    JsonNode problem =
+        assertProblem(
+            withdraw(alice, from, 50_001, "CHF"),
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "limit_exceeded");
+
+    assertThat(problem.get("limit").asString()).isEqualTo("per_transfer_max");
+    assertThat(problem.get("detail").asString()).contains("per-transfer limit");
+    assertThat(client.balance(alice, from)).isEqualTo(100_000);
+  }
+
+  @Test
+  void aWithdrawalBeyondTheDailyTotalOfTransfersAndWithdrawalsNamesThatLimit() {
+    User alice = client.newCustomer();
+    UUID from = client.openAccount(alice, "SEK");
+    UUID to = client.openAccount(alice, "SEK");
+    client.deposit(alice, from, 200_000, "SEK");
+    client.acceptedTransfer(alice, from, to, 60_000, "SEK");
+    assertThat(withdraw(alice, from, 30_000, "SEK").getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+
+    JsonNode refusedWithdrawal =
+        assertProblem(
+            withdraw(alice, from, 10_001, "SEK"),
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "limit_exceeded");
+    JsonNode refusedTransfer =
+        assertProblem(
+            client.transfer(alice, UUID.randomUUID().toString(), from, to, 10_001, "SEK"),
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "limit_exceeded");
+
+    assertThat(refusedWithdrawal.get("limit").asString()).isEqualTo("daily_outgoing_max");
+    assertThat(refusedTransfer.get("limit").asString()).isEqualTo("daily_outgoing_max");
+    assertThat(client.balance(alice, from)).isEqualTo(110_000);
+  }
+
+  @Test
+  void withdrawalsCountTowardsTheVelocityLimit() {
+    User alice = client.newCustomer();
+    UUID from = client.openAccount(alice, "NOK");
+    UUID to = client.openAccount(alice, "NOK");
+    client.deposit(alice, from, 10_000, "NOK");
+    for (int i = 0; i < NOK_VELOCITY_PER_MINUTE; i++) {
+      assertThat(withdraw(alice, from, 100, "NOK").getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+    }
+
+    JsonNode transfer =
+        assertProblem(
+            client.transfer(alice, UUID.randomUUID().toString(), from, to, 100, "NOK"),
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "limit_exceeded");
+    JsonNode withdrawal =
+        assertProblem(
+            withdraw(alice, from, 100, "NOK"), HttpStatus.UNPROCESSABLE_CONTENT, "limit_exceeded");
+
+    assertThat(transfer.get("limit").asString()).isEqualTo("velocity_per_minute");
+    assertThat(withdrawal.get("limit").asString()).isEqualTo("velocity_per_minute");
+  }
+
+  private EntityExchangeResult<byte[]> withdraw(User user, UUID account, long amount, String ccy) {
+    return http.post()
+        .uri("/api/v1/withdrawals")
+        .headers(h -> h.setBearerAuth(user.token()))
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+        .bodyValue(
+            java.util.Map.of(
+                "accountId",
+                account.toString(),
+                "amount",
+                amount,
+                "currency",
+                ccy,
+                "destination",
+                "DE89370400440532013000"))
+        .exchange()
+        .expectBody()
+        .returnResult();
   }
 
   @Test

@@ -5,7 +5,7 @@ import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.outbox.InboxStore;
 import io.paystream.persistence.outbox.OutboxEvent;
 import io.paystream.persistence.transfer.TransferSettlement;
-import io.paystream.persistence.transfer.TransferStore.Settlement;
+import io.paystream.persistence.transfer.TransferSettlement.Settled;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -156,7 +156,7 @@ public class CreditLeg {
     }
   }
 
-  private static Outcome outcome(Settlement settlement) {
+  private static Outcome outcome(Settled settlement) {
     return switch (settlement) {
       case COMPLETED -> Outcome.COMPLETED;
       case REFUNDED -> Outcome.REFUNDED;

@@ -5,9 +5,9 @@ import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferLimits;
+import io.paystream.domain.TransferRequest;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.deposit.DepositStore;
-import io.paystream.persistence.transfer.AcceptTransfer;
 import io.paystream.persistence.transfer.TransferStore;
 import io.paystream.persistence.user.UserRecord;
 import io.paystream.persistence.user.UserStore;
@@ -16,7 +16,9 @@ import java.time.Instant;
 import java.util.Currency;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,6 +36,7 @@ final class CreditFixtures {
   private final DepositStore deposits;
   private final TransferStore transfers;
   private final DatabaseClient db;
+  private final TransactionalOperator transaction;
   private final UUID owner = Ids.newId();
 
   CreditFixtures(
@@ -47,6 +50,9 @@ final class CreditFixtures {
     this.deposits = deposits;
     this.transfers = transfers;
     this.db = db;
+    // Each store call in its own transaction, as the application services run them.
+    this.transaction =
+        TransactionalOperator.create(new R2dbcTransactionManager(db.getConnectionFactory()));
     users
         .insert(
             new UserRecord(
@@ -59,6 +65,7 @@ final class CreditFixtures {
     if (funding > 0) {
       deposits
           .deposit(owner, false, account.id(), Money.of(funding, EUR), "funding")
+          .as(transaction::transactional)
           .block(PATIENCE);
     }
     return account.id();
@@ -67,7 +74,7 @@ final class CreditFixtures {
   Transfer transfer(UUID from, UUID to, long amount) {
     return transfers
         .accept(
-            new AcceptTransfer(
+            new TransferRequest(
                 owner,
                 false,
                 from,
@@ -75,6 +82,7 @@ final class CreditFixtures {
                 Money.of(amount, EUR),
                 "batch " + amount,
                 TransferLimits.none()))
+        .as(transaction::transactional)
         .block(PATIENCE);
   }
 

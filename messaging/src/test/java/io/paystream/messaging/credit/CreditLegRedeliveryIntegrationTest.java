@@ -5,6 +5,7 @@ import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferLimits;
+import io.paystream.domain.TransferRequest;
 import io.paystream.domain.TransferStatus;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
@@ -18,7 +19,6 @@ import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.ledger.LedgerStore;
 import io.paystream.persistence.outbox.Topics;
 import io.paystream.persistence.testing.TestDatabase;
-import io.paystream.persistence.transfer.AcceptTransfer;
 import io.paystream.persistence.transfer.TransferStore;
 import io.paystream.persistence.user.UserRecord;
 import io.paystream.persistence.user.UserStore;
@@ -33,6 +33,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
@@ -63,6 +64,7 @@ class CreditLegRedeliveryIntegrationTest {
   @Autowired AccountStore accounts;
   @Autowired DepositStore deposits;
   @Autowired TransferStore transfers;
+  @Autowired TransactionalOperator transaction;
   @Autowired LedgerStore ledger;
   @Autowired OutboxRelay relay;
   @Autowired KafkaAdmin admin;
@@ -86,13 +88,14 @@ class CreditLegRedeliveryIntegrationTest {
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
     deposits
         .deposit(owner, false, payer.id(), Money.of(10_000, EUR), "funding")
+        .as(transaction::transactional)
         .as(StepVerifier::create)
         .expectNextCount(1)
         .verifyComplete();
     Transfer pending =
         transfers
             .accept(
-                new AcceptTransfer(
+                new TransferRequest(
                     owner,
                     false,
                     payer.id(),
@@ -100,6 +103,7 @@ class CreditLegRedeliveryIntegrationTest {
                     Money.of(4_000, EUR),
                     "rent",
                     TransferLimits.none()))
+            .as(transaction::transactional)
             .block(PATIENCE);
     relay.drain().as(StepVerifier::create).expectNextMatches(sent -> sent >= 2).verifyComplete();
 
@@ -156,11 +160,14 @@ class CreditLegRedeliveryIntegrationTest {
         .block(PATIENCE);
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
-    deposits.deposit(owner, false, payer.id(), Money.of(500, EUR), null).block(PATIENCE);
+    deposits
+        .deposit(owner, false, payer.id(), Money.of(500, EUR), null)
+        .as(transaction::transactional)
+        .block(PATIENCE);
     Transfer pending =
         transfers
             .accept(
-                new AcceptTransfer(
+                new TransferRequest(
                     owner,
                     false,
                     payer.id(),
@@ -168,6 +175,7 @@ class CreditLegRedeliveryIntegrationTest {
                     Money.of(500, EUR),
                     null,
                     TransferLimits.none()))
+            .as(transaction::transactional)
             .block(PATIENCE);
     String message = pendingMessage(pending);
 

@@ -1,20 +1,42 @@
 package io.paystream.persistence.account;
 
-import io.paystream.domain.Money;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
 
 /**
- * Every statement that changes a customer balance. None reads and then writes: each is one
- * conditional UPDATE, so concurrent movements on one account cannot lose an update or spend the
- * same money twice, and the CHECK constraint still refuses a negative balance. Each emits the
- * balance after the change, or nothing when its condition does not hold (the caller decides what
- * that means). Call inside the transaction that records the matching journal.
+ * Every statement that changes a customer balance, one per kind of change, each written once. The
+ * domain decides a change on the locked row ({@code Account.debit}, {@code credit}, {@code
+ * giveBack}); the statement carries it out with the decision's conditions in its {@code WHERE}
+ * clause and its {@code RETURNING} balance checked against the decided one. Anything else means the
+ * decision did not hold (a missing lock, a concurrent writer): the statement fails with {@link
+ * IllegalStateException} and the transaction rolls back. The CHECK constraint behind it refuses a
+ * negative balance whatever the code does. Call inside the transaction that locked the rows.
  */
 @Repository
 public class AccountBalances {
+
+  /**
+   * A decided change of one account's balance.
+   *
+   * @param delta minor units moved, always positive: taken out by a debit, put in by a credit or a
+   *     give-back
+   * @param balanceAfter the balance the decision leaves, which the statement must land on
+   */
+  public record Change(UUID accountId, long delta, long balanceAfter) {
+    public Change {
+      Objects.requireNonNull(accountId, "accountId");
+      if (delta <= 0 || balanceAfter < 0) {
+        throw new IllegalArgumentException(
+            "a change of " + accountId + " by " + delta + " to " + balanceAfter);
+      }
+    }
+  }
 
   private final DatabaseClient db;
 
@@ -22,50 +44,72 @@ public class AccountBalances {
     this.db = db;
   }
 
-  /**
-   * Takes {@code amount} out of an ACTIVE account of its currency that holds at least that much.
-   */
-  public Mono<Long> debit(UUID accountId, Money amount) {
-    return db.sql(
-            """
-            UPDATE account SET balance = balance - :amount
-             WHERE id = :id AND kind = 'CUSTOMER' AND status = 'ACTIVE'
-               AND currency = :currency AND balance >= :amount
-            RETURNING balance""")
-        .bind("amount", amount.minorUnits())
-        .bind("id", accountId)
-        .bind("currency", amount.currencyCode())
-        .map(row -> row.get("balance", Long.class))
-        .one();
+  /** Takes each change's delta out of an ACTIVE account that holds at least that much. */
+  public Mono<Void> debit(List<Change> changes) {
+    return apply(
+        changes,
+        """
+        UPDATE account a SET balance = a.balance - c.delta
+          FROM unnest(:ids::uuid[], :deltas::bigint[]) AS c(id, delta)
+         WHERE a.id = c.id AND a.kind = 'CUSTOMER' AND a.status = 'ACTIVE'
+           AND a.balance >= c.delta
+        RETURNING a.id, a.balance""");
   }
 
-  /** Puts {@code amount} into an ACTIVE account of its currency. */
-  public Mono<Long> credit(UUID accountId, Money amount) {
-    return db.sql(
-            """
-            UPDATE account SET balance = balance + :amount
-             WHERE id = :id AND kind = 'CUSTOMER' AND status = 'ACTIVE' AND currency = :currency
-            RETURNING balance""")
-        .bind("amount", amount.minorUnits())
-        .bind("id", accountId)
-        .bind("currency", amount.currencyCode())
-        .map(row -> row.get("balance", Long.class))
-        .one();
+  /** Puts each change's delta into an ACTIVE account. */
+  public Mono<Void> credit(List<Change> changes) {
+    return apply(
+        changes,
+        """
+        UPDATE account a SET balance = a.balance + c.delta
+          FROM unnest(:ids::uuid[], :deltas::bigint[]) AS c(id, delta)
+         WHERE a.id = c.id AND a.kind = 'CUSTOMER' AND a.status = 'ACTIVE'
+        RETURNING a.id, a.balance""");
   }
 
   /**
-   * Gives a payer back money debited from it earlier (a refund), whatever the account's status now:
-   * it is the payer's money. Empty only if the account does not exist.
+   * Gives payers back money debited from them earlier (refunds), whatever their status now: it is
+   * their money.
    */
-  public Mono<Long> giveBack(UUID accountId, Money amount) {
-    return db.sql(
-            """
-            UPDATE account SET balance = balance + :amount
-             WHERE id = :id AND kind = 'CUSTOMER'
-            RETURNING balance""")
-        .bind("amount", amount.minorUnits())
-        .bind("id", accountId)
-        .map(row -> row.get("balance", Long.class))
-        .one();
+  public Mono<Void> giveBack(List<Change> changes) {
+    return apply(
+        changes,
+        """
+        UPDATE account a SET balance = a.balance + c.delta
+          FROM unnest(:ids::uuid[], :deltas::bigint[]) AS c(id, delta)
+         WHERE a.id = c.id AND a.kind = 'CUSTOMER'
+        RETURNING a.id, a.balance""");
+  }
+
+  private Mono<Void> apply(List<Change> changes, String sql) {
+    if (changes.isEmpty()) {
+      return Mono.empty();
+    }
+    int n = changes.size();
+    UUID[] ids = new UUID[n];
+    Long[] deltas = new Long[n];
+    Map<UUID, Long> decided = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      Change change = changes.get(i);
+      ids[i] = change.accountId();
+      deltas[i] = change.delta();
+      if (decided.put(change.accountId(), change.balanceAfter()) != null) {
+        throw new IllegalArgumentException(
+            "one change per account and statement: " + change.accountId());
+      }
+    }
+    return db.sql(sql)
+        .bind("ids", ids)
+        .bind("deltas", deltas)
+        .map(row -> Map.entry(row.get("id", UUID.class), row.get("balance", Long.class)))
+        .all()
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+        .flatMap(
+            landed ->
+                landed.equals(decided)
+                    ? Mono.<Void>empty()
+                    : Mono.error(
+                        new IllegalStateException(
+                            "balances landed on " + landed + ", not on the decided " + decided)));
   }
 }

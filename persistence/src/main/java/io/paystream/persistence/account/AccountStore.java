@@ -7,16 +7,21 @@ import io.paystream.persistence.Timestamps;
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Currency;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.NoTransactionException;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Customer accounts and the per-currency system accounts. Balances change only through the money
- * statements of the transfer and deposit stores; this store opens accounts and changes status.
+ * Customer accounts and the per-currency system accounts: this store opens accounts, locks them for
+ * the money paths, and changes status. Balances change only through {@link AccountBalances}.
  */
 @Repository
 public class AccountStore {
@@ -63,17 +68,64 @@ public class AccountStore {
         .one();
   }
 
-  /** The customer accounts among {@code first} and {@code second}, read in one statement. */
-  public Flux<Account> findPair(UUID first, UUID second) {
-    return db.sql(
-            "SELECT "
-                + COLUMNS
-                + " FROM account WHERE id IN (:first, :second)"
-                + " AND kind = 'CUSTOMER'")
-        .bind("first", first)
-        .bind("second", second)
-        .map(AccountStore::map)
-        .all();
+  /**
+   * Locks the customer accounts among {@code ids}, in id order, and reads them. Call inside the
+   * transaction that decides and writes.
+   */
+  public Mono<Map<UUID, Account>> lock(Collection<UUID> ids) {
+    return lock(ids, List.of());
+  }
+
+  /**
+   * Locks the customer accounts among {@code locked} in id order, and reads those among {@code
+   * read} without a lock, in one statement. Every path that changes balances takes its accounts'
+   * locks in id order, so two transactions sharing accounts wait for each other instead of
+   * deadlocking. {@code FOR NO KEY UPDATE} is the lock the balance UPDATE takes anyway; {@code FOR
+   * UPDATE} would also conflict with the key-share lock a new transfer's foreign key takes on its
+   * accounts, and two batches paying each other's accounts would deadlock on it.
+   */
+  public Mono<Map<UUID, Account>> lock(Collection<UUID> locked, Collection<UUID> read) {
+    UUID[] toLock = locked.stream().distinct().sorted().toArray(UUID[]::new);
+    UUID[] toRead = read.stream().distinct().toArray(UUID[]::new);
+    if (toLock.length == 0 && toRead.length == 0) {
+      return Mono.just(Map.of());
+    }
+    return requireTransaction()
+        .then(
+            db.sql(
+                    """
+            WITH locked AS (
+                SELECT %1$s FROM account
+                 WHERE id = ANY(:locked) AND kind = 'CUSTOMER' ORDER BY id FOR NO KEY UPDATE
+            )
+            SELECT %1$s FROM locked
+             UNION ALL
+            SELECT %1$s FROM account
+             WHERE id = ANY(:read) AND kind = 'CUSTOMER' AND NOT id = ANY(:locked)"""
+                        .formatted(COLUMNS))
+                .bind("locked", toLock)
+                .bind("read", toRead)
+                .map(AccountStore::map)
+                .all()
+                .collectMap(Account::id));
+  }
+
+  /**
+   * Fails with {@link IllegalStateException} unless a transaction is active: outside one, a row
+   * lock is released as soon as its statement ends, and a decision taken on the row would not hold
+   * when the balance statement runs.
+   */
+  private static Mono<Void> requireTransaction() {
+    return TransactionSynchronizationManager.forCurrentTransaction()
+        .filter(TransactionSynchronizationManager::isActualTransactionActive)
+        .onErrorResume(NoTransactionException.class, none -> Mono.empty())
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    new IllegalStateException(
+                        "accounts are locked only inside a transaction; run this from the"
+                            + " application service that owns it")))
+        .then();
   }
 
   public Flux<Account> findByOwner(UUID ownerId) {

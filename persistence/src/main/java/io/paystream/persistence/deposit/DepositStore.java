@@ -1,12 +1,14 @@
 package io.paystream.persistence.deposit;
 
+import io.paystream.domain.Account;
+import io.paystream.domain.Decision;
 import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
 import io.paystream.domain.PostingRules;
-import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.account.AccountBalances;
+import io.paystream.persistence.account.AccountBalances.Change;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
@@ -17,17 +19,18 @@ import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Simulated funding: money enters a customer account from the currency's WORLD account in one
- * transaction, with its journal and a {@code deposit.completed} event.
+ * Simulated funding: money enters a customer account from the currency's WORLD account, with its
+ * journal and a {@code deposit.completed} event. The account is locked, {@code Account.credit}
+ * decides, and the same credit statement as a transfer's carries it out.
  */
 @Repository
 public class DepositStore {
@@ -38,7 +41,6 @@ public class DepositStore {
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
-  private final TransactionalOperator transaction;
   private final JsonMapper json;
   private final Clock clock;
 
@@ -49,7 +51,6 @@ public class DepositStore {
       SystemAccounts systemAccounts,
       LedgerStore ledger,
       OutboxStore outbox,
-      TransactionalOperator transaction,
       JsonMapper json,
       Clock clock) {
     this.db = db;
@@ -58,44 +59,36 @@ public class DepositStore {
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
     this.outbox = outbox;
-    this.transaction = transaction;
     this.json = json;
     this.clock = clock;
   }
 
   /**
-   * Credits {@code amount} to the account. Refused (before any write) when the account is not
-   * visible to the caller, not ACTIVE, or in another currency.
+   * Credits {@code amount} to the account. Refused (with {@code RejectedException}, before any
+   * write) when the account is not visible to the caller, not ACTIVE, in another currency, or would
+   * hold more than an account may. Call inside a transaction.
    */
   public Mono<DepositDocument> deposit(
       UUID requestedBy, boolean asOps, UUID accountId, Money amount, String reference) {
-    Mono<DepositDocument> flow =
-        accounts
-            .find(accountId)
-            .filter(account -> asOps || account.isOwnedBy(requestedBy))
-            .switchIfEmpty(
-                Mono.error(
-                    () -> new RejectedException(Rejection.ACCOUNT_NOT_FOUND, "account not found")))
-            .flatMap(
-                account ->
-                    account
-                        .refusesCredit(amount)
-                        .<Mono<DepositDocument>>map(
-                            why ->
-                                Mono.error(
-                                    new RejectedException(
-                                        why,
-                                        why == Rejection.CURRENCY_MISMATCH
-                                            ? "the account holds "
-                                                + account.currency().getCurrencyCode()
-                                            : "the account is " + account.status())))
-                        .orElseGet(() -> credit(requestedBy, accountId, amount, reference)));
-    return transaction.transactional(flow);
+    return accounts
+        .lock(List.of(accountId))
+        .flatMap(
+            found -> {
+              Account account = found.get(accountId);
+              Decision<Account> credit =
+                  account == null || !account.isMovableBy(requestedBy, asOps)
+                      ? Decision.refused(Rejection.ACCOUNT_NOT_FOUND, "account not found")
+                      : account.credit(amount);
+              return credit.refusal() != null
+                  ? Mono.error(credit.refusal().exception())
+                  : record(requestedBy, credit.value(), amount, reference);
+            });
   }
 
-  private Mono<DepositDocument> credit(
-      UUID requestedBy, UUID accountId, Money amount, String reference) {
+  private Mono<DepositDocument> record(
+      UUID requestedBy, Account credited, Money amount, String reference) {
     Instant now = Timestamps.now(clock);
+    UUID accountId = credited.id();
     DepositDocument deposit =
         new DepositDocument(
             Ids.newId(),
@@ -106,37 +99,31 @@ public class DepositStore {
             "COMPLETED",
             now);
     return balances
-        .credit(accountId, amount)
-        .switchIfEmpty(
-            Mono.error(
-                () ->
-                    new RejectedException(
-                        Rejection.ACCOUNT_NOT_ACTIVE, "the account changed status")))
+        .credit(List.of(new Change(accountId, amount.minorUnits(), credited.balance())))
+        .then(
+            db.sql(
+                    """
+                    INSERT INTO deposit (id, account_id, amount, currency, reference, created_by,
+                                         created_at)
+                    VALUES (:id, :account, :amount, :currency, :reference, :createdBy, :at)""")
+                .bind("id", deposit.id())
+                .bind("account", accountId)
+                .bind("amount", amount.minorUnits())
+                .bind("currency", amount.currencyCode())
+                .bind("reference", Parameters.in(R2dbcType.VARCHAR, reference))
+                .bind("createdBy", requestedBy)
+                .bind("at", now)
+                .fetch()
+                .rowsUpdated())
+        .then(systemAccounts.id(SystemAccounts.Kind.WORLD, amount.currency()))
         .flatMap(
-            balance ->
-                db.sql(
-                        """
-                INSERT INTO deposit (id, account_id, amount, currency, reference, created_by,
-                                     created_at)
-                VALUES (:id, :account, :amount, :currency, :reference, :createdBy, :at)""")
-                    .bind("id", deposit.id())
-                    .bind("account", accountId)
-                    .bind("amount", amount.minorUnits())
-                    .bind("currency", amount.currencyCode())
-                    .bind("reference", Parameters.in(R2dbcType.VARCHAR, reference))
-                    .bind("createdBy", requestedBy)
-                    .bind("at", now)
-                    .fetch()
-                    .rowsUpdated()
-                    .then(systemAccounts.id(SystemAccounts.Kind.WORLD, amount.currency()))
-                    .flatMap(
-                        world ->
-                            ledger.append(
-                                PostingRules.deposit(deposit.id(), world, accountId, amount),
-                                Map.of(accountId, balance),
-                                null,
-                                reference,
-                                now)))
+            world ->
+                ledger.append(
+                    PostingRules.deposit(deposit.id(), world, accountId, amount),
+                    Map.of(accountId, credited.balance()),
+                    null,
+                    reference,
+                    now))
         .then(
             outbox.append(
                 Topics.EVENTS,

@@ -27,30 +27,15 @@ public class OutboxStore {
     this.json = json;
   }
 
+  /** {@link #appendAll} for one event. */
   public Mono<Void> append(String topic, OutboxEvent event) {
-    return db.sql(
-            """
-            WITH o AS (
-                INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at)
-                VALUES (:eventId, :topic, :key, :type, :payload, :at)
-            )
-            SELECT pg_notify('"""
-                + CHANNEL
-                + "', '')")
-        .bind("eventId", event.eventId())
-        .bind("topic", topic)
-        .bind("key", event.key())
-        .bind("type", event.type())
-        .bind("payload", json.writeValueAsString(event))
-        .bind("at", event.occurredAt())
-        .fetch()
-        .rowsUpdated()
-        .then();
+    return appendAll(topic, List.of(event));
   }
 
   /**
-   * {@link #append} for many events in one statement (one round trip), inserted in list order so
-   * that the relay publishes them in that order; one NOTIFY for all.
+   * Writes the events in one statement (one round trip), inserted in list order so that the relay
+   * publishes them in that order, and raises one NOTIFY for all, which PostgreSQL delivers only if
+   * the transaction commits.
    */
   public Mono<Void> appendAll(String topic, List<OutboxEvent> events) {
     if (events.isEmpty()) {

@@ -1,28 +1,29 @@
 package io.paystream.persistence.transfer;
 
-import io.paystream.domain.AccountStatus;
+import io.paystream.domain.Account;
+import io.paystream.domain.CreditBatch;
+import io.paystream.domain.CreditBatch.Credit;
+import io.paystream.domain.CreditBatch.Decided;
+import io.paystream.domain.CreditBatch.Refund;
 import io.paystream.domain.Ids;
-import io.paystream.domain.Money;
 import io.paystream.domain.PostingRules;
 import io.paystream.domain.Transfer;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.account.AccountBalances;
+import io.paystream.persistence.account.AccountBalances.Change;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
+import io.paystream.persistence.ledger.LedgerStore.Appended;
 import io.paystream.persistence.outbox.OutboxEvent;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.outbox.Topics;
 import io.paystream.persistence.transfer.CreditRecords.Credited;
-import io.paystream.persistence.transfer.TransferStore.Settlement;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Currency;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,20 +39,30 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The payee's side of transfers, run by the credit-leg consumer: credits the payee from TRANSIT
  * ({@code COMPLETED}), or refunds the payer when the payee cannot take the money ({@code FAILED}).
+ * {@link CreditBatch} decides which, on the locked rows; the statements here carry it out.
  *
- * <p>{@link #settle(List)} settles many pending transfers in one transaction, so that a hot payee
+ * <p>{@link #settle} settles many pending transfers in one transaction, so that a hot payee
  * receiving every transfer pays for one commit and one wait on its balance row per batch, not per
- * transfer. Per payee it runs ONE conditional credit of the sum; each transfer still gets its own
- * journal (with its own running {@code balance_after}), status and outbox event, so every transfer
- * reads exactly as if it had been settled alone, in the order given.
+ * transfer: one credit per payee of its transfers' sum, one give-back per refunded payer. Each
+ * transfer still gets its own journal (with its own running {@code balance_after}), status and
+ * outbox event, so every transfer reads exactly as if it had been settled alone, in the order
+ * given.
  *
  * <p>Lock order: the transfers (id order), then the payees (id order), then the payers of refunded
- * transfers. No other path locks more than one account, so only two batches whose refunds cross (a
- * payee of one is a refunded payer of the other, which needs a frozen or closed payee) can
- * deadlock; PostgreSQL then aborts one, and the consumer retries it.
+ * transfers (id order). Only two batches whose refunds cross (a payee of one is a refunded payer of
+ * the other, which needs a frozen or closed payee) can deadlock; PostgreSQL then aborts one, and
+ * the consumer retries it.
  */
 @Repository
 public class TransferSettlement {
+
+  /** What settling did with one transfer. */
+  public enum Settled {
+    COMPLETED,
+    REFUNDED,
+    ALREADY_SETTLED,
+    UNKNOWN_TRANSFER
+  }
 
   private final DatabaseClient db;
   private final AccountStore accounts;
@@ -61,7 +71,6 @@ public class TransferSettlement {
   private final LedgerStore ledger;
   private final OutboxStore outbox;
   private final CreditRecords credits;
-  private final TransactionalOperator transaction;
   private final JsonMapper json;
   private final Clock clock;
 
@@ -73,7 +82,6 @@ public class TransferSettlement {
       LedgerStore ledger,
       OutboxStore outbox,
       CreditRecords credits,
-      TransactionalOperator transaction,
       JsonMapper json,
       Clock clock) {
     this.db = db;
@@ -83,52 +91,52 @@ public class TransferSettlement {
     this.ledger = ledger;
     this.outbox = outbox;
     this.credits = credits;
-    this.transaction = transaction;
     this.json = json;
     this.clock = clock;
   }
 
   /**
-   * Settles the transfers in one transaction (joining the caller's, which records its inbox rows in
-   * it): one {@link Settlement} per id, in the order given. An id given twice is settled at its
-   * first position and {@code ALREADY_SETTLED} at the later ones, as if the same message had been
-   * applied twice in a row. Idempotent: a transfer already terminal is left alone. Fails only when
-   * the database does; then nothing of the batch is written and the whole batch may be retried.
+   * Settles the transfers: one {@link Settled} per id, in the order given. An id given twice is
+   * settled at its first position and {@code ALREADY_SETTLED} at the later ones, as if the same
+   * message had been applied twice in a row. Idempotent: a transfer already terminal is left alone.
+   * Call inside the transaction that records the inbox rows; it fails only when the database does
+   * (or a decision did not hold, a bug), and then nothing of the batch may be committed.
    */
-  public Mono<List<Settlement>> settle(List<UUID> transferIds) {
+  public Mono<List<Settled>> settle(List<UUID> transferIds) {
     if (transferIds.isEmpty()) {
       return Mono.just(List.of());
     }
-    Mono<List<Settlement>> flow =
-        lock(transferIds)
-            .collectMap(Transfer::id)
-            .flatMap(
-                locked -> {
-                  Settlement[] settled = new Settlement[transferIds.size()];
-                  List<Transfer> pending = new ArrayList<>();
-                  Set<UUID> seen = new HashSet<>();
-                  for (int i = 0; i < settled.length; i++) {
-                    Transfer transfer = locked.get(transferIds.get(i));
-                    if (transfer == null) {
-                      settled[i] = Settlement.UNKNOWN_TRANSFER;
-                    } else if (!seen.add(transfer.id()) || transfer.status().isTerminal()) {
-                      settled[i] = Settlement.ALREADY_SETTLED;
-                    } else {
-                      pending.add(transfer);
-                    }
-                  }
-                  return creditOrRefund(pending)
-                      .map(
-                          outcomes -> {
-                            for (int i = 0, p = 0; i < settled.length; i++) {
-                              if (settled[i] == null) {
-                                settled[i] = outcomes.get(pending.get(p++).id());
-                              }
-                            }
-                            return List.of(settled);
-                          });
-                });
-    return transaction.transactional(flow);
+    return lock(transferIds)
+        .collectMap(Transfer::id)
+        .flatMap(
+            locked -> {
+              Settled[] settled = new Settled[transferIds.size()];
+              List<Transfer> pending = new ArrayList<>();
+              Set<UUID> seen = new HashSet<>();
+              for (int i = 0; i < settled.length; i++) {
+                Transfer transfer = locked.get(transferIds.get(i));
+                if (transfer == null) {
+                  settled[i] = Settled.UNKNOWN_TRANSFER;
+                } else if (!seen.add(transfer.id()) || transfer.status().isTerminal()) {
+                  settled[i] = Settled.ALREADY_SETTLED;
+                } else {
+                  pending.add(transfer);
+                }
+              }
+              return creditOrRefund(pending)
+                  .map(
+                      decided -> {
+                        for (int i = 0, p = 0; i < settled.length; i++) {
+                          if (settled[i] == null) {
+                            settled[i] =
+                                decided.get(p++) instanceof Credit
+                                    ? Settled.COMPLETED
+                                    : Settled.REFUNDED;
+                          }
+                        }
+                        return List.of(settled);
+                      });
+            });
   }
 
   /**
@@ -147,172 +155,130 @@ public class TransferSettlement {
         .all();
   }
 
-  /** Credits each payee once for all its transfers, refunds the transfers it could not take. */
-  private Mono<Map<UUID, Settlement>> creditOrRefund(List<Transfer> pending) {
+  /** Decides each pending transfer on its locked payee, then writes the credits and refunds. */
+  private Mono<List<Decided>> creditOrRefund(List<Transfer> pending) {
     if (pending.isEmpty()) {
-      return Mono.just(Map.of());
+      return Mono.just(List.of());
     }
     Instant now = Timestamps.now(clock);
-    Map<UUID, Settlement> outcomes = new HashMap<>();
-    Map<UUID, Long> balanceAfter = new HashMap<>();
-    // Payees in id order: two batches crediting the same payees take their rows in one order.
-    return Flux.fromIterable(creditGroups(pending))
-        .concatMap(
-            group ->
-                balances
-                    .credit(group.payee(), Money.of(group.sum(), group.currency()))
-                    .doOnNext(
-                        balance -> {
-                          runningBalances(group, balance, balanceAfter);
-                          group
-                              .transfers()
-                              .forEach(t -> outcomes.put(t.id(), Settlement.COMPLETED));
-                        })
-                    .switchIfEmpty(
-                        Mono.fromRunnable(
-                            () ->
-                                group
-                                    .transfers()
-                                    .forEach(t -> outcomes.put(t.id(), Settlement.REFUNDED)))))
-        .then(Mono.defer(() -> completed(pending, outcomes, balanceAfter, now)))
-        .flatMap(credited -> credits.append(credited, now))
+    return accounts
+        .lock(pending.stream().map(Transfer::toAccountId).toList())
+        .map(payees -> CreditBatch.decide(pending, payees))
+        .flatMap(decided -> credit(decided, now).then(refund(decided, now)).thenReturn(decided));
+  }
+
+  /** One credit per payee, landing on its balance after its last transfer; then the journals. */
+  private Mono<Void> credit(List<Decided> decided, Instant now) {
+    List<Credit> credited =
+        decided.stream().filter(Credit.class::isInstance).map(Credit.class::cast).toList();
+    if (credited.isEmpty()) {
+      return Mono.empty();
+    }
+    Map<UUID, long[]> byPayee = new LinkedHashMap<>();
+    for (Credit credit : credited) {
+      long[] payee =
+          byPayee.computeIfAbsent(credit.transfer().toAccountId(), id -> new long[] {0L, 0L});
+      payee[0] = Math.addExact(payee[0], credit.transfer().amount().minorUnits());
+      payee[1] = credit.payeeBalanceAfter();
+    }
+    return balances
+        .credit(changes(byPayee))
         .then(
-            Flux.fromIterable(pending)
-                .filter(transfer -> outcomes.get(transfer.id()) == Settlement.REFUNDED)
-                .concatMap(this::refund)
-                .then())
-        .then(Mono.fromSupplier(() -> outcomes));
-  }
-
-  /** The transfers one credit UPDATE moves: same payee and currency, in message order. */
-  private record CreditGroup(UUID payee, Currency currency, List<Transfer> transfers, long sum) {}
-
-  /**
-   * Groups by payee and currency, in payee id order. A group's sum stays a valid amount: should one
-   * payee's transfers exceed {@link Money#AMOUNT_MAX} together, they take several UPDATEs.
-   */
-  private static List<CreditGroup> creditGroups(List<Transfer> pending) {
-    Map<String, List<Transfer>> byPayee = new LinkedHashMap<>();
-    for (Transfer transfer : pending) {
-      byPayee
-          .computeIfAbsent(
-              transfer.toAccountId() + "/" + transfer.amount().currencyCode(),
-              key -> new ArrayList<>())
-          .add(transfer);
-    }
-    List<CreditGroup> groups = new ArrayList<>();
-    for (List<Transfer> transfers : byPayee.values()) {
-      List<Transfer> chunk = new ArrayList<>();
-      long sum = 0;
-      for (Transfer transfer : transfers) {
-        long amount = transfer.amount().minorUnits();
-        if (!chunk.isEmpty() && sum > Money.AMOUNT_MAX - amount) {
-          groups.add(group(chunk, sum));
-          chunk = new ArrayList<>();
-          sum = 0;
-        }
-        chunk.add(transfer);
-        sum += amount;
-      }
-      groups.add(group(chunk, sum));
-    }
-    groups.sort(
-        Comparator.comparing(CreditGroup::payee)
-            .thenComparing(group -> group.currency().getCurrencyCode()));
-    return groups;
-  }
-
-  private static CreditGroup group(List<Transfer> transfers, long sum) {
-    Transfer first = transfers.get(0);
-    return new CreditGroup(
-        first.toAccountId(), first.amount().currency(), List.copyOf(transfers), sum);
+            Flux.fromIterable(credited)
+                .concatMap(
+                    credit ->
+                        systemAccounts
+                            .id(SystemAccounts.Kind.TRANSIT, credit.transfer().amount().currency())
+                            .map(
+                                transit -> {
+                                  Transfer done = credit.transfer().complete(now);
+                                  return new Credited(
+                                      done,
+                                      PostingRules.transferCredit(
+                                          done.id(), transit, done.toAccountId(), done.amount()),
+                                      credit.payeeBalanceAfter());
+                                }))
+                .collectList())
+        .flatMap(done -> credits.append(done, now));
   }
 
   /**
-   * The UPDATE returned the balance after the whole group; each transfer's entry shows the balance
-   * right after it, counting back from the last.
+   * The payee cannot take the money: give it back to the payer whatever the payer's status, because
+   * it is the payer's money. The payers are locked (after the payees, in id order) and each gets
+   * one give-back; each transfer its own journal (TRANSIT -> payer), FAILED status and {@code
+   * transfer.failed} event, in order.
    */
-  private static void runningBalances(CreditGroup group, long balance, Map<UUID, Long> after) {
-    long running = balance;
-    List<Transfer> transfers = group.transfers();
-    for (int i = transfers.size() - 1; i >= 0; i--) {
-      after.put(transfers.get(i).id(), running);
-      running = Math.subtractExact(running, transfers.get(i).amount().minorUnits());
+  private Mono<Void> refund(List<Decided> decided, Instant now) {
+    List<Refund> refunds =
+        decided.stream().filter(Refund.class::isInstance).map(Refund.class::cast).toList();
+    if (refunds.isEmpty()) {
+      return Mono.empty();
     }
-    if (running < 0) {
-      throw new IllegalStateException(
-          "payee " + group.payee() + " had " + running + " before a credit of " + group.sum());
-    }
+    return accounts
+        .lock(refunds.stream().map(refund -> refund.transfer().fromAccountId()).toList())
+        .flatMap(
+            payers -> {
+              Map<UUID, Account> current = new LinkedHashMap<>(payers);
+              Map<UUID, long[]> byPayer = new LinkedHashMap<>();
+              List<Refunded> refunded = new ArrayList<>();
+              for (Refund refund : refunds) {
+                Transfer failed = refund.transfer().fail(refund.reason(), now);
+                Account payer = current.get(failed.fromAccountId());
+                if (payer == null) {
+                  return Mono.<Void>error(
+                      new IllegalStateException(
+                          "payer account " + failed.fromAccountId() + " vanished"));
+                }
+                Account after = payer.giveBack(failed.amount());
+                current.put(after.id(), after);
+                long[] total = byPayer.computeIfAbsent(after.id(), id -> new long[] {0L, 0L});
+                total[0] = Math.addExact(total[0], failed.amount().minorUnits());
+                total[1] = after.balance();
+                refunded.add(new Refunded(failed, after.balance()));
+              }
+              return balances
+                  .giveBack(changes(byPayer))
+                  .then(journals(refunded))
+                  .flatMap(journals -> ledger.appendAll(journals, now))
+                  .then(Flux.fromIterable(refunded).concatMap(r -> markFailed(r.failed())).then())
+                  .then(
+                      Mono.defer(
+                          () ->
+                              outbox.appendAll(
+                                  Topics.EVENTS,
+                                  refunded.stream()
+                                      .map(r -> failedEvent(r.failed(), now))
+                                      .toList())));
+            });
   }
 
-  /** Journals of the credited transfers, in message order across payees. */
-  private Mono<List<Credited>> completed(
-      List<Transfer> pending,
-      Map<UUID, Settlement> outcomes,
-      Map<UUID, Long> balanceAfter,
-      Instant now) {
-    return Flux.fromIterable(pending)
-        .filter(transfer -> outcomes.get(transfer.id()) == Settlement.COMPLETED)
+  /** A refunded transfer, FAILED, and its payer's balance right after the give-back. */
+  private record Refunded(Transfer failed, long payerBalanceAfter) {}
+
+  private Mono<List<Appended>> journals(List<Refunded> refunded) {
+    return Flux.fromIterable(refunded)
         .concatMap(
-            transfer ->
+            r ->
                 systemAccounts
-                    .id(SystemAccounts.Kind.TRANSIT, transfer.amount().currency())
+                    .id(SystemAccounts.Kind.TRANSIT, r.failed().amount().currency())
                     .map(
-                        transit -> {
-                          Transfer done = transfer.complete(now);
-                          return new Credited(
-                              done,
-                              PostingRules.transferCredit(
-                                  done.id(), transit, done.toAccountId(), done.amount()),
-                              balanceAfter.get(done.id()));
-                        }))
+                        transit ->
+                            new Appended(
+                                PostingRules.transferRefund(
+                                    r.failed().id(),
+                                    transit,
+                                    r.failed().fromAccountId(),
+                                    r.failed().amount()),
+                                Map.of(r.failed().fromAccountId(), r.payerBalanceAfter()),
+                                r.failed().toAccountId(),
+                                r.failed().description())))
         .collectList();
   }
 
-  /**
-   * The payee cannot take the money: return it to the payer whatever the payer's status, because it
-   * is the payer's money. The reason names the payee's state, not its owner. One transfer at a
-   * time, each with its own journal, status and event, as a refund is rare.
-   */
-  private Mono<Void> refund(Transfer pending) {
-    Instant now = Timestamps.now(clock);
-    return accounts
-        .find(pending.toAccountId())
-        .map(
-            payee ->
-                payee.status() != AccountStatus.ACTIVE
-                    ? "recipient account is " + payee.status().name().toLowerCase()
-                    : "recipient account cannot take " + pending.amount().currencyCode())
-        .defaultIfEmpty("recipient account not found")
-        .flatMap(
-            reason -> {
-              Transfer failed = pending.fail(reason, now);
-              return balances
-                  .giveBack(failed.fromAccountId(), failed.amount())
-                  .switchIfEmpty(
-                      Mono.error(
-                          () ->
-                              new IllegalStateException(
-                                  "payer account " + failed.fromAccountId() + " vanished")))
-                  .flatMap(
-                      payerBalance ->
-                          systemAccounts
-                              .id(SystemAccounts.Kind.TRANSIT, failed.amount().currency())
-                              .flatMap(
-                                  transit ->
-                                      ledger.append(
-                                          PostingRules.transferRefund(
-                                              failed.id(),
-                                              transit,
-                                              failed.fromAccountId(),
-                                              failed.amount()),
-                                          Map.of(failed.fromAccountId(), payerBalance),
-                                          failed.toAccountId(),
-                                          failed.description(),
-                                          now)))
-                  .then(markFailed(failed))
-                  .then(publish("transfer.failed", failed, now));
-            });
+  private static List<Change> changes(Map<UUID, long[]> totals) {
+    return totals.entrySet().stream()
+        .map(total -> new Change(total.getKey(), total.getValue()[0], total.getValue()[1]))
+        .toList();
   }
 
   private Mono<Void> markFailed(Transfer transfer) {
@@ -335,11 +301,13 @@ public class TransferSettlement {
                             "transfer " + transfer.id() + " was no longer PENDING when settled")));
   }
 
-  private Mono<Void> publish(String type, Transfer transfer, Instant at) {
-    String data = json.writeValueAsString(TransferDocument.of(transfer));
-    // Keyed by the payee, as every transfer event (TransferStore.publish).
-    return outbox.append(
-        Topics.EVENTS,
-        new OutboxEvent(Ids.newId(), type, transfer.toAccountId().toString(), at, data));
+  private OutboxEvent failedEvent(Transfer failed, Instant at) {
+    // Keyed by the payee, as every transfer event.
+    return new OutboxEvent(
+        Ids.newId(),
+        "transfer.failed",
+        failed.toAccountId().toString(),
+        at,
+        json.writeValueAsString(TransferDocument.of(failed)));
   }
 }

@@ -3,14 +3,17 @@ package io.paystream.persistence.withdrawal;
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
+import io.paystream.domain.OutgoingHistory;
 import io.paystream.domain.PostingRules;
 import io.paystream.domain.RejectedException;
-import io.paystream.domain.Rejection;
 import io.paystream.domain.Withdrawal;
+import io.paystream.domain.WithdrawalRules;
 import io.paystream.domain.WithdrawalStatus;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.account.AccountBalances;
+import io.paystream.persistence.account.AccountBalances.Change;
 import io.paystream.persistence.account.AccountStore;
+import io.paystream.persistence.account.OutgoingPayments;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
 import io.paystream.persistence.outbox.OutboxEvent;
@@ -22,7 +25,9 @@ import io.r2dbc.spi.Readable;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -57,6 +62,7 @@ public class WithdrawalStore {
   private final DatabaseClient db;
   private final AccountStore accounts;
   private final AccountBalances balances;
+  private final OutgoingPayments outgoing;
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
@@ -68,6 +74,7 @@ public class WithdrawalStore {
       DatabaseClient db,
       AccountStore accounts,
       AccountBalances balances,
+      OutgoingPayments outgoing,
       SystemAccounts systemAccounts,
       LedgerStore ledger,
       OutboxStore outbox,
@@ -77,6 +84,7 @@ public class WithdrawalStore {
     this.db = db;
     this.accounts = accounts;
     this.balances = balances;
+    this.outgoing = outgoing;
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
     this.outbox = outbox;
@@ -86,54 +94,47 @@ public class WithdrawalStore {
   }
 
   /**
-   * Debits the payer into PAYOUT and records the PENDING withdrawal. Fails with {@link
-   * RejectedException} before any write when refused (not found, not ACTIVE, another currency, over
-   * the per-transfer limit, insufficient funds).
+   * Debits the payer into PAYOUT and records the PENDING withdrawal. The account is locked, its
+   * recent outgoing payments read when a daily or velocity limit applies, and {@link
+   * WithdrawalRules} decides; a refusal fails with {@link RejectedException} before any write (not
+   * found, over a limit, not ACTIVE, another currency, insufficient funds). Call inside a
+   * transaction.
    */
   public Mono<Withdrawal> accept(AcceptWithdrawal request) {
     Money amount = request.amount();
-    Mono<Withdrawal> flow =
-        accounts
-            .find(request.accountId())
-            .filter(account -> request.asOps() || account.isOwnedBy(request.requestedBy()))
-            .switchIfEmpty(rejected(Rejection.ACCOUNT_NOT_FOUND, "account not found"))
-            .flatMap(
-                account -> {
-                  Rejection refusal = refusal(account, request);
-                  if (refusal != null) {
-                    return rejected(refusal, explain(refusal, request));
-                  }
-                  return systemAccounts
-                      .ensure(amount.currency())
-                      .then(debit(request))
-                      .flatMap(balance -> record(request, balance));
-                });
-    return transaction.transactional(flow);
-  }
-
-  private static Rejection refusal(Account account, AcceptWithdrawal request) {
-    if (request.limits().perTransferBreach(request.amount()).isPresent()) {
-      return Rejection.LIMIT_EXCEEDED;
-    }
-    return account.refusesDebit(request.amount()).orElse(null);
-  }
-
-  /** The same conditional debit as a transfer's: no read-modify-write, no lost update. */
-  private Mono<Long> debit(AcceptWithdrawal request) {
-    Money amount = request.amount();
-    return balances
-        .debit(request.accountId(), amount)
-        .switchIfEmpty(
-            Mono.defer(
-                () ->
-                    accounts
-                        .find(request.accountId())
-                        .flatMap(
-                            from -> {
-                              Rejection why =
-                                  from.refusesDebit(amount).orElse(Rejection.INSUFFICIENT_FUNDS);
-                              return rejected(why, explain(why, request));
-                            })));
+    UUID accountId = request.accountId();
+    return accounts
+        .lock(List.of(accountId))
+        .flatMap(
+            found ->
+                (found.containsKey(accountId) && request.limits().needsHistory(amount.currency())
+                        ? outgoing.of(List.of(accountId)).map(histories -> histories.get(accountId))
+                        : Mono.<OutgoingHistory>empty())
+                    .map(Optional::of)
+                    .defaultIfEmpty(Optional.empty())
+                    .map(
+                        history ->
+                            WithdrawalRules.decide(
+                                found.get(accountId),
+                                request.requestedBy(),
+                                request.asOps(),
+                                amount,
+                                request.limits(),
+                                history.orElse(null))))
+        .flatMap(
+            decision ->
+                decision.refusal() != null
+                    ? Mono.error(decision.refusal().exception())
+                    : systemAccounts
+                        .ensure(amount.currency())
+                        .then(
+                            balances.debit(
+                                List.of(
+                                    new Change(
+                                        accountId,
+                                        amount.minorUnits(),
+                                        decision.value().balance()))))
+                        .then(record(request, decision.value().balance())));
   }
 
   private Mono<Withdrawal> record(AcceptWithdrawal request, long payerBalance) {
@@ -273,13 +274,24 @@ public class WithdrawalStore {
                   Instant now = Timestamps.now(clock);
                   Withdrawal failed = withdrawal.fail(reason, now);
                   Money amount = failed.amount();
-                  return balances
-                      .giveBack(failed.accountId(), amount)
-                      .switchIfEmpty(
-                          Mono.error(
-                              () ->
+                  return accounts
+                      .lock(List.of(failed.accountId()))
+                      .flatMap(
+                          payers -> {
+                            Account payer = payers.get(failed.accountId());
+                            if (payer == null) {
+                              return Mono.<Long>error(
                                   new IllegalStateException(
-                                      "payer account " + failed.accountId() + " vanished")))
+                                      "payer account " + failed.accountId() + " vanished"));
+                            }
+                            long balance = payer.giveBack(amount).balance();
+                            return balances
+                                .giveBack(
+                                    List.of(
+                                        new Change(
+                                            failed.accountId(), amount.minorUnits(), balance)))
+                                .thenReturn(balance);
+                          })
                       .flatMap(
                           balance ->
                               systemAccounts
@@ -415,19 +427,5 @@ public class WithdrawalStore {
         row.get("external_reference", String.class),
         Timestamps.instant(row.get("created_at", Instant.class)),
         Timestamps.instant(row.get("updated_at", Instant.class)));
-  }
-
-  private static String explain(Rejection rejection, AcceptWithdrawal request) {
-    return switch (rejection) {
-      case CURRENCY_MISMATCH -> "the account does not hold " + request.amount().currencyCode();
-      case ACCOUNT_NOT_ACTIVE -> "the account must be ACTIVE";
-      case LIMIT_EXCEEDED -> "per_transfer_max";
-      case INSUFFICIENT_FUNDS -> "the balance does not cover " + request.amount();
-      default -> rejection.code();
-    };
-  }
-
-  private static <T> Mono<T> rejected(Rejection rejection, String detail) {
-    return Mono.error(new RejectedException(rejection, detail));
   }
 }

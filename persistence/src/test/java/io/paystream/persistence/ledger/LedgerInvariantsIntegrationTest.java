@@ -9,11 +9,13 @@ import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferLimits;
+import io.paystream.domain.TransferRequest;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.testing.PersistenceTestApplication;
 import io.paystream.persistence.testing.TestDatabase;
-import io.paystream.persistence.transfer.AcceptTransfer;
+import io.paystream.persistence.transfer.TransferSettlement;
+import io.paystream.persistence.transfer.TransferSettlement.Settled;
 import io.paystream.persistence.transfer.TransferStore;
 import io.paystream.persistence.user.UserRecord;
 import io.paystream.persistence.user.UserStore;
@@ -29,6 +31,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -49,6 +52,8 @@ class LedgerInvariantsIntegrationTest {
   @Autowired AccountStore accounts;
   @Autowired DepositStore deposits;
   @Autowired TransferStore transfers;
+  @Autowired TransferSettlement settlement;
+  @Autowired TransactionalOperator transaction;
   @Autowired LedgerStore ledger;
 
   private UUID owner;
@@ -69,7 +74,10 @@ class LedgerInvariantsIntegrationTest {
 
   @Test
   void concurrentDebitsNeverSpendTheSameMoneyTwice() {
-    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
+    deposits
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .as(transaction::transactional)
+        .block(PATIENCE);
 
     List<Object> results =
         Flux.range(0, 20)
@@ -77,6 +85,7 @@ class LedgerInvariantsIntegrationTest {
                 i ->
                     transfers
                         .accept(accept(100))
+                        .as(transaction::transactional)
                         .<Object>map(Transfer::id)
                         .onErrorResume(
                             RejectedException.class,
@@ -98,7 +107,10 @@ class LedgerInvariantsIntegrationTest {
 
   @Test
   void ledgerEntriesCannotBeUpdatedOrDeleted() {
-    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
+    deposits
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .as(transaction::transactional)
+        .block(PATIENCE);
 
     db.sql("UPDATE entry SET amount = amount + 1 WHERE account_id = :id")
         .bind("id", payer.id())
@@ -130,13 +142,12 @@ class LedgerInvariantsIntegrationTest {
 
   @Test
   void aTerminalTransferCannotChangeStatusAgain() {
-    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
-    Transfer pending = transfers.accept(accept(300)).block(PATIENCE);
-    transfers
-        .settle(pending.id())
-        .as(StepVerifier::create)
-        .expectNext(TransferStore.Settlement.COMPLETED)
-        .verifyComplete();
+    deposits
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .as(transaction::transactional)
+        .block(PATIENCE);
+    Transfer pending = transfers.accept(accept(300)).as(transaction::transactional).block(PATIENCE);
+    settle(pending.id()).as(StepVerifier::create).expectNext(Settled.COMPLETED).verifyComplete();
 
     db.sql("UPDATE transfer SET status = 'FAILED', failure_reason = 'x' WHERE id = :id")
         .bind("id", pending.id())
@@ -145,17 +156,19 @@ class LedgerInvariantsIntegrationTest {
         .as(StepVerifier::create)
         .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("final"))
         .verify(PATIENCE);
-    transfers
-        .settle(pending.id())
+    settle(pending.id())
         .as(StepVerifier::create)
-        .expectNext(TransferStore.Settlement.ALREADY_SETTLED)
+        .expectNext(Settled.ALREADY_SETTLED)
         .verifyComplete();
   }
 
   @Test
   void aSettledTransferLeavesEveryCurrencyBalancedAndEveryBalanceReconciled() {
-    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
-    Transfer pending = transfers.accept(accept(250)).block(PATIENCE);
+    deposits
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .as(transaction::transactional)
+        .block(PATIENCE);
+    Transfer pending = transfers.accept(accept(250)).as(transaction::transactional).block(PATIENCE);
 
     ledger
         .sumsByCurrency()
@@ -163,7 +176,7 @@ class LedgerInvariantsIntegrationTest {
         .as(StepVerifier::create)
         .expectNextMatches(sum -> sum.sum() == 0)
         .verifyComplete();
-    transfers.settle(pending.id()).block(PATIENCE);
+    settle(pending.id()).block(PATIENCE);
 
     ledger
         .sumsByCurrency()
@@ -180,8 +193,16 @@ class LedgerInvariantsIntegrationTest {
         .verifyComplete();
   }
 
-  private AcceptTransfer accept(long amount) {
-    return new AcceptTransfer(
+  private TransferRequest accept(long amount) {
+    return new TransferRequest(
         owner, false, payer.id(), payee.id(), Money.of(amount, EUR), "test", TransferLimits.none());
+  }
+
+  /** One transfer's credit leg, in its own transaction, as the consumer runs it. */
+  private reactor.core.publisher.Mono<Settled> settle(UUID transferId) {
+    return settlement
+        .settle(List.of(transferId))
+        .map(settled -> settled.get(0))
+        .as(transaction::transactional);
   }
 }

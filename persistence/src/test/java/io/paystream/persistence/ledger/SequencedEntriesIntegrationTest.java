@@ -7,12 +7,14 @@ import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferLimits;
+import io.paystream.domain.TransferRequest;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.ledger.SequencedEntries.SequencedEntry;
 import io.paystream.persistence.testing.PersistenceTestApplication;
 import io.paystream.persistence.testing.TestDatabase;
-import io.paystream.persistence.transfer.AcceptTransfer;
+import io.paystream.persistence.transfer.TransferSettlement;
+import io.paystream.persistence.transfer.TransferSettlement.Settled;
 import io.paystream.persistence.transfer.TransferStore;
 import io.paystream.persistence.user.UserRecord;
 import io.paystream.persistence.user.UserStore;
@@ -27,6 +29,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * The recent-entries updater reads a movement's entries once per money event, so that read must
@@ -49,6 +52,8 @@ class SequencedEntriesIntegrationTest {
   @Autowired AccountStore accounts;
   @Autowired DepositStore deposits;
   @Autowired TransferStore transfers;
+  @Autowired TransferSettlement settlement;
+  @Autowired TransactionalOperator transaction;
   @Autowired SequencedEntries entries;
 
   @Test
@@ -61,11 +66,14 @@ class SequencedEntriesIntegrationTest {
         .block(PATIENCE);
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
-    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
+    deposits
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .as(transaction::transactional)
+        .block(PATIENCE);
     Transfer transfer =
         transfers
             .accept(
-                new AcceptTransfer(
+                new TransferRequest(
                     owner,
                     false,
                     payer.id(),
@@ -73,6 +81,7 @@ class SequencedEntriesIntegrationTest {
                     Money.of(300, EUR),
                     "rent",
                     TransferLimits.none()))
+            .as(transaction::transactional)
             .block(PATIENCE);
 
     List<SequencedEntry> pending = entries.ofMovement(transfer.id()).collectList().block(PATIENCE);
@@ -82,7 +91,7 @@ class SequencedEntriesIntegrationTest {
         .containsExactly(payer.id());
     assertThat(pending.get(0).entry().balanceAfter()).isEqualTo(700L);
 
-    transfers.settle(transfer.id()).block(PATIENCE);
+    settle(transfer.id()).block(PATIENCE);
     List<SequencedEntry> settled = entries.ofMovement(transfer.id()).collectList().block(PATIENCE);
     assertThat(settled)
         .extracting(sequenced -> sequenced.entry().accountId())
@@ -117,11 +126,14 @@ class SequencedEntriesIntegrationTest {
         .block(PATIENCE);
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
-    deposits.deposit(owner, false, payer.id(), Money.of(1_000, EUR), null).block(PATIENCE);
+    deposits
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .as(transaction::transactional)
+        .block(PATIENCE);
     Transfer first =
         transfers
             .accept(
-                new AcceptTransfer(
+                new TransferRequest(
                     owner,
                     false,
                     payer.id(),
@@ -129,11 +141,12 @@ class SequencedEntriesIntegrationTest {
                     Money.of(300, EUR),
                     "one",
                     TransferLimits.none()))
+            .as(transaction::transactional)
             .block(PATIENCE);
     Transfer second =
         transfers
             .accept(
-                new AcceptTransfer(
+                new TransferRequest(
                     owner,
                     false,
                     payer.id(),
@@ -141,8 +154,9 @@ class SequencedEntriesIntegrationTest {
                     Money.of(200, EUR),
                     "two",
                     TransferLimits.none()))
+            .as(transaction::transactional)
             .block(PATIENCE);
-    transfers.settle(first.id()).block(PATIENCE);
+    settle(first.id()).block(PATIENCE);
 
     List<SequencedEntry> both =
         entries.ofMovements(List.of(second.id(), first.id())).collectList().block(PATIENCE);
@@ -171,5 +185,13 @@ class SequencedEntriesIntegrationTest {
         .contains("entry_movement_idx")
         .doesNotContain("Seq Scan on entry")
         .doesNotContain("Seq Scan on account");
+  }
+
+  /** One transfer's credit leg, in its own transaction, as the consumer runs it. */
+  private reactor.core.publisher.Mono<Settled> settle(UUID transferId) {
+    return settlement
+        .settle(List.of(transferId))
+        .map(settled -> settled.get(0))
+        .as(transaction::transactional);
   }
 }

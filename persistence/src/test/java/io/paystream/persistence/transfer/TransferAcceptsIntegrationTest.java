@@ -7,14 +7,19 @@ import io.paystream.domain.AccountStatus;
 import io.paystream.domain.Direction;
 import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
+import io.paystream.domain.RejectedException;
+import io.paystream.domain.Transfer;
+import io.paystream.domain.TransferBatch.Accepted;
+import io.paystream.domain.TransferBatch.Decided;
+import io.paystream.domain.TransferBatch.Refused;
 import io.paystream.domain.TransferLimits;
+import io.paystream.domain.TransferRequest;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.ledger.LedgerEntry;
 import io.paystream.persistence.ledger.LedgerStore;
 import io.paystream.persistence.testing.PersistenceTestApplication;
 import io.paystream.persistence.testing.TestDatabase;
-import io.paystream.persistence.transfer.TransferAccepts.Outcome;
 import io.paystream.persistence.user.UserRecord;
 import io.paystream.persistence.user.UserStore;
 import java.time.Duration;
@@ -121,7 +126,7 @@ class TransferAcceptsIntegrationTest {
     List<Outcome> outcomes =
         acceptInOneTransaction(
             List.of(
-                new AcceptTransfer(
+                new TransferRequest(
                     owner,
                     false,
                     strangers.id(),
@@ -129,7 +134,7 @@ class TransferAcceptsIntegrationTest {
                     Money.of(100, EUR),
                     null,
                     TransferLimits.none()),
-                new AcceptTransfer(
+                new TransferRequest(
                     owner,
                     false,
                     payer.id(),
@@ -140,7 +145,7 @@ class TransferAcceptsIntegrationTest {
                 transfer(payer, dollars, 100),
                 transfer(payer, payer, 100),
                 transfer(payer, frozen, 100),
-                new AcceptTransfer(
+                new TransferRequest(
                     owner, false, payer.id(), payee.id(), Money.of(501, EUR), null, capped),
                 transfer(payer, payee, 100)));
 
@@ -169,7 +174,7 @@ class TransferAcceptsIntegrationTest {
     List<Outcome> outcomes =
         acceptInOneTransaction(
             List.of(
-                new AcceptTransfer(
+                new TransferRequest(
                     newUser(),
                     true,
                     payer.id(),
@@ -207,22 +212,26 @@ class TransferAcceptsIntegrationTest {
   }
 
   @Test
-  void aTransferThatNeedsItsPayersHistoryIsNotTakenInABatch() {
+  void theDailyLimitCountsWhatThePayerSentBeforeAndEarlierInItsBatch() {
     fund(payer, 1_000);
-    TransferLimits daily = new TransferLimits(Map.of(), Map.of(EUR, 100_000L));
+    TransferLimits daily = new TransferLimits(Map.of(), Map.of(EUR, 250L));
+    acceptInOneTransaction(List.of(limited(100, daily)));
 
-    accepts
-        .accept(
-            List.of(
-                transfer(payer, payee, 100),
-                new AcceptTransfer(
-                    owner, false, payer.id(), payee.id(), Money.of(100, EUR), null, daily)))
-        .as(transaction::transactional)
-        .as(StepVerifier::create)
-        .expectError(IllegalArgumentException.class)
-        .verify(PATIENCE);
-    assertThat(balance(payer)).isEqualTo(1_000);
-    assertThat(countWhere("transfer", "from_account_id", payer.id())).isZero();
+    List<Outcome> outcomes =
+        acceptInOneTransaction(
+            List.of(limited(100, daily), limited(100, daily), limited(50, daily)));
+
+    assertThat(outcomes)
+        .extracting(TransferAcceptsIntegrationTest::code)
+        .containsExactly("PENDING", "limit_exceeded", "PENDING");
+    assertThat(outcomes.get(1).rejected().limit()).isEqualTo("daily_outgoing_max");
+    assertThat(balance(payer)).isEqualTo(750);
+    assertThat(countWhere("transfer", "from_account_id", payer.id())).isEqualTo(3);
+  }
+
+  private TransferRequest limited(long amount, TransferLimits limits) {
+    return new TransferRequest(
+        owner, false, payer.id(), payee.id(), Money.of(amount, EUR), null, limits);
   }
 
   @Test
@@ -236,9 +245,9 @@ class TransferAcceptsIntegrationTest {
                 accounts.open(owner, EUR).block(PATIENCE)));
     ring.forEach(account -> fund(account, 2_000));
     SplittableRandom random = new SplittableRandom(20261206);
-    List<List<AcceptTransfer>> batches = new ArrayList<>();
+    List<List<TransferRequest>> batches = new ArrayList<>();
     for (int b = 0; b < 24; b++) {
-      List<AcceptTransfer> batch = new ArrayList<>();
+      List<TransferRequest> batch = new ArrayList<>();
       for (int t = 0; t < 12; t++) {
         int from = random.nextInt(ring.size());
         int to = (from + 1 + random.nextInt(ring.size() - 1)) % ring.size();
@@ -251,6 +260,7 @@ class TransferAcceptsIntegrationTest {
         Flux.fromIterable(batches)
             .flatMap(batch -> accepts.accept(batch).as(transaction::transactional), 8)
             .flatMapIterable(list -> list)
+            .map(Outcome::of)
             .collectList()
             .block(PATIENCE);
 
@@ -271,12 +281,25 @@ class TransferAcceptsIntegrationTest {
     assertLedgerBalanced();
   }
 
-  private List<Outcome> acceptInOneTransaction(List<AcceptTransfer> batch) {
-    return accepts.accept(batch).as(transaction::transactional).block(PATIENCE);
+  private List<Outcome> acceptInOneTransaction(List<TransferRequest> batch) {
+    return accepts
+        .accept(batch)
+        .as(transaction::transactional)
+        .map(decided -> decided.stream().map(Outcome::of).toList())
+        .block(PATIENCE);
   }
 
-  private AcceptTransfer transfer(Account from, Account to, long amount) {
-    return new AcceptTransfer(
+  /** One decision as the assertions read it: the transfer, or the refusal as thrown. */
+  private record Outcome(Transfer transfer, RejectedException rejected) {
+    static Outcome of(Decided decided) {
+      return decided instanceof Accepted accepted
+          ? new Outcome(accepted.transfer(), null)
+          : new Outcome(null, ((Refused) decided).refusal().exception());
+    }
+  }
+
+  private TransferRequest transfer(Account from, Account to, long amount) {
+    return new TransferRequest(
         from.ownerId(),
         false,
         from.id(),
@@ -305,6 +328,7 @@ class TransferAcceptsIntegrationTest {
   private void fund(Account account, long amount) {
     deposits
         .deposit(account.ownerId(), false, account.id(), Money.of(amount, account.currency()), null)
+        .as(transaction::transactional)
         .block(PATIENCE);
   }
 

@@ -1,17 +1,16 @@
-package io.paystream.persistence.transfer;
+package io.paystream.domain;
 
-import io.paystream.domain.Money;
-import io.paystream.domain.TransferLimits;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A request to move {@code amount} from one customer account to another.
+ * A request to move {@code amount} from one customer account to another, as the rules decide it.
  *
  * @param requestedBy the authenticated user; must own {@code fromAccountId} unless {@code asOps}
  * @param asOps true when the caller has the OPS role and may move money from any account
+ * @param limits the configured risk limits the transfer must satisfy
  */
-public record AcceptTransfer(
+public record TransferRequest(
     UUID requestedBy,
     boolean asOps,
     UUID fromAccountId,
@@ -20,11 +19,16 @@ public record AcceptTransfer(
     String description,
     TransferLimits limits) {
 
-  public AcceptTransfer {
+  public TransferRequest {
     Objects.requireNonNull(requestedBy, "requestedBy");
     Objects.requireNonNull(fromAccountId, "fromAccountId");
     Objects.requireNonNull(toAccountId, "toAccountId");
     Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(limits, "limits");
+  }
+
+  /** Whether the requester may move money out of {@code payer}. */
+  public boolean mayDebit(Account payer) {
+    return payer.isMovableBy(requestedBy, asOps);
   }
 }
