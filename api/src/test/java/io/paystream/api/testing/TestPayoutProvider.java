@@ -1,7 +1,7 @@
 package io.paystream.api.testing;
 
-import io.paystream.messaging.payout.simulator.PayoutProviderSimulator;
-import io.paystream.messaging.payout.simulator.PayoutProviderSimulator.Behaviour;
+import io.paystream.tools.payoutsimulator.PayoutProviderSimulator;
+import io.paystream.tools.payoutsimulator.PayoutProviderSimulator.Behaviour;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**

@@ -1,6 +1,5 @@
-package io.paystream.messaging.payout.simulator;
+package io.paystream.tools.payoutsimulator;
 
-import io.paystream.domain.Ids;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
  * A payout provider that is a real HTTP server, for local runs and tests. It behaves like the
  * providers Paystream must survive: answers late, fails with 5xx part of the time, sometimes takes
  * the money and then does not answer in time, and refuses some destinations for good.
+ *
+ * <p>Its HTTP API below is the provider's wire format, the one {@code PayoutProviderClient} in
+ * messaging is written against. It is stated here and not shared as a type: the provider is an
+ * outside party, and the tests that run the client against this server are what prove the two
+ * agree.
  *
  * <ul>
  *   <li>{@code POST /payouts} {@code {"id", "amount", "currency", "destination"}}: 201 {@code
@@ -218,15 +222,7 @@ public final class PayoutProviderSimulator implements AutoCloseable {
           id, amount, currency, destination, "REJECTED", null, "destination account closed");
     }
     log.info("payout {} executed: {} {}", id, amount, currency);
-    return new Payout(
-        id,
-        amount,
-        currency,
-        destination,
-        "PAID",
-        // Not UUID.randomUUID(): its SecureRandom reads /dev/urandom on the event loop.
-        "psim_" + Ids.newId().toString().replace("-", ""),
-        null);
+    return new Payout(id, amount, currency, destination, "PAID", reference(), null);
   }
 
   private Mono<Void> find(HttpServerRequest request, HttpServerResponse response) {
@@ -286,6 +282,15 @@ public final class PayoutProviderSimulator implements AutoCloseable {
                     .sendString(Mono.just(body))
                     .then());
     return delayMillis == 0 ? send : Mono.delay(Duration.ofMillis(delayMillis)).then(send);
+  }
+
+  /**
+   * The provider's own id for a payout, unrelated to ours. Not UUID.randomUUID(): its SecureRandom
+   * reads /dev/urandom on the event loop. Nothing is secret here, so ThreadLocalRandom will do.
+   */
+  private static String reference() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "psim_" + new UUID(random.nextLong(), random.nextLong()).toString().replace("-", "");
   }
 
   private static boolean takeOne(AtomicInteger counter) {
