@@ -306,30 +306,8 @@ public final class PayoutProviderSimulator implements AutoCloseable {
     server.disposeNow();
   }
 
-  /**
-   * Runs the simulator until the process is stopped. Configuration by environment: {@code
-   * PAYOUT_SIMULATOR_HOST} (127.0.0.1), {@code PAYOUT_SIMULATOR_PORT} (8091), {@code
-   * PAYOUT_SIMULATOR_LATENCY_MILLIS} (50), {@code PAYOUT_SIMULATOR_FAILURE_RATE} (0), {@code
-   * PAYOUT_SIMULATOR_TIMEOUT_RATE} (0), {@code PAYOUT_SIMULATOR_REJECT_RATE} (0), {@code
-   * PAYOUT_SIMULATOR_HANG_MILLIS} (30000).
-   */
-  public static void main(String[] args) {
-    String host = setting("HOST", "127.0.0.1");
-    int port = Integer.parseInt(setting("PORT", "8091"));
-    Behaviour behaviour =
-        new Behaviour(
-            Long.parseLong(setting("LATENCY_MILLIS", "50")),
-            Double.parseDouble(setting("FAILURE_RATE", "0")),
-            Double.parseDouble(setting("TIMEOUT_RATE", "0")),
-            Double.parseDouble(setting("REJECT_RATE", "0")),
-            Long.parseLong(setting("HANG_MILLIS", "30000")));
-    PayoutProviderSimulator simulator = start(host, port, behaviour);
-    log.info("payout provider simulator on {} with {}", simulator.baseUrl(), behaviour);
-    simulator.server.onDispose().block();
-  }
-
-  private static String setting(String name, String fallback) {
-    String value = System.getenv("PAYOUT_SIMULATOR_" + name);
-    return value == null || value.isBlank() ? fallback : value;
+  /** Completes when the server has stopped, e.g. after {@link #close()}. */
+  public Mono<Void> onClose() {
+    return server.onDispose();
   }
 }

@@ -1,0 +1,31 @@
+package io.paystream.tools.payoutsimulator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executable jar's entry point ({@code java -jar payout-simulator.jar}): reads {@link
+ * SimulatorSettings} from the environment and serves until the process is stopped.
+ */
+public final class PayoutSimulatorMain {
+
+  private static final Logger log = LoggerFactory.getLogger(PayoutSimulatorMain.class);
+
+  private PayoutSimulatorMain() {}
+
+  public static void main(String[] args) {
+    SimulatorSettings settings;
+    try {
+      settings = SimulatorSettings.from(System::getenv);
+    } catch (IllegalArgumentException e) {
+      System.err.println("payout-simulator: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    PayoutProviderSimulator simulator =
+        PayoutProviderSimulator.start(settings.host(), settings.port(), settings.behaviour());
+    log.info("payout provider simulator on {} with {}", simulator.baseUrl(), settings.behaviour());
+    // main is not an event loop: waiting here is what keeps the process alive.
+    simulator.onClose().block();
+  }
+}
