@@ -24,7 +24,12 @@ public final class PayoutSimulatorMain {
     }
     PayoutProviderSimulator simulator =
         PayoutProviderSimulator.start(settings.host(), settings.port(), settings.behaviour());
-    log.info("payout provider simulator on {} with {}", simulator.baseUrl(), settings.behaviour());
+    // host:port as configured: baseUrl() of a wildcard host (a container's 0.0.0.0) is no URL.
+    log.info(
+        "payout provider simulator listening on {}:{} with {}",
+        settings.host(),
+        simulator.port(),
+        settings.behaviour());
     // main is not an event loop: waiting here is what keeps the process alive.
     simulator.onClose().block();
   }
