@@ -25,11 +25,11 @@ import reactor.core.publisher.Mono;
 @RestController
 public class AuthController {
 
-  private final Accounts accounts;
+  private final UserAccounts userAccounts;
   private final UserStore users;
 
-  public AuthController(Accounts accounts, UserStore users) {
-    this.accounts = accounts;
+  public AuthController(UserAccounts userAccounts, UserStore users) {
+    this.userAccounts = userAccounts;
     this.users = users;
   }
 
@@ -56,26 +56,26 @@ public class AuthController {
   @PostMapping("/api/v1/auth/register")
   public Mono<ResponseEntity<UserDocument>> register(
       @RequestBody RegisterRequest request, ServerHttpRequest http) {
-    return accounts
+    return userAccounts
         .register(request, ClientAddress.of(http))
         .map(user -> ResponseEntity.created(URI.create("/api/v1/me")).body(user));
   }
 
   @PostMapping("/api/v1/auth/login")
   public Mono<TokenPair> login(@RequestBody LoginRequest request, ServerHttpRequest http) {
-    return accounts.login(request, ClientAddress.of(http));
+    return userAccounts.login(request, ClientAddress.of(http));
   }
 
   @PostMapping("/api/v1/auth/refresh")
   public Mono<TokenPair> refresh(@RequestBody RefreshRequest request, ServerHttpRequest http) {
-    return accounts.refresh(request, ClientAddress.of(http));
+    return userAccounts.refresh(request, ClientAddress.of(http));
   }
 
   @ApiResponse(responseCode = "204", description = "Every token of this login is revoked")
   @PostMapping("/api/v1/auth/logout")
   public Mono<ResponseEntity<Void>> logout(
       @AuthenticationPrincipal Jwt jwt, @RequestBody RefreshRequest request) {
-    return accounts
+    return userAccounts
         .logout(CurrentUser.of(jwt), request)
         .thenReturn(ResponseEntity.noContent().build());
   }

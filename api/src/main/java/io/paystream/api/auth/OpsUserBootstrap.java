@@ -30,14 +30,14 @@ public class OpsUserBootstrap implements ApplicationRunner {
   static final Duration BOOTSTRAP_TIMEOUT = Duration.ofSeconds(30);
 
   private final ApiProperties properties;
-  private final Accounts accounts;
+  private final UserAccounts userAccounts;
   private final UserStore users;
   private final PasswordHasher hasher;
 
   public OpsUserBootstrap(
-      ApiProperties properties, Accounts accounts, UserStore users, PasswordHasher hasher) {
+      ApiProperties properties, UserAccounts userAccounts, UserStore users, PasswordHasher hasher) {
     this.properties = properties;
-    this.accounts = accounts;
+    this.userAccounts = userAccounts;
     this.users = users;
     this.hasher = hasher;
   }
@@ -60,7 +60,7 @@ public class OpsUserBootstrap implements ApplicationRunner {
   }
 
   private Mono<Void> ensure(String email, String password) {
-    return accounts
+    return userAccounts
         .register(new RegisterRequest(email, password, "Operations"), null)
         .onErrorResume(
             ApiException.class,

@@ -31,9 +31,12 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
-/** User accounts of the API (not money accounts): registration, credentials and sessions. */
+/**
+ * The application service of user accounts (people, not money accounts): registration, login,
+ * refresh-token rotation and logout, each in its own transaction with its audit event.
+ */
 @Service
-public class Accounts {
+public class UserAccounts {
 
   /** The contract's password policy. */
   static final int PASSWORD_LENGTH_MIN = 12;
@@ -55,7 +58,7 @@ public class Accounts {
   private final TransactionalOperator transaction;
   private final LoginSessions sessions;
 
-  public Accounts(
+  public UserAccounts(
       UserStore users,
       RefreshTokenStore refreshTokens,
       PasswordHasher hasher,
