@@ -3,6 +3,7 @@ package io.paystream.domain;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -69,7 +70,8 @@ public final class CreditBatch {
   /** The reason names the payee's state, never its owner. */
   private static String reason(Account payee, Transfer transfer, Refusal refusal) {
     return switch (refusal.rejection()) {
-      case ACCOUNT_NOT_ACTIVE -> "recipient account is " + payee.status().name().toLowerCase();
+      case ACCOUNT_NOT_ACTIVE ->
+          "recipient account is " + payee.status().name().toLowerCase(Locale.ROOT);
       case LIMIT_EXCEEDED -> "recipient account cannot hold more";
       default -> "recipient account cannot take " + transfer.amount().currencyCode();
     };

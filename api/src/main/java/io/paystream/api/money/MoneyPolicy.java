@@ -28,7 +28,9 @@ public class MoneyPolicy {
 
   private static <T> Map<Currency, T> parse(Map<String, T> byCode) {
     Map<Currency, T> parsed = new HashMap<>();
-    byCode.forEach((code, max) -> parsed.put(CurrencyCodes.parse(code.toUpperCase()), max));
+    byCode.forEach(
+        (code, max) ->
+            parsed.put(CurrencyCodes.parse(code.toUpperCase(java.util.Locale.ROOT)), max));
     return parsed;
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient.User;
-import io.paystream.persistence.outbox.Topics;
+import io.paystream.messaging.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

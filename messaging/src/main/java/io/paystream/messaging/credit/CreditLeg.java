@@ -1,9 +1,12 @@
 package io.paystream.messaging.credit;
 
-import io.paystream.domain.Ids;
+import io.paystream.domain.MoneyEvent;
+import io.paystream.domain.MoneyEvent.TransferEvent;
+import io.paystream.domain.TransferStatus;
 import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.outbox.EventEnvelope;
 import io.paystream.persistence.outbox.InboxStore;
-import io.paystream.persistence.outbox.OutboxEvent;
+import io.paystream.persistence.outbox.UndecodableEventException;
 import io.paystream.persistence.transfer.TransferSettlement;
 import io.paystream.persistence.transfer.TransferSettlement.Settled;
 import java.time.Clock;
@@ -15,15 +18,16 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Applies {@code transfer.pending} events, one or a batch at a time: in ONE transaction, record
  * every event in the inbox (a redelivery stops there, each message on its own) and settle the
  * transfers of the new ones (credit the payee, or refund the payer). Safe to call any number of
  * times with the same messages.
+ *
+ * <p>It reads every message of the events topic, so it is the one consumer that dead-letters a
+ * message no consumer can decode ({@link EventEnvelope}, the same for all); the others skip such a
+ * message and count it, and operators find it once, in the dead letters.
  */
 @Component
 public class CreditLeg {
@@ -31,24 +35,22 @@ public class CreditLeg {
   /** The inbox name of this consumer. */
   public static final String CONSUMER = "credit-leg";
 
-  static final String HANDLED_TYPE = "transfer.pending";
-
   private final InboxStore inbox;
   private final TransferSettlement settlement;
   private final TransactionalOperator transaction;
-  private final JsonMapper json;
+  private final EventEnvelope envelope;
   private final Clock clock;
 
   public CreditLeg(
       InboxStore inbox,
       TransferSettlement settlement,
       TransactionalOperator transaction,
-      JsonMapper json,
+      EventEnvelope envelope,
       Clock clock) {
     this.inbox = inbox;
     this.settlement = settlement;
     this.transaction = transaction;
-    this.json = json;
+    this.envelope = envelope;
     this.clock = clock;
   }
 
@@ -86,17 +88,19 @@ public class CreditLeg {
 
   /**
    * Reads a message. Throws {@link PoisonMessageException} when no retry could ever make it
-   * applicable: not an event, or a pending event that names no transfer.
+   * applicable: it is not a money event this version can read.
    */
   public Delivery decode(String payload) {
-    OutboxEvent event;
+    MoneyEvent event;
     try {
-      event = json.readValue(payload, OutboxEvent.class);
-    } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
-      throw new PoisonMessageException("undecodable event: " + e.getMessage(), e);
+      event = envelope.read(payload).event();
+    } catch (UndecodableEventException e) {
+      throw new PoisonMessageException(e.getMessage(), e);
     }
-    return new Delivery(
-        event.eventId(), HANDLED_TYPE.equals(event.type()) ? transferId(event) : null);
+    boolean pending =
+        event instanceof TransferEvent transfer
+            && transfer.transfer().status() == TransferStatus.PENDING;
+    return new Delivery(event.eventId(), pending ? event.resourceId() : null);
   }
 
   /**
@@ -145,15 +149,6 @@ public class CreditLeg {
                           });
                 });
     return transaction.transactional(flow);
-  }
-
-  private UUID transferId(OutboxEvent event) {
-    try {
-      JsonNode data = json.readTree(event.data());
-      return Ids.parse(data.get("id").asString());
-    } catch (RuntimeException e) {
-      throw new PoisonMessageException("event " + event.eventId() + " names no transfer", e);
-    }
   }
 
   private static Outcome outcome(Settled settlement) {

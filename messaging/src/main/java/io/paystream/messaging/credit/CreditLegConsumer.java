@@ -8,7 +8,7 @@ import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.credit.CreditLeg.Delivery;
 import io.paystream.messaging.credit.CreditLeg.Outcome;
-import io.paystream.persistence.outbox.Topics;
+import io.paystream.messaging.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

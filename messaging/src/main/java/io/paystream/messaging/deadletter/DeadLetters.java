@@ -2,9 +2,9 @@ package io.paystream.messaging.deadletter;
 
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
+import io.paystream.messaging.kafka.Topics;
 import io.paystream.persistence.deadletter.DeadLetterStore;
 import io.paystream.persistence.deadletter.DeadLetterStore.DeadLetter;
-import io.paystream.persistence.outbox.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

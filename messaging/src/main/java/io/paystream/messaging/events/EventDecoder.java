@@ -1,53 +1,57 @@
 package io.paystream.messaging.events;
 
-import io.paystream.domain.Ids;
+import io.paystream.domain.MoneyEvent;
+import io.paystream.messaging.kafka.UndecodableEvents;
 import io.paystream.persistence.events.NewEvent;
-import io.paystream.persistence.outbox.OutboxEvent;
+import io.paystream.persistence.outbox.EventEnvelope;
+import io.paystream.persistence.outbox.EventEnvelope.Received;
+import io.paystream.persistence.outbox.UndecodableEventException;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns an outbox event as carried by Kafka into an event-log row: the resource id and the accounts
- * whose streams carry it are read from the resource JSON (a transfer names {@code fromAccountId}
- * and {@code toAccountId}, a deposit or withdrawal {@code accountId}).
+ * Turns a money event as Kafka carries it into an event-log row: its resource and the accounts
+ * whose streams carry it come from the typed event ({@link MoneyEvent#accounts()}), its data is the
+ * resource's public JSON exactly as it travelled.
  */
 @Component
 public class EventDecoder {
 
-  private final JsonMapper json;
+  /** The name under which this consumer counts the messages it skips. */
+  static final String CONSUMER = "event-sequencer";
 
-  public EventDecoder(JsonMapper json) {
-    this.json = json;
+  private final EventEnvelope envelope;
+  private final UndecodableEvents undecodable;
+
+  public EventDecoder(EventEnvelope envelope, UndecodableEvents undecodable) {
+    this.envelope = envelope;
+    this.undecodable = undecodable;
   }
 
-  /** Empty for a payload that is not a resource event; such a message is skipped, not retried. */
+  /**
+   * Empty for a message that is not a money event this version can read: it is skipped and counted,
+   * not retried (the credit leg dead-letters it).
+   */
   public Optional<NewEvent> decode(String payload) {
+    Received received;
     try {
-      OutboxEvent event = json.readValue(payload, OutboxEvent.class);
-      JsonNode data = json.readTree(event.data());
-      UUID resource = Ids.parse(data.get("id").asString());
-      UUID account = optionalId(data, "accountId");
-      UUID from = optionalId(data, "fromAccountId");
-      UUID to = optionalId(data, "toAccountId");
-      return Optional.of(
-          new NewEvent(
-              event.eventId(),
-              event.type(),
-              resource,
-              account != null ? account : from,
-              account != null ? null : to,
-              event.data(),
-              event.occurredAt()));
-    } catch (RuntimeException e) {
+      received = envelope.read(payload);
+    } catch (UndecodableEventException e) {
+      undecodable.skipped(CONSUMER, e);
       return Optional.empty();
     }
-  }
-
-  private static UUID optionalId(JsonNode data, String field) {
-    JsonNode value = data.get(field);
-    return value == null || value.isNull() ? null : Ids.parse(value.asString());
+    MoneyEvent event = received.event();
+    List<UUID> accounts = event.accounts();
+    return Optional.of(
+        new NewEvent(
+            event.eventId(),
+            event.type(),
+            event.resourceId(),
+            accounts.get(0),
+            accounts.size() > 1 ? accounts.get(1) : null,
+            received.data(),
+            event.occurredAt()));
   }
 }

@@ -2,11 +2,11 @@ package io.paystream.messaging.events;
 
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
+import io.paystream.messaging.kafka.Topics;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.events.NewEvent;
 import io.paystream.persistence.outbox.EventTypes;
-import io.paystream.persistence.outbox.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;

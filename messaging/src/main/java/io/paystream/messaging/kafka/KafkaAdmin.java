@@ -2,7 +2,6 @@ package io.paystream.messaging.kafka;
 
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
-import io.paystream.persistence.outbox.Topics;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.admin.Admin;

@@ -2,6 +2,8 @@ package io.paystream.messaging.payout;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.messaging.MessagingProperties;
+import io.paystream.messaging.kafka.UndecodableEvents;
+import io.paystream.persistence.outbox.EventEnvelope;
 import io.paystream.persistence.outbox.InboxStore;
 import io.paystream.persistence.withdrawal.WithdrawalStore;
 import java.time.Clock;
@@ -53,9 +55,10 @@ public class PayoutConfiguration {
       WithdrawalStore withdrawals,
       Payouts payouts,
       TransactionalOperator transaction,
-      JsonMapper json,
+      EventEnvelope envelope,
+      UndecodableEvents undecodable,
       Clock clock) {
-    return new PayoutLeg(inbox, withdrawals, payouts, transaction, json, clock);
+    return new PayoutLeg(inbox, withdrawals, payouts, transaction, envelope, undecodable, clock);
   }
 
   @Bean

@@ -1,19 +1,18 @@
 package io.paystream.messaging.payout;
 
-import io.paystream.domain.Ids;
-import io.paystream.messaging.credit.PoisonMessageException;
+import io.paystream.domain.MoneyEvent;
+import io.paystream.domain.MoneyEvent.WithdrawalEvent;
+import io.paystream.messaging.kafka.UndecodableEvents;
 import io.paystream.messaging.payout.Payouts.Outcome;
 import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.outbox.EventEnvelope;
 import io.paystream.persistence.outbox.InboxStore;
-import io.paystream.persistence.outbox.OutboxEvent;
+import io.paystream.persistence.outbox.UndecodableEventException;
 import io.paystream.persistence.withdrawal.WithdrawalStore;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Applies one {@code withdrawal.pending} event: in one transaction, record it in the inbox and move
@@ -36,7 +35,8 @@ public class PayoutLeg {
   private final WithdrawalStore withdrawals;
   private final Payouts payouts;
   private final TransactionalOperator transaction;
-  private final JsonMapper json;
+  private final EventEnvelope envelope;
+  private final UndecodableEvents undecodable;
   private final Clock clock;
 
   public PayoutLeg(
@@ -44,29 +44,34 @@ public class PayoutLeg {
       WithdrawalStore withdrawals,
       Payouts payouts,
       TransactionalOperator transaction,
-      JsonMapper json,
+      EventEnvelope envelope,
+      UndecodableEvents undecodable,
       Clock clock) {
     this.inbox = inbox;
     this.withdrawals = withdrawals;
     this.payouts = payouts;
     this.transaction = transaction;
-    this.json = json;
+    this.envelope = envelope;
+    this.undecodable = undecodable;
     this.clock = clock;
   }
 
   /**
    * Applies the message; the result names the attempt's outcome or why nothing was done. Fails with
-   * {@link PoisonMessageException} for an undecodable payload (never retried), or with the
-   * database's error when the inbox transaction cannot commit (retried).
+   * the database's error when the inbox transaction cannot commit (retried). A message that is not
+   * a money event is skipped and counted: the credit leg dead-letters it.
    */
   public Mono<String> apply(String payload) {
-    return Mono.fromCallable(() -> decode(payload))
-        // The credit leg dead-letters undecodable messages already; parking them twice would
-        // only double the operators' work. A withdrawal event that names no withdrawal is ours.
-        .onErrorResume(PoisonMessageException.class, undecodable -> Mono.empty())
+    return Mono.fromCallable(() -> envelope.read(payload).event())
+        .onErrorResume(
+            UndecodableEventException.class,
+            e -> {
+              undecodable.skipped(CONSUMER, e);
+              return Mono.empty();
+            })
         .flatMap(
             event ->
-                !WithdrawalStore.PENDING_EVENT.equals(event.type())
+                !(event instanceof WithdrawalEvent withdrawal && withdrawal.startsPayout())
                     ? Mono.just(Skip.IGNORED.name())
                     : startOnce(event)
                         .flatMap(
@@ -77,8 +82,7 @@ public class PayoutLeg {
         .defaultIfEmpty(Skip.IGNORED.name());
   }
 
-  private Mono<Optional<WithdrawalStore.Started>> startOnce(OutboxEvent event) {
-    UUID withdrawalId = withdrawalId(event);
+  private Mono<Optional<WithdrawalStore.Started>> startOnce(MoneyEvent event) {
     Mono<Optional<WithdrawalStore.Started>> flow =
         inbox
             .firstDelivery(CONSUMER, event.eventId(), Timestamps.now(clock))
@@ -86,26 +90,10 @@ public class PayoutLeg {
                 first ->
                     first
                         ? withdrawals
-                            .startProcessing(withdrawalId)
+                            .startProcessing(event.resourceId())
                             .map(Optional::of)
                             .defaultIfEmpty(Optional.empty())
                         : Mono.just(Optional.<WithdrawalStore.Started>empty()));
     return transaction.transactional(flow);
-  }
-
-  private OutboxEvent decode(String payload) {
-    try {
-      return json.readValue(payload, OutboxEvent.class);
-    } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
-      throw new PoisonMessageException("undecodable event: " + e.getMessage(), e);
-    }
-  }
-
-  private UUID withdrawalId(OutboxEvent event) {
-    try {
-      return Ids.parse(json.readTree(event.data()).get("id").asString());
-    } catch (RuntimeException e) {
-      throw new PoisonMessageException("event " + event.eventId() + " names no withdrawal", e);
-    }
   }
 }

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.credit.PoisonMessageException;
-import io.paystream.persistence.outbox.Topics;
+import io.paystream.messaging.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.messaging.MessagingProperties;
+import io.paystream.messaging.kafka.Topics;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.outbox.OutboxStore.OutboxRow;
@@ -122,7 +123,7 @@ public class OutboxRelay {
                 row ->
                     SenderRecord.create(
                         new ProducerRecord<>(
-                            row.topic(),
+                            Topics.EVENTS,
                             null,
                             row.key(),
                             row.payload(),

@@ -1,7 +1,9 @@
 package io.paystream.messaging.webhook;
 
 import io.paystream.messaging.MessagingProperties;
+import io.paystream.messaging.kafka.UndecodableEvents;
 import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.persistence.outbox.EventEnvelope;
 import io.paystream.persistence.webhook.WebhookStore;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,9 +30,11 @@ public class WebhookConfiguration {
       WebhookStore store,
       MessagingProperties messaging,
       WebhookProperties properties,
+      EventEnvelope envelope,
+      UndecodableEvents undecodable,
       JsonMapper json,
       Clock clock) {
-    return new WebhookFanOut(store, messaging, properties, json, clock);
+    return new WebhookFanOut(store, messaging, properties, envelope, undecodable, json, clock);
   }
 
   @Bean

@@ -1,16 +1,19 @@
 package io.paystream.messaging.webhook;
 
+import io.paystream.domain.MoneyEvent;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
+import io.paystream.messaging.kafka.Topics;
+import io.paystream.messaging.kafka.UndecodableEvents;
 import io.paystream.persistence.Timestamps;
-import io.paystream.persistence.outbox.OutboxEvent;
-import io.paystream.persistence.outbox.Topics;
+import io.paystream.persistence.outbox.EventEnvelope;
+import io.paystream.persistence.outbox.EventEnvelope.Received;
+import io.paystream.persistence.outbox.UndecodableEventException;
 import io.paystream.persistence.webhook.WebhookStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -19,7 +22,6 @@ import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.receiver.ReceiverRecord;
 import reactor.util.retry.Retry;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -39,13 +41,14 @@ public class WebhookFanOut {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookFanOut.class);
 
-  /** The resource fields that name the accounts an event concerns. */
-  private static final List<String> ACCOUNT_FIELDS =
-      List.of("accountId", "fromAccountId", "toAccountId");
+  /** The name under which this consumer counts the messages it skips. */
+  static final String CONSUMER = "webhook-fan-out";
 
   private final WebhookStore store;
   private final MessagingProperties messaging;
   private final WebhookProperties properties;
+  private final EventEnvelope envelope;
+  private final UndecodableEvents undecodable;
   private final JsonMapper json;
   private final Clock clock;
 
@@ -53,11 +56,15 @@ public class WebhookFanOut {
       WebhookStore store,
       MessagingProperties messaging,
       WebhookProperties properties,
+      EventEnvelope envelope,
+      UndecodableEvents undecodable,
       JsonMapper json,
       Clock clock) {
     this.store = store;
     this.messaging = messaging;
     this.properties = properties;
+    this.envelope = envelope;
+    this.undecodable = undecodable;
     this.json = json;
     this.clock = clock;
   }
@@ -101,19 +108,20 @@ public class WebhookFanOut {
   }
 
   /**
-   * Creates the deliveries of the messages' events; the count of new rows. A message that is not an
-   * event is logged and left out, so that it cannot hold back the others.
+   * Creates the deliveries of the messages' events; the count of new rows. A message that is not a
+   * money event is counted and left out, so that it cannot hold back the others (the credit leg
+   * dead-letters it).
    */
   public Mono<Long> fanOut(List<String> payloads) {
     List<WebhookStore.Enqueued> events = new ArrayList<>(payloads.size());
     for (String payload : payloads) {
       try {
-        WebhookStore.Enqueued event = deliverable(payload);
+        WebhookStore.Enqueued event = deliverable(envelope.read(payload));
         if (event != null) {
           events.add(event);
         }
-      } catch (RuntimeException e) {
-        log.error("webhook fan-out skips a message that is not an event: {}", e.toString());
+      } catch (UndecodableEventException e) {
+        undecodable.skipped(CONSUMER, e);
       }
     }
     if (events.isEmpty()) {
@@ -122,28 +130,18 @@ public class WebhookFanOut {
     return store.enqueueAll(events, Timestamps.now(clock).plus(properties.retryHorizon()));
   }
 
-  /** The deliveries' event, or null when the event is not public or names no account. */
-  private WebhookStore.Enqueued deliverable(String payload) {
-    OutboxEvent event = json.readValue(payload, OutboxEvent.class);
-    JsonNode data = json.readTree(event.data());
+  /** The deliveries' event, or null when the event is not a public one. */
+  private WebhookStore.Enqueued deliverable(Received received) {
+    MoneyEvent event = received.event();
     if (!WebhookEvents.PUBLIC.contains(event.type())) {
-      return null;
-    }
-    List<UUID> accounts = new ArrayList<>();
-    for (String field : ACCOUNT_FIELDS) {
-      if (data.hasNonNull(field)) {
-        accounts.add(UUID.fromString(data.get(field).asString()));
-      }
-    }
-    if (accounts.isEmpty()) {
       return null;
     }
     ObjectNode body = json.createObjectNode();
     body.put("id", event.eventId().toString());
     body.put("type", event.type());
     body.put("createdAt", event.occurredAt().toString());
-    body.set("data", data);
+    body.set("data", json.readTree(received.data()));
     return new WebhookStore.Enqueued(
-        event.eventId(), event.type(), accounts, json.writeValueAsString(body));
+        event.eventId(), event.type(), event.accounts(), json.writeValueAsString(body));
   }
 }

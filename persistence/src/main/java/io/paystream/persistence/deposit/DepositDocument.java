@@ -1,5 +1,7 @@
 package io.paystream.persistence.deposit;
 
+import io.paystream.domain.Deposit;
+import io.paystream.domain.Money;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -11,4 +13,35 @@ public record DepositDocument(
     String currency,
     String reference,
     String status,
-    Instant createdAt) {}
+    Instant createdAt) {
+
+  /** A deposit is complete when it exists. */
+  static final String COMPLETED = "COMPLETED";
+
+  public static DepositDocument of(Deposit deposit) {
+    return new DepositDocument(
+        deposit.id(),
+        deposit.accountId(),
+        deposit.amount().minorUnits(),
+        deposit.amount().currencyCode(),
+        deposit.reference(),
+        COMPLETED,
+        deposit.createdAt());
+  }
+
+  /**
+   * The deposit this document describes.
+   *
+   * @throws IllegalArgumentException if it describes no valid deposit
+   */
+  public Deposit toDeposit() {
+    if (!COMPLETED.equals(status)) {
+      throw new IllegalArgumentException("a deposit is COMPLETED, not " + status);
+    }
+    try {
+      return new Deposit(id, accountId, Money.of(amount, currency), reference, createdAt);
+    } catch (NullPointerException e) {
+      throw new IllegalArgumentException("not a deposit: " + e.getMessage(), e);
+    }
+  }
+}

@@ -2,8 +2,10 @@ package io.paystream.persistence.deposit;
 
 import io.paystream.domain.Account;
 import io.paystream.domain.Decision;
+import io.paystream.domain.Deposit;
 import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
+import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.PostingRules;
 import io.paystream.domain.Rejection;
 import io.paystream.persistence.Timestamps;
@@ -12,9 +14,7 @@ import io.paystream.persistence.account.AccountBalances.Change;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
-import io.paystream.persistence.outbox.OutboxEvent;
 import io.paystream.persistence.outbox.OutboxStore;
-import io.paystream.persistence.outbox.Topics;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import java.time.Clock;
@@ -25,7 +25,6 @@ import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Simulated funding: money enters a customer account from the currency's WORLD account, with its
@@ -41,7 +40,6 @@ public class DepositStore {
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
-  private final JsonMapper json;
   private final Clock clock;
 
   public DepositStore(
@@ -51,7 +49,6 @@ public class DepositStore {
       SystemAccounts systemAccounts,
       LedgerStore ledger,
       OutboxStore outbox,
-      JsonMapper json,
       Clock clock) {
     this.db = db;
     this.accounts = accounts;
@@ -59,7 +56,6 @@ public class DepositStore {
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
     this.outbox = outbox;
-    this.json = json;
     this.clock = clock;
   }
 
@@ -89,15 +85,7 @@ public class DepositStore {
       UUID requestedBy, Account credited, Money amount, String reference) {
     Instant now = Timestamps.now(clock);
     UUID accountId = credited.id();
-    DepositDocument deposit =
-        new DepositDocument(
-            Ids.newId(),
-            accountId,
-            amount.minorUnits(),
-            amount.currencyCode(),
-            reference,
-            "COMPLETED",
-            now);
+    Deposit deposit = new Deposit(Ids.newId(), accountId, amount, reference, now);
     return balances
         .credit(List.of(new Change(accountId, amount.minorUnits(), credited.balance())))
         .then(
@@ -124,15 +112,7 @@ public class DepositStore {
                     null,
                     reference,
                     now))
-        .then(
-            outbox.append(
-                Topics.EVENTS,
-                new OutboxEvent(
-                    Ids.newId(),
-                    "deposit.completed",
-                    accountId.toString(),
-                    now,
-                    json.writeValueAsString(deposit))))
-        .thenReturn(deposit);
+        .then(outbox.append(MoneyEvent.of(deposit, now)))
+        .thenReturn(DepositDocument.of(deposit));
   }
 }

@@ -1,5 +1,6 @@
 package io.paystream.persistence.outbox;
 
+import io.paystream.domain.MoneyEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -10,8 +11,9 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The transactional outbox. {@link #append} runs inside the transaction that caused the event and
- * raises a NOTIFY that PostgreSQL delivers only if that transaction commits, waking the relay.
+ * The transactional outbox of money events: written in the transaction that caused them (through
+ * the one {@link EventEnvelope}), and raising a NOTIFY that PostgreSQL delivers only if that
+ * transaction commits, waking the relay. Which Kafka topic a row goes to is the relay's business.
  */
 @Repository
 public class OutboxStore {
@@ -20,24 +22,26 @@ public class OutboxStore {
   public static final String CHANNEL = "paystream_outbox";
 
   private final DatabaseClient db;
+  private final EventEnvelope envelope;
   private final JsonMapper json;
 
-  public OutboxStore(DatabaseClient db, JsonMapper json) {
+  public OutboxStore(DatabaseClient db, EventEnvelope envelope, JsonMapper json) {
     this.db = db;
+    this.envelope = envelope;
     this.json = json;
   }
 
   /** {@link #appendAll} for one event. */
-  public Mono<Void> append(String topic, OutboxEvent event) {
-    return appendAll(topic, List.of(event));
+  public Mono<Void> append(MoneyEvent event) {
+    return appendAll(List.of(event));
   }
 
   /**
    * Writes the events in one statement (one round trip), inserted in list order so that the relay
    * publishes them in that order, and raises one NOTIFY for all, which PostgreSQL delivers only if
-   * the transaction commits.
+   * the transaction commits. Call inside the transaction that caused the events.
    */
-  public Mono<Void> appendAll(String topic, List<OutboxEvent> events) {
+  public Mono<Void> appendAll(List<MoneyEvent> events) {
     if (events.isEmpty()) {
       return Mono.empty();
     }
@@ -48,7 +52,7 @@ public class OutboxStore {
     String[] payloads = new String[n];
     String[] createdAt = new String[n];
     for (int i = 0; i < n; i++) {
-      OutboxEvent event = events.get(i);
+      OutboxEvent event = envelope.write(events.get(i));
       eventIds[i] = event.eventId();
       keys[i] = event.key();
       types[i] = event.type();
@@ -58,8 +62,8 @@ public class OutboxStore {
     return db.sql(
             """
             WITH o AS (
-                INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at)
-                SELECT event_id, :topic, message_key, event_type, payload, created_at
+                INSERT INTO outbox (event_id, message_key, event_type, payload, created_at)
+                SELECT event_id, message_key, event_type, payload, created_at
                   FROM unnest(:eventIds::uuid[], :keys::text[], :types::text[],
                               :payloads::text[], :createdAt::timestamptz[])
                        WITH ORDINALITY AS x(event_id, message_key, event_type, payload,
@@ -69,7 +73,6 @@ public class OutboxStore {
             SELECT pg_notify('"""
                 + CHANNEL
                 + "', '')")
-        .bind("topic", topic)
         .bind("eventIds", eventIds)
         .bind("keys", keys)
         .bind("types", types)
@@ -87,14 +90,13 @@ public class OutboxStore {
   public Flux<OutboxRow> lockUnsent(int limit) {
     return db.sql(
             """
-            SELECT id, topic, message_key, event_type, payload FROM outbox
+            SELECT id, message_key, event_type, payload FROM outbox
              WHERE sent_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""")
         .bind("limit", limit)
         .map(
             row ->
                 new OutboxRow(
                     row.get("id", Long.class),
-                    row.get("topic", String.class),
                     row.get("message_key", String.class),
                     row.get("event_type", String.class),
                     row.get("payload", String.class)))
@@ -125,5 +127,5 @@ public class OutboxStore {
   }
 
   /** A row as sent: {@code payload} is the JSON of its {@link OutboxEvent}. */
-  public record OutboxRow(long id, String topic, String key, String type, String payload) {}
+  public record OutboxRow(long id, String key, String type, String payload) {}
 }

@@ -1,16 +1,14 @@
 package io.paystream.persistence.transfer;
 
 import io.paystream.domain.Direction;
-import io.paystream.domain.Ids;
 import io.paystream.domain.Journal;
 import io.paystream.domain.JournalKind;
+import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.Posting;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferStatus;
 import io.paystream.persistence.ledger.LedgerStore;
-import io.paystream.persistence.outbox.OutboxEvent;
 import io.paystream.persistence.outbox.OutboxStore;
-import io.paystream.persistence.outbox.Topics;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +16,6 @@ import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a batch of completed credits writes, each kind in one statement whatever the batch size: the
@@ -36,13 +33,11 @@ class CreditRecords {
   private final DatabaseClient db;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
-  private final JsonMapper json;
 
-  CreditRecords(DatabaseClient db, LedgerStore ledger, OutboxStore outbox, JsonMapper json) {
+  CreditRecords(DatabaseClient db, LedgerStore ledger, OutboxStore outbox) {
     this.db = db;
     this.ledger = ledger;
     this.outbox = outbox;
-    this.json = json;
   }
 
   /**
@@ -121,20 +116,6 @@ class CreditRecords {
   }
 
   private Mono<Void> publish(List<Credited> credited, Instant at) {
-    List<OutboxEvent> events =
-        credited.stream()
-            .map(
-                row -> {
-                  Transfer done = row.done();
-                  // Keyed by the payee, as every transfer event (TransferStore.publish).
-                  return new OutboxEvent(
-                      Ids.newId(),
-                      "transfer.completed",
-                      done.toAccountId().toString(),
-                      at,
-                      json.writeValueAsString(TransferDocument.of(done)));
-                })
-            .toList();
-    return outbox.appendAll(Topics.EVENTS, events);
+    return outbox.appendAll(credited.stream().map(row -> MoneyEvent.of(row.done(), at)).toList());
   }
 }

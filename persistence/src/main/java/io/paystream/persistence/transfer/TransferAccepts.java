@@ -1,7 +1,7 @@
 package io.paystream.persistence.transfer;
 
 import io.paystream.domain.Account;
-import io.paystream.domain.Ids;
+import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.OutgoingHistory;
 import io.paystream.domain.PostingRules;
 import io.paystream.domain.Transfer;
@@ -17,9 +17,7 @@ import io.paystream.persistence.account.OutgoingPayments;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
 import io.paystream.persistence.ledger.LedgerStore.Appended;
-import io.paystream.persistence.outbox.OutboxEvent;
 import io.paystream.persistence.outbox.OutboxStore;
-import io.paystream.persistence.outbox.Topics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +29,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The payer's side of transfers: the only way a transfer is accepted. A single transfer is a batch
@@ -55,7 +52,6 @@ public class TransferAccepts {
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
-  private final JsonMapper json;
   private final Clock clock;
 
   TransferAccepts(
@@ -66,7 +62,6 @@ public class TransferAccepts {
       SystemAccounts systemAccounts,
       LedgerStore ledger,
       OutboxStore outbox,
-      JsonMapper json,
       Clock clock) {
     this.db = db;
     this.accounts = accounts;
@@ -75,7 +70,6 @@ public class TransferAccepts {
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
     this.outbox = outbox;
-    this.json = json;
     this.clock = clock;
   }
 
@@ -141,8 +135,9 @@ public class TransferAccepts {
             Mono.defer(
                 () ->
                     outbox.appendAll(
-                        Topics.EVENTS,
-                        accepted.stream().map(one -> pending(one.transfer(), now)).toList())));
+                        accepted.stream()
+                            .map(one -> MoneyEvent.of(one.transfer(), now))
+                            .toList())));
   }
 
   /** One debit per payer: the batch's total from it, landing on the balance after its last. */
@@ -216,15 +211,5 @@ public class TransferAccepts {
         Map.of(transfer.fromAccountId(), accepted.payerBalanceAfter()),
         transfer.toAccountId(),
         transfer.description());
-  }
-
-  private OutboxEvent pending(Transfer transfer, Instant at) {
-    // Keyed by the payee, as every transfer event: one payee's credits are applied in order.
-    return new OutboxEvent(
-        Ids.newId(),
-        "transfer.pending",
-        transfer.toAccountId().toString(),
-        at,
-        json.writeValueAsString(TransferDocument.of(transfer)));
   }
 }

@@ -1,6 +1,8 @@
 package io.paystream.persistence.transfer;
 
+import io.paystream.domain.Money;
 import io.paystream.domain.Transfer;
+import io.paystream.domain.TransferStatus;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -29,5 +31,27 @@ public record TransferDocument(
         transfer.failureReason(),
         transfer.createdAt(),
         transfer.updatedAt());
+  }
+
+  /**
+   * The transfer this document describes.
+   *
+   * @throws IllegalArgumentException if it describes no valid transfer
+   */
+  public Transfer toTransfer() {
+    try {
+      return new Transfer(
+          id,
+          fromAccountId,
+          toAccountId,
+          Money.of(amount, currency),
+          description,
+          TransferStatus.valueOf(status),
+          failureReason,
+          createdAt,
+          updatedAt);
+    } catch (NullPointerException | IllegalStateException e) {
+      throw new IllegalArgumentException("not a transfer: " + e.getMessage(), e);
+    }
   }
 }

@@ -5,7 +5,7 @@ import io.paystream.domain.CreditBatch;
 import io.paystream.domain.CreditBatch.Credit;
 import io.paystream.domain.CreditBatch.Decided;
 import io.paystream.domain.CreditBatch.Refund;
-import io.paystream.domain.Ids;
+import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.PostingRules;
 import io.paystream.domain.Transfer;
 import io.paystream.persistence.Timestamps;
@@ -15,9 +15,7 @@ import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
 import io.paystream.persistence.ledger.LedgerStore.Appended;
-import io.paystream.persistence.outbox.OutboxEvent;
 import io.paystream.persistence.outbox.OutboxStore;
-import io.paystream.persistence.outbox.Topics;
 import io.paystream.persistence.transfer.CreditRecords.Credited;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
@@ -34,7 +32,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The payee's side of transfers, run by the credit-leg consumer: credits the payee from TRANSIT
@@ -71,7 +68,6 @@ public class TransferSettlement {
   private final LedgerStore ledger;
   private final OutboxStore outbox;
   private final CreditRecords credits;
-  private final JsonMapper json;
   private final Clock clock;
 
   TransferSettlement(
@@ -82,7 +78,6 @@ public class TransferSettlement {
       LedgerStore ledger,
       OutboxStore outbox,
       CreditRecords credits,
-      JsonMapper json,
       Clock clock) {
     this.db = db;
     this.accounts = accounts;
@@ -91,7 +86,6 @@ public class TransferSettlement {
     this.ledger = ledger;
     this.outbox = outbox;
     this.credits = credits;
-    this.json = json;
     this.clock = clock;
   }
 
@@ -245,9 +239,8 @@ public class TransferSettlement {
                       Mono.defer(
                           () ->
                               outbox.appendAll(
-                                  Topics.EVENTS,
                                   refunded.stream()
-                                      .map(r -> failedEvent(r.failed(), now))
+                                      .map(r -> MoneyEvent.of(r.failed(), now))
                                       .toList())));
             });
   }
@@ -299,15 +292,5 @@ public class TransferSettlement {
                     : Mono.error(
                         new IllegalStateException(
                             "transfer " + transfer.id() + " was no longer PENDING when settled")));
-  }
-
-  private OutboxEvent failedEvent(Transfer failed, Instant at) {
-    // Keyed by the payee, as every transfer event.
-    return new OutboxEvent(
-        Ids.newId(),
-        "transfer.failed",
-        failed.toAccountId().toString(),
-        at,
-        json.writeValueAsString(TransferDocument.of(failed)));
   }
 }

@@ -1,6 +1,8 @@
 package io.paystream.persistence.withdrawal;
 
+import io.paystream.domain.Money;
 import io.paystream.domain.Withdrawal;
+import io.paystream.domain.WithdrawalStatus;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -33,5 +35,27 @@ public record WithdrawalDocument(
         withdrawal.externalReference(),
         withdrawal.createdAt(),
         withdrawal.updatedAt());
+  }
+
+  /**
+   * The withdrawal this document describes (with its masked destination).
+   *
+   * @throws IllegalArgumentException if it describes no valid withdrawal
+   */
+  public Withdrawal toWithdrawal() {
+    try {
+      return new Withdrawal(
+          id,
+          accountId,
+          Money.of(amount, currency),
+          destination,
+          WithdrawalStatus.valueOf(status),
+          failureReason,
+          externalReference,
+          createdAt,
+          updatedAt);
+    } catch (NullPointerException | IllegalStateException e) {
+      throw new IllegalArgumentException("not a withdrawal: " + e.getMessage(), e);
+    }
   }
 }

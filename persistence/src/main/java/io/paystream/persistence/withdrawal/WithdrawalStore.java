@@ -1,8 +1,8 @@
 package io.paystream.persistence.withdrawal;
 
 import io.paystream.domain.Account;
-import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
+import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.OutgoingHistory;
 import io.paystream.domain.PostingRules;
 import io.paystream.domain.RejectedException;
@@ -16,9 +16,7 @@ import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.OutgoingPayments;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
-import io.paystream.persistence.outbox.OutboxEvent;
 import io.paystream.persistence.outbox.OutboxStore;
-import io.paystream.persistence.outbox.Topics;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import io.r2dbc.spi.Readable;
@@ -51,9 +49,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Repository
 public class WithdrawalStore {
-
-  /** Internal: starts the payout leg. Not a contract event; fan-out consumers ignore it. */
-  public static final String PENDING_EVENT = "withdrawal.pending";
 
   static final String COLUMNS =
       "id, account_id, amount, currency, destination_masked, status,"
@@ -174,7 +169,7 @@ public class WithdrawalStore {
                             null,
                             description(withdrawal),
                             now))
-                    .then(publish(PENDING_EVENT, withdrawal, now)))
+                    .then(publish(withdrawal, now)))
         .thenReturn(withdrawal);
   }
 
@@ -209,9 +204,7 @@ public class WithdrawalStore {
                       .one()
                       .flatMap(
                           attempts ->
-                              (wasPending
-                                      ? publish("withdrawal.processing", processing, now)
-                                      : Mono.<Void>empty())
+                              (wasPending ? publish(processing, now) : Mono.<Void>empty())
                                   .thenReturn(new Started(processing, attempts > 1)));
                 });
     return transaction.transactional(flow);
@@ -252,7 +245,7 @@ public class WithdrawalStore {
                                   description(done),
                                   now))
                       .then(markTerminal(done))
-                      .then(publish("withdrawal.completed", done, now))
+                      .then(publish(done, now))
                       .thenReturn(Settlement.COMPLETED);
                 })
             .defaultIfEmpty(Settlement.UNKNOWN_WITHDRAWAL);
@@ -306,7 +299,7 @@ public class WithdrawalStore {
                                               description(failed),
                                               now)))
                       .then(markTerminal(failed))
-                      .then(publish("withdrawal.failed", failed, now))
+                      .then(publish(failed, now))
                       .thenReturn(Settlement.FAILED);
                 })
             .defaultIfEmpty(Settlement.UNKNOWN_WITHDRAWAL);
@@ -404,12 +397,12 @@ public class WithdrawalStore {
         .one();
   }
 
-  private Mono<Void> publish(String type, Withdrawal withdrawal, Instant at) {
-    String data = json.writeValueAsString(WithdrawalDocument.of(withdrawal));
-    // Keyed by the payer's account: its events stay in order on one partition.
-    return outbox.append(
-        Topics.EVENTS,
-        new OutboxEvent(Ids.newId(), type, withdrawal.accountId().toString(), at, data));
+  /**
+   * The withdrawal's event as it is now ({@code withdrawal.pending} starts the payout leg), keyed
+   * by its account, so one account's events stay in order.
+   */
+  private Mono<Void> publish(Withdrawal withdrawal, Instant at) {
+    return outbox.append(MoneyEvent.of(withdrawal, at));
   }
 
   private static String description(Withdrawal withdrawal) {

@@ -1,6 +1,9 @@
-package io.paystream.persistence.outbox;
+package io.paystream.messaging.kafka;
 
-/** Kafka topic names, shared by the writers of the outbox and the consumers in messaging. */
+/**
+ * Kafka topic names, owned by messaging: the relay sends every outbox row to {@link #EVENTS}, and
+ * the consumers read it.
+ */
 public final class Topics {
 
   /**

@@ -1,0 +1,21 @@
+package io.paystream.domain;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Simulated funding: money that entered a customer account from the currency's WORLD account. It is
+ * complete when it exists; there is no other state.
+ *
+ * @param reference the client's free text, or null
+ */
+public record Deposit(UUID id, UUID accountId, Money amount, String reference, Instant createdAt) {
+
+  public Deposit {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(amount, "amount");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+}

@@ -1,0 +1,171 @@
+package io.paystream.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What happened to a movement of money, as the outbox records it in the transaction that caused it
+ * and every consumer reads it back: the credit leg, the payout leg, the event log behind the SSE
+ * streams, the recent-entries cache and the webhooks. Sealed, so a consumer's decision covers every
+ * kind. Each carries its resource after the change; its {@link #type()} is the contract's event
+ * name.
+ */
+public sealed interface MoneyEvent {
+
+  UUID eventId();
+
+  Instant occurredAt();
+
+  /** The contract's event name, e.g. {@code transfer.pending}. */
+  String type();
+
+  /**
+   * The account whose side acts next, which orders the events: the payee for a transfer (one
+   * payee's credits apply in order), the account for a deposit or withdrawal.
+   */
+  UUID key();
+
+  /** The transfer, deposit or withdrawal the event is about. */
+  UUID resourceId();
+
+  /** The accounts whose streams carry the event: the payer first, then the payee if any. */
+  List<UUID> accounts();
+
+  /** Whether the resource reached its final state with this event. */
+  boolean isTerminal();
+
+  /** A transfer's event: pending, completed or failed, as its status says. */
+  record TransferEvent(UUID eventId, Instant occurredAt, Transfer transfer) implements MoneyEvent {
+
+    public TransferEvent {
+      Objects.requireNonNull(eventId, "eventId");
+      Objects.requireNonNull(occurredAt, "occurredAt");
+      Objects.requireNonNull(transfer, "transfer");
+    }
+
+    @Override
+    public String type() {
+      return "transfer." + transfer.status().name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public UUID key() {
+      return transfer.toAccountId();
+    }
+
+    @Override
+    public UUID resourceId() {
+      return transfer.id();
+    }
+
+    @Override
+    public List<UUID> accounts() {
+      return List.of(transfer.fromAccountId(), transfer.toAccountId());
+    }
+
+    @Override
+    public boolean isTerminal() {
+      return transfer.status().isTerminal();
+    }
+  }
+
+  /** A deposit landed: {@code deposit.completed}. */
+  record DepositCompleted(UUID eventId, Instant occurredAt, Deposit deposit) implements MoneyEvent {
+
+    public static final String TYPE = "deposit.completed";
+
+    public DepositCompleted {
+      Objects.requireNonNull(eventId, "eventId");
+      Objects.requireNonNull(occurredAt, "occurredAt");
+      Objects.requireNonNull(deposit, "deposit");
+    }
+
+    @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
+    public UUID key() {
+      return deposit.accountId();
+    }
+
+    @Override
+    public UUID resourceId() {
+      return deposit.id();
+    }
+
+    @Override
+    public List<UUID> accounts() {
+      return List.of(deposit.accountId());
+    }
+
+    @Override
+    public boolean isTerminal() {
+      return true;
+    }
+  }
+
+  /**
+   * A withdrawal's event, as its status says: {@code withdrawal.pending} (internal: it starts the
+   * payout leg, and is not a contract event), {@code processing}, {@code completed} or {@code
+   * failed}.
+   */
+  record WithdrawalEvent(UUID eventId, Instant occurredAt, Withdrawal withdrawal)
+      implements MoneyEvent {
+
+    public WithdrawalEvent {
+      Objects.requireNonNull(eventId, "eventId");
+      Objects.requireNonNull(occurredAt, "occurredAt");
+      Objects.requireNonNull(withdrawal, "withdrawal");
+    }
+
+    @Override
+    public String type() {
+      return "withdrawal." + withdrawal.status().name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public UUID key() {
+      return withdrawal.accountId();
+    }
+
+    @Override
+    public UUID resourceId() {
+      return withdrawal.id();
+    }
+
+    @Override
+    public List<UUID> accounts() {
+      return List.of(withdrawal.accountId());
+    }
+
+    @Override
+    public boolean isTerminal() {
+      return withdrawal.status().isTerminal();
+    }
+
+    /** Whether this is the internal event that starts the payout leg. */
+    public boolean startsPayout() {
+      return withdrawal.status() == WithdrawalStatus.PENDING;
+    }
+  }
+
+  /** A new event of {@code transfer} as it is now, with a fresh id. */
+  static MoneyEvent of(Transfer transfer, Instant at) {
+    return new TransferEvent(Ids.newId(), at, transfer);
+  }
+
+  /** A new event of {@code withdrawal} as it is now, with a fresh id. */
+  static MoneyEvent of(Withdrawal withdrawal, Instant at) {
+    return new WithdrawalEvent(Ids.newId(), at, withdrawal);
+  }
+
+  /** A new {@code deposit.completed}, with a fresh id. */
+  static MoneyEvent of(Deposit deposit, Instant at) {
+    return new DepositCompleted(Ids.newId(), at, deposit);
+  }
+}
