@@ -50,7 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RecentReadBenchmark {
 
-  /** RecentEntriesCache.REBUILD: what a miss stores, the set and its snapshot. */
+  /** RecentEntriesRedis.REBUILD (messaging): what a miss stores, the set and its snapshot. */
   private static final String REBUILD =
       """
       for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
@@ -314,7 +314,7 @@ public final class RecentReadBenchmark {
   }
 
   /**
-   * RecentEntriesCache.keys under a prefix of the benchmark's own: the API's sets are left alone (a
+   * RecentEntriesRedis.keys under a prefix of the benchmark's own: the API's sets are left alone (a
    * member encoded differently would sit beside the API's own encoding of the same entry).
    */
   private static List<String> keys(UUID account) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient.User;
 import io.paystream.domain.Direction;
+import io.paystream.messaging.recent.RecentEntriesRedis;
 import io.paystream.persistence.ledger.LedgerEntry;
 import io.paystream.persistence.ledger.SequencedEntries;
 import io.paystream.persistence.ledger.SequencedEntries.SequencedEntry;
@@ -25,7 +26,8 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
 
   @Autowired ReactiveStringRedisTemplate redis;
 
-  @Autowired RecentEntriesCache cache;
+  /** The cache's writer side (in messaging), as the ledger-event consumer calls it. */
+  @Autowired RecentEntriesRedis cache;
 
   @Autowired SequencedEntries entries;
 
@@ -37,7 +39,7 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     UUID to = client.openAccount(payee, "EUR");
     client.deposit(payer, from, 1_000, "EUR");
     assertThat(recent(payee, to)).isEmpty();
-    assertThat(redis.hasKey(RecentEntriesCache.keys(to).get(1)).block()).as("warm").isTrue();
+    assertThat(redis.hasKey(RecentEntriesRedis.keys(to).get(1)).block()).as("warm").isTrue();
 
     UUID transfer = client.acceptedTransfer(payer, from, to, 640, "EUR");
     client.awaitTerminal(payer, transfer, Duration.ofSeconds(20));
@@ -92,7 +94,7 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     UUID transfer = client.acceptedTransfer(payer, from, to, 250, "EUR");
     client.awaitTerminal(payer, transfer, Duration.ofSeconds(20));
     recent(payer, from);
-    assertThat(redis.hasKey(RecentEntriesCache.keys(from).get(1)).block()).as("warm").isTrue();
+    assertThat(redis.hasKey(RecentEntriesRedis.keys(from).get(1)).block()).as("warm").isTrue();
 
     List<JsonNode> fromRedis = recent(payer, from);
     List<JsonNode> fromPostgres =
@@ -113,13 +115,13 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     for (int amount = 1; amount <= 3; amount++) {
       client.deposit(owner, account, amount, "EUR");
     }
-    redis.delete(RecentEntriesCache.keys(account).toArray(String[]::new)).block();
+    redis.delete(RecentEntriesRedis.keys(account).toArray(String[]::new)).block();
 
     List<JsonNode> seen = recent(owner, account);
 
     assertThat(seen).extracting(entry -> entry.get("amount").asLong()).containsExactly(3L, 2L, 1L);
-    assertThat(redis.hasKey(RecentEntriesCache.keys(account).get(1)).block()).isTrue();
-    assertThat(redis.opsForZSet().size(RecentEntriesCache.keys(account).get(0)).block())
+    assertThat(redis.hasKey(RecentEntriesRedis.keys(account).get(1)).block()).isTrue();
+    assertThat(redis.opsForZSet().size(RecentEntriesRedis.keys(account).get(0)).block())
         .isEqualTo(3);
   }
 
@@ -135,7 +137,7 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     cache.add(latest).block();
     cache.add(latest).block();
 
-    assertThat(redis.opsForZSet().size(RecentEntriesCache.keys(account).get(0)).block())
+    assertThat(redis.opsForZSet().size(RecentEntriesRedis.keys(account).get(0)).block())
         .isEqualTo(2);
     assertThat(recent(owner, account)).isEqualTo(before);
   }
@@ -149,12 +151,12 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
       client.deposit(owner, account, amount, "EUR");
     }
     assertThat(recent(owner, account)).hasSize(3);
-    redis.delete(RecentEntriesCache.keys(account).get(0)).block();
+    redis.delete(RecentEntriesRedis.keys(account).get(0)).block();
     var newest = entries.latest(account, 1).collectList().block();
 
     cache.add(newest).block();
 
-    assertThat(redis.hasKey(RecentEntriesCache.keys(account).get(1)).block())
+    assertThat(redis.hasKey(RecentEntriesRedis.keys(account).get(1)).block())
         .as("snapshot")
         .isFalse();
     assertThat(recent(owner, account))

@@ -1,4 +1,4 @@
-package io.paystream.api.recent;
+package io.paystream.messaging.recent;
 
 import io.paystream.messaging.BackgroundStreams;
 import io.paystream.messaging.MessagingConfiguration;
@@ -29,12 +29,12 @@ import reactor.kafka.receiver.ReceiverRecord;
 import reactor.util.retry.Retry;
 
 /**
- * Keeps the recent-entries cache current from ledger events: for each money event (one Kafka group
- * across instances) it reads the customer entries the movement wrote and adds them to their
- * accounts' sets. Adding is idempotent, so a redelivery is harmless. A Redis failure is retried
- * with backoff and the offsets are not acknowledged meanwhile: after an outage the cache catches up
- * instead of missing entries. Latency from commit to cache: the outbox relay's NOTIFY, one Kafka
- * hop and one PostgreSQL read, typically tens of milliseconds (tested under 5 s).
+ * Keeps the recent-entries cache ({@link RecentEntriesRedis}) current from ledger events: for each
+ * money event (one Kafka group across instances) it reads the customer entries the movement wrote
+ * and adds them to their accounts' sets. Adding is idempotent, so a redelivery is harmless. A Redis
+ * failure is retried with backoff and the offsets are not acknowledged meanwhile: after an outage
+ * the cache catches up instead of missing entries. Latency from commit to cache: the outbox relay's
+ * NOTIFY, one Kafka hop and one PostgreSQL read, typically tens of milliseconds (tested under 5 s).
  *
  * <p>One Kafka poll is one batch: one PostgreSQL read for all its movements and one Redis script
  * per account, where one event at a time cost a read and a script each (two events per transfer,
@@ -50,21 +50,21 @@ public class RecentEntriesUpdater extends BackgroundStreams {
 
   private static final Logger log = LoggerFactory.getLogger(RecentEntriesUpdater.class);
 
-  private final RecentEntriesCache cache;
+  private final RecentEntriesRedis recent;
   private final SequencedEntries entries;
   private final EventDecoder decoder;
   private final MessagingProperties messaging;
   private final RecentProperties properties;
 
   public RecentEntriesUpdater(
-      RecentEntriesCache cache,
+      RecentEntriesRedis recent,
       SequencedEntries entries,
       EventDecoder decoder,
       MessagingProperties messaging,
       RecentProperties properties,
       KafkaAdmin admin) {
     super(admin);
-    this.cache = cache;
+    this.recent = recent;
     this.entries = entries;
     this.decoder = decoder;
     this.messaging = messaging;
@@ -105,7 +105,7 @@ public class RecentEntriesUpdater extends BackgroundStreams {
             : entries
                 .ofMovements(movements)
                 .collectList()
-                .flatMap(cache::add)
+                .flatMap(recent::add)
                 .retryWhen(
                     Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
                         .maxBackoff(Duration.ofSeconds(5))

@@ -1,4 +1,4 @@
-package io.paystream.api.recent;
+package io.paystream.messaging.recent;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
