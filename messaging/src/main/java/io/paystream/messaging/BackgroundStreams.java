@@ -1,7 +1,6 @@
 package io.paystream.messaging;
 
 import io.paystream.messaging.kafka.KafkaAdmin;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -17,23 +16,25 @@ import reactor.util.retry.Retry;
  * started once the context is up (Flyway has migrated by then) and the Kafka topics exist, stopped
  * before the connection pools close. A stream that fails is restarted with backoff, so an outage of
  * Kafka or PostgreSQL never leaves the instance half-alive.
+ *
+ * <p>This restart retries without a limit on attempts, and must: giving up here would leave a
+ * consumer, the relay or a sweep stopped until the process restarts, and nothing else would start
+ * it again. Each failure is logged once, when it happens, so the log rate is bounded by the restart
+ * delay.
  */
 public abstract class BackgroundStreams implements SmartLifecycle {
-
-  /** First restart after half a second, then doubling with jitter up to this ceiling. */
-  static final Duration RESTART_BACKOFF_MIN = Duration.ofMillis(500);
-
-  static final Duration RESTART_BACKOFF_MAX = Duration.ofSeconds(30);
 
   /** After the web server, before the pools: every background stream shares this phase. */
   public static final int PHASE = Integer.MAX_VALUE - 2048;
 
   private final Logger log = LoggerFactory.getLogger(getClass());
   private final KafkaAdmin admin;
+  private final MessagingProperties properties;
   private volatile Disposable running;
 
-  protected BackgroundStreams(KafkaAdmin admin) {
+  protected BackgroundStreams(KafkaAdmin admin, MessagingProperties properties) {
     this.admin = admin;
+    this.properties = properties;
   }
 
   /** The streams to keep running, by a name for the logs; called once per start. */
@@ -64,10 +65,17 @@ public abstract class BackgroundStreams implements SmartLifecycle {
             .subscribe(null, error -> log.error("background streams stopped", error));
   }
 
-  public static Retry restart() {
-    return Retry.backoff(Long.MAX_VALUE, RESTART_BACKOFF_MIN)
-        .maxBackoff(RESTART_BACKOFF_MAX)
-        .jitter(0.5);
+  /**
+   * From {@code streamRestartBackoffMinMillis}, doubling to {@code streamRestartBackoffMaxMillis}
+   * while the stream keeps failing without emitting anything. A stream that made progress since its
+   * last failure starts again from the minimum: an outage days after the previous one is not
+   * answered with the ceiling's delay.
+   */
+  private Retry restart() {
+    return Retry.backoff(Long.MAX_VALUE, properties.streamRestartBackoffMin())
+        .maxBackoff(properties.streamRestartBackoffMax())
+        .jitter(MessagingProperties.RETRY_JITTER)
+        .transientErrors(true);
   }
 
   @Override

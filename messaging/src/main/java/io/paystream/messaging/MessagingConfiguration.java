@@ -37,9 +37,9 @@ public class MessagingConfiguration {
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
             true,
             ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-            5,
+            properties.producerInFlightRequestsMax(),
             ProducerConfig.LINGER_MS_CONFIG,
-            1,
+            properties.producerLingerMillis(),
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
             StringSerializer.class,
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
@@ -48,6 +48,11 @@ public class MessagingConfiguration {
         SenderOptions.<String, String>create(config).maxInFlight(properties.outboxBatchSizeMax()));
   }
 
+  /**
+   * A consumer of {@code group} that commits only what it acknowledged, reads only committed
+   * transactions, and takes {@code consumerPollRecordsMax} records per poll unless the caller sets
+   * its own.
+   */
   public static Map<String, Object> consumerConfig(MessagingProperties properties, String group) {
     return Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -61,7 +66,7 @@ public class MessagingConfiguration {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         "read_committed",
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-        200,
+        properties.consumerPollRecordsMax(),
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
         StringDeserializer.class,
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
@@ -71,7 +76,7 @@ public class MessagingConfiguration {
   public static Map<String, Object> adminConfig(MessagingProperties properties) {
     return Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, properties.adminRequestTimeoutMillis(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, properties.adminApiTimeoutMillis());
   }
 }

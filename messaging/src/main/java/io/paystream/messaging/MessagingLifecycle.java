@@ -36,7 +36,7 @@ public class MessagingLifecycle extends BackgroundStreams {
       CreditLegConsumer consumer,
       PendingTransfers pending,
       MessagingProperties properties) {
-    super(admin);
+    super(admin, properties);
     this.relay = relay;
     this.notifications = notifications;
     this.consumer = consumer;

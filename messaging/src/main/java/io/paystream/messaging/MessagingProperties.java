@@ -1,11 +1,15 @@
 package io.paystream.messaging;
 
+import static io.paystream.messaging.ConfigurationBounds.check;
+import static io.paystream.messaging.ConfigurationBounds.checkText;
+
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Every limit of the messaging module, under {@code paystream.kafka}.
+ * Every limit of the messaging module's Kafka clients and money-path consumers, under {@code
+ * paystream.kafka}. Each is checked against its range at start-up (see the constructor).
  *
  * @param bootstrapServers the Kafka cluster; the contract's default is a local broker
  * @param topicPartitions partitions per topic: the ceiling on parallel credit-leg consumers across
@@ -33,6 +37,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pendingWarnSeconds a transfer PENDING longer than this is logged as a warning: its credit
  *     has not been applied, which a healthy credit leg does in milliseconds; far above a heavy
  *     backlog's drain time, so that the warning means a stall, not load
+ * @param consumerPollRecordsMax records one poll hands to a consumer that does not set its own
+ *     (payout leg, webhook fan-out, recent entries, dead-letter copy): one poll is one batch for
+ *     those that batch, and 200 keeps a batch's statement and its memory small while amortising the
+ *     round trip
+ * @param consumerLagProbeIntervalSeconds how often the credit leg's lag is read into the {@code
+ *     paystream.consumer.lag} gauge; 5 s is finer than any alert on it and costs nothing
+ * @param producerLingerMillis how long the producer waits to fill a request; the relay sends a
+ *     whole batch at once, so 1 ms lets its records share requests without delaying a lone event
+ * @param producerInFlightRequestsMax unacknowledged requests per broker connection; the idempotent
+ *     producer keeps order within a partition only up to 5, which is also the most throughput
+ * @param adminRequestTimeoutMillis one admin request (topic creation, cluster id) waits this long
+ *     for the broker before it is retried within the admin's overall timeout
+ * @param adminApiTimeoutMillis an admin call's overall deadline, retries included: topic creation
+ *     at start-up is retried by its caller after this, so 10 s is plenty against a live broker
+ * @param adminCloseTimeoutMillis how long shutdown waits for the admin client's pending calls
+ * @param healthProbeTimeoutMillis a readiness probe that waits longer for the broker reports it
+ *     down rather than hanging the probe; 3 s is under Kubernetes' default probe timeout
+ * @param streamRestartBackoffMinMillis first delay before a failed background stream (a consumer,
+ *     the relay, a sweep) is started again; doubled each time, with jitter
+ * @param streamRestartBackoffMaxMillis ceiling of that delay: a broker or database that is down for
+ *     long is probed every 30 s, and each failed restart is logged at most that often
  */
 @ConfigurationProperties("paystream.kafka")
 public record MessagingProperties(
@@ -48,12 +73,63 @@ public record MessagingProperties(
     @DefaultValue("200") long consumerCommitIntervalMillis,
     @DefaultValue("paystream-credit-leg") String consumerGroup,
     @DefaultValue("5") int pendingProbeIntervalSeconds,
-    @DefaultValue("60") int pendingWarnSeconds) {
+    @DefaultValue("60") int pendingWarnSeconds,
+    @DefaultValue("200") int consumerPollRecordsMax,
+    @DefaultValue("5") int consumerLagProbeIntervalSeconds,
+    @DefaultValue("1") int producerLingerMillis,
+    @DefaultValue("5") int producerInFlightRequestsMax,
+    @DefaultValue("5000") int adminRequestTimeoutMillis,
+    @DefaultValue("10000") int adminApiTimeoutMillis,
+    @DefaultValue("2000") long adminCloseTimeoutMillis,
+    @DefaultValue("3000") long healthProbeTimeoutMillis,
+    @DefaultValue("500") long streamRestartBackoffMinMillis,
+    @DefaultValue("30000") long streamRestartBackoffMaxMillis) {
+
+  /**
+   * Every backoff of this module varies each delay by +-50 %: instances that failed together (a
+   * broker or database restart) do not all retry in the same millisecond.
+   */
+  public static final double RETRY_JITTER = 0.5;
+
+  private static final String PREFIX = "paystream.kafka.";
 
   public MessagingProperties {
-    if (creditBatchMax < 1) {
-      throw new IllegalArgumentException("paystream.kafka.credit-batch-max must be at least 1");
-    }
+    checkText(PREFIX + "bootstrap-servers", bootstrapServers);
+    check(PREFIX + "topic-partitions", topicPartitions, 1, 10_000);
+    check(PREFIX + "outbox-batch-size-max", outboxBatchSizeMax, 1, 10_000);
+    check(PREFIX + "outbox-poll-interval-seconds", outboxPollIntervalSeconds, 1, 3_600);
+    check(PREFIX + "outbox-retention-hours", outboxRetentionHours, 1, 24 * 366);
+    check(PREFIX + "credit-retry-attempts-max", creditRetryAttemptsMax, 0, 100);
+    check(PREFIX + "credit-retry-backoff-min-millis", creditRetryBackoffMinMillis, 1, 60_000);
+    check(
+        PREFIX + "credit-retry-backoff-max-millis",
+        creditRetryBackoffMaxMillis,
+        creditRetryBackoffMinMillis,
+        600_000);
+    check(PREFIX + "credit-batch-max", creditBatchMax, 1, 10_000);
+    check(PREFIX + "consumer-commit-interval-millis", consumerCommitIntervalMillis, 1, 60_000);
+    checkText(PREFIX + "consumer-group", consumerGroup);
+    check(PREFIX + "pending-probe-interval-seconds", pendingProbeIntervalSeconds, 1, 3_600);
+    check(PREFIX + "pending-warn-seconds", pendingWarnSeconds, 1, 86_400);
+    check(PREFIX + "consumer-poll-records-max", consumerPollRecordsMax, 1, 10_000);
+    check(
+        PREFIX + "consumer-lag-probe-interval-seconds", consumerLagProbeIntervalSeconds, 1, 3_600);
+    check(PREFIX + "producer-linger-millis", producerLingerMillis, 0, 1_000);
+    check(PREFIX + "producer-in-flight-requests-max", producerInFlightRequestsMax, 1, 5);
+    check(PREFIX + "admin-request-timeout-millis", adminRequestTimeoutMillis, 100, 120_000);
+    check(
+        PREFIX + "admin-api-timeout-millis",
+        adminApiTimeoutMillis,
+        adminRequestTimeoutMillis,
+        600_000);
+    check(PREFIX + "admin-close-timeout-millis", adminCloseTimeoutMillis, 0, 60_000);
+    check(PREFIX + "health-probe-timeout-millis", healthProbeTimeoutMillis, 100, 60_000);
+    check(PREFIX + "stream-restart-backoff-min-millis", streamRestartBackoffMinMillis, 10, 60_000);
+    check(
+        PREFIX + "stream-restart-backoff-max-millis",
+        streamRestartBackoffMaxMillis,
+        streamRestartBackoffMinMillis,
+        3_600_000);
   }
 
   public Duration pendingProbeInterval() {
@@ -66,5 +142,25 @@ public record MessagingProperties(
 
   public Duration outboxPollInterval() {
     return Duration.ofSeconds(outboxPollIntervalSeconds);
+  }
+
+  public Duration consumerLagProbeInterval() {
+    return Duration.ofSeconds(consumerLagProbeIntervalSeconds);
+  }
+
+  public Duration healthProbeTimeout() {
+    return Duration.ofMillis(healthProbeTimeoutMillis);
+  }
+
+  public Duration adminCloseTimeout() {
+    return Duration.ofMillis(adminCloseTimeoutMillis);
+  }
+
+  public Duration streamRestartBackoffMin() {
+    return Duration.ofMillis(streamRestartBackoffMinMillis);
+  }
+
+  public Duration streamRestartBackoffMax() {
+    return Duration.ofMillis(streamRestartBackoffMaxMillis);
   }
 }

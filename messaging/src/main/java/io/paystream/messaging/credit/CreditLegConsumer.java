@@ -121,7 +121,7 @@ public class CreditLegConsumer {
                             Integer.MAX_VALUE),
                 0);
     Flux<Void> lagProbe =
-        Flux.interval(Duration.ofSeconds(5))
+        Flux.interval(properties.consumerLagProbeInterval())
             .concatMap(
                 tick ->
                     receiver.doOnConsumer(consumer -> consumer.metrics()).doOnNext(this::recordLag))
@@ -214,7 +214,7 @@ public class CreditLegConsumer {
             properties.creditRetryAttemptsMax(),
             Duration.ofMillis(properties.creditRetryBackoffMinMillis()))
         .maxBackoff(Duration.ofMillis(properties.creditRetryBackoffMaxMillis()))
-        .jitter(0.5)
+        .jitter(MessagingProperties.RETRY_JITTER)
         .filter(error -> !(error instanceof PoisonMessageException))
         .doBeforeRetry(
             signal ->

@@ -1,6 +1,7 @@
 package io.paystream.messaging.deadletter;
 
 import io.paystream.messaging.BackgroundStreams;
+import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.KafkaAdmin;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -20,8 +21,9 @@ public class DeadLetterLifecycle extends BackgroundStreams {
 
   private final DeadLetters deadLetters;
 
-  public DeadLetterLifecycle(KafkaAdmin admin, DeadLetters deadLetters) {
-    super(admin);
+  public DeadLetterLifecycle(
+      KafkaAdmin admin, MessagingProperties messaging, DeadLetters deadLetters) {
+    super(admin, messaging);
     this.deadLetters = deadLetters;
   }
 

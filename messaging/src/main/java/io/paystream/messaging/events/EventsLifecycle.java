@@ -1,6 +1,7 @@
 package io.paystream.messaging.events;
 
 import io.paystream.messaging.BackgroundStreams;
+import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.KafkaAdmin;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.notify.PostgresChannels;
@@ -37,13 +38,14 @@ public class EventsLifecycle extends BackgroundStreams {
 
   public EventsLifecycle(
       KafkaAdmin admin,
+      MessagingProperties messaging,
       EventSequencer sequencer,
       EventFeed feed,
       PostgresChannels notifications,
       EventLogStore eventLog,
       EventsProperties properties,
       Clock clock) {
-    super(admin);
+    super(admin, messaging);
     this.sequencer = sequencer;
     this.feed = feed;
     this.notifications = notifications;

@@ -2,7 +2,6 @@ package io.paystream.messaging.kafka;
 
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
-import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,9 +17,6 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 public class KafkaAdmin implements DisposableBean {
-
-  /** A probe that waits longer than this reports the broker down rather than hanging readiness. */
-  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
   private final MessagingProperties properties;
   private volatile Admin admin;
@@ -70,12 +66,14 @@ public class KafkaAdmin implements DisposableBean {
         .then();
   }
 
-  /** Completes with the cluster id when a broker answers within {@link #PROBE_TIMEOUT}. */
+  /**
+   * Completes with the cluster id when a broker answers within {@code healthProbeTimeoutMillis}.
+   */
   public Mono<String> clusterId() {
     return Mono.fromCallable(() -> admin().describeCluster().clusterId())
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(future -> Mono.fromFuture(future.toCompletionStage().toCompletableFuture()))
-        .timeout(PROBE_TIMEOUT);
+        .timeout(properties.healthProbeTimeout());
   }
 
   private static Void rethrow(Throwable error) {
@@ -86,7 +84,7 @@ public class KafkaAdmin implements DisposableBean {
   public void destroy() {
     Admin current = admin;
     if (current != null) {
-      current.close(Duration.ofSeconds(2));
+      current.close(properties.adminCloseTimeout());
     }
   }
 }

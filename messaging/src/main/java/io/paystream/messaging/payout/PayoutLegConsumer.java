@@ -77,7 +77,7 @@ public class PayoutLegConsumer {
                     messaging.creditRetryAttemptsMax(),
                     Duration.ofMillis(messaging.creditRetryBackoffMinMillis()))
                 .maxBackoff(Duration.ofMillis(messaging.creditRetryBackoffMaxMillis()))
-                .jitter(0.5)
+                .jitter(MessagingProperties.RETRY_JITTER)
                 .filter(error -> !(error instanceof PoisonMessageException)))
         .onErrorResume(error -> deadLetter(record, error))
         .doOnNext(

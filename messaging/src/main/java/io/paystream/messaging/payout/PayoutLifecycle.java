@@ -1,6 +1,7 @@
 package io.paystream.messaging.payout;
 
 import io.paystream.messaging.BackgroundStreams;
+import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.KafkaAdmin;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -22,8 +23,12 @@ public class PayoutLifecycle extends BackgroundStreams {
   private final PayoutLegConsumer consumer;
   private final PayoutRecovery recovery;
 
-  public PayoutLifecycle(KafkaAdmin admin, PayoutLegConsumer consumer, PayoutRecovery recovery) {
-    super(admin);
+  public PayoutLifecycle(
+      KafkaAdmin admin,
+      MessagingProperties messaging,
+      PayoutLegConsumer consumer,
+      PayoutRecovery recovery) {
+    super(admin, messaging);
     this.consumer = consumer;
     this.recovery = recovery;
   }

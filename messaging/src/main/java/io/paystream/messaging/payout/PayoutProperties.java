@@ -1,5 +1,8 @@
 package io.paystream.messaging.payout;
 
+import static io.paystream.messaging.ConfigurationBounds.check;
+import static io.paystream.messaging.ConfigurationBounds.checkText;
+
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -7,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Every limit of the payout leg, under {@code paystream.payout}. A record of its own rather than
  * more fields of {@code MessagingProperties}: the provider is a separate dependency with its own
- * secret, and operators tune it apart from Kafka.
+ * secret, and operators tune it apart from Kafka. Each limit is checked against its range at
+ * start-up.
  *
  * @param baseUrl the payout provider (the simulator's default port for a local run)
  * @param destinationKey base64 of a 256-bit AES key sealing destination IBANs at rest; when unset,
@@ -56,6 +60,29 @@ public record PayoutProperties(
     @DefaultValue("50") int recoveryBatchMax,
     @DefaultValue("4") int recoveryConcurrencyMax,
     @DefaultValue("paystream-payout") String consumerGroup) {
+
+  private static final String PREFIX = "paystream.payout.";
+
+  public PayoutProperties {
+    checkText(PREFIX + "base-url", baseUrl);
+    check(PREFIX + "connect-timeout-millis", connectTimeoutMillis, 1, 60_000);
+    check(PREFIX + "call-timeout-millis", callTimeoutMillis, 1, 120_000);
+    // Resilience4j counts the first call as an attempt: fewer than one would never call.
+    check(PREFIX + "retry-attempts-max", retryAttemptsMax, 1, 20);
+    check(PREFIX + "retry-backoff-min-millis", retryBackoffMinMillis, 1, 60_000);
+    check(
+        PREFIX + "retry-backoff-max-millis", retryBackoffMaxMillis, retryBackoffMinMillis, 600_000);
+    check(PREFIX + "breaker-failure-rate-percent", breakerFailureRatePercent, 1.0, 100.0);
+    check(PREFIX + "breaker-window-calls", breakerWindowCalls, 1, 10_000);
+    check(PREFIX + "breaker-minimum-calls", breakerMinimumCalls, 1, 10_000);
+    check(PREFIX + "breaker-open-seconds", breakerOpenSeconds, 1, 3_600);
+    check(PREFIX + "breaker-half-open-calls", breakerHalfOpenCalls, 1, 1_000);
+    check(PREFIX + "recovery-sweep-interval-seconds", recoverySweepIntervalSeconds, 1, 3_600);
+    check(PREFIX + "recovery-stale-seconds", recoveryStaleSeconds, 1, 86_400);
+    check(PREFIX + "recovery-batch-max", recoveryBatchMax, 1, 10_000);
+    check(PREFIX + "recovery-concurrency-max", recoveryConcurrencyMax, 1, 256);
+    checkText(PREFIX + "consumer-group", consumerGroup);
+  }
 
   public Duration callTimeout() {
     return Duration.ofMillis(callTimeoutMillis);

@@ -63,7 +63,7 @@ public class RecentEntriesUpdater extends BackgroundStreams {
       MessagingProperties messaging,
       RecentProperties properties,
       KafkaAdmin admin) {
-    super(admin);
+    super(admin, messaging);
     this.recent = recent;
     this.entries = entries;
     this.decoder = decoder;

@@ -91,7 +91,7 @@ public class WebhookFanOut {
                     messaging.creditRetryAttemptsMax(),
                     Duration.ofMillis(messaging.creditRetryBackoffMinMillis()))
                 .maxBackoff(Duration.ofMillis(messaging.creditRetryBackoffMaxMillis()))
-                .jitter(0.5))
+                .jitter(MessagingProperties.RETRY_JITTER))
         .onErrorResume(
             error -> {
               ReceiverRecord<String, String> first = poll.get(0);

@@ -1,6 +1,7 @@
 package io.paystream.messaging.webhook;
 
 import io.paystream.messaging.BackgroundStreams;
+import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.KafkaAdmin;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -21,8 +22,9 @@ public class WebhookLifecycle extends BackgroundStreams {
   private final WebhookFanOut fanOut;
   private final WebhookSender sender;
 
-  public WebhookLifecycle(KafkaAdmin admin, WebhookFanOut fanOut, WebhookSender sender) {
-    super(admin);
+  public WebhookLifecycle(
+      KafkaAdmin admin, MessagingProperties messaging, WebhookFanOut fanOut, WebhookSender sender) {
+    super(admin, messaging);
     this.fanOut = fanOut;
     this.sender = sender;
   }

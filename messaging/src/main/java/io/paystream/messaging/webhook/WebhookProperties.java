@@ -1,11 +1,15 @@
 package io.paystream.messaging.webhook;
 
+import static io.paystream.messaging.ConfigurationBounds.check;
+import static io.paystream.messaging.ConfigurationBounds.checkText;
+
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Every limit of webhook delivery, under {@code paystream.webhooks}.
+ * Every limit of webhook delivery, under {@code paystream.webhooks}. Each is checked against its
+ * range at start-up.
  *
  * @param allowLoopback deliver to loopback addresses; off in production (SSRF), on in tests whose
  *     receiver listens on 127.0.0.1
@@ -23,6 +27,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param concurrencyMax deliveries in flight per instance, so one slow receiver cannot take every
  *     connection
  * @param consumerGroup the fan-out consumer group (events -> delivery rows)
+ * @param claimLeaseSeconds a claimed delivery is left alone by other instances this long: longer
+ *     than one attempt can take (the request timeout), so a delivery is not sent twice at once, and
+ *     short enough that an instance that died mid-attempt delays it by a minute, not an hour
  */
 @ConfigurationProperties("paystream.webhooks")
 public record WebhookProperties(
@@ -35,9 +42,36 @@ public record WebhookProperties(
     @DefaultValue("1000") long pollIntervalMillis,
     @DefaultValue("50") int batchMax,
     @DefaultValue("8") int concurrencyMax,
-    @DefaultValue("paystream-webhooks") String consumerGroup) {
+    @DefaultValue("paystream-webhooks") String consumerGroup,
+    @DefaultValue("60") long claimLeaseSeconds) {
+
+  private static final String PREFIX = "paystream.webhooks.";
+
+  public WebhookProperties {
+    check(PREFIX + "retry-horizon-seconds", retryHorizonSeconds, 1, 7 * 86_400);
+    check(PREFIX + "retry-backoff-min-millis", retryBackoffMinMillis, 1, 3_600_000);
+    check(
+        PREFIX + "retry-backoff-max-seconds",
+        retryBackoffMaxSeconds,
+        Math.max(1, retryBackoffMinMillis / 1_000),
+        86_400);
+    check(PREFIX + "request-timeout-millis", requestTimeoutMillis, 100, 120_000);
+    check(PREFIX + "poll-interval-millis", pollIntervalMillis, 10, 60_000);
+    check(PREFIX + "batch-max", batchMax, 1, 10_000);
+    check(PREFIX + "concurrency-max", concurrencyMax, 1, 1_024);
+    checkText(PREFIX + "consumer-group", consumerGroup);
+    check(
+        PREFIX + "claim-lease-seconds",
+        claimLeaseSeconds,
+        requestTimeoutMillis / 1_000 + 1,
+        86_400);
+  }
 
   public Duration retryHorizon() {
     return Duration.ofSeconds(retryHorizonSeconds);
+  }
+
+  public Duration claimLease() {
+    return Duration.ofSeconds(claimLeaseSeconds);
   }
 }

@@ -37,9 +37,6 @@ public class WebhookSender {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
 
-  /** A claimed row is left alone this long; longer than one delivery can take. */
-  static final Duration LEASE = Duration.ofSeconds(60);
-
   /** Errors kept on the row are cut to this length. */
   static final int ERROR_LENGTH_MAX = 300;
 
@@ -106,7 +103,7 @@ public class WebhookSender {
 
   public Flux<Boolean> deliverDue() {
     return store
-        .claimDue(Timestamps.now(clock).plus(LEASE), properties.batchMax())
+        .claimDue(Timestamps.now(clock).plus(properties.claimLease()), properties.batchMax())
         .collectList()
         .flatMapMany(Flux::fromIterable)
         .flatMap(this::deliver, properties.concurrencyMax());

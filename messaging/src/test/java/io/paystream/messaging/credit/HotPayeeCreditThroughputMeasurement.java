@@ -138,7 +138,17 @@ class HotPayeeCreditThroughputMeasurement {
             properties.consumerCommitIntervalMillis(),
             "measure-" + UUID.randomUUID(),
             properties.pendingProbeIntervalSeconds(),
-            properties.pendingWarnSeconds());
+            properties.pendingWarnSeconds(),
+            properties.consumerPollRecordsMax(),
+            properties.consumerLagProbeIntervalSeconds(),
+            properties.producerLingerMillis(),
+            properties.producerInFlightRequestsMax(),
+            properties.adminRequestTimeoutMillis(),
+            properties.adminApiTimeoutMillis(),
+            properties.adminCloseTimeoutMillis(),
+            properties.healthProbeTimeoutMillis(),
+            properties.streamRestartBackoffMinMillis(),
+            properties.streamRestartBackoffMaxMillis());
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     CreditLegConsumer consumer = new CreditLegConsumer(creditLeg, sender, measured, meters);
     CountDownLatch done = new CountDownLatch(CREDITS);

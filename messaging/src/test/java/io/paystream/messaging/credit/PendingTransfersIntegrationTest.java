@@ -135,6 +135,16 @@ class PendingTransfersIntegrationTest {
         p.consumerCommitIntervalMillis(),
         p.consumerGroup(),
         p.pendingProbeIntervalSeconds(),
-        seconds);
+        seconds,
+        p.consumerPollRecordsMax(),
+        p.consumerLagProbeIntervalSeconds(),
+        p.producerLingerMillis(),
+        p.producerInFlightRequestsMax(),
+        p.adminRequestTimeoutMillis(),
+        p.adminApiTimeoutMillis(),
+        p.adminCloseTimeoutMillis(),
+        p.healthProbeTimeoutMillis(),
+        p.streamRestartBackoffMinMillis(),
+        p.streamRestartBackoffMaxMillis());
   }
 }

@@ -1,0 +1,77 @@
+package io.paystream.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** The Kafka limits as Spring binds them at start-up: defaults in range, anything else refused. */
+class MessagingPropertiesTest {
+
+  static MessagingProperties bind(Map<String, String> settings) {
+    return new Binder(new MapConfigurationPropertySource(settings))
+        .bindOrCreate("paystream.kafka", MessagingProperties.class);
+  }
+
+  @Test
+  void theDefaultsBindAndNameTheLimitsTheConsumersUse() {
+    MessagingProperties defaults = bind(Map.of());
+
+    assertThat(defaults.consumerPollRecordsMax()).isEqualTo(200);
+    assertThat(defaults.producerInFlightRequestsMax()).isEqualTo(5);
+    assertThat(defaults.adminApiTimeoutMillis())
+        .isGreaterThanOrEqualTo(defaults.adminRequestTimeoutMillis());
+    assertThat(defaults.streamRestartBackoffMax()).hasSeconds(30);
+  }
+
+  @Test
+  void aPollOfNoRecordsStopsStartUpNamingTheProperty() {
+    assertThatThrownBy(() -> bind(Map.of("paystream.kafka.consumer-poll-records-max", "0")))
+        .rootCause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("paystream.kafka.consumer-poll-records-max")
+        .hasMessageContaining("was 0");
+  }
+
+  @Test
+  void moreThanFiveRequestsInFlightAreRefusedBecauseTheyWouldReorderAPartition() {
+    assertThatThrownBy(() -> bind(Map.of("paystream.kafka.producer-in-flight-requests-max", "6")))
+        .rootCause()
+        .hasMessageContaining("paystream.kafka.producer-in-flight-requests-max");
+  }
+
+  @Test
+  void aBackoffCeilingBelowItsFloorIsRefused() {
+    assertThatThrownBy(
+            () ->
+                bind(
+                    Map.of(
+                        "paystream.kafka.stream-restart-backoff-min-millis", "5000",
+                        "paystream.kafka.stream-restart-backoff-max-millis", "1000")))
+        .rootCause()
+        .hasMessageContaining("paystream.kafka.stream-restart-backoff-max-millis")
+        .hasMessageContaining("between 5000 and");
+  }
+
+  @Test
+  void anAdminCallDeadlineShorterThanOneRequestIsRefused() {
+    assertThatThrownBy(
+            () ->
+                bind(
+                    Map.of(
+                        "paystream.kafka.admin-request-timeout-millis", "5000",
+                        "paystream.kafka.admin-api-timeout-millis", "4000")))
+        .rootCause()
+        .hasMessageContaining("paystream.kafka.admin-api-timeout-millis");
+  }
+
+  @Test
+  void aBlankConsumerGroupIsRefused() {
+    assertThatThrownBy(() -> bind(Map.of("paystream.kafka.consumer-group", " ")))
+        .rootCause()
+        .hasMessageContaining("paystream.kafka.consumer-group");
+  }
+}
