@@ -17,10 +17,12 @@ import reactor.util.retry.Retry;
  * before the connection pools close. A stream that fails is restarted with backoff, so an outage of
  * Kafka or PostgreSQL never leaves the instance half-alive.
  *
- * <p>This restart retries without a limit on attempts, and must: giving up here would leave a
- * consumer, the relay or a sweep stopped until the process restarts, and nothing else would start
- * it again. Each failure is logged once, when it happens, so the log rate is bounded by the restart
- * delay.
+ * <p>This restart is the module's one retry without a limit on attempts. Giving up here would leave
+ * a consumer, the relay or a sweep stopped until the process restarts, and nothing else would start
+ * it again. Every retry inside a stream is bounded; the event sequencer and the recent-entries
+ * consumer, when theirs run out, fail their stream into this one (a consumer restarted this way
+ * resumes from its last committed offset, so Kafka redelivers what was not acknowledged). Each
+ * failure is logged once, when it happens, so the log rate is bounded by the restart delay.
  */
 public abstract class BackgroundStreams implements SmartLifecycle {
 

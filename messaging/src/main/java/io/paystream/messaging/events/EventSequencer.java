@@ -34,7 +34,9 @@ import reactor.util.retry.Retry;
  * smaller position than its terminal one.
  *
  * <p>Offsets are acknowledged only after the append commits; a crash in between redelivers, and the
- * event id makes the second append a no-op.
+ * event id makes the second append a no-op. A failing append is retried {@code
+ * sequencerRetryAttemptsMax} times, then the consumer restarts (see {@link
+ * io.paystream.messaging.BackgroundStreams}) and reads the batch again.
  */
 @Component
 public class EventSequencer {
@@ -95,15 +97,20 @@ public class EventSequencer {
     // them.
     List<NewEvent> events =
         decoded.stream().filter(event -> EventTypes.isPublic(event.type())).toList();
+    // Bounded: when the retries run out the error ends run(), and BackgroundStreams starts it
+    // again from the last committed offset, so the batch is delivered again, never skipped.
     return Mono.defer(() -> eventLog.append(events, Timestamps.now(clock)))
         .retryWhen(
-            Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
-                .maxBackoff(Duration.ofSeconds(5))
+            Retry.backoff(
+                    properties.sequencerRetryAttemptsMax(), properties.sequencerRetryBackoffMin())
+                .maxBackoff(properties.sequencerRetryBackoffMax())
+                .jitter(MessagingProperties.RETRY_JITTER)
                 .doBeforeRetry(
                     signal ->
                         log.warn(
-                            "event sequencing retry {}: {}",
+                            "event sequencing retry {} of {}: {}",
                             signal.totalRetries() + 1,
+                            properties.sequencerRetryAttemptsMax(),
                             signal.failure().toString())))
         .doOnNext(appended -> batch.forEach(record -> record.receiverOffset().acknowledge()));
   }

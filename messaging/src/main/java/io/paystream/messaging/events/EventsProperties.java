@@ -1,5 +1,8 @@
 package io.paystream.messaging.events;
 
+import static io.paystream.messaging.ConfigurationBounds.check;
+import static io.paystream.messaging.ConfigurationBounds.checkText;
+
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -7,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Limits of the event log and its fan-out, under {@code paystream.events}. A record of its own
  * rather than more components on {@code MessagingProperties}: the feature is self-contained and
- * other work edits that record concurrently.
+ * other work edits that record concurrently. Each is checked against its range at start-up.
  *
  * @param sequencerGroup the Kafka consumer group that sequences events into the log; one group
  *     across instances, so every event is sequenced once (a redelivery is a no-op by event id)
@@ -21,10 +24,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     holds, the next pass continues where it stopped
  * @param replayPageSizeMax rows one replay query reads; a resume after a long absence pages
  * @param subscriberBufferMax events waiting for one slow subscriber before it is disconnected (it
- *     resumes with Last-Event-ID); 256 events of ~400 bytes caps one client near 100 KiB. Rounded
- *     up to a power of two, at least 8 (the lock-free queue's shape)
- * @param retentionHours the contract's minimum replay window is 24 hours
+ *     resumes with Last-Event-ID); 256 events of ~400 bytes caps one client near 100 KiB
+ * @param retentionHours the contract's minimum replay window is 24 hours, so less is refused
  * @param purgeIntervalMinutes how often old events are deleted; any instance may do it
+ * @param sequencerRetryAttemptsMax retries of one batch's append (database unavailable, a deadlock)
+ *     before the sequencer gives up on the poll: with the backoff below about 11 s, which rides out
+ *     a PostgreSQL restart without leaving the consumer group. Giving up fails the stream, which is
+ *     restarted and resumes from the last committed offset, so nothing is skipped
+ * @param sequencerRetryBackoffMinMillis first retry delay, doubled each attempt: short, because the
+ *     sequencer holds back every live stream while it waits
+ * @param sequencerRetryBackoffMaxMillis ceiling of one retry delay
  */
 @ConfigurationProperties("paystream.events")
 public record EventsProperties(
@@ -35,7 +44,30 @@ public record EventsProperties(
     @DefaultValue("500") int replayPageSizeMax,
     @DefaultValue("256") int subscriberBufferMax,
     @DefaultValue("24") int retentionHours,
-    @DefaultValue("10") int purgeIntervalMinutes) {
+    @DefaultValue("10") int purgeIntervalMinutes,
+    @DefaultValue("8") int sequencerRetryAttemptsMax,
+    @DefaultValue("50") long sequencerRetryBackoffMinMillis,
+    @DefaultValue("5000") long sequencerRetryBackoffMaxMillis) {
+
+  private static final String PREFIX = "paystream.events.";
+
+  public EventsProperties {
+    checkText(PREFIX + "sequencer-group", sequencerGroup);
+    check(PREFIX + "sequencer-batch-size-max", sequencerBatchSizeMax, 1, 10_000);
+    check(PREFIX + "poll-interval-millis", pollIntervalMillis, 10, 60_000);
+    check(PREFIX + "poll-batch-size-max", pollBatchSizeMax, 1, 10_000);
+    check(PREFIX + "replay-page-size-max", replayPageSizeMax, 1, 10_000);
+    check(PREFIX + "subscriber-buffer-max", subscriberBufferMax, 1, 65_536);
+    check(PREFIX + "retention-hours", retentionHours, 24, 24 * 366);
+    check(PREFIX + "purge-interval-minutes", purgeIntervalMinutes, 1, 24 * 60);
+    check(PREFIX + "sequencer-retry-attempts-max", sequencerRetryAttemptsMax, 0, 100);
+    check(PREFIX + "sequencer-retry-backoff-min-millis", sequencerRetryBackoffMinMillis, 1, 60_000);
+    check(
+        PREFIX + "sequencer-retry-backoff-max-millis",
+        sequencerRetryBackoffMaxMillis,
+        sequencerRetryBackoffMinMillis,
+        600_000);
+  }
 
   public Duration pollInterval() {
     return Duration.ofMillis(pollIntervalMillis);
@@ -43,5 +75,13 @@ public record EventsProperties(
 
   public Duration retention() {
     return Duration.ofHours(retentionHours);
+  }
+
+  public Duration sequencerRetryBackoffMin() {
+    return Duration.ofMillis(sequencerRetryBackoffMinMillis);
+  }
+
+  public Duration sequencerRetryBackoffMax() {
+    return Duration.ofMillis(sequencerRetryBackoffMaxMillis);
   }
 }

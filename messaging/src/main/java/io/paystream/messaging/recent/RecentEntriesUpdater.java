@@ -32,9 +32,11 @@ import reactor.util.retry.Retry;
  * Keeps the recent-entries cache ({@link RecentEntriesRedis}) current from ledger events: for each
  * money event (one Kafka group across instances) it reads the customer entries the movement wrote
  * and adds them to their accounts' sets. Adding is idempotent, so a redelivery is harmless. A Redis
- * failure is retried with backoff and the offsets are not acknowledged meanwhile: after an outage
- * the cache catches up instead of missing entries. Latency from commit to cache: the outbox relay's
- * NOTIFY, one Kafka hop and one PostgreSQL read, typically tens of milliseconds (tested under 5 s).
+ * failure is retried with backoff and the offsets are not acknowledged meanwhile; past {@code
+ * updateRetryAttemptsMax} the consumer restarts from its last committed offset. Either way, after
+ * an outage the cache catches up instead of missing entries. Latency from commit to cache: the
+ * outbox relay's NOTIFY, one Kafka hop and one PostgreSQL read, typically tens of milliseconds
+ * (tested under 5 s).
  *
  * <p>One Kafka poll is one batch: one PostgreSQL read for all its movements and one Redis script
  * per account, where one event at a time cost a read and a script each (two events per transfer,
@@ -106,14 +108,20 @@ public class RecentEntriesUpdater extends BackgroundStreams {
                 .ofMovements(movements)
                 .collectList()
                 .flatMap(recent::add)
+                // Bounded: when the retries run out the error ends run() before anything of this
+                // poll is acknowledged, and BackgroundStreams starts it again from the last
+                // committed offset, so the poll is delivered again, never skipped.
                 .retryWhen(
-                    Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
-                        .maxBackoff(Duration.ofSeconds(5))
+                    Retry.backoff(
+                            properties.updateRetryAttemptsMax(), properties.updateRetryBackoffMin())
+                        .maxBackoff(properties.updateRetryBackoffMax())
+                        .jitter(MessagingProperties.RETRY_JITTER)
                         .doBeforeRetry(
                             signal ->
                                 log.warn(
-                                    "recent-entries update retry {}: {}",
+                                    "recent-entries update retry {} of {}: {}",
                                     signal.totalRetries() + 1,
+                                    properties.updateRetryAttemptsMax(),
                                     signal.failure().toString())));
     return update
         .then(

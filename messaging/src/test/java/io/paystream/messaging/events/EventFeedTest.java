@@ -48,7 +48,8 @@ class EventFeedTest {
     when(store.after(anyLong(), anyInt()))
         .thenAnswer(call -> Flux.defer(() -> rowsAfter(call.getArgument(0), call.getArgument(1))));
     EventsProperties properties =
-        new EventsProperties("group", 200, 1000, 500, 2, SUBSCRIBER_BUFFER_MAX, 24, 10);
+        new EventsProperties(
+            "group", 200, 1000, 500, 2, SUBSCRIBER_BUFFER_MAX, 24, 10, 8, 50, 5000);
     feed = new EventFeed(store, properties, Clock.systemUTC(), new SimpleMeterRegistry());
     polling = feed.run(wakeUps.asFlux()).subscribe();
   }

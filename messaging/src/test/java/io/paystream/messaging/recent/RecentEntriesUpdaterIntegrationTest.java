@@ -19,6 +19,8 @@ import io.paystream.persistence.outbox.Topics;
 import io.paystream.persistence.testing.TestDatabase;
 import io.paystream.persistence.user.UserRecord;
 import io.paystream.persistence.user.UserStore;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Currency;
@@ -31,11 +33,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderRecord;
@@ -52,6 +57,10 @@ import tools.jackson.databind.json.JsonMapper;
     properties = {
       "paystream.messaging.enabled=false",
       "paystream.recent.consumer-group=recent-entries-updater-test",
+      // A Redis outage outlasts the retries in well under a second.
+      "paystream.recent.update-retry-attempts-max=2",
+      "paystream.recent.update-retry-backoff-min-millis=10",
+      "paystream.recent.update-retry-backoff-max-millis=20",
     })
 class RecentEntriesUpdaterIntegrationTest {
 
@@ -129,8 +138,72 @@ class RecentEntriesUpdaterIntegrationTest {
         .isFalse();
   }
 
+  /**
+   * Giving up must not lose the poll: the stream fails before acknowledging it, and the consumer
+   * that replaces it (BackgroundStreams restarts it in the running application) in the same group
+   * reads it again. The retry used to be endless, so the first consumer never ended.
+   */
+  @Test
+  void aRedisOutageLongerThanTheRetriesEndsTheConsumerAndItsReplacementAppliesTheEvent()
+      throws IOException {
+    admin.createTopics().as(StepVerifier::create).verifyComplete();
+    account = newAccount();
+    DepositDocument deposit =
+        deposits.deposit(owner, false, account, Money.of(77, EUR), "refund").block(PATIENCE);
+    publish(outboxMessage(deposit.id()), account);
+    RecentProperties group = inGroup("recent-entries-outage-test-" + Ids.newId());
+    LettuceConnectionFactory nowhere = unreachableRedis();
+    try {
+      RecentEntriesRedis down =
+          new RecentEntriesRedis(new ReactiveStringRedisTemplate(nowhere), group, json);
+      new RecentEntriesUpdater(down, entries, decoder, messaging, group, admin)
+          .run()
+          .as(StepVerifier::create)
+          .expectErrorMatches(Exceptions::isRetryExhausted)
+          .verify(PATIENCE);
+    } finally {
+      nowhere.destroy();
+    }
+
+    new RecentEntriesUpdater(recent, entries, decoder, messaging, group, admin)
+        .run()
+        .filter(event -> event.resourceId().equals(deposit.id()))
+        .next()
+        .as(StepVerifier::create)
+        .expectNextCount(1)
+        .expectComplete()
+        .verify(PATIENCE);
+    assertThat(redis.opsForZSet().size(RecentEntriesRedis.keys(account).get(0)).block(PATIENCE))
+        .isEqualTo(1);
+  }
+
   private RecentEntriesUpdater updater() {
     return new RecentEntriesUpdater(recent, entries, decoder, messaging, properties, admin);
+  }
+
+  private RecentProperties inGroup(String consumerGroup) {
+    RecentProperties p = properties;
+    return new RecentProperties(
+        p.entriesMax(),
+        p.redisTimeoutMillis(),
+        p.warmSeconds(),
+        consumerGroup,
+        p.updateRetryAttemptsMax(),
+        p.updateRetryBackoffMinMillis(),
+        p.updateRetryBackoffMaxMillis());
+  }
+
+  /** A client of a port nobody listens on; the machine's Redis keeps running for everyone else. */
+  private static LettuceConnectionFactory unreachableRedis() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    LettuceConnectionFactory factory =
+        new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", closedPort));
+    factory.afterPropertiesSet();
+    factory.start();
+    return factory;
   }
 
   private UUID newAccount() {
