@@ -54,10 +54,9 @@ public class PayoutGateway {
             CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 // Outcomes are recorded on event loops: the default window records under a lock,
-                // and
-                // two payout answers at once made one event loop park (BlockHound broke that
-                // attempt's
-                // error signal and left a withdrawal PROCESSING under a full-suite load).
+                // and two payout answers at once made one event loop park (BlockHound broke that
+                // attempt's error signal and left a withdrawal PROCESSING under a full-suite
+                // load).
                 .slidingWindowSynchronizationStrategy(
                     CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
                 .slidingWindowSize(properties.breakerWindowCalls())

@@ -29,10 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * re-read from PostgreSQL at least that often); {@link #add} adds to the set and rewrites the
  * snapshot if there is one, and drops it if the set had gone (evicted), since the set alone would
  * then be partial. A warm read is one {@code GET} of the snapshot: Redis answers the array text and
- * nothing is decoded, joined or encoded (a read script over the set did half as many reads per
- * second in Redis, and joining twenty members cost the client as much again; load-tests' {@code
- * RecentReadBenchmark}). Each multi-step change is one Lua script, so a concurrent change cannot
- * interleave.
+ * nothing is decoded, joined or encoded (why not a read script over the set: docs/benchmarks). Each
+ * multi-step change is one Lua script, so a concurrent change cannot interleave.
  *
  * <p>Every call is bounded by {@link RecentProperties#redisTimeout()} and made from a
  * bounded-elastic thread: whenever Spring's factory has no live shared connection (Redis down since

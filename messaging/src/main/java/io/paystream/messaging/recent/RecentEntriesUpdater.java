@@ -39,9 +39,8 @@ import reactor.util.retry.Retry;
  * (tested under 5 s).
  *
  * <p>One Kafka poll is one batch: one PostgreSQL read for all its movements and one Redis script
- * per account, where one event at a time cost a read and a script each (two events per transfer,
- * and under a hot account hundreds of scripts on the same key). The next poll is requested when the
- * batch is in Redis.
+ * per account, so a hot account's burst costs one script, not one per event. The next poll is
+ * requested when the batch is in Redis.
  */
 @Component
 @ConditionalOnProperty(

@@ -32,10 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
  * delivered to anyone, and the credit leg dead-letters it already.
  *
  * <p>One Kafka poll is one batch ({@link WebhookStore#enqueueAll}): one statement finds the
- * endpoints of all its events, and a second inserts deliveries only if there are any. One statement
- * per event made this consumer two statements per transfer (its pending and its completed event)
- * though most accounts have no webhook. The next poll is requested when the batch is written; its
- * offsets are acknowledged then.
+ * endpoints of all its events, and a second inserts deliveries only if there are any, since most
+ * accounts have no webhook. The next poll is requested when the batch is written; its offsets are
+ * acknowledged then.
  */
 public class WebhookFanOut {
 
