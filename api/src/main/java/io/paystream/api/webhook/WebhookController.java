@@ -5,7 +5,8 @@ import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.Items;
 import io.paystream.domain.Ids;
-import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.messaging.secrets.SecretSealer;
+import io.paystream.messaging.secrets.SecretSealer.Purpose;
 import io.paystream.messaging.webhook.WebhookEvents;
 import io.paystream.messaging.webhook.WebhookUrlGuard;
 import io.paystream.persistence.webhook.WebhookStore;
@@ -57,12 +58,12 @@ public class WebhookController {
 
   private final WebhookStore store;
   private final WebhookUrlGuard guard;
-  private final DestinationCipher cipher;
+  private final SecretSealer sealer;
 
-  public WebhookController(WebhookStore store, WebhookUrlGuard guard, DestinationCipher cipher) {
+  public WebhookController(WebhookStore store, WebhookUrlGuard guard, SecretSealer sealer) {
     this.store = store;
     this.guard = guard;
-    this.cipher = cipher;
+    this.sealer = sealer;
   }
 
   @ApiResponse(
@@ -87,7 +88,12 @@ public class WebhookController {
               UUID id = Ids.newId();
               String secret = newSecret();
               return store
-                  .create(id, user.id(), uri.toString(), events, cipher.seal(id, secret))
+                  .create(
+                      id,
+                      user.id(),
+                      uri.toString(),
+                      events,
+                      sealer.seal(Purpose.WEBHOOK_SECRET, id, secret))
                   .map(
                       endpoint ->
                           ResponseEntity.created(URI.create("/api/v1/webhooks/" + id))

@@ -12,7 +12,8 @@ import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
-import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.messaging.secrets.SecretSealer;
+import io.paystream.messaging.secrets.SecretSealer.Purpose;
 import io.paystream.persistence.idempotency.StoredResponse;
 import io.paystream.persistence.withdrawal.AcceptWithdrawal;
 import io.paystream.persistence.withdrawal.WithdrawalDocument;
@@ -50,7 +51,7 @@ public class WithdrawalController {
   private final WithdrawalStore withdrawals;
   private final IdempotencyService idempotency;
   private final MoneyPolicy policy;
-  private final DestinationCipher cipher;
+  private final SecretSealer sealer;
   private final JsonMapper json;
   private final PreferWait preferWait;
   private final RecentEntriesCache recentEntries;
@@ -59,14 +60,14 @@ public class WithdrawalController {
       WithdrawalStore withdrawals,
       IdempotencyService idempotency,
       MoneyPolicy policy,
-      DestinationCipher cipher,
+      SecretSealer sealer,
       JsonMapper json,
       PreferWait preferWait,
       RecentEntriesCache recentEntries) {
     this.withdrawals = withdrawals;
     this.idempotency = idempotency;
     this.policy = policy;
-    this.cipher = cipher;
+    this.sealer = sealer;
     this.json = json;
     this.preferWait = preferWait;
     this.recentEntries = recentEntries;
@@ -117,7 +118,7 @@ public class WithdrawalController {
                       request.accountId(),
                       money,
                       destination,
-                      cipher.seal(id, destination.value()),
+                      sealer.seal(Purpose.PAYOUT_DESTINATION, id, destination.value()),
                       policy.limits());
               return withdrawals
                   .accept(accept)

@@ -3,6 +3,7 @@ package io.paystream.messaging.payout;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.UndecodableEvents;
+import io.paystream.messaging.secrets.SecretSealer;
 import io.paystream.persistence.outbox.EventEnvelope;
 import io.paystream.persistence.outbox.InboxStore;
 import io.paystream.persistence.withdrawal.WithdrawalStore;
@@ -20,20 +21,23 @@ import tools.jackson.databind.json.JsonMapper;
 public class PayoutConfiguration {
 
   /**
-   * Fails start-up without any key: destinations must never be stored in clear. Without a
-   * configured key, one is derived from the JWT secret (see {@link
-   * DestinationCipher#fromBase64OrDerived}) and a warning says to configure one.
+   * The sealer of payout destinations and webhook signing secrets. Its key is still configured as
+   * {@code paystream.payout.destination-key} (PAYSTREAM_PAYOUT_DESTINATION_KEY), the name
+   * deployments already set; each purpose's key is derived from it. Fails start-up without any key:
+   * secrets must never be stored in clear. Without a configured key, one is derived from the JWT
+   * secret (see {@link SecretSealer#fromBase64OrDerived}) and a warning says to configure one.
    */
   @Bean
-  public DestinationCipher destinationCipher(PayoutProperties properties) {
+  public SecretSealer secretSealer(PayoutProperties properties, MeterRegistry meters) {
     if (properties.destinationKey() == null || properties.destinationKey().isBlank()) {
       org.slf4j.LoggerFactory.getLogger(PayoutConfiguration.class)
           .warn(
-              "PAYSTREAM_PAYOUT_DESTINATION_KEY is not set: destinations are sealed with a key"
-                  + " derived from the JWT secret; set a key of its own before rotating that secret");
+              "PAYSTREAM_PAYOUT_DESTINATION_KEY is not set: destinations and webhook secrets are"
+                  + " sealed with a key derived from the JWT secret; set a key of its own before"
+                  + " rotating that secret");
     }
-    return DestinationCipher.fromBase64OrDerived(
-        properties.destinationKey(), properties.keyDerivationSecret());
+    return SecretSealer.fromBase64OrDerived(
+        properties.destinationKey(), properties.keyDerivationSecret(), meters);
   }
 
   @Bean
@@ -44,9 +48,8 @@ public class PayoutConfiguration {
   }
 
   @Bean
-  public Payouts payouts(
-      WithdrawalStore withdrawals, PayoutGateway gateway, DestinationCipher cipher) {
-    return new Payouts(withdrawals, gateway, cipher);
+  public Payouts payouts(WithdrawalStore withdrawals, PayoutGateway gateway, SecretSealer sealer) {
+    return new Payouts(withdrawals, gateway, sealer);
   }
 
   @Bean

@@ -1,5 +1,7 @@
 package io.paystream.messaging.payout;
 
+import io.paystream.messaging.secrets.SecretSealer;
+import io.paystream.messaging.secrets.SecretSealer.Purpose;
 import io.paystream.persistence.withdrawal.WithdrawalStore;
 import io.paystream.persistence.withdrawal.WithdrawalStore.Settlement;
 import io.paystream.persistence.withdrawal.WithdrawalStore.Started;
@@ -32,12 +34,12 @@ public class Payouts {
 
   private final WithdrawalStore withdrawals;
   private final PayoutGateway gateway;
-  private final DestinationCipher cipher;
+  private final SecretSealer sealer;
 
-  public Payouts(WithdrawalStore withdrawals, PayoutGateway gateway, DestinationCipher cipher) {
+  public Payouts(WithdrawalStore withdrawals, PayoutGateway gateway, SecretSealer sealer) {
     this.withdrawals = withdrawals;
     this.gateway = gateway;
-    this.cipher = cipher;
+    this.sealer = sealer;
   }
 
   /** Never fails: every error is logged and the withdrawal left for the recovery sweep. */
@@ -75,7 +77,9 @@ public class Payouts {
                     id,
                     started.withdrawal().amount().minorUnits(),
                     started.withdrawal().amount().currencyCode(),
-                    cipher.open(id, ciphertext)))
+                    // Not re-sealed when the legacy key opened it: a destination is read only
+                    // while its withdrawal is in flight, so the old ones drain by themselves.
+                    sealer.open(Purpose.PAYOUT_DESTINATION, id, ciphertext).secret()))
         .flatMap(gateway::pay);
   }
 

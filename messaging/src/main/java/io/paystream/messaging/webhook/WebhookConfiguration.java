@@ -2,7 +2,7 @@ package io.paystream.messaging.webhook;
 
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.UndecodableEvents;
-import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.messaging.secrets.SecretSealer;
 import io.paystream.persistence.outbox.EventEnvelope;
 import io.paystream.persistence.webhook.WebhookStore;
 import java.time.Clock;
@@ -13,8 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Webhooks: the fan-out consumer, the delivery worker and the URL guard. Signing secrets are sealed
- * at rest with the same AES-GCM key as payout destinations ({@link DestinationCipher}, bound to the
- * endpoint id): one key to manage for the secrets customers give or get.
+ * at rest by the {@link SecretSealer} (bound to the endpoint id) under a key of their own, derived
+ * from the one key operators manage for every secret customers give or get.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(WebhookProperties.class)
@@ -40,10 +40,10 @@ public class WebhookConfiguration {
   @Bean
   public WebhookSender webhookSender(
       WebhookStore store,
-      DestinationCipher cipher,
+      SecretSealer sealer,
       WebhookUrlGuard guard,
       WebhookProperties properties,
       Clock clock) {
-    return new WebhookSender(store, cipher, guard, properties, clock);
+    return new WebhookSender(store, sealer, guard, properties, clock);
   }
 }

@@ -2,14 +2,18 @@ package io.paystream.messaging.webhook;
 
 import io.netty.channel.ChannelOption;
 import io.netty.resolver.AddressResolverGroup;
-import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.messaging.secrets.SecretSealer;
+import io.paystream.messaging.secrets.SecretSealer.Opened;
+import io.paystream.messaging.secrets.SecretSealer.Purpose;
 import io.paystream.messaging.webhook.WebhookUrlGuard.RefusedUrlException;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.webhook.WebhookStore;
 import io.paystream.persistence.webhook.WebhookStore.Delivery;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,7 +45,7 @@ public class WebhookSender {
   static final int ERROR_LENGTH_MAX = 300;
 
   private final WebhookStore store;
-  private final DestinationCipher cipher;
+  private final SecretSealer sealer;
   private final WebhookProperties properties;
   private final Clock clock;
   private final WebClient http;
@@ -49,13 +53,13 @@ public class WebhookSender {
   /** Resolves names with reactor-netty's default (non-blocking, event-loop) resolver. */
   public WebhookSender(
       WebhookStore store,
-      DestinationCipher cipher,
+      SecretSealer sealer,
       WebhookUrlGuard guard,
       WebhookProperties properties,
       Clock clock) {
     this(
         store,
-        cipher,
+        sealer,
         guard,
         properties,
         clock,
@@ -65,13 +69,13 @@ public class WebhookSender {
   /** With the name resolver to guard; tests give one that answers as a rebinding DNS would. */
   WebhookSender(
       WebhookStore store,
-      DestinationCipher cipher,
+      SecretSealer sealer,
       WebhookUrlGuard guard,
       WebhookProperties properties,
       Clock clock,
       Supplier<? extends AddressResolverGroup<?>> names) {
     this.store = store;
-    this.cipher = cipher;
+    this.sealer = sealer;
     this.properties = properties;
     this.clock = clock;
     this.http =
@@ -118,20 +122,11 @@ public class WebhookSender {
     return Mono.fromCallable(() -> WebhookUrlGuard.shape(delivery.url()))
         .flatMap(
             uri -> {
-              String secret = cipher.open(delivery.endpointId(), delivery.secretSealed());
-              long now = clock.instant().getEpochSecond();
-              return http.post()
-                  .uri(uri)
-                  .contentType(MediaType.APPLICATION_JSON)
-                  .header(
-                      WebhookSignature.HEADER,
-                      WebhookSignature.header(secret, now, delivery.payload()))
-                  .header("Paystream-Event-Id", delivery.eventId().toString())
-                  .header("Paystream-Event-Type", delivery.eventType())
-                  .bodyValue(delivery.payload())
-                  .exchangeToMono(
-                      response -> response.releaseBody().thenReturn(response.statusCode().value()))
-                  .timeout(Duration.ofMillis(properties.requestTimeoutMillis()));
+              Opened secret =
+                  sealer.open(
+                      Purpose.WEBHOOK_SECRET, delivery.endpointId(), delivery.secretSealed());
+              return resealIfLegacy(delivery, secret)
+                  .then(Mono.defer(() -> post(uri, delivery, secret.secret())));
             })
         .flatMap(
             status ->
@@ -145,6 +140,53 @@ public class WebhookSender {
                   ? failed(delivery, "url refused: " + refused.getMessage(), false)
                   : failed(delivery, error.toString(), true);
             });
+  }
+
+  private Mono<Integer> post(URI uri, Delivery delivery, String secret) {
+    long now = clock.instant().getEpochSecond();
+    return http.post()
+        .uri(uri)
+        .contentType(MediaType.APPLICATION_JSON)
+        .header(WebhookSignature.HEADER, WebhookSignature.header(secret, now, delivery.payload()))
+        .header("Paystream-Event-Id", delivery.eventId().toString())
+        .header("Paystream-Event-Type", delivery.eventType())
+        .bodyValue(delivery.payload())
+        .exchangeToMono(
+            response -> response.releaseBody().thenReturn(response.statusCode().value()))
+        .timeout(Duration.ofMillis(properties.requestTimeoutMillis()));
+  }
+
+  /**
+   * Seals a secret that opened only with the legacy key again, under the webhook key, and stores it
+   * if the row still holds what was read (another instance may have done it first). Best effort: a
+   * failure is logged and the next delivery tries again; the delivery goes ahead either way.
+   */
+  private Mono<Void> resealIfLegacy(Delivery delivery, Opened secret) {
+    if (!secret.legacyKey()) {
+      return Mono.empty();
+    }
+    UUID endpoint = delivery.endpointId();
+    return store
+        .replaceSealedSecret(
+            endpoint,
+            delivery.secretSealed(),
+            sealer.seal(Purpose.WEBHOOK_SECRET, endpoint, secret.secret()))
+        .doOnNext(
+            replaced -> {
+              if (replaced) {
+                log.info("webhook endpoint {}: signing secret sealed again, per purpose", endpoint);
+              }
+            })
+        .onErrorResume(
+            error -> {
+              log.warn(
+                  "sealing the secret of webhook endpoint {} again failed, retried at its next"
+                      + " delivery: {}",
+                  endpoint,
+                  error.toString());
+              return Mono.empty();
+            })
+        .then();
   }
 
   /** Causes looked through for a refusal; the HTTP client wraps one or two levels deep. */

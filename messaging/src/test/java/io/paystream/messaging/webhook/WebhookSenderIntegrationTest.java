@@ -9,7 +9,9 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
-import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.messaging.secrets.SecretSealer;
+import io.paystream.messaging.secrets.SecretSealer.Purpose;
+import io.paystream.messaging.testing.LegacySealing;
 import io.paystream.messaging.testing.MessagingTestApplication;
 import io.paystream.messaging.testing.TestKafka;
 import io.paystream.persistence.account.AccountStore;
@@ -25,15 +27,19 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Currency;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.netty.DisposableServer;
@@ -59,6 +65,12 @@ class WebhookSenderIntegrationTest {
   private static final Currency EUR = Currency.getInstance("EUR");
   private static final String REBOUND_HOST = "rebound.paystream.test";
 
+  /**
+   * paystream.payout.destination-key of the test application (paystream-payout-test.properties).
+   */
+  private static final byte[] TEST_KEY =
+      Base64.getDecoder().decode("dGVzdC1vbmx5LWRlc3RpbmF0aW9uLWtleS0zMmJ5dGU=");
+
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
     TestDatabase.register(registry);
@@ -68,16 +80,22 @@ class WebhookSenderIntegrationTest {
   @Autowired WebhookStore webhooks;
   @Autowired UserStore users;
   @Autowired AccountStore accounts;
-  @Autowired DestinationCipher cipher;
+  @Autowired SecretSealer sealer;
+  @Autowired DatabaseClient db;
   @Autowired WebhookProperties properties;
   @Autowired Clock clock;
 
   private static final ReboundNames REBOUND_NAMES = new ReboundNames();
   private static final AtomicInteger connections = new AtomicInteger();
   private static final AtomicInteger requests = new AtomicInteger();
+  private static final AtomicReference<String> lastSignature = new AtomicReference<>();
+  private static final AtomicReference<String> lastBody = new AtomicReference<>();
   private static DisposableServer receiver;
 
-  /** Answers 200 and closes: every delivery needs a connection of its own, which is counted. */
+  /**
+   * Answers 200 and closes: every delivery needs a connection of its own, which is counted. Keeps
+   * the last request's signature and body.
+   */
   @BeforeAll
   static void startReceiver() {
     receiver =
@@ -86,10 +104,24 @@ class WebhookSenderIntegrationTest {
             .port(0)
             .doOnConnection(connection -> connections.incrementAndGet())
             .handle(
-                (request, response) -> {
-                  requests.incrementAndGet();
-                  return response.status(200).header("Connection", "close").send();
-                })
+                (request, response) ->
+                    request
+                        .receive()
+                        .aggregate()
+                        .asString()
+                        .defaultIfEmpty("")
+                        .flatMap(
+                            body -> {
+                              lastSignature.set(
+                                  request.requestHeaders().get(WebhookSignature.HEADER));
+                              lastBody.set(body);
+                              requests.incrementAndGet();
+                              return response
+                                  .status(200)
+                                  .header("Connection", "close")
+                                  .send()
+                                  .then();
+                            }))
             .bindNow();
   }
 
@@ -156,12 +188,75 @@ class WebhookSenderIntegrationTest {
         .containsExactly("deposit.completed:DELIVERED:1");
   }
 
+  /**
+   * Rows sealed before keys were per purpose: the delivery is signed with the right secret, and the
+   * endpoint's secret is sealed again under the webhook key, so the legacy key is needed once.
+   */
+  @Test
+  void aSecretSealedWithTheLegacyKeySignsItsDeliveryAndIsSealedAgainPerPurpose() {
+    String secret = "whsec_sealed_before_issue_19";
+    UUID endpoint =
+        endpointWithOneDueDelivery(REBOUND_HOST, id -> LegacySealing.seal(TEST_KEY, id, secret));
+
+    sender(new WebhookUrlGuard(true, false))
+        .deliverDue()
+        .as(StepVerifier::create)
+        .expectNext(true)
+        .expectComplete()
+        .verify(PATIENCE);
+
+    assertThat(
+            WebhookSignature.verify(
+                secret, lastSignature.get(), lastBody.get(), clock.instant().getEpochSecond(), 60))
+        .as("signed with the secret the customer was given")
+        .isTrue();
+    byte[] stored = sealedSecret(endpoint);
+    assertThat(sealer.open(Purpose.WEBHOOK_SECRET, endpoint, stored))
+        .isEqualTo(new SecretSealer.Opened(secret, false));
+  }
+
+  @Test
+  void aSecretSealedPerPurposeIsLeftAsItIs() {
+    UUID endpoint = endpointWithOneDueDelivery(REBOUND_HOST);
+    byte[] before = sealedSecret(endpoint);
+
+    sender(new WebhookUrlGuard(true, false))
+        .deliverDue()
+        .as(StepVerifier::create)
+        .expectNext(true)
+        .expectComplete()
+        .verify(PATIENCE);
+
+    assertThat(sealedSecret(endpoint)).isEqualTo(before);
+    assertThat(
+            WebhookSignature.verify(
+                "whsec_test",
+                lastSignature.get(),
+                lastBody.get(),
+                clock.instant().getEpochSecond(),
+                60))
+        .isTrue();
+  }
+
+  private byte[] sealedSecret(UUID endpoint) {
+    return db.sql("SELECT secret_sealed FROM webhook_endpoint WHERE id = :id")
+        .bind("id", endpoint)
+        .map(row -> row.get("secret_sealed", byte[].class))
+        .one()
+        .block(PATIENCE);
+  }
+
   private WebhookSender sender(WebhookUrlGuard guard) {
-    return new WebhookSender(webhooks, cipher, guard, properties, clock, () -> REBOUND_NAMES);
+    return new WebhookSender(webhooks, sealer, guard, properties, clock, () -> REBOUND_NAMES);
   }
 
   /** A new owner, account and endpoint at the receiver's port on host, one delivery due now. */
   private UUID endpointWithOneDueDelivery(String host) {
+    return endpointWithOneDueDelivery(
+        host, id -> sealer.seal(Purpose.WEBHOOK_SECRET, id, "whsec_test"));
+  }
+
+  private UUID endpointWithOneDueDelivery(String host, Function<UUID, byte[]> sealedSecret) {
     UUID owner = Ids.newId();
     users
         .insert(
@@ -172,8 +267,7 @@ class WebhookSenderIntegrationTest {
     UUID endpoint = Ids.newId();
     String url = "http://" + host + ":" + receiver.port() + "/hook";
     webhooks
-        .create(
-            endpoint, owner, url, List.of("deposit.completed"), cipher.seal(endpoint, "whsec_test"))
+        .create(endpoint, owner, url, List.of("deposit.completed"), sealedSecret.apply(endpoint))
         .block(PATIENCE);
     webhooks
         .enqueueAll(

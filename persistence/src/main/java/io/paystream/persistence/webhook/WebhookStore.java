@@ -83,6 +83,24 @@ public class WebhookStore {
         .thenReturn(new Endpoint(id, ownerId, url, List.copyOf(events), now));
   }
 
+  /**
+   * Stores an endpoint's secret sealed again (under a newer key), only if the row still holds
+   * {@code expected}: false when another instance did it first or the endpoint is gone. Safe to
+   * repeat.
+   */
+  public Mono<Boolean> replaceSealedSecret(UUID id, byte[] expected, byte[] replacement) {
+    return db.sql(
+            """
+            UPDATE webhook_endpoint SET secret_sealed = :replacement
+             WHERE id = :id AND secret_sealed = :expected""")
+        .bind("replacement", ByteBuffer.wrap(replacement))
+        .bind("id", id)
+        .bind("expected", ByteBuffer.wrap(expected))
+        .fetch()
+        .rowsUpdated()
+        .map(updated -> updated == 1);
+  }
+
   public Flux<Endpoint> list(UUID ownerId) {
     return db.sql(
             "SELECT "
