@@ -19,9 +19,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class EventDecoder {
 
-  /** The name under which this consumer counts the messages it skips. */
-  static final String CONSUMER = "event-sequencer";
-
   private final EventEnvelope envelope;
   private final UndecodableEvents undecodable;
 
@@ -31,15 +28,15 @@ public class EventDecoder {
   }
 
   /**
-   * Empty for a message that is not a money event this version can read: it is skipped and counted,
-   * not retried (the credit leg dead-letters it).
+   * Empty for a message that is not a money event this version can read: {@code consumer} skips it,
+   * and it is counted under that name, not retried (the credit leg dead-letters it).
    */
-  public Optional<NewEvent> decode(String payload) {
+  public Optional<NewEvent> decode(String payload, String consumer) {
     Received received;
     try {
       received = envelope.read(payload);
     } catch (UndecodableEventException e) {
-      undecodable.skipped(CONSUMER, e);
+      undecodable.skipped(consumer, e);
       return Optional.empty();
     }
     MoneyEvent event = received.event();

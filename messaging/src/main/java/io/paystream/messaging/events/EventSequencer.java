@@ -43,6 +43,9 @@ public class EventSequencer {
 
   private static final Logger log = LoggerFactory.getLogger(EventSequencer.class);
 
+  /** The name under which this consumer counts the messages it skips. */
+  static final String CONSUMER = "event-sequencer";
+
   private final EventLogStore eventLog;
   private final EventDecoder decoder;
   private final MessagingProperties messaging;
@@ -87,7 +90,7 @@ public class EventSequencer {
   private Mono<Long> sequence(List<ReceiverRecord<String, String>> batch) {
     List<NewEvent> decoded =
         batch.stream()
-            .map(record -> decoder.decode(record.value()))
+            .map(record -> decoder.decode(record.value(), CONSUMER))
             .flatMap(Optional::stream)
             .toList();
     if (decoded.size() < batch.size()) {

@@ -49,6 +49,9 @@ import reactor.util.retry.Retry;
     matchIfMissing = true)
 public class RecentEntriesUpdater extends BackgroundStreams {
 
+  /** The name under which this consumer counts the messages it skips. */
+  static final String CONSUMER = "recent-entries";
+
   private static final Logger log = LoggerFactory.getLogger(RecentEntriesUpdater.class);
 
   private final RecentEntriesRedis recent;
@@ -93,7 +96,7 @@ public class RecentEntriesUpdater extends BackgroundStreams {
     Set<UUID> movements = new LinkedHashSet<>();
     for (ReceiverRecord<String, String> record : poll) {
       decoder
-          .decode(record.value())
+          .decode(record.value(), CONSUMER)
           .ifPresent(
               event -> {
                 events.add(event);

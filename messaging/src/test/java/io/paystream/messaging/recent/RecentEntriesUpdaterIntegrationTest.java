@@ -8,6 +8,7 @@ import io.paystream.domain.Money;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.events.EventDecoder;
 import io.paystream.messaging.kafka.KafkaAdmin;
+import io.paystream.messaging.kafka.Topics;
 import io.paystream.messaging.testing.MessagingTestApplication;
 import io.paystream.messaging.testing.TestKafka;
 import io.paystream.persistence.account.AccountStore;
@@ -15,7 +16,6 @@ import io.paystream.persistence.deposit.DepositDocument;
 import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.ledger.SequencedEntries;
 import io.paystream.persistence.ledger.SequencedEntries.SequencedEntry;
-import io.paystream.persistence.outbox.Topics;
 import io.paystream.persistence.testing.TestDatabase;
 import io.paystream.persistence.user.UserRecord;
 import io.paystream.persistence.user.UserStore;
@@ -40,6 +40,7 @@ import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.kafka.sender.KafkaSender;
@@ -76,6 +77,7 @@ class RecentEntriesUpdaterIntegrationTest {
   @Autowired UserStore users;
   @Autowired AccountStore accounts;
   @Autowired DepositStore deposits;
+  @Autowired TransactionalOperator transaction;
   @Autowired SequencedEntries entries;
   @Autowired DatabaseClient db;
   @Autowired KafkaAdmin admin;
@@ -111,7 +113,10 @@ class RecentEntriesUpdaterIntegrationTest {
     admin.createTopics().as(StepVerifier::create).verifyComplete();
     account = newAccount();
     DepositDocument deposit =
-        deposits.deposit(owner, false, account, Money.of(125, EUR), "salary").block(PATIENCE);
+        deposits
+            .deposit(owner, false, account, Money.of(125, EUR), "salary")
+            .as(transaction::transactional)
+            .block(PATIENCE);
     publish(outboxMessage(deposit.id()), account);
 
     updater()
@@ -149,7 +154,10 @@ class RecentEntriesUpdaterIntegrationTest {
     admin.createTopics().as(StepVerifier::create).verifyComplete();
     account = newAccount();
     DepositDocument deposit =
-        deposits.deposit(owner, false, account, Money.of(77, EUR), "refund").block(PATIENCE);
+        deposits
+            .deposit(owner, false, account, Money.of(77, EUR), "refund")
+            .as(transaction::transactional)
+            .block(PATIENCE);
     publish(outboxMessage(deposit.id()), account);
     RecentProperties group = inGroup("recent-entries-outage-test-" + Ids.newId());
     LettuceConnectionFactory nowhere = unreachableRedis();
