@@ -2,13 +2,10 @@ package io.paystream.api.money;
 
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.money.MoneyRequests.DepositRequest;
-import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Money;
 import io.paystream.persistence.deposit.DepositDocument;
-import io.paystream.persistence.deposit.DepositStore;
-import io.paystream.persistence.idempotency.StoredResponse;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -27,19 +24,11 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 public class DepositController {
 
-  private final DepositStore deposits;
-  private final IdempotencyService idempotency;
+  private final DepositService deposits;
   private final JsonMapper json;
-  private final RecentEntriesCache recentEntries;
 
-  public DepositController(
-      DepositStore deposits,
-      IdempotencyService idempotency,
-      JsonMapper json,
-      RecentEntriesCache recentEntries) {
+  public DepositController(DepositService deposits, JsonMapper json) {
     this.deposits = deposits;
-    this.recentEntries = recentEntries;
-    this.idempotency = idempotency;
     this.json = json;
   }
 
@@ -63,23 +52,12 @@ public class DepositController {
     checks.text("reference", request.reference(), MoneyRequests.TEXT_LENGTH_MAX);
     checks.throwIfInvalid();
     Money money = MoneyRequests.money(amount, currency);
-    CurrentUser user = CurrentUser.of(jwt);
-    return idempotency
-        .execute(
-            user,
-            key,
-            "POST /api/v1/deposits " + json.writeValueAsString(request),
-            () ->
-                deposits
-                    .deposit(
-                        user.id(), user.isOps(), request.accountId(), money, request.reference())
-                    .map(
-                        deposit -> new StoredResponse(201, json.writeValueAsString(deposit), null)))
-        // After the commit: the depositor reads its own write in the recent entries at once.
-        .flatMap(
-            response ->
-                response.getStatusCode().is2xxSuccessful()
-                    ? recentEntries.invalidate(request.accountId()).thenReturn(response)
-                    : Mono.just(response));
+    return deposits.deposit(
+        CurrentUser.of(jwt),
+        key,
+        "POST /api/v1/deposits " + json.writeValueAsString(request),
+        request.accountId(),
+        money,
+        request.reference());
   }
 }

@@ -9,6 +9,7 @@ import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.idempotency.IdempotencyService.Call;
 import io.paystream.api.idempotency.IdempotencyService.Done;
 import io.paystream.api.idempotency.IdempotencyService.Result;
+import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
@@ -58,6 +59,7 @@ class TransferAcceptor {
   private static final Logger log = LoggerFactory.getLogger(TransferAcceptor.class);
 
   private final IdempotencyService idempotency;
+  private final RecentEntriesCache recentEntries;
   private final TransferAccepts accepts;
   private final TransferStore transfers;
   private final JsonMapper json;
@@ -67,12 +69,14 @@ class TransferAcceptor {
 
   TransferAcceptor(
       IdempotencyService idempotency,
+      RecentEntriesCache recentEntries,
       TransferAccepts accepts,
       TransferStore transfers,
       JsonMapper json,
       GroupCommitProperties properties,
       MeterRegistry meters) {
     this.idempotency = idempotency;
+    this.recentEntries = recentEntries;
     this.accepts = accepts;
     this.transfers = transfers;
     this.json = json;
@@ -109,6 +113,17 @@ class TransferAcceptor {
    * fingerprint is taken of.
    */
   Mono<ResponseEntity<byte[]>> accept(
+      CurrentUser user, String key, String request, TransferRequest transfer) {
+    return committed(user, key, request, transfer)
+        // After the commit: the payer reads its own debit in the recent entries at once.
+        .flatMap(
+            response ->
+                response.getStatusCode().is2xxSuccessful()
+                    ? recentEntries.invalidate(transfer.fromAccountId()).thenReturn(response)
+                    : Mono.just(response));
+  }
+
+  private Mono<ResponseEntity<byte[]>> committed(
       CurrentUser user, String key, String request, TransferRequest transfer) {
     if (!properties.enabled()) {
       return alone(user, key, request, transfer);

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Timer;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.live.PreferWait;
 import io.paystream.api.money.MoneyRequests.TransferRequest;
-import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Money;
@@ -43,7 +42,6 @@ public class TransferController {
   private final JsonMapper json;
   private final Timer acceptLatency;
   private final PreferWait preferWait;
-  private final RecentEntriesCache recentEntries;
 
   TransferController(
       TransferStore transfers,
@@ -51,11 +49,9 @@ public class TransferController {
       MoneyPolicy policy,
       JsonMapper json,
       MeterRegistry meters,
-      PreferWait preferWait,
-      RecentEntriesCache recentEntries) {
+      PreferWait preferWait) {
     this.transfers = transfers;
     this.preferWait = preferWait;
-    this.recentEntries = recentEntries;
     this.acceptor = acceptor;
     this.policy = policy;
     this.json = json;
@@ -109,12 +105,6 @@ public class TransferController {
     return acceptor
         .accept(user, key, "POST /api/v1/transfers " + json.writeValueAsString(request), accept)
         .doOnSuccess(response -> started.stop(acceptLatency))
-        // After the commit: the payer reads its own debit in the recent entries at once.
-        .flatMap(
-            response ->
-                response.getStatusCode().is2xxSuccessful()
-                    ? recentEntries.invalidate(request.fromAccountId()).thenReturn(response)
-                    : Mono.just(response))
         // After the commit: the wait holds neither a connection nor the idempotency lock.
         .flatMap(response -> preferWait.apply(prefer, response));
   }

@@ -2,20 +2,13 @@ package io.paystream.api.withdrawal;
 
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.live.PreferWait;
-import io.paystream.api.money.MoneyPolicy;
 import io.paystream.api.money.MoneyRequests;
-import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Iban;
-import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
-import io.paystream.messaging.secrets.SecretSealer;
-import io.paystream.messaging.secrets.SecretSealer.Purpose;
-import io.paystream.persistence.idempotency.StoredResponse;
-import io.paystream.persistence.withdrawal.AcceptWithdrawal;
 import io.paystream.persistence.withdrawal.WithdrawalDocument;
 import io.paystream.persistence.withdrawal.WithdrawalStore;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -48,29 +41,20 @@ public class WithdrawalController {
   public record WithdrawalRequest(
       UUID accountId, Long amount, String currency, String destination) {}
 
-  private final WithdrawalStore withdrawals;
-  private final IdempotencyService idempotency;
-  private final MoneyPolicy policy;
-  private final SecretSealer sealer;
+  private final WithdrawalService withdrawals;
+  private final WithdrawalStore store;
   private final JsonMapper json;
   private final PreferWait preferWait;
-  private final RecentEntriesCache recentEntries;
 
   public WithdrawalController(
-      WithdrawalStore withdrawals,
-      IdempotencyService idempotency,
-      MoneyPolicy policy,
-      SecretSealer sealer,
+      WithdrawalService withdrawals,
+      WithdrawalStore store,
       JsonMapper json,
-      PreferWait preferWait,
-      RecentEntriesCache recentEntries) {
+      PreferWait preferWait) {
     this.withdrawals = withdrawals;
-    this.idempotency = idempotency;
-    this.policy = policy;
-    this.sealer = sealer;
+    this.store = store;
     this.json = json;
     this.preferWait = preferWait;
-    this.recentEntries = recentEntries;
   }
 
   @ApiResponse(
@@ -103,39 +87,15 @@ public class WithdrawalController {
     checks.throwIfInvalid();
     Money money = MoneyRequests.money(amount, currency);
     CurrentUser user = CurrentUser.of(jwt);
-    return idempotency
-        .execute(
+    return withdrawals
+        .withdraw(
             user,
             key,
             "POST /api/v1/withdrawals " + json.writeValueAsString(request),
-            () -> {
-              UUID id = Ids.newId();
-              AcceptWithdrawal accept =
-                  new AcceptWithdrawal(
-                      id,
-                      user.id(),
-                      user.isOps(),
-                      request.accountId(),
-                      money,
-                      destination,
-                      sealer.seal(Purpose.PAYOUT_DESTINATION, id, destination.value()),
-                      policy.limits());
-              return withdrawals
-                  .accept(accept)
-                  .map(
-                      withdrawal ->
-                          new StoredResponse(
-                              202,
-                              json.writeValueAsString(WithdrawalDocument.of(withdrawal)),
-                              "/api/v1/withdrawals/" + withdrawal.id()));
-            })
-        // After the commit, as for transfers: the payer reads its own debit at once, and a
-        // wait holds neither a connection nor the idempotency lock.
-        .flatMap(
-            response ->
-                response.getStatusCode().is2xxSuccessful()
-                    ? recentEntries.invalidate(request.accountId()).thenReturn(response)
-                    : Mono.just(response))
+            request.accountId(),
+            money,
+            destination)
+        // After the commit: a wait holds neither a connection nor the idempotency lock.
         .flatMap(response -> preferWait.apply(prefer, response));
   }
 
@@ -156,10 +116,9 @@ public class WithdrawalController {
   @GetMapping("/api/v1/withdrawals/{id}")
   public Mono<WithdrawalDocument> get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
     CurrentUser user = CurrentUser.of(jwt);
-    return withdrawals
+    return store
         .find(id)
-        .filterWhen(
-            withdrawal -> user.isOps() ? Mono.just(true) : withdrawals.isOwner(id, user.id()))
+        .filterWhen(withdrawal -> user.isOps() ? Mono.just(true) : store.isOwner(id, user.id()))
         .map(WithdrawalDocument::of)
         .switchIfEmpty(
             Mono.error(

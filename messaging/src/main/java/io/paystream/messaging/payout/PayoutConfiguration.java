@@ -48,8 +48,12 @@ public class PayoutConfiguration {
   }
 
   @Bean
-  public Payouts payouts(WithdrawalStore withdrawals, PayoutGateway gateway, SecretSealer sealer) {
-    return new Payouts(withdrawals, gateway, sealer);
+  public Payouts payouts(
+      WithdrawalStore withdrawals,
+      PayoutGateway gateway,
+      SecretSealer sealer,
+      TransactionalOperator transaction) {
+    return new Payouts(withdrawals, gateway, sealer, transaction);
   }
 
   @Bean
@@ -80,7 +84,8 @@ public class PayoutConfiguration {
       Payouts payouts,
       PayoutGateway gateway,
       PayoutProperties properties,
+      TransactionalOperator transaction,
       Clock clock) {
-    return new PayoutRecovery(withdrawals, payouts, gateway, properties, clock);
+    return new PayoutRecovery(withdrawals, payouts, gateway, properties, transaction, clock);
   }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -31,6 +32,7 @@ public class PayoutRecovery {
   private final Payouts payouts;
   private final CircuitBreaker breaker;
   private final PayoutProperties properties;
+  private final TransactionalOperator transaction;
   private final Clock clock;
   private final Sinks.Many<Boolean> breakerClosed = Sinks.many().multicast().directBestEffort();
 
@@ -39,11 +41,13 @@ public class PayoutRecovery {
       Payouts payouts,
       PayoutGateway gateway,
       PayoutProperties properties,
+      TransactionalOperator transaction,
       Clock clock) {
     this.withdrawals = withdrawals;
     this.payouts = payouts;
     this.breaker = gateway.breaker();
     this.properties = properties;
+    this.transaction = transaction;
     this.clock = clock;
     breaker
         .getEventPublisher()
@@ -83,8 +87,8 @@ public class PayoutRecovery {
         .flatMapMany(Flux::fromIterable)
         .flatMap(
             id ->
-                withdrawals
-                    .startProcessing(id)
+                transaction
+                    .transactional(withdrawals.startProcessing(id))
                     .flatMap(payouts::attempt)
                     .onErrorResume(
                         error -> {

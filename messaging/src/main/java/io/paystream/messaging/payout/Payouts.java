@@ -8,6 +8,7 @@ import io.paystream.persistence.withdrawal.WithdrawalStore.Started;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,11 +36,17 @@ public class Payouts {
   private final WithdrawalStore withdrawals;
   private final PayoutGateway gateway;
   private final SecretSealer sealer;
+  private final TransactionalOperator transaction;
 
-  public Payouts(WithdrawalStore withdrawals, PayoutGateway gateway, SecretSealer sealer) {
+  public Payouts(
+      WithdrawalStore withdrawals,
+      PayoutGateway gateway,
+      SecretSealer sealer,
+      TransactionalOperator transaction) {
     this.withdrawals = withdrawals;
     this.gateway = gateway;
     this.sealer = sealer;
+    this.transaction = transaction;
   }
 
   /** Never fails: every error is logged and the withdrawal left for the recovery sweep. */
@@ -86,9 +93,9 @@ public class Payouts {
   private Mono<Outcome> settle(UUID id, ProviderAnswer answer) {
     Mono<Settlement> settled;
     if (answer instanceof ProviderAnswer.Paid paid) {
-      settled = withdrawals.complete(id, paid.reference());
+      settled = transaction.transactional(withdrawals.complete(id, paid.reference()));
     } else if (answer instanceof ProviderAnswer.Refused refused) {
-      settled = withdrawals.fail(id, refused.reason());
+      settled = transaction.transactional(withdrawals.fail(id, refused.reason()));
     } else {
       return Mono.error(new IllegalStateException("unknown provider answer " + answer));
     }

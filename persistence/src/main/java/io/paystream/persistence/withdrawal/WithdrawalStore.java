@@ -29,14 +29,14 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every statement that moves money for a withdrawal. Each public method is one database transaction
- * (joining the caller's, when there is one).
+ * Every statement that moves money for a withdrawal. Call each inside the transaction of the
+ * application service that owns the use case (the api's idempotency service for the accept, the
+ * payout leg, the payouts and the recovery sweep for the rest).
  *
  * <ul>
  *   <li>{@link #accept}: conditional debit payer -> PAYOUT, the PENDING withdrawal, its journal and
@@ -61,7 +61,6 @@ public class WithdrawalStore {
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
-  private final TransactionalOperator transaction;
   private final JsonMapper json;
   private final Clock clock;
 
@@ -73,7 +72,6 @@ public class WithdrawalStore {
       SystemAccounts systemAccounts,
       LedgerStore ledger,
       OutboxStore outbox,
-      TransactionalOperator transaction,
       JsonMapper json,
       Clock clock) {
     this.db = db;
@@ -83,7 +81,6 @@ public class WithdrawalStore {
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
     this.outbox = outbox;
-    this.transaction = transaction;
     this.json = json;
     this.clock = clock;
   }
@@ -207,7 +204,7 @@ public class WithdrawalStore {
                               (wasPending ? publish(processing, now) : Mono.<Void>empty())
                                   .thenReturn(new Started(processing, attempts > 1)));
                 });
-    return transaction.transactional(flow);
+    return flow;
   }
 
   /** What a settling call did. */
@@ -249,7 +246,7 @@ public class WithdrawalStore {
                       .thenReturn(Settlement.COMPLETED);
                 })
             .defaultIfEmpty(Settlement.UNKNOWN_WITHDRAWAL);
-    return transaction.transactional(flow);
+    return flow;
   }
 
   /**
@@ -303,7 +300,7 @@ public class WithdrawalStore {
                       .thenReturn(Settlement.FAILED);
                 })
             .defaultIfEmpty(Settlement.UNKNOWN_WITHDRAWAL);
-    return transaction.transactional(flow);
+    return flow;
   }
 
   private Mono<Void> markTerminal(Withdrawal withdrawal) {
