@@ -59,10 +59,6 @@ public class DepositService {
                     .deposit(user.id(), user.isOps(), accountId, amount, reference)
                     .map(
                         deposit -> new StoredResponse(201, json.writeValueAsString(deposit), null)))
-        .flatMap(
-            response ->
-                response.getStatusCode().is2xxSuccessful()
-                    ? recentEntries.invalidate(accountId).thenReturn(response)
-                    : Mono.just(response));
+        .flatMap(response -> recentEntries.afterWrite(accountId, response));
   }
 }

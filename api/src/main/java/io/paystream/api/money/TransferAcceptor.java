@@ -116,11 +116,7 @@ class TransferAcceptor {
       CurrentUser user, String key, String request, TransferRequest transfer) {
     return committed(user, key, request, transfer)
         // After the commit: the payer reads its own debit in the recent entries at once.
-        .flatMap(
-            response ->
-                response.getStatusCode().is2xxSuccessful()
-                    ? recentEntries.invalidate(transfer.fromAccountId()).thenReturn(response)
-                    : Mono.just(response));
+        .flatMap(response -> recentEntries.afterWrite(transfer.fromAccountId(), response));
   }
 
   private Mono<ResponseEntity<byte[]>> committed(

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -77,6 +78,16 @@ public class RecentEntriesCache {
                 log.debug(
                     "invalidating recent entries of {} failed: {}", account, error.toString()))
         .onErrorResume(error -> Mono.empty());
+  }
+
+  /**
+   * {@code answer}, after {@link #invalidate forgetting} {@code account}'s set if the answer is a
+   * success: what a money use case returns once its write committed.
+   */
+  public <T> Mono<ResponseEntity<T>> afterWrite(UUID account, ResponseEntity<T> answer) {
+    return answer.getStatusCode().is2xxSuccessful()
+        ? invalidate(account).thenReturn(answer)
+        : Mono.just(answer);
   }
 
   private Mono<List<SequencedEntry>> fromDatabase(UUID account) {

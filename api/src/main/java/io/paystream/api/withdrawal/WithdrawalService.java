@@ -89,10 +89,6 @@ public class WithdrawalService {
                               json.writeValueAsString(WithdrawalDocument.of(withdrawal)),
                               "/api/v1/withdrawals/" + withdrawal.id()));
             })
-        .flatMap(
-            response ->
-                response.getStatusCode().is2xxSuccessful()
-                    ? recentEntries.invalidate(accountId).thenReturn(response)
-                    : Mono.just(response));
+        .flatMap(response -> recentEntries.afterWrite(accountId, response));
   }
 }
