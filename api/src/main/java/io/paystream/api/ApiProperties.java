@@ -4,6 +4,7 @@ import io.paystream.api.statement.StatementProperties;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -57,4 +58,6 @@ public record ApiProperties(
     @DefaultValue("10") int waitSecondsMax,
     @DefaultValue Map<String, Integer> velocityPerMinuteMax,
     @DefaultValue List<String> corsAllowedOrigins,
-    @DefaultValue StatementProperties statements) {}
+    // A record from another package: without this the metadata shows one opaque
+    // paystream.statements value instead of its properties.
+    @NestedConfigurationProperty @DefaultValue StatementProperties statements) {}
