@@ -3,6 +3,7 @@ package io.paystream.messaging.credit;
 import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.MoneyEvent.TransferEvent;
 import io.paystream.domain.TransferStatus;
+import io.paystream.messaging.kafka.PoisonMessageException;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.outbox.EventEnvelope;
 import io.paystream.persistence.outbox.InboxStore;

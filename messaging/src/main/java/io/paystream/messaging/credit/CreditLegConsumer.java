@@ -8,6 +8,7 @@ import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.credit.CreditLeg.Delivery;
 import io.paystream.messaging.credit.CreditLeg.Outcome;
+import io.paystream.messaging.kafka.PoisonMessageException;
 import io.paystream.messaging.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
-import io.paystream.messaging.credit.PoisonMessageException;
+import io.paystream.messaging.kafka.PoisonMessageException;
 import io.paystream.messaging.kafka.Topics;
 import java.time.Duration;
 import java.util.List;

@@ -11,6 +11,7 @@ import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.credit.CreditLeg.Outcome;
 import io.paystream.messaging.kafka.KafkaAdmin;
+import io.paystream.messaging.kafka.PoisonMessageException;
 import io.paystream.messaging.kafka.Topics;
 import io.paystream.messaging.relay.OutboxRelay;
 import io.paystream.messaging.testing.MessagingTestApplication;
