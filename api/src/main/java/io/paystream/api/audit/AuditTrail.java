@@ -1,6 +1,5 @@
 package io.paystream.api.audit;
 
-import io.paystream.api.ratelimit.RateDecision;
 import io.paystream.domain.Ids;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.audit.AuditRecord;
@@ -97,10 +96,16 @@ public class AuditTrail {
 
   /**
    * A refused request. {@code key} identifies the bucket (a user id, or a hash of an email or
-   * address); it is used for throttling only and not stored.
+   * address); it is used for throttling only and not stored. Plain values rather than the rate
+   * limiter's decision: the limiter calls the audit trail, so the trail does not know the limiter.
+   *
+   * @param limitName the limit's stable name, as in the problem body ({@code login_per_email})
+   * @param limitPerWindow the bucket's capacity per window
+   * @param retryAfterSeconds what the refusal's {@code Retry-After} says
    */
-  public Mono<Void> rateLimited(UUID userId, String key, RateDecision decision) {
-    String throttleKey = decision.name().limitName() + ":" + key;
+  public Mono<Void> rateLimited(
+      UUID userId, String key, String limitName, long limitPerWindow, long retryAfterSeconds) {
+    String throttleKey = limitName + ":" + key;
     long now = System.nanoTime();
     synchronized (lastRateLimitEvent) {
       Long last = lastRateLimitEvent.get(throttleKey);
@@ -110,9 +115,9 @@ public class AuditTrail {
       lastRateLimitEvent.put(throttleKey, now);
     }
     Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("limit", decision.name().limitName());
-    metadata.put("limitPerWindow", decision.limit());
-    metadata.put("retryAfterSeconds", decision.retryAfterSeconds());
+    metadata.put("limit", limitName);
+    metadata.put("limitPerWindow", limitPerWindow);
+    metadata.put("retryAfterSeconds", retryAfterSeconds);
     // Not part of any change: if the database cannot take it, the 429 still goes out.
     return record(RATE_LIMIT_EXCEEDED, userId, metadata)
         .onErrorResume(

@@ -45,7 +45,12 @@ public class AuthRateLimits {
                 decision.allowed()
                     ? Mono.<Void>empty()
                     : audit
-                        .rateLimited(null, RateLimiter.hash(key), decision)
+                        .rateLimited(
+                            null,
+                            RateLimiter.hash(key),
+                            decision.name().limitName(),
+                            decision.limit(),
+                            decision.retryAfterSeconds())
                         .then(Mono.<Void>error(new RateLimitedException(decision))));
   }
 }

@@ -64,7 +64,9 @@ public class RateLimitFilter implements WebFilter, org.springframework.core.Orde
                         .rateLimited(
                             refusal.get().user(),
                             refusal.get().user().toString(),
-                            refusal.get().decision())
+                            refusal.get().decision().name().limitName(),
+                            refusal.get().decision().limit(),
+                            refusal.get().decision().retryAfterSeconds())
                         .then(
                             problems.handle(
                                 exchange, new RateLimitedException(refusal.get().decision()))));
