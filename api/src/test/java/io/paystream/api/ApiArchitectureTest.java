@@ -18,6 +18,7 @@ import io.paystream.api.history.ReachesIntoMoneyInternals;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.live.PreferWait;
 import io.paystream.api.money.MoneyPolicy;
+import io.paystream.api.money.MoneyRequests;
 import io.paystream.api.money.TransferController;
 import io.paystream.api.ratelimit.AuthRateLimits;
 import io.paystream.api.ratelimit.RateDecision;
@@ -71,8 +72,10 @@ class ApiArchitectureTest {
           IdempotencyService.class,
           // Prefer: wait, for transfers and withdrawals alike.
           PreferWait.class,
-          // The risk limits a withdrawal shares with transfers.
+          // The risk limits a withdrawal shares with transfers, and the amount rule of every
+          // money request (out of range is 422 before it becomes Money).
           MoneyPolicy.class,
+          MoneyRequests.class,
           // Login and registration limits for auth; the refusal the problem handler renders.
           AuthRateLimits.class,
           RateDecision.class,

@@ -1,9 +1,5 @@
 package io.paystream.messaging;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,11 +10,9 @@ import com.tngtech.archunit.lang.ArchRule;
 import io.paystream.messaging.credit.CreditLeg;
 import io.paystream.messaging.credit.CreditLegConsumer;
 import io.paystream.messaging.credit.PendingTransfers;
+import io.paystream.messaging.events.EventDecoder;
 import io.paystream.messaging.kafka.UsesAFeature;
-import io.paystream.messaging.payout.CallsTheSimulator;
-import io.paystream.messaging.payout.DestinationCipher;
 import io.paystream.messaging.payout.UsesCreditInternals;
-import io.paystream.messaging.payout.simulator.PayoutProviderSimulator;
 import io.paystream.messaging.relay.OutboxRelay;
 import io.paystream.messaging.testing.PackagesByFeature;
 import java.util.Set;
@@ -26,18 +20,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The messaging module is packaged by feature: one package per consumer or background job ({@code
- * credit}, {@code payout}, {@code events}, {@code webhook}, {@code deadletter}, {@code relay}). The
- * root package ({@link MessagingConfiguration}, {@link MessagingProperties}, {@link
- * BackgroundStreams}) and {@code kafka} are the plumbing they share, and the event types they
- * exchange are persistence's ({@code Topics}, {@code EventTypes}, {@code OutboxEvent}). So:
+ * credit}, {@code payout}, {@code events}, {@code recent}, {@code webhook}, {@code deadletter},
+ * {@code relay}). The root package ({@link MessagingConfiguration}, {@link MessagingProperties},
+ * {@link BackgroundStreams}), {@code kafka} (topic names, poison and undecodable messages) and
+ * {@code secrets} (sealing what customers give or get) are the plumbing they share; the events they
+ * exchange are the domain's {@code MoneyEvent}, read through persistence's {@code EventEnvelope}.
+ * (The payout provider simulator is a module of its own, outside the production jar.) So:
  *
  * <ol>
  *   <li>one feature's classes do not use another's, except the named entry points ({@link
  *       #ENTRY_POINTS});
  *   <li>the shared plumbing uses no feature, except {@link MessagingLifecycle}, which runs the
- *       money path's relay and credit leg;
- *   <li>the payout provider simulator stands in for an outside service: nothing uses it in process,
- *       and it uses nothing of the application but the domain.
+ *       money path's relay, the outbox purge and the credit leg.
  * </ol>
  *
  * <p>Plain JUnit tests, as in {@code DomainArchitectureTest}: each rule is also shown to fail on a
@@ -48,19 +42,17 @@ class MessagingArchitectureTest {
 
   private static final String MESSAGING_PACKAGE = "io.paystream.messaging";
 
-  private static final String SIMULATOR_PACKAGE = MESSAGING_PACKAGE + ".payout.simulator";
-
   /**
    * What one feature offers the others; offering one more class is a decision made here, in review.
    */
   private static final Set<Class<?>> ENTRY_POINTS =
       Set.of(
-          // Webhook secrets are sealed with the payout destinations' key: one key to manage
-          // for the secrets customers give or get (WebhookConfiguration).
-          DestinationCipher.class);
+          // The recent-entries consumer reads events into the rows it needs as the sequencer
+          // does, so the two cannot disagree on which accounts an event concerns.
+          EventDecoder.class);
 
   private static final PackagesByFeature PACKAGES =
-      new PackagesByFeature(MESSAGING_PACKAGE, Set.of("kafka"), ENTRY_POINTS);
+      new PackagesByFeature(MESSAGING_PACKAGE, Set.of("kafka", "secrets"), ENTRY_POINTS);
 
   private static final JavaClasses MESSAGING =
       new ClassFileImporter()
@@ -77,32 +69,10 @@ class MessagingArchitectureTest {
               MessagingLifecycle.class,
               Set.of(OutboxRelay.class, CreditLegConsumer.class, PendingTransfers.class)));
 
-  private static final ArchRule NOTHING_USES_THE_SIMULATOR =
-      noClasses()
-          .that()
-          .resideOutsideOfPackage(SIMULATOR_PACKAGE + "..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAPackage(SIMULATOR_PACKAGE + "..")
-          .because("the payout provider is reached over HTTP only, simulated or real")
-          .allowEmptyShould(false);
-
-  private static final ArchRule THE_SIMULATOR_USES_ONLY_THE_DOMAIN =
-      classes()
-          .that()
-          .resideInAPackage(SIMULATOR_PACKAGE + "..")
-          .should()
-          .onlyDependOnClassesThat(
-              resideOutsideOfPackages(MESSAGING_PACKAGE + "..", "io.paystream.persistence..")
-                  .or(resideInAPackage(SIMULATOR_PACKAGE + "..")))
-          .because("it stands in for another company's service and runs on its own")
-          .allowEmptyShould(false);
-
   @Test
   void importerFindsTheModuleAndNoTestClasses() {
     assertThat(MESSAGING.size()).isGreaterThan(30);
     assertThat(MESSAGING.contain(CreditLeg.class)).isTrue();
-    assertThat(MESSAGING.contain(PayoutProviderSimulator.class)).isTrue();
     assertThat(MESSAGING.contain(MessagingArchitectureTest.class)).isFalse();
     assertThat(MESSAGING.contain(UsesCreditInternals.class)).isFalse();
   }
@@ -128,12 +98,6 @@ class MessagingArchitectureTest {
   }
 
   @Test
-  void theSimulatorIsReachedOnlyOverHttp() {
-    NOTHING_USES_THE_SIMULATOR.check(MESSAGING);
-    THE_SIMULATOR_USES_ONLY_THE_DOMAIN.check(MESSAGING);
-  }
-
-  @Test
   void entryPointRuleFailsOnAConsumerThatUsesAnotherFeaturesClass() {
     JavaClasses leaky = new ClassFileImporter().importClasses(UsesCreditInternals.class);
 
@@ -150,19 +114,7 @@ class MessagingArchitectureTest {
     assertThatThrownBy(() -> SHARED_PLUMBING_USES_NO_FEATURE.check(leaky))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining(UsesAFeature.class.getName())
-        .hasMessageContaining(DestinationCipher.class.getName());
-  }
-
-  @Test
-  void simulatorRuleFailsOnAPayoutClassThatCallsTheSimulatorInProcess() {
-    JavaClasses leaky = new ClassFileImporter().importClasses(CallsTheSimulator.class);
-
-    // Same feature, so only the simulator rule sees the problem.
-    FEATURES_MEET_ONLY_AT_ENTRY_POINTS.check(leaky);
-    assertThatThrownBy(() -> NOTHING_USES_THE_SIMULATOR.check(leaky))
-        .isInstanceOf(AssertionError.class)
-        .hasMessageContaining(CallsTheSimulator.class.getName())
-        .hasMessageContaining(PayoutProviderSimulator.class.getName());
+        .hasMessageContaining(EventDecoder.class.getName());
   }
 
   @Test
@@ -172,10 +124,6 @@ class MessagingArchitectureTest {
     assertThatThrownBy(() -> FEATURES_MEET_ONLY_AT_ENTRY_POINTS.check(nothing))
         .isInstanceOf(AssertionError.class);
     assertThatThrownBy(() -> SHARED_PLUMBING_USES_NO_FEATURE.check(nothing))
-        .isInstanceOf(AssertionError.class);
-    assertThatThrownBy(() -> NOTHING_USES_THE_SIMULATOR.check(nothing))
-        .isInstanceOf(AssertionError.class);
-    assertThatThrownBy(() -> THE_SIMULATOR_USES_ONLY_THE_DOMAIN.check(nothing))
         .isInstanceOf(AssertionError.class);
   }
 }

@@ -1,6 +1,6 @@
 package io.paystream.messaging.kafka;
 
-import io.paystream.messaging.payout.DestinationCipher;
+import io.paystream.messaging.events.EventDecoder;
 
 /**
  * Breaks {@code MessagingArchitectureTest}'s shared-plumbing rule on purpose: a kafka class using a
@@ -10,7 +10,7 @@ public final class UsesAFeature {
 
   private UsesAFeature() {}
 
-  public static Object leak(DestinationCipher cipher) {
-    return cipher;
+  public static Object leak(EventDecoder decoder) {
+    return decoder;
   }
 }
