@@ -1,8 +1,10 @@
 package io.paystream.api.ratelimit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.api.platform.RedisEndpoint;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -13,11 +15,19 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(RateLimitProperties.class)
 public class RateLimitConfiguration {
 
+  /**
+   * On the Redis of {@code spring.data.redis.*} as Boot reads it (URL, password, database, TLS,
+   * Sentinel), not host and port alone: a limiter that cannot log in answers from its local
+   * buckets, and every limit silently becomes per instance.
+   */
   @Bean(destroyMethod = "close")
   RateLimiter rateLimiter(
-      RateLimitProperties properties, DataRedisProperties redis, MeterRegistry meters) {
+      RateLimitProperties properties,
+      DataRedisConnectionDetails redis,
+      DataRedisProperties redisProperties,
+      MeterRegistry meters) {
     return new RateLimiter(
-        properties, redis.getHost(), redis.getPort(), properties.keyPrefix(), meters);
+        properties, RedisEndpoint.from(redis, redisProperties), properties.keyPrefix(), meters);
   }
 
   /** Connect once the application is up (not in a constructor), without holding start-up. */

@@ -14,6 +14,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.paystream.api.platform.RedisEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,7 +31,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Takes tokens from Bucket4j buckets kept in Redis (Lettuce, asynchronous proxy manager: no thread
- * ever waits for Redis), shared by every instance of the API.
+ * ever waits for Redis), shared by every instance of the API. The Redis is the one {@code
+ * spring.data.redis.*} configures for the whole application ({@link RedisEndpoint}: password,
+ * database, TLS, URL, Sentinel), so every instance that shares the cache shares the buckets.
  *
  * <p>Redis down: the API keeps serving, and every limit keeps applying per instance, from in-memory
  * buckets with the same configuration ({@link LocalBuckets}). With N instances a client gets at
@@ -50,6 +53,7 @@ public class RateLimiter implements AutoCloseable {
   private final RateLimitProperties properties;
   private final RedisClient client;
   private final RedisURI uri;
+  private final String redisDescription;
   private final Map<RateLimit, BucketConfiguration> configurations = new EnumMap<>(RateLimit.class);
   private final LocalBuckets local;
   private final AtomicReference<AsyncProxyManager<byte[]>> redis = new AtomicReference<>();
@@ -65,15 +69,12 @@ public class RateLimiter implements AutoCloseable {
       new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL.toNanos());
 
   /**
+   * @param redis where the buckets live, and how to log in
    * @param namespace prefix of every key in Redis, so that two deployments (or two tests) sharing
    *     one Redis do not share buckets
    */
   public RateLimiter(
-      RateLimitProperties properties,
-      String host,
-      int port,
-      String namespace,
-      MeterRegistry meters) {
+      RateLimitProperties properties, RedisEndpoint redis, String namespace, MeterRegistry meters) {
     this.properties = properties;
     this.namespace = namespace;
     this.localDecisions =
@@ -91,18 +92,21 @@ public class RateLimiter implements AutoCloseable {
     Duration timeout = Duration.ofMillis(properties.redisTimeoutMillis());
     // The URI's timeout bounds connecting and its handshake, which a cold client needs more
     // time for; each command is bounded by the (shorter) command timeout below.
-    this.uri =
-        RedisURI.builder().withHost(host).withPort(port).withTimeout(CONNECT_TIMEOUT).build();
+    this.uri = RedisURI.builder(redis.uri()).withTimeout(CONNECT_TIMEOUT).build();
+    this.redisDescription = redis.describe();
     this.client = RedisClient.create();
-    client.setOptions(
+    ClientOptions.Builder options =
         ClientOptions.builder()
             // A command sent while disconnected fails at once instead of queueing until Redis is
             // back: the fallback answers, the request is not held.
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             // Connecting happens in the background, so it may take longer than one command.
-            .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-            .build());
+            .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build());
+    if (redis.ssl() != null) {
+      options.sslOptions(redis.ssl());
+    }
+    client.setOptions(options.build());
     Duration window = Duration.ofSeconds(properties.windowSeconds());
     for (RateLimit limit : RateLimit.values()) {
       int capacity = properties.capacity(limit);
@@ -251,7 +255,7 @@ public class RateLimiter implements AutoCloseable {
             .asAsync();
     connection.set(opened);
     redis.set(proxies);
-    log.info("rate limits shared through Redis {}:{}", uri.getHost(), uri.getPort());
+    log.info("rate limits shared through Redis {}", redisDescription);
     return proxies;
   }
 

@@ -3,6 +3,7 @@ package io.paystream.api.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.paystream.api.platform.RedisEndpoint;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -113,7 +114,8 @@ class RateLimiterIntegrationTest {
   void withRedisDownEveryOtherLimitKeepsServingWithinItsLimit() throws IOException {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (RateLimiter limiter =
-        new RateLimiter(LIMITS, REDIS_HOST, closedPort(), namespace(), meters)) {
+        new RateLimiter(
+            LIMITS, RedisEndpoint.standalone(REDIS_HOST, closedPort()), namespace(), meters)) {
       String user = UUID.randomUUID().toString();
 
       Flux.range(0, 6)
@@ -133,7 +135,8 @@ class RateLimiterIntegrationTest {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (RedisOutage redis = new RedisOutage(REDIS_HOST, REDIS_PORT);
         RateLimiter limiter =
-            new RateLimiter(LIMITS, REDIS_HOST, redis.port(), namespace(), meters)) {
+            new RateLimiter(
+                LIMITS, RedisEndpoint.standalone(REDIS_HOST, redis.port()), namespace(), meters)) {
       connected(limiter);
       String email = "outage-" + UUID.randomUUID() + "@example.com";
       consume(limiter, RateLimit.LOGIN_PER_EMAIL, email)
@@ -169,7 +172,8 @@ class RateLimiterIntegrationTest {
   }
 
   private static RateLimiter limiter(int port, String namespace) {
-    return new RateLimiter(LIMITS, REDIS_HOST, port, namespace, new SimpleMeterRegistry());
+    return new RateLimiter(
+        LIMITS, RedisEndpoint.standalone(REDIS_HOST, port), namespace, new SimpleMeterRegistry());
   }
 
   private static void connected(RateLimiter limiter) {
