@@ -3,6 +3,7 @@ package io.paystream.messaging;
 import io.paystream.messaging.credit.CreditLegConsumer;
 import io.paystream.messaging.credit.PendingTransfers;
 import io.paystream.messaging.kafka.KafkaAdmin;
+import io.paystream.messaging.relay.OutboxPurge;
 import io.paystream.messaging.relay.OutboxRelay;
 import io.paystream.persistence.notify.PostgresChannels;
 import io.paystream.persistence.outbox.OutboxStore;
@@ -13,8 +14,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 /**
- * The money path's background work: the outbox relay, the credit-leg consumer, and the probe of the
- * oldest PENDING transfer that makes a stall of either visible.
+ * The money path's background work: the outbox relay and the purge of what it has sent, the
+ * credit-leg consumer, and the probe of the oldest PENDING transfer that makes a stall of either
+ * visible.
  */
 @Component
 @ConditionalOnProperty(
@@ -24,6 +26,7 @@ import reactor.core.publisher.Flux;
 public class MessagingLifecycle extends BackgroundStreams {
 
   private final OutboxRelay relay;
+  private final OutboxPurge purge;
   private final PostgresChannels notifications;
   private final CreditLegConsumer consumer;
   private final PendingTransfers pending;
@@ -32,12 +35,14 @@ public class MessagingLifecycle extends BackgroundStreams {
   public MessagingLifecycle(
       KafkaAdmin admin,
       OutboxRelay relay,
+      OutboxPurge purge,
       PostgresChannels notifications,
       CreditLegConsumer consumer,
       PendingTransfers pending,
       MessagingProperties properties) {
     super(admin, properties);
     this.relay = relay;
+    this.purge = purge;
     this.notifications = notifications;
     this.consumer = consumer;
     this.pending = pending;
@@ -54,6 +59,8 @@ public class MessagingLifecycle extends BackgroundStreams {
     return Map.of(
         "outbox relay",
         relay.run(wakeUps),
+        "outbox purge",
+        purge.run(),
         "credit-leg consumer",
         consumer.run(),
         "oldest-pending probe",

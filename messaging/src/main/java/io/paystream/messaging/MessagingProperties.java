@@ -58,6 +58,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the relay, a sweep) is started again; doubled each time, with jitter
  * @param streamRestartBackoffMaxMillis ceiling of that delay: a broker or database that is down for
  *     long is probed every 30 s, and each failed restart is logged at most that often
+ * @param outboxPurgeIntervalSeconds how often each instance deletes the sent rows past {@code
+ *     outboxRetentionHours}; every instance does, and concurrent passes skip each other's rows, so
+ *     more instances cost a few cheap queries, not contention. Ten minutes: a row outlives the
+ *     retention by at most that, and a pass finds little to do
+ * @param outboxPurgeBatchSizeMax rows one DELETE removes at most; each batch is its own short
+ *     statement, so locks and WAL per statement stay small however large the backlog (the first
+ *     pass after an outage of the purge may find millions)
  */
 @ConfigurationProperties("paystream.kafka")
 public record MessagingProperties(
@@ -83,7 +90,9 @@ public record MessagingProperties(
     @DefaultValue("2000") long adminCloseTimeoutMillis,
     @DefaultValue("3000") long healthProbeTimeoutMillis,
     @DefaultValue("500") long streamRestartBackoffMinMillis,
-    @DefaultValue("30000") long streamRestartBackoffMaxMillis) {
+    @DefaultValue("30000") long streamRestartBackoffMaxMillis,
+    @DefaultValue("600") int outboxPurgeIntervalSeconds,
+    @DefaultValue("1000") int outboxPurgeBatchSizeMax) {
 
   /**
    * Every backoff of this module varies each delay by +-50 %: instances that failed together (a
@@ -130,6 +139,16 @@ public record MessagingProperties(
         streamRestartBackoffMaxMillis,
         streamRestartBackoffMinMillis,
         3_600_000);
+    check(PREFIX + "outbox-purge-interval-seconds", outboxPurgeIntervalSeconds, 1, 86_400);
+    check(PREFIX + "outbox-purge-batch-size-max", outboxPurgeBatchSizeMax, 1, 100_000);
+  }
+
+  public Duration outboxRetention() {
+    return Duration.ofHours(outboxRetentionHours);
+  }
+
+  public Duration outboxPurgeInterval() {
+    return Duration.ofSeconds(outboxPurgeIntervalSeconds);
   }
 
   public Duration pendingProbeInterval() {

@@ -13,6 +13,7 @@ import io.paystream.messaging.credit.PendingTransfers;
 import io.paystream.messaging.events.EventDecoder;
 import io.paystream.messaging.kafka.UsesAFeature;
 import io.paystream.messaging.payout.UsesCreditInternals;
+import io.paystream.messaging.relay.OutboxPurge;
 import io.paystream.messaging.relay.OutboxRelay;
 import io.paystream.messaging.testing.PackagesByFeature;
 import java.util.Set;
@@ -65,9 +66,13 @@ class MessagingArchitectureTest {
   private static final ArchRule SHARED_PLUMBING_USES_NO_FEATURE =
       PACKAGES.sharedCodeUsesNoFeature(
           PackagesByFeature.dependency(
-              "the lifecycle that runs the money path's relay and credit leg",
+              "the lifecycle that runs the money path's relay, purge and credit leg",
               MessagingLifecycle.class,
-              Set.of(OutboxRelay.class, CreditLegConsumer.class, PendingTransfers.class)));
+              Set.of(
+                  OutboxRelay.class,
+                  OutboxPurge.class,
+                  CreditLegConsumer.class,
+                  PendingTransfers.class)));
 
   @Test
   void importerFindsTheModuleAndNoTestClasses() {

@@ -26,6 +26,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
       "paystream.transfer-max-minor-units.CHF=50000",
       "paystream.daily-outgoing-max-minor-units.SEK=100000",
       "paystream.kafka.outbox-poll-interval-seconds=1",
+      // The outbox purge every second, two rows a batch: OutboxRetentionIntegrationTest sees a
+      // pass of several batches within seconds. Rows of the other tests are far younger than
+      // the retention, so they are never purged.
+      "paystream.kafka.outbox-purge-interval-seconds=1",
+      "paystream.kafka.outbox-purge-batch-size-max=2",
       // Withdrawals: a test-only key, and the payout leg's limits shortened so that timeouts,
       // the breaker's wait and the recovery sweep each take a second or two.
       "paystream.payout.destination-key=dGVzdC1vbmx5LWRlc3RpbmF0aW9uLWtleS0zMmJ5dGU=",

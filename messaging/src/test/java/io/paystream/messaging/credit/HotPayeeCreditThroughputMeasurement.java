@@ -148,7 +148,9 @@ class HotPayeeCreditThroughputMeasurement {
             properties.adminCloseTimeoutMillis(),
             properties.healthProbeTimeoutMillis(),
             properties.streamRestartBackoffMinMillis(),
-            properties.streamRestartBackoffMaxMillis());
+            properties.streamRestartBackoffMaxMillis(),
+            properties.outboxPurgeIntervalSeconds(),
+            properties.outboxPurgeBatchSizeMax());
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     CreditLegConsumer consumer = new CreditLegConsumer(creditLeg, sender, measured, meters);
     CountDownLatch done = new CountDownLatch(CREDITS);

@@ -145,6 +145,8 @@ class PendingTransfersIntegrationTest {
         p.adminCloseTimeoutMillis(),
         p.healthProbeTimeoutMillis(),
         p.streamRestartBackoffMinMillis(),
-        p.streamRestartBackoffMaxMillis());
+        p.streamRestartBackoffMaxMillis(),
+        p.outboxPurgeIntervalSeconds(),
+        p.outboxPurgeBatchSizeMax());
   }
 }

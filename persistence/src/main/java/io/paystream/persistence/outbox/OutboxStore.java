@@ -3,6 +3,7 @@ package io.paystream.persistence.outbox;
 import io.paystream.domain.MoneyEvent;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -125,6 +126,62 @@ public class OutboxStore {
         .fetch()
         .rowsUpdated();
   }
+
+  /**
+   * The lowest id of a row sent at or after {@code since}; empty when there is none. The relay
+   * sends in id order, so the rows below it were (nearly all) sent before {@code since}: a purge
+   * that stops here reads no row it must keep. Reads the primary key from its low end up to that
+   * row, through the rows being purged and the unsent backlog only.
+   */
+  public Mono<Long> firstIdSentSince(Instant since) {
+    return db.sql("SELECT min(id) AS id FROM outbox WHERE sent_at >= :since")
+        .bind("since", since)
+        .map(row -> Optional.ofNullable(row.get("id", Long.class)))
+        .one()
+        .flatMap(Mono::justOrEmpty);
+  }
+
+  /**
+   * Deletes at most {@code limit} rows sent before {@code sentBefore} whose ids lie strictly
+   * between {@code afterId} and {@code untilId}, lowest id first, in one short statement of its
+   * own. Rows another transaction holds (another instance's purge) are skipped, not waited for, so
+   * every instance may purge at once. Unsent rows are never deleted. Safe to retry.
+   */
+  public Mono<PurgedBatch> purgeSentBatch(
+      Instant sentBefore, long afterId, long untilId, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
+    }
+    return db.sql(
+            """
+            WITH doomed AS (
+                SELECT id FROM outbox
+                 WHERE id > :after AND id < :until
+                   AND sent_at IS NOT NULL AND sent_at < :before
+                 ORDER BY id
+                 LIMIT :limit
+                   FOR UPDATE SKIP LOCKED
+            ), deleted AS (
+                DELETE FROM outbox o USING doomed d WHERE o.id = d.id RETURNING o.id
+            )
+            SELECT count(*) AS n, max(id) AS last_id FROM deleted""")
+        .bind("after", afterId)
+        .bind("until", untilId)
+        .bind("before", sentBefore)
+        .bind("limit", limit)
+        .map(
+            row -> {
+              Long last = row.get("last_id", Long.class);
+              return new PurgedBatch(row.get("n", Long.class), last == null ? afterId : last);
+            })
+        .one();
+  }
+
+  /**
+   * What one {@link #purgeSentBatch} deleted: {@code rows} rows, the highest of them {@code lastId}
+   * (the {@code afterId} it was given when none), where the next batch starts.
+   */
+  public record PurgedBatch(long rows, long lastId) {}
 
   /** A row as sent: {@code payload} is the JSON of its {@link OutboxEvent}. */
   public record OutboxRow(long id, String key, String type, String payload) {}
