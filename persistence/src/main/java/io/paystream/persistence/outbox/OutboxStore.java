@@ -119,14 +119,6 @@ public class OutboxStore {
         .one();
   }
 
-  /** Deletes rows sent before {@code before}; they have done their job. */
-  public Mono<Long> purgeSentBefore(Instant before) {
-    return db.sql("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < :before")
-        .bind("before", before)
-        .fetch()
-        .rowsUpdated();
-  }
-
   /**
    * The lowest id of a row sent at or after {@code since}; empty when there is none. The relay
    * sends in id order, so the rows below it were (nearly all) sent before {@code since}: a purge
