@@ -203,6 +203,22 @@ class RiskLimitsIntegrationTest extends ApiIntegrationTest {
   }
 
   @Test
+  void aWithdrawalsLimitHitIsInTheAuditTrailWithTheLimitName() {
+    User alice = client.newCustomer();
+    UUID from = client.openAccount(alice, "CHF");
+    client.deposit(alice, from, 100_000, "CHF");
+    withdraw(alice, from, 60_000, "CHF");
+
+    JsonNode page =
+        client.get(
+            client.ops(), "/api/v1/ops/audit?userId=" + alice.id() + "&type=limit.risk_exceeded");
+
+    assertThat(page.get("items")).hasSize(1);
+    assertThat(page.get("items").get(0).get("metadata").get("limit").asString())
+        .isEqualTo("per_transfer_max");
+  }
+
+  @Test
   void aRefusalReplayedWithTheSameKeyStillNamesTheLimit() {
     User alice = client.newCustomer();
     UUID from = client.openAccount(alice, "CHF");
