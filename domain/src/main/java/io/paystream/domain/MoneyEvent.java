@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -14,6 +15,26 @@ import java.util.UUID;
  * name.
  */
 public sealed interface MoneyEvent {
+
+  /**
+   * The event names of the public contract (CONTRACT.md, Live status). The other event, {@code
+   * withdrawal.pending}, is an internal command between legs of a saga: it drives the payout leg
+   * but never reaches a client's stream or webhook.
+   */
+  Set<String> PUBLIC_TYPES =
+      Set.of(
+          "transfer.pending",
+          "transfer.completed",
+          "transfer.failed",
+          "withdrawal.processing",
+          "withdrawal.completed",
+          "withdrawal.failed",
+          "deposit.completed");
+
+  /** Whether a client's stream or webhook may carry an event of {@code type}. */
+  static boolean isPublic(String type) {
+    return PUBLIC_TYPES.contains(type);
+  }
 
   UUID eventId();
 

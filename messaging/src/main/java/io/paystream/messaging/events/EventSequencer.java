@@ -1,12 +1,12 @@
 package io.paystream.messaging.events;
 
+import io.paystream.domain.MoneyEvent;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.Topics;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.events.NewEvent;
-import io.paystream.persistence.outbox.EventTypes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -99,7 +99,7 @@ public class EventSequencer {
     // Internal saga commands (withdrawal.pending) are not the contract's events: no stream gets
     // them.
     List<NewEvent> events =
-        decoded.stream().filter(event -> EventTypes.isPublic(event.type())).toList();
+        decoded.stream().filter(event -> MoneyEvent.isPublic(event.type())).toList();
     // Bounded: when the retries run out the error ends run(), and BackgroundStreams starts it
     // again from the last committed offset, so the batch is delivered again, never skipped.
     return Mono.defer(() -> eventLog.append(events, Timestamps.now(clock)))

@@ -1,6 +1,6 @@
 package io.paystream.messaging.webhook;
 
-import io.paystream.persistence.outbox.EventTypes;
+import io.paystream.domain.MoneyEvent;
 import java.util.List;
 import java.util.Set;
 
@@ -9,7 +9,7 @@ import java.util.Set;
  */
 public final class WebhookEvents {
 
-  public static final Set<String> PUBLIC = EventTypes.PUBLIC;
+  public static final Set<String> PUBLIC = MoneyEvent.PUBLIC_TYPES;
 
   public static final Set<String> FAMILIES = Set.of("transfer.*", "withdrawal.*", "deposit.*");
 
