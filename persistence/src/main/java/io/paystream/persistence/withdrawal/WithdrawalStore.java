@@ -31,7 +31,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every statement that moves money for a withdrawal. Call each inside the transaction of the
@@ -61,7 +60,6 @@ public class WithdrawalStore {
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
   private final OutboxStore outbox;
-  private final JsonMapper json;
   private final Clock clock;
 
   public WithdrawalStore(
@@ -72,7 +70,6 @@ public class WithdrawalStore {
       SystemAccounts systemAccounts,
       LedgerStore ledger,
       OutboxStore outbox,
-      JsonMapper json,
       Clock clock) {
     this.db = db;
     this.accounts = accounts;
@@ -81,7 +78,6 @@ public class WithdrawalStore {
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
     this.outbox = outbox;
-    this.json = json;
     this.clock = clock;
   }
 
