@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient.User;
 import io.paystream.messaging.kafka.Topics;
+import io.paystream.persistence.testing.Eventually;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -62,30 +62,19 @@ class KafkaDeadLetterIntegrationTest extends ApiIntegrationTest {
   }
 
   private List<JsonNode> awaitKafkaLetters(User ops, String key, int count) {
-    Instant deadline = Instant.now().plus(ARRIVAL_TIMEOUT);
-    while (true) {
-      List<JsonNode> letters =
-          client
-              .get(ops, "/api/v1/ops/dead-letters?limit=100")
-              .get("items")
-              .valueStream()
-              .filter(
-                  item ->
-                      "KAFKA".equals(item.get("kind").asString())
-                          && key.equals(item.path("key").asString()))
-              .toList();
-      if (letters.size() >= count) {
-        return letters;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("only " + letters.size() + " dead letters with key " + key);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    return Eventually.await(
+        ARRIVAL_TIMEOUT,
+        count + " dead letters with key " + key,
+        () ->
+            client
+                .get(ops, "/api/v1/ops/dead-letters?limit=100")
+                .get("items")
+                .valueStream()
+                .filter(
+                    item ->
+                        "KAFKA".equals(item.get("kind").asString())
+                            && key.equals(item.path("key").asString()))
+                .toList(),
+        letters -> letters.size() >= count);
   }
 }

@@ -10,6 +10,7 @@ import io.paystream.api.testing.MoneyAssertions;
 import io.paystream.api.testing.MoneyAssertions.Snapshot;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.testing.Eventually;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
@@ -380,12 +381,12 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     }
 
     // The abandoned request finishes (the key is busy meanwhile: 409), and its answer is stored.
-    long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-    EntityExchangeResult<byte[]> replay;
-    do {
-      Mono.delay(Duration.ofMillis(100)).block();
-      replay = client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR");
-    } while (replay.getStatus().value() == 409 && System.nanoTime() < deadline);
+    EntityExchangeResult<byte[]> replay =
+        Eventually.await(
+            SETTLE_TIMEOUT,
+            "the abandoned request to finish and free its key",
+            () -> client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR"),
+            answer -> answer.getStatus().value() != 409);
     assertThat(replay.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(replay.getResponseHeaders().getFirst(REPLAYED))
         .as("the transfer the client abandoned was committed whole, not rolled back")

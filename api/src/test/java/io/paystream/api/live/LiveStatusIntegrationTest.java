@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -89,16 +90,16 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     List<ServerSentEvent<String>> first = new CopyOnWriteArrayList<>();
     Disposable listening = listen(port, bob, path, null, first);
     client.deposit(bob, account, 1, "EUR");
-    await(() -> first.size() == 1, "first deposit event");
+    Eventually.await(STREAM_TIMEOUT, "first deposit event", () -> first.size() == 1);
     listening.dispose();
 
     client.deposit(bob, account, 2, "EUR");
     client.deposit(bob, account, 3, "EUR");
     List<ServerSentEvent<String>> resumed = new CopyOnWriteArrayList<>();
     Disposable again = listen(port, bob, path, first.get(0).id(), resumed);
-    await(() -> resumed.size() == 2, "the two missed deposits");
+    Eventually.await(STREAM_TIMEOUT, "the two missed deposits", () -> resumed.size() == 2);
     client.deposit(bob, account, 4, "EUR");
-    await(() -> resumed.size() == 3, "the live deposit after the seam");
+    Eventually.await(STREAM_TIMEOUT, "the live deposit after the seam", () -> resumed.size() == 3);
     again.dispose();
 
     assertThat(resumed).extracting(ServerSentEvent::event).containsOnly("deposit.completed");
@@ -117,9 +118,10 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
     Disposable listening = listen(port, client.ops(), "/api/v1/ops/events", null, seen);
     client.deposit(carol, account, 77, "EUR");
-    await(
-        () -> seen.stream().anyMatch(event -> event.data().contains(account.toString())),
-        "carol's deposit on the ops stream");
+    Eventually.await(
+        STREAM_TIMEOUT,
+        "carol's deposit on the ops stream",
+        () -> seen.stream().anyMatch(event -> event.data().contains(account.toString())));
     listening.dispose();
 
     EntityExchangeResult<byte[]> refused =
@@ -141,7 +143,7 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
     Disposable listening =
         listen(port, frank, "/api/v1/accounts/" + account + "/events", null, seen);
     client.deposit(frank, account, 5, "EUR");
-    await(() -> seen.size() == 1, "the deposit event");
+    Eventually.await(STREAM_TIMEOUT, "the deposit event", () -> seen.size() == 1);
 
     String metrics =
         new String(
@@ -292,7 +294,7 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
                     into.add(event);
                   }
                 });
-    await(open::get, "the opening comment of " + path);
+    Eventually.await(STREAM_TIMEOUT, "the opening comment of " + path, open::get);
     return subscription;
   }
 
@@ -312,24 +314,5 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
         .retrieve()
         .bodyToFlux(SSE)
         .timeout(STREAM_TIMEOUT);
-  }
-
-  static void await(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + STREAM_TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      sleep(20);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -6,6 +6,7 @@ import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.OtherInstance;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +65,10 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
 
     client.deposit(alice, from, 900, "EUR");
     UUID transfer = client.acceptedTransfer(alice, from, to, 400, "EUR");
-    LiveStatusIntegrationTest.await(
-        () -> onSecond.size() == 2, "the transfer's two events on the second instance");
+    Eventually.await(
+        LiveStatusIntegrationTest.STREAM_TIMEOUT,
+        "the transfer's two events on the second instance",
+        () -> onSecond.size() == 2);
     watching.dispose();
     List<ServerSentEvent<String>> transferStream =
         LiveStatusIntegrationTest.events(
@@ -115,9 +118,10 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
         .expectStatus()
         .isNoContent();
 
-    LiveStatusIntegrationTest.await(
-        () -> status(onSecond, access) == HttpStatus.UNAUTHORIZED,
-        "the second instance to refuse the logged-out token");
+    Eventually.await(
+        LiveStatusIntegrationTest.STREAM_TIMEOUT,
+        "the second instance to refuse the logged-out token",
+        () -> status(onSecond, access) == HttpStatus.UNAUTHORIZED);
   }
 
   private static HttpStatus status(WebTestClient instance, String accessToken) {
@@ -190,7 +194,9 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
     } finally {
       holding.dispose();
     }
-    LiveStatusIntegrationTest.await(
+    Eventually.await(
+        LiveStatusIntegrationTest.STREAM_TIMEOUT,
+        "the instance to answer",
         () ->
             http.mutate()
                 .baseUrl("http://localhost:" + secondPort)
@@ -201,7 +207,6 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
                 .exchange()
                 .returnResult(byte[].class)
                 .getStatus()
-                .is2xxSuccessful(),
-        "the instance to answer");
+                .is2xxSuccessful());
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.testing.Eventually;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -45,8 +46,10 @@ class StreamCapsIntegrationTest extends ApiIntegrationTest {
   void closeStreams() {
     open.forEach(Disposable::dispose);
     for (UUID user : users) {
-      LiveStatusIntegrationTest.await(
-          () -> subscribers.active(user) == 0, "the streams of " + user + " closed on the server");
+      Eventually.await(
+          LiveStatusIntegrationTest.STREAM_TIMEOUT,
+          "the streams of " + user + " closed on the server",
+          () -> subscribers.active(user) == 0);
     }
   }
 
@@ -89,8 +92,10 @@ class StreamCapsIntegrationTest extends ApiIntegrationTest {
     open.remove(0).dispose();
 
     // The server learns of the closed connection asynchronously: retry until it has.
-    LiveStatusIntegrationTest.await(
-        () -> status(user, path) == HttpStatus.OK.value(), "a stream slot given back");
+    Eventually.await(
+        LiveStatusIntegrationTest.STREAM_TIMEOUT,
+        "a stream slot given back",
+        () -> status(user, path) == HttpStatus.OK.value());
   }
 
   @Test
@@ -116,7 +121,8 @@ class StreamCapsIntegrationTest extends ApiIntegrationTest {
             .retrieve()
             .bodyToFlux(SSE)
             .subscribe(event -> opened.set(true), error -> {});
-    LiveStatusIntegrationTest.await(opened::get, "the opening comment of " + path);
+    Eventually.await(
+        LiveStatusIntegrationTest.STREAM_TIMEOUT, "the opening comment of " + path, opened::get);
     return stream;
   }
 

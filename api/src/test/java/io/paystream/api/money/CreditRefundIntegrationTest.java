@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.testing.Eventually;
 import io.paystream.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,8 +35,6 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
 
   /** How long the credit leg may take to reach the payee's row before the test gives up. */
   private static final Duration CREDIT_LEG_ARRIVAL_TIMEOUT = Duration.ofSeconds(15);
-
-  private static final long POLL_INTERVAL_MILLIS = 20;
 
   private static final long FUNDS = 10_000;
   private static final long AMOUNT = 2_500;
@@ -208,8 +206,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
    * (the credit leg locks its payees before it decides): the credit has started and must decide
    * after the freeze commits.
    */
-  private static void awaitCreditLegWaitingForPayeeRow(Connection db) throws Exception {
-    Instant deadline = Instant.now().plus(CREDIT_LEG_ARRIVAL_TIMEOUT);
+  private static void awaitCreditLegWaitingForPayeeRow(Connection db) throws SQLException {
     try (Connection observer = connect();
         PreparedStatement waiting =
             observer.prepareStatement(
@@ -218,21 +215,20 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
               WHERE datname = current_database() AND wait_event_type = 'Lock'
                 AND ? = ANY (pg_blocking_pids(pid))
                 AND query LIKE '%FOR NO KEY UPDATE%'""")) {
-      int holder = backendPid(db);
-      while (true) {
-        waiting.setInt(1, holder);
-        try (ResultSet rows = waiting.executeQuery()) {
-          rows.next();
-          if (rows.getLong(1) > 0) {
-            return;
-          }
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new AssertionError(
-              "the credit leg never reached the payee's row within " + CREDIT_LEG_ARRIVAL_TIMEOUT);
-        }
-        Thread.sleep(POLL_INTERVAL_MILLIS);
-      }
+      waiting.setInt(1, backendPid(db));
+      Eventually.await(
+          CREDIT_LEG_ARRIVAL_TIMEOUT,
+          "the credit leg to wait for the payee's row",
+          () -> count(waiting) > 0);
+    }
+  }
+
+  private static long count(PreparedStatement query) {
+    try (ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -7,13 +7,13 @@ import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.MoneyAssertions;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.testing.Eventually;
 import io.paystream.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +62,9 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
 
   /** Transfers with this description fail any statement that inserts more than one of them. */
   static final String BREAKER = "batch-breaker";
+
+  /** Transfers reach the lane's queue in milliseconds once sent. */
+  private static final Duration QUEUED_TIMEOUT = Duration.ofSeconds(10);
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -224,11 +227,11 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
   }
 
   private void awaitQueued(int expected) {
-    Instant deadline = Instant.now().plusSeconds(10);
-    while (meters.get("paystream.transfer.accept.queued").gauge().value() != expected) {
-      assertThat(Instant.now()).as("transfers queued in the lane").isBefore(deadline);
-      PaystreamClient.sleep(20);
-    }
+    Eventually.await(
+        QUEUED_TIMEOUT,
+        expected + " transfers queued in the lane",
+        () -> meters.get("paystream.transfer.accept.queued").gauge().value(),
+        queued -> queued == expected);
   }
 
   private void awaitCompleted(User payer, List<UUID> transfers) {

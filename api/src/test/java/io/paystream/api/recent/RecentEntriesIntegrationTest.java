@@ -9,6 +9,7 @@ import io.paystream.messaging.recent.RecentEntriesRedis;
 import io.paystream.persistence.ledger.LedgerEntry;
 import io.paystream.persistence.ledger.SequencedEntries;
 import io.paystream.persistence.ledger.SequencedEntries.SequencedEntry;
+import io.paystream.persistence.testing.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,12 +44,12 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
 
     UUID transfer = client.acceptedTransfer(payer, from, to, 640, "EUR");
     client.awaitTerminal(payer, transfer, Duration.ofSeconds(20));
-    long completedAt = System.nanoTime();
-    List<JsonNode> seen = recent(payee, to);
-    while (seen.isEmpty() && System.nanoTime() - completedAt < CREDIT_VISIBLE_WITHIN.toNanos()) {
-      sleep(10);
-      seen = recent(payee, to);
-    }
+    List<JsonNode> seen =
+        Eventually.await(
+            CREDIT_VISIBLE_WITHIN,
+            "the credit in the payee's recent entries",
+            () -> recent(payee, to),
+            entries -> !entries.isEmpty());
 
     assertThat(seen).hasSize(1);
     assertThat(seen.get(0).get("transferId").asString()).isEqualTo(transfer.toString());
@@ -170,14 +171,5 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
         .get("items")
         .valueStream()
         .toList();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -2,8 +2,8 @@ package io.paystream.api.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paystream.persistence.testing.Eventually;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -151,17 +151,11 @@ public final class PaystreamClient {
 
   /** Polls until the transfer leaves PENDING; fails after {@code timeout}. */
   public JsonNode awaitTerminal(User user, UUID transferId, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (true) {
-      JsonNode transfer = getTransfer(user, transferId);
-      if (!"PENDING".equals(transfer.get("status").asString())) {
-        return transfer;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("transfer " + transferId + " still PENDING after " + timeout);
-      }
-      sleep(50);
-    }
+    return Eventually.await(
+        timeout,
+        "transfer " + transferId + " to leave PENDING",
+        () -> getTransfer(user, transferId),
+        transfer -> !"PENDING".equals(transfer.get("status").asString()));
   }
 
   public JsonNode account(User user, UUID account) {
@@ -194,14 +188,5 @@ public final class PaystreamClient {
 
   public static JsonNode json(EntityExchangeResult<byte[]> result) {
     return JSON.readTree(result.getResponseBody());
-  }
-
-  public static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
   }
 }

@@ -8,6 +8,7 @@ import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
 import io.paystream.messaging.webhook.WebhookSignature;
+import io.paystream.persistence.testing.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -196,26 +197,19 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
 
   private JsonNode awaitDeadLetter(String endpointId) {
     User ops = client.ops();
-    Instant deadline = Instant.now().plus(DELIVERY_TIMEOUT);
-    while (true) {
-      JsonNode page = client.get(ops, "/api/v1/ops/dead-letters?limit=100");
-      JsonNode found =
-          page.get("items")
-              .valueStream()
-              .filter(
-                  item ->
-                      "WEBHOOK".equals(item.get("kind").asString())
-                          && endpointId.equals(item.path("endpointId").asString()))
-              .findFirst()
-              .orElse(null);
-      if (found != null) {
-        return found;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("no dead letter for endpoint " + endpointId + ": " + page);
-      }
-      Pause.sleep(100);
-    }
+    return Eventually.awaitPresent(
+        DELIVERY_TIMEOUT,
+        "a dead letter for endpoint " + endpointId,
+        () ->
+            client
+                .get(ops, "/api/v1/ops/dead-letters?limit=100")
+                .get("items")
+                .valueStream()
+                .filter(
+                    item ->
+                        "WEBHOOK".equals(item.get("kind").asString())
+                            && endpointId.equals(item.path("endpointId").asString()))
+                .findFirst());
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.paystream.api.webhook;
 
+import io.paystream.persistence.testing.Eventually;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,22 +75,7 @@ final class WebhookReceiver implements AutoCloseable {
 
   /** Waits until requests to {@code path} satisfy {@code condition}; returns them. */
   List<Received> await(String path, Predicate<List<Received>> condition, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (true) {
-      List<Received> now = at(path);
-      if (condition.test(now)) {
-        return now;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("receiver at /" + path + " got only " + now);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    return Eventually.await(timeout, "requests to /" + path, () -> at(path), condition);
   }
 
   @Override

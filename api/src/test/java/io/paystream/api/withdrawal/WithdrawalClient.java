@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.testing.Eventually;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -20,7 +20,6 @@ final class WithdrawalClient {
 
   static final String IBAN = "DE89370400440532013000";
   static final String MASKED_IBAN = "DE89**************3000";
-  private static final long POLL_INTERVAL_MILLIS = 50;
 
   private final WebTestClient http;
   private final PaystreamClient client;
@@ -71,18 +70,11 @@ final class WithdrawalClient {
   /** Polls until the withdrawal is in one of {@code statuses}; fails after {@code timeout}. */
   JsonNode await(User user, UUID id, Duration timeout, String... statuses) {
     Set<String> wanted = Set.of(statuses);
-    Instant deadline = Instant.now().plus(timeout);
-    while (true) {
-      JsonNode withdrawal = get(user, id);
-      if (wanted.contains(withdrawal.get("status").asString())) {
-        return withdrawal;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError(
-            "withdrawal " + id + " not " + wanted + " after " + timeout + ": " + withdrawal);
-      }
-      sleep(POLL_INTERVAL_MILLIS);
-    }
+    return Eventually.await(
+        timeout,
+        "withdrawal " + id + " to be " + wanted,
+        () -> get(user, id),
+        withdrawal -> wanted.contains(withdrawal.get("status").asString()));
   }
 
   /** Every currency sums to zero and every customer balance equals its entries. */
@@ -93,14 +85,5 @@ final class WithdrawalClient {
         .get("byCurrency")
         .valueStream()
         .forEach(sum -> assertThat(sum.get("sum").asLong()).as("sum of %s", sum).isZero());
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
   }
 }

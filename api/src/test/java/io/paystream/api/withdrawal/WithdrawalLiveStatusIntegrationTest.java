@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.testing.Eventually;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -95,12 +95,10 @@ class WithdrawalLiveStatusIntegrationTest extends ApiIntegrationTest {
   }
 
   private static void awaitEvent(List<ServerSentEvent<String>> seen, String name) {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (seen.stream().noneMatch(event -> name.equals(event.event()))) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("no " + name + " within " + PATIENCE + "; saw " + seen);
-      }
-      WithdrawalClient.sleep(50);
-    }
+    Eventually.await(
+        PATIENCE,
+        name + " on the account stream",
+        () -> seen,
+        events -> events.stream().anyMatch(event -> name.equals(event.event())));
   }
 }

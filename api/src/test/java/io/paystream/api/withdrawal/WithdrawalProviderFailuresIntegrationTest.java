@@ -7,6 +7,7 @@ import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient.User;
 import io.paystream.api.testing.TestPayoutProvider;
 import io.paystream.messaging.payout.PayoutGateway;
+import io.paystream.persistence.testing.Eventually;
 import io.paystream.persistence.testing.TestDatabase;
 import io.paystream.tools.payoutsimulator.PayoutProviderSimulator;
 import io.paystream.tools.payoutsimulator.PayoutProviderSimulator.Behaviour;
@@ -15,7 +16,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -245,33 +245,26 @@ class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
   }
 
   private void awaitBreakerNot(CircuitBreaker.State unwanted) {
-    Instant deadline = Instant.now().plus(BREAKER_TIMEOUT);
-    while (gateway.breaker().getState() == unwanted) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("breaker still " + unwanted);
-      }
-      WithdrawalClient.sleep(50);
-    }
+    Eventually.await(
+        BREAKER_TIMEOUT,
+        "the breaker to leave " + unwanted,
+        gateway.breaker()::getState,
+        state -> state != unwanted);
   }
 
   private void awaitNotPermittedCallsAbove(long count) {
-    Instant deadline = Instant.now().plus(BREAKER_TIMEOUT);
-    while (gateway.breaker().getMetrics().getNumberOfNotPermittedCalls() <= count) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("the open breaker refused no call");
-      }
-      WithdrawalClient.sleep(20);
-    }
+    Eventually.await(
+        BREAKER_TIMEOUT,
+        "the open breaker to refuse a call",
+        () -> gateway.breaker().getMetrics().getNumberOfNotPermittedCalls() > count);
   }
 
   private void awaitBreaker(CircuitBreaker.State wanted) {
-    Instant deadline = Instant.now().plus(BREAKER_TIMEOUT);
-    while (gateway.breaker().getState() != wanted) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("breaker " + gateway.breaker().getState() + ", not " + wanted);
-      }
-      WithdrawalClient.sleep(50);
-    }
+    Eventually.await(
+        BREAKER_TIMEOUT,
+        "the breaker to be " + wanted,
+        gateway.breaker()::getState,
+        state -> state == wanted);
   }
 
   private static Connection connect() throws SQLException {

@@ -11,11 +11,11 @@ import io.paystream.messaging.testing.MessagingTestApplication;
 import io.paystream.messaging.testing.TestKafka;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.deposit.DepositStore;
+import io.paystream.persistence.testing.Eventually;
 import io.paystream.persistence.testing.TestDatabase;
 import io.paystream.persistence.transfer.TransferStore;
 import io.paystream.persistence.user.UserStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -105,23 +105,10 @@ class CreditLegConsumerBatchingIntegrationTest {
   }
 
   private static void awaitBalance(CreditFixtures fixtures, UUID account, long expected) {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (fixtures.balance(account) != expected) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError(
-            "balance "
-                + fixtures.balance(account)
-                + ", expected "
-                + expected
-                + " after "
-                + PATIENCE);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Eventually.await(
+        PATIENCE,
+        "the payee's balance to reach " + expected,
+        () -> fixtures.balance(account),
+        balance -> balance == expected);
   }
 }

@@ -9,6 +9,7 @@ import io.paystream.messaging.kafka.KafkaAdmin;
 import io.paystream.messaging.kafka.Topics;
 import io.paystream.messaging.testing.MessagingTestApplication;
 import io.paystream.messaging.testing.TestKafka;
+import io.paystream.persistence.testing.Eventually;
 import io.paystream.persistence.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
@@ -92,14 +92,13 @@ class CreditLegDeadLetterIntegrationTest {
           .verify(PATIENCE);
       // Counted when the dead-letter topic acknowledges the record, which may reach the
       // consumer after the reader above has already seen it: wait for the count.
-      Flux.interval(Duration.ofMillis(20))
-          .map(tick -> deadLettered())
-          .filter(count -> count > before)
-          .next()
-          .as(StepVerifier::create)
-          .expectNext(before + 1)
-          .expectComplete()
-          .verify(PATIENCE);
+      assertThat(
+              Eventually.await(
+                  PATIENCE,
+                  "the dead-lettered count to rise",
+                  this::deadLettered,
+                  count -> count > before))
+          .isEqualTo(before + 1);
     } finally {
       running.dispose();
     }

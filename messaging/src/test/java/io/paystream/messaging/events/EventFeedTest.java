@@ -1,7 +1,6 @@
 package io.paystream.messaging.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.mock;
@@ -11,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paystream.messaging.events.EventFeed.Replay;
 import io.paystream.persistence.events.EventLogRow;
 import io.paystream.persistence.events.EventLogStore;
+import io.paystream.persistence.testing.Eventually;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -182,12 +182,12 @@ class EventFeedTest {
 
     append(row(3, transfer, payer, payee));
 
-    await()
-        .atMost(VERIFY_TIMEOUT)
-        .untilAsserted(
-            () ->
-                assertThat(received)
-                    .containsExactlyInAnyOrder("ops", "payer", "payee", "transfer"));
+    Eventually.await(
+        VERIFY_TIMEOUT,
+        "a delivery to each of the four routes watching the row",
+        () -> received,
+        r -> r.size() >= 4);
+    assertThat(received).containsExactlyInAnyOrder("ops", "payer", "payee", "transfer");
     streams.forEach(Disposable::dispose);
     assertThat(feed.liveSubscriptions()).isZero();
     polling.dispose();

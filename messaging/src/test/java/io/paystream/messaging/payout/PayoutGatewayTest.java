@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.paystream.domain.Ids;
+import io.paystream.persistence.testing.Eventually;
 import io.paystream.tools.payoutsimulator.PayoutProviderSimulator;
 import io.paystream.tools.payoutsimulator.PayoutProviderSimulator.Behaviour;
 import java.net.ServerSocket;
@@ -268,7 +269,7 @@ class PayoutGatewayTest {
   }
 
   @Test
-  void theBreakerHalfOpensAfterItsWaitAndClosesWhenTheProviderAnswersAgain() throws Exception {
+  void theBreakerHalfOpensAfterItsWaitAndClosesWhenTheProviderAnswersAgain() {
     provider.behaviour(new Behaviour(0, 1.0, 0, 0, 0));
     gateway.pay(order()).as(StepVerifier::create).expectError().verify(VERIFY_TIMEOUT);
     gateway.pay(order()).as(StepVerifier::create).expectError().verify(VERIFY_TIMEOUT);
@@ -288,13 +289,11 @@ class PayoutGatewayTest {
     assertThat(provider.posts(probe.id())).isEqualTo(1);
   }
 
-  private void awaitState(CircuitBreaker.State wanted, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (gateway.breaker().getState() != wanted) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("breaker still " + gateway.breaker().getState());
-      }
-      Thread.sleep(20);
-    }
+  private void awaitState(CircuitBreaker.State wanted, Duration timeout) {
+    Eventually.await(
+        timeout,
+        "the breaker to be " + wanted,
+        gateway.breaker()::getState,
+        state -> state == wanted);
   }
 }
