@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -152,18 +153,26 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
     client.deposit(alice, account, 700, "EUR");
 
     receiver.await(path, r -> r.size() >= 2, DELIVERY_TIMEOUT);
-    JsonNode dead = awaitDeadLetter(webhook.get("id").asString());
+    User ops = client.ops();
+    String endpointId = webhook.get("id").asString();
+    JsonNode dead = awaitDeadLetter(ops, endpointId);
     int attempts = receiver.at(path).size();
     assertThat(dead.get("attempts").asInt()).isEqualTo(attempts);
     assertThat(dead.get("error").asString()).contains("500");
-    Pause.sleep(1_500);
+    // The sender claims only PENDING deliveries, and counts an attempt at each claim: once it has
+    // polled again, a dead letter still listed with the same attempts was never taken up again.
+    awaitTheSenderPolledAgain();
+    assertThat(deadLetter(ops, endpointId))
+        .as("still dead-lettered, after the same attempts")
+        .hasValueSatisfying(
+            letter -> assertThat(letter.get("attempts").asInt()).isEqualTo(attempts));
     assertThat(receiver.at(path)).as("no attempts after dead-lettering").hasSize(attempts);
 
     // An operator replays it once the receiver is back: it arrives, signed, with the same id.
     receiver.failFirst(path, 0);
     http.post()
         .uri("/api/v1/ops/dead-letters/{id}/replay", dead.get("id").asString())
-        .headers(h -> h.setBearerAuth(client.ops().token()))
+        .headers(h -> h.setBearerAuth(ops.token()))
         .exchange()
         .expectStatus()
         .isAccepted();
@@ -195,21 +204,35 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
         .isNotFound();
   }
 
-  private JsonNode awaitDeadLetter(String endpointId) {
-    User ops = client.ops();
+  private JsonNode awaitDeadLetter(User ops, String endpointId) {
     return Eventually.awaitPresent(
         DELIVERY_TIMEOUT,
         "a dead letter for endpoint " + endpointId,
-        () ->
-            client
-                .get(ops, "/api/v1/ops/dead-letters?limit=100")
-                .get("items")
-                .valueStream()
-                .filter(
-                    item ->
-                        "WEBHOOK".equals(item.get("kind").asString())
-                            && endpointId.equals(item.path("endpointId").asString()))
-                .findFirst());
+        () -> deadLetter(ops, endpointId));
+  }
+
+  private Optional<JsonNode> deadLetter(User ops, String endpointId) {
+    return client
+        .get(ops, "/api/v1/ops/dead-letters?limit=100")
+        .get("items")
+        .valueStream()
+        .filter(
+            item ->
+                "WEBHOOK".equals(item.get("kind").asString())
+                    && endpointId.equals(item.path("endpointId").asString()))
+        .findFirst();
+  }
+
+  /**
+   * Returns once an event made now has reached another customer's webhook: the sender has polled
+   * since this was called. Another customer's, so that the event reaches no webhook under test.
+   */
+  private void awaitTheSenderPolledAgain() {
+    User other = client.newCustomer();
+    String witness = "witness-" + UUID.randomUUID();
+    registered(other, witness, List.of("deposit.completed"));
+    client.deposit(other, client.openAccount(other, "EUR"), 100, "EUR");
+    receiver.await(witness, r -> r.size() >= 1, DELIVERY_TIMEOUT);
   }
 
   @Test
@@ -292,17 +315,5 @@ class WebhookIntegrationTest extends ApiIntegrationTest {
       shared = client.newCustomer();
     }
     return shared;
-  }
-
-  /** Sleeping in a test thread, never on an event loop. */
-  static final class Pause {
-    static void sleep(long millis) {
-      try {
-        Thread.sleep(millis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }
