@@ -5,6 +5,8 @@ import static io.paystream.api.testing.MoneyAssertions.errorFields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.MoneyAssertions;
 import io.paystream.api.testing.MoneyAssertions.Snapshot;
@@ -42,6 +44,7 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @Autowired ConnectionFactory connectionFactory;
+  @Autowired MeterRegistry meters;
 
   @Test
   void sameKeyAndSameBodyReplaysTheOriginalAnswerAndMovesMoneyOnce() {
@@ -359,6 +362,7 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
           .flatMap(result -> result.map((row, metadata) -> row.get(0)))
           .blockLast(SETTLE_TIMEOUT);
 
+      long abandonedBefore = abandonedTransferRequests();
       WebClient web = WebClient.create("http://localhost:" + port);
       assertThatThrownBy(
               () ->
@@ -374,7 +378,13 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
                       .block())
           .as("the client gave up while the debit waited")
           .hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
-      Mono.delay(Duration.ofMillis(500)).block();
+      // Only once the server has seen the connection close does releasing the lock show what a
+      // transfer that lost its client mid-transaction does.
+      Eventually.await(
+          SETTLE_TIMEOUT,
+          "the server to record the transfer request its client abandoned",
+          this::abandonedTransferRequests,
+          abandoned -> abandoned > abandonedBefore);
     } finally {
       Mono.from(locker.rollbackTransaction()).block(SETTLE_TIMEOUT);
       Mono.from(locker.close()).block(SETTLE_TIMEOUT);
@@ -400,6 +410,22 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
             client.get(client.ops(), "/api/v1/ops/transfers?accountId=" + p.aliceEur).get("items"))
         .as("one transfer from the payer's account, none left behind half-written")
         .hasSize(1);
+  }
+
+  /**
+   * Transfer requests the server stopped serving because their client closed the connection: the
+   * HTTP server observation records them with status UNKNOWN (it reports the connection aborted).
+   */
+  private long abandonedTransferRequests() {
+    return meters
+        .find("http.server.requests")
+        .tag("method", "POST")
+        .tag("uri", "/api/v1/transfers")
+        .tag("status", "UNKNOWN")
+        .timers()
+        .stream()
+        .mapToLong(Timer::count)
+        .sum();
   }
 
   /** Alice (EUR account funded with {@code aliceFunds}) and Bob (empty EUR account). */
