@@ -1,5 +1,6 @@
 package io.paystream.api.money;
 
+import static io.paystream.api.testing.MoneyAssertions.assertLedgerBalanced;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.ApiIntegrationTest;
@@ -146,8 +147,7 @@ class ConcurrentTransfersIntegrationTest extends ApiIntegrationTest {
           .as("transfers recorded for account %s", account)
           .isEqualTo(transfersTouching);
     }
-    JsonNode check = client.get(ops, "/api/v1/ops/ledger/check");
-    assertThat(check.get("balanced").asBoolean()).isTrue();
+    assertLedgerBalanced(client, ops);
   }
 
   private static Mono<Outcome> send(

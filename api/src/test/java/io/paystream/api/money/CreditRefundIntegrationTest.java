@@ -1,5 +1,6 @@
 package io.paystream.api.money;
 
+import static io.paystream.api.testing.MoneyAssertions.assertLedgerBalanced;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.ApiIntegrationTest;
@@ -107,7 +108,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
     assertThat(after.get("updatedAt").asString()).isEqualTo(failed.get("updatedAt").asString());
     assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(FUNDS - 100);
     assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(100);
-    assertLedgerBalanced(ops);
+    assertLedgerBalanced(client, ops);
   }
 
   // --- assertions -----------------------------------------------------------------------------
@@ -131,16 +132,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
         .containsExactly(AMOUNT, AMOUNT);
     assertThat(payerEntries.get(0).get("balanceAfter").asLong()).isEqualTo(FUNDS);
     assertThat(entriesOf(p.bob, p.bobEur, transfer)).isEmpty();
-    assertLedgerBalanced(sharedOps);
-  }
-
-  private void assertLedgerBalanced(User ops) {
-    JsonNode check = client.get(ops, "/api/v1/ops/ledger/check");
-    assertThat(check.get("balanced").asBoolean()).as("ledger check %s", check).isTrue();
-    check
-        .get("byCurrency")
-        .valueStream()
-        .forEach(sum -> assertThat(sum.get("sum").asLong()).as("sum of %s", sum).isZero());
+    assertLedgerBalanced(client, sharedOps);
   }
 
   /** The account's entries caused by one movement, newest first. */

@@ -1,5 +1,6 @@
 package io.paystream.api.money;
 
+import static io.paystream.api.testing.MoneyAssertions.assertLedgerBalanced;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.DistributionSummary;
@@ -141,8 +142,7 @@ class HotAccountCreditIntegrationTest extends ApiIntegrationTest {
           .isEqualTo(FUNDING - sent[i]);
     }
     assertRunningBalancesChain(merchant, TRANSFERS, received);
-    JsonNode check = client.get(ops, "/api/v1/ops/ledger/check");
-    assertThat(check.get("balanced").asBoolean()).isTrue();
+    assertLedgerBalanced(client, ops);
 
     Batches during = batches().minus(before);
     assertThat(during.messages())

@@ -1,5 +1,6 @@
 package io.paystream.api.money;
 
+import static io.paystream.api.testing.MoneyAssertions.assertLedgerBalanced;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.DistributionSummary;
@@ -91,7 +92,7 @@ class TransferGroupCommitIntegrationTest extends ApiIntegrationTest {
       received += client.balance(payees.get(i), to.get(i));
     }
     assertThat(received).isEqualTo(FUNDING);
-    assertThat(client.get(ops, "/api/v1/ops/ledger/check").get("balanced").asBoolean()).isTrue();
+    assertLedgerBalanced(client, ops);
   }
 
   private static Mono<JsonNode> send(WebClient web, User payer, UUID from, UUID to) {

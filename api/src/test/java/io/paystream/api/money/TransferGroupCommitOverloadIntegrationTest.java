@@ -1,5 +1,6 @@
 package io.paystream.api.money;
 
+import static io.paystream.api.testing.MoneyAssertions.assertLedgerBalanced;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -117,7 +118,7 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
     assertThat(client.balance(parties.payer(), parties.from()))
         .isEqualTo(FUNDING - (QUEUE + 2) * AMOUNT);
     assertThat(client.balance(parties.payee(), parties.to())).isEqualTo((QUEUE + 2) * AMOUNT);
-    assertLedgerBalanced();
+    assertLedgerBalanced(client, client.ops());
   }
 
   @Test
@@ -163,7 +164,7 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
     assertThat(client.balance(parties.payer(), parties.from()))
         .isEqualTo(FUNDING - (QUEUE + 1) * AMOUNT);
     assertThat(client.balance(parties.payee(), parties.to())).isEqualTo((QUEUE + 1) * AMOUNT);
-    assertLedgerBalanced();
+    assertLedgerBalanced(client, client.ops());
   }
 
   private record Parties(User payer, UUID from, User payee, UUID to) {}
@@ -243,11 +244,6 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
                   .asString())
           .isEqualTo("COMPLETED");
     }
-  }
-
-  private void assertLedgerBalanced() {
-    assertThat(client.get(client.ops(), "/api/v1/ops/ledger/check").get("balanced").asBoolean())
-        .isTrue();
   }
 
   /** The payer's account row, locked FOR UPDATE in an open transaction until released. */

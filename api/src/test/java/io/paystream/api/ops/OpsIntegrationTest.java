@@ -1,5 +1,6 @@
 package io.paystream.api.ops;
 
+import static io.paystream.api.testing.MoneyAssertions.assertLedgerBalanced;
 import static io.paystream.api.testing.PaystreamClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -153,10 +154,9 @@ class OpsIntegrationTest extends ApiIntegrationTest {
     UUID jpy = client.openAccount(jpyOwner, "JPY");
     client.deposit(jpyOwner, jpy, 5_000, "JPY");
 
-    JsonNode check = client.get(ops, "/api/v1/ops/ledger/check");
+    JsonNode check = assertLedgerBalanced(client, ops);
 
     assertThat(check.get("balanced").isBoolean()).isTrue();
-    assertThat(check.get("balanced").asBoolean()).isTrue();
     assertThat(check.get("byCurrency").isArray()).isTrue();
     List<String> currencies = new ArrayList<>();
     check
@@ -165,7 +165,6 @@ class OpsIntegrationTest extends ApiIntegrationTest {
             sum -> {
               currencies.add(sum.get("currency").asString());
               assertThat(sum.get("sum").isIntegralNumber()).isTrue();
-              assertThat(sum.get("sum").asLong()).as(sum.get("currency").asString()).isZero();
             });
     assertThat(currencies).contains("EUR", "JPY").doesNotHaveDuplicates();
   }

@@ -3,6 +3,8 @@ package io.paystream.api.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.ledger.LedgerStore.CurrencySum;
+import io.paystream.persistence.testing.LedgerAssertions;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Assertions shared by the money-path integration tests: what every error body must look like
- * (CONTRACT.md, Conventions) and proof that a refused request moved nothing.
+ * (CONTRACT.md, Conventions), proof that a refused request moved nothing, and the ledger check.
  */
 public final class MoneyAssertions {
 
@@ -102,6 +104,24 @@ public final class MoneyAssertions {
         + result.getStatus()
         + " "
         + body(result);
+  }
+
+  /**
+   * The operators' ledger check ({@code GET /api/v1/ops/ledger/check}) judged by {@link
+   * LedgerAssertions}, the rule the persistence and messaging tests apply to the same two sums, and
+   * the endpoint's own verdict with it. Returns the check, for tests of its shape.
+   */
+  public static JsonNode assertLedgerBalanced(PaystreamClient client, User ops) {
+    JsonNode check = client.get(ops, "/api/v1/ops/ledger/check");
+    LedgerAssertions.assertBalanced(
+        check
+            .get("byCurrency")
+            .valueStream()
+            .map(sum -> new CurrencySum(sum.get("currency").asString(), sum.get("sum").asLong()))
+            .toList(),
+        check.get("unreconciledAccounts").asLong());
+    assertThat(check.get("balanced").asBoolean()).as("verdict of %s", check).isTrue();
+    return check;
   }
 
   /** Starts a snapshot of balances and ledger entries, read through the public API. */

@@ -15,7 +15,7 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
-/** The withdrawal endpoints as a client uses them, and the ledger check. Blocking: tests only. */
+/** The withdrawal endpoints as a client uses them. Blocking: tests only. */
 final class WithdrawalClient {
 
   static final String IBAN = "DE89370400440532013000";
@@ -75,15 +75,5 @@ final class WithdrawalClient {
         "withdrawal " + id + " to be " + wanted,
         () -> get(user, id),
         withdrawal -> wanted.contains(withdrawal.get("status").asString()));
-  }
-
-  /** Every currency sums to zero and every customer balance equals its entries. */
-  void assertLedgerBalanced(User ops) {
-    JsonNode check = client.get(ops, "/api/v1/ops/ledger/check");
-    assertThat(check.get("balanced").asBoolean()).as("ledger check %s", check).isTrue();
-    check
-        .get("byCurrency")
-        .valueStream()
-        .forEach(sum -> assertThat(sum.get("sum").asLong()).as("sum of %s", sum).isZero());
   }
 }

@@ -1,5 +1,6 @@
 package io.paystream.api.withdrawal;
 
+import static io.paystream.api.testing.MoneyAssertions.assertLedgerBalanced;
 import static io.paystream.api.testing.MoneyAssertions.assertProblem;
 import static io.paystream.api.testing.MoneyAssertions.errorFields;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,7 +95,7 @@ class WithdrawalIntegrationTest extends ApiIntegrationTest {
     assertThat(payout.currency()).isEqualTo("EUR");
     assertThat(provider.posts(id)).isEqualTo(1);
     assertThat(client.balance(sharedAlice, account)).isEqualTo(FUNDS - AMOUNT);
-    withdrawals.assertLedgerBalanced(sharedOps);
+    assertLedgerBalanced(client, sharedOps);
   }
 
   @Test
@@ -119,7 +120,7 @@ class WithdrawalIntegrationTest extends ApiIntegrationTest {
             .map(entry -> entry.get("direction").asString())
             .toList();
     assertThat(directions).containsExactly("CREDIT", "DEBIT");
-    withdrawals.assertLedgerBalanced(sharedOps);
+    assertLedgerBalanced(client, sharedOps);
   }
 
   @Test
@@ -141,7 +142,7 @@ class WithdrawalIntegrationTest extends ApiIntegrationTest {
     assertProblem(otherBody, HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused");
     UUID id = UUID.fromString(PaystreamClient.json(first).get("id").asString());
     withdrawals.await(sharedAlice, id, SETTLE_TIMEOUT, "COMPLETED");
-    withdrawals.assertLedgerBalanced(sharedOps);
+    assertLedgerBalanced(client, sharedOps);
   }
 
   @Test

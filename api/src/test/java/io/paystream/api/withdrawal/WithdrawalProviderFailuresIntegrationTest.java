@@ -1,5 +1,6 @@
 package io.paystream.api.withdrawal;
 
+import static io.paystream.api.testing.MoneyAssertions.assertLedgerBalanced;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -241,7 +242,7 @@ class WithdrawalProviderFailuresIntegrationTest extends ApiIntegrationTest {
       assertThat(provider.payout(id).status()).isEqualTo("PAID");
       assertThat(provider.payout(id).amount()).isEqualTo(AMOUNT);
     }
-    withdrawals.assertLedgerBalanced(ops);
+    assertLedgerBalanced(client, ops);
   }
 
   private void awaitBreakerNot(CircuitBreaker.State unwanted) {

@@ -17,6 +17,7 @@ import io.paystream.messaging.testing.TestKafka;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.ledger.LedgerStore;
+import io.paystream.persistence.testing.LedgerAssertions;
 import io.paystream.persistence.testing.TestDatabase;
 import io.paystream.persistence.transfer.TransferStore;
 import io.paystream.persistence.user.UserStore;
@@ -112,7 +113,7 @@ class CreditLegBatchIntegrationTest {
     assertThat(fixtures.events("transfer.completed", payee))
         .containsExactlyElementsOf(messages.stream().map(Transfer::id).toList());
     assertThat(journalsOf(messages)).isEqualTo(2L * messages.size());
-    assertLedgerBalanced();
+    LedgerAssertions.assertBalanced(ledger);
   }
 
   @Test
@@ -159,7 +160,7 @@ class CreditLegBatchIntegrationTest {
     assertThat(fixtures.events("transfer.failed", frozen))
         .containsExactly(messages.get(1).id(), messages.get(3).id());
     assertThat(fixtures.events("transfer.completed", frozen)).isEmpty();
-    assertLedgerBalanced();
+    LedgerAssertions.assertBalanced(ledger);
   }
 
   @Test
@@ -188,7 +189,7 @@ class CreditLegBatchIntegrationTest {
         .containsExactly(300L, 500L);
     assertThat(fixtures.events("transfer.completed", payee))
         .containsExactly(first.id(), second.id());
-    assertLedgerBalanced();
+    LedgerAssertions.assertBalanced(ledger);
   }
 
   @Test
@@ -245,15 +246,5 @@ class CreditLegBatchIntegrationTest {
         .map(row -> row.get("n", Long.class))
         .one()
         .block(PATIENCE);
-  }
-
-  private void assertLedgerBalanced() {
-    ledger
-        .sumsByCurrency()
-        .filter(sum -> sum.currency().equals("EUR"))
-        .as(StepVerifier::create)
-        .expectNextMatches(sum -> sum.sum() == 0)
-        .verifyComplete();
-    ledger.countUnreconciledAccounts().as(StepVerifier::create).expectNext(0L).verifyComplete();
   }
 }

@@ -19,6 +19,7 @@ import io.paystream.messaging.testing.TestKafka;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.ledger.LedgerStore;
+import io.paystream.persistence.testing.LedgerAssertions;
 import io.paystream.persistence.testing.TestDatabase;
 import io.paystream.persistence.transfer.TransferStore;
 import io.paystream.persistence.user.UserRecord;
@@ -142,13 +143,7 @@ class CreditLegRedeliveryIntegrationTest {
         .as(StepVerifier::create)
         .expectNext(TransferStatus.COMPLETED)
         .verifyComplete();
-    ledger
-        .sumsByCurrency()
-        .filter(sum -> sum.currency().equals("EUR"))
-        .as(StepVerifier::create)
-        .expectNextMatches(sum -> sum.sum() == 0)
-        .verifyComplete();
-    ledger.countUnreconciledAccounts().as(StepVerifier::create).expectNext(0L).verifyComplete();
+    LedgerAssertions.assertBalanced(ledger);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.paystream.domain.TransferLimits;
 import io.paystream.domain.TransferRequest;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.deposit.DepositStore;
+import io.paystream.persistence.testing.LedgerAssertions;
 import io.paystream.persistence.testing.PersistenceTestApplication;
 import io.paystream.persistence.testing.TestDatabase;
 import io.paystream.persistence.transfer.TransferSettlement;
@@ -102,7 +103,7 @@ class LedgerInvariantsIntegrationTest {
         .as(StepVerifier::create)
         .expectNext(0L)
         .verifyComplete();
-    ledger.countUnreconciledAccounts().as(StepVerifier::create).expectNext(0L).verifyComplete();
+    LedgerAssertions.assertBalanced(ledger);
   }
 
   @Test
@@ -170,21 +171,10 @@ class LedgerInvariantsIntegrationTest {
         .block(PATIENCE);
     Transfer pending = transfers.accept(accept(250)).as(transaction::transactional).block(PATIENCE);
 
-    ledger
-        .sumsByCurrency()
-        .filter(sum -> sum.currency().equals("EUR"))
-        .as(StepVerifier::create)
-        .expectNextMatches(sum -> sum.sum() == 0)
-        .verifyComplete();
+    LedgerAssertions.assertBalanced(ledger);
     settle(pending.id()).block(PATIENCE);
 
-    ledger
-        .sumsByCurrency()
-        .filter(sum -> sum.currency().equals("EUR"))
-        .as(StepVerifier::create)
-        .expectNextMatches(sum -> sum.sum() == 0)
-        .verifyComplete();
-    ledger.countUnreconciledAccounts().as(StepVerifier::create).expectNext(0L).verifyComplete();
+    LedgerAssertions.assertBalanced(ledger);
     accounts
         .find(payee.id())
         .map(Account::balance)

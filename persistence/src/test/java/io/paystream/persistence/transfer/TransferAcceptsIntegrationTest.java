@@ -18,6 +18,7 @@ import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.ledger.LedgerEntry;
 import io.paystream.persistence.ledger.LedgerStore;
+import io.paystream.persistence.testing.LedgerAssertions;
 import io.paystream.persistence.testing.PersistenceTestApplication;
 import io.paystream.persistence.testing.TestDatabase;
 import io.paystream.persistence.user.UserRecord;
@@ -39,7 +40,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
-import reactor.test.StepVerifier;
 
 /**
  * Group commit of accepts against the real database: each transfer of a batch is decided on its
@@ -109,7 +109,7 @@ class TransferAcceptsIntegrationTest {
             outcomes.get(0).transfer().id());
     assertThat(countWhere("transfer", "from_account_id", payer.id())).isEqualTo(3);
     assertThat(pendingEventsFor(outcomes)).isEqualTo(3);
-    assertLedgerBalanced();
+    LedgerAssertions.assertBalanced(ledger);
   }
 
   @Test
@@ -164,7 +164,7 @@ class TransferAcceptsIntegrationTest {
     assertThat(balance(strangers)).isEqualTo(10_000);
     assertThat(countWhere("transfer", "from_account_id", payer.id())).isEqualTo(1);
     assertThat(countWhere("transfer", "from_account_id", strangers.id())).isZero();
-    assertLedgerBalanced();
+    LedgerAssertions.assertBalanced(ledger);
   }
 
   @Test
@@ -208,7 +208,7 @@ class TransferAcceptsIntegrationTest {
         .containsExactly("PENDING", "PENDING", "PENDING", "insufficient_funds");
     assertThat(balance(payer)).isEqualTo(50);
     assertThat(balance(payee)).isZero();
-    assertLedgerBalanced();
+    LedgerAssertions.assertBalanced(ledger);
   }
 
   @Test
@@ -278,7 +278,7 @@ class TransferAcceptsIntegrationTest {
     long left = ring.stream().mapToLong(this::balance).sum();
     assertThat(ring).allSatisfy(account -> assertThat(balance(account)).isNotNegative());
     assertThat(left).isEqualTo(4 * 2_000 - debited);
-    assertLedgerBalanced();
+    LedgerAssertions.assertBalanced(ledger);
   }
 
   private List<Outcome> acceptInOneTransaction(List<TransferRequest> batch) {
@@ -359,15 +359,5 @@ class TransferAcceptsIntegrationTest {
         .map(row -> row.get("n", Long.class))
         .one()
         .block(PATIENCE);
-  }
-
-  private void assertLedgerBalanced() {
-    ledger
-        .sumsByCurrency()
-        .all(sum -> sum.sum() == 0)
-        .as(StepVerifier::create)
-        .expectNext(true)
-        .verifyComplete();
-    ledger.countUnreconciledAccounts().as(StepVerifier::create).expectNext(0L).verifyComplete();
   }
 }
