@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.MoneyAssertions;
 import io.paystream.api.testing.MoneyAssertions.Snapshot;
+import io.paystream.api.testing.Parties;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
 import io.paystream.persistence.testing.Eventually;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
@@ -52,17 +52,17 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     String key = UUID.randomUUID().toString();
 
     EntityExchangeResult<byte[]> first =
-        client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR");
+        client.transfer(p.alice(), key, p.aliceAccount(), p.bobAccount(), 1_000, "EUR");
     assertThat(first.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(first.getResponseHeaders().getFirst(REPLAYED)).isNull();
     UUID transfer = UUID.fromString(PaystreamClient.json(first).get("id").asString());
-    assertThat(client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT).get("status").asString())
+    assertThat(client.awaitTerminal(p.alice(), transfer, SETTLE_TIMEOUT).get("status").asString())
         .isEqualTo("COMPLETED");
 
     // Replayed after completion: still the original 202 with the PENDING body, byte for byte.
     for (int attempt = 0; attempt < 2; attempt++) {
       EntityExchangeResult<byte[]> replay =
-          client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR");
+          client.transfer(p.alice(), key, p.aliceAccount(), p.bobAccount(), 1_000, "EUR");
       assertThat(replay.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
       assertThat(replay.getResponseHeaders().getFirst(REPLAYED)).isEqualTo("true");
       assertThat(replay.getResponseBody()).isEqualTo(first.getResponseBody());
@@ -70,8 +70,8 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
           .isEqualTo(first.getResponseHeaders().getLocation())
           .hasToString("/api/v1/transfers/" + transfer);
     }
-    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(9_000);
-    assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(1_000);
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isEqualTo(9_000);
+    assertThat(client.balance(p.bob(), p.bobAccount())).isEqualTo(1_000);
   }
 
   @Test
@@ -82,7 +82,7 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
         """
         {"fromAccountId":"%s","toAccountId":"%s","amount":700,"currency":"EUR",\
         "description":"rent"}"""
-            .formatted(p.aliceEur, p.bobEur);
+            .formatted(p.aliceAccount(), p.bobAccount());
     String reordered =
         """
         {
@@ -90,50 +90,51 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
           "currency" : "EUR",   "amount" : 700,
           "toAccountId" : "%s", "fromAccountId" : "%s"
         }"""
-            .formatted(p.bobEur, p.aliceEur);
+            .formatted(p.bobAccount(), p.aliceAccount());
 
-    EntityExchangeResult<byte[]> first = postRaw(p.alice, "/api/v1/transfers", key, body);
-    EntityExchangeResult<byte[]> again = postRaw(p.alice, "/api/v1/transfers", key, reordered);
+    EntityExchangeResult<byte[]> first = postRaw(p.alice(), "/api/v1/transfers", key, body);
+    EntityExchangeResult<byte[]> again = postRaw(p.alice(), "/api/v1/transfers", key, reordered);
 
     assertThat(first.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(again.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(again.getResponseHeaders().getFirst(REPLAYED)).isEqualTo("true");
     assertThat(again.getResponseBody()).isEqualTo(first.getResponseBody());
-    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(9_300);
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isEqualTo(9_300);
   }
 
   @Test
   void sameKeyWithADifferentBodyIsRefusedAndMovesNothing() {
     Parties p = parties(10_000);
-    User carol = p.bob;
+    User carol = p.bob();
     UUID carolEur = client.openAccount(carol, "EUR");
     String key = UUID.randomUUID().toString();
     UUID transfer =
         UUID.fromString(
-            PaystreamClient.json(client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR"))
+            PaystreamClient.json(
+                    client.transfer(p.alice(), key, p.aliceAccount(), p.bobAccount(), 1_000, "EUR"))
                 .get("id")
                 .asString());
-    client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT);
+    client.awaitTerminal(p.alice(), transfer, SETTLE_TIMEOUT);
     Snapshot before =
         MoneyAssertions.snapshot(client)
-            .of(p.alice, p.aliceEur)
-            .of(p.bob, p.bobEur)
+            .of(p.alice(), p.aliceAccount())
+            .of(p.bob(), p.bobAccount())
             .of(carol, carolEur)
             .take();
 
     List<EntityExchangeResult<byte[]>> reuses =
         List.of(
-            client.transfer(p.alice, key, p.aliceEur, p.bobEur, 2_000, "EUR"),
-            client.transfer(p.alice, key, p.aliceEur, carolEur, 1_000, "EUR"),
+            client.transfer(p.alice(), key, p.aliceAccount(), p.bobAccount(), 2_000, "EUR"),
+            client.transfer(p.alice(), key, p.aliceAccount(), carolEur, 1_000, "EUR"),
             postJson(
-                p.alice,
+                p.alice(),
                 "/api/v1/transfers",
                 key,
                 Map.of(
                     "fromAccountId",
-                    p.aliceEur,
+                    p.aliceAccount(),
                     "toAccountId",
-                    p.bobEur,
+                    p.bobAccount(),
                     "amount",
                     1_000,
                     "currency",
@@ -146,21 +147,28 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
       assertThat(reuse.getResponseHeaders().getFirst(REPLAYED)).isNull();
     }
     before.assertUnchanged();
-    assertThat(before.balance(p.aliceEur)).isEqualTo(9_000);
+    assertThat(before.balance(p.aliceAccount())).isEqualTo(9_000);
   }
 
   @Test
   void aRequestWithoutAKeyIsRefusedAndMovesNothing() {
     Parties p = parties(10_000);
-    Snapshot before =
-        MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur).of(p.bob, p.bobEur).take();
+    Snapshot before = p.snapshot(client);
 
     EntityExchangeResult<byte[]> transfer =
-        postJson(p.alice, "/api/v1/transfers", null, transferBody(p.aliceEur, p.bobEur, 1_000));
+        postJson(
+            p.alice(),
+            "/api/v1/transfers",
+            null,
+            transferBody(p.aliceAccount(), p.bobAccount(), 1_000));
     EntityExchangeResult<byte[]> emptyKey =
-        postJson(p.alice, "/api/v1/transfers", "", transferBody(p.aliceEur, p.bobEur, 1_000));
+        postJson(
+            p.alice(),
+            "/api/v1/transfers",
+            "",
+            transferBody(p.aliceAccount(), p.bobAccount(), 1_000));
     EntityExchangeResult<byte[]> deposit =
-        postJson(p.alice, "/api/v1/deposits", null, depositBody(p.aliceEur, 1_000));
+        postJson(p.alice(), "/api/v1/deposits", null, depositBody(p.aliceAccount(), 1_000));
 
     assertProblem(transfer, HttpStatus.BAD_REQUEST, "idempotency_key_missing");
     assertProblem(emptyKey, HttpStatus.BAD_REQUEST, "idempotency_key_missing");
@@ -171,12 +179,11 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
   @Test
   void aKeyThatIsTooLongOrNotPrintableAsciiIsRefusedAndMovesNothing() {
     Parties p = parties(10_000);
-    Snapshot before =
-        MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur).of(p.bob, p.bobEur).take();
+    Snapshot before = p.snapshot(client);
 
     for (String key : List.of("k".repeat(256), "tab\tinside", "caf\u00e9")) {
       EntityExchangeResult<byte[]> refused =
-          client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR");
+          client.transfer(p.alice(), key, p.aliceAccount(), p.bobAccount(), 1_000, "EUR");
       JsonNode problem = assertProblem(refused, HttpStatus.BAD_REQUEST, "validation_failed");
       assertThat(errorFields(problem)).containsExactly("Idempotency-Key");
     }
@@ -184,15 +191,17 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
 
     // The boundaries themselves are keys: 255 characters, and every printable ASCII character.
     assertThat(
-            client.transfer(p.alice, "k".repeat(255), p.aliceEur, p.bobEur, 1, "EUR").getStatus())
+            client
+                .transfer(p.alice(), "k".repeat(255), p.aliceAccount(), p.bobAccount(), 1, "EUR")
+                .getStatus())
         .isEqualTo(HttpStatus.ACCEPTED);
     assertThat(
             client
                 .transfer(
-                    p.alice,
+                    p.alice(),
                     "a ~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}z",
-                    p.aliceEur,
-                    p.bobEur,
+                    p.aliceAccount(),
+                    p.bobAccount(),
                     1,
                     "EUR")
                 .getStatus())
@@ -202,13 +211,13 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
   @Test
   void keysAreScopedPerUserSoAnotherUserMayUseTheSameKey() {
     Parties p = parties(10_000);
-    client.deposit(p.bob, p.bobEur, 5_000, "EUR");
+    client.deposit(p.bob(), p.bobAccount(), 5_000, "EUR");
     String key = UUID.randomUUID().toString();
 
     EntityExchangeResult<byte[]> byAlice =
-        client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR");
+        client.transfer(p.alice(), key, p.aliceAccount(), p.bobAccount(), 1_000, "EUR");
     EntityExchangeResult<byte[]> byBob =
-        client.transfer(p.bob, key, p.bobEur, p.aliceEur, 300, "EUR");
+        client.transfer(p.bob(), key, p.bobAccount(), p.aliceAccount(), 300, "EUR");
 
     assertThat(byAlice.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(byBob.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
@@ -216,11 +225,11 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     UUID aliceTransfer = id(byAlice);
     UUID bobTransfer = id(byBob);
     assertThat(bobTransfer).isNotEqualTo(aliceTransfer);
-    client.awaitTerminal(p.alice, aliceTransfer, SETTLE_TIMEOUT);
-    assertThat(client.awaitTerminal(p.bob, bobTransfer, SETTLE_TIMEOUT).get("status").asString())
+    client.awaitTerminal(p.alice(), aliceTransfer, SETTLE_TIMEOUT);
+    assertThat(client.awaitTerminal(p.bob(), bobTransfer, SETTLE_TIMEOUT).get("status").asString())
         .isEqualTo("COMPLETED");
-    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(10_000 - 1_000 + 300);
-    assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(5_000 + 1_000 - 300);
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isEqualTo(10_000 - 1_000 + 300);
+    assertThat(client.balance(p.bob(), p.bobAccount())).isEqualTo(5_000 + 1_000 - 300);
   }
 
   @Test
@@ -228,26 +237,26 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     Parties p = parties(10_000);
     String depositKey = UUID.randomUUID().toString();
     assertThat(
-            postJson(p.alice, "/api/v1/deposits", depositKey, depositBody(p.aliceEur, 500))
+            postJson(p.alice(), "/api/v1/deposits", depositKey, depositBody(p.aliceAccount(), 500))
                 .getStatus())
         .isEqualTo(HttpStatus.CREATED);
     String transferKey = UUID.randomUUID().toString();
-    UUID transfer = id(client.transfer(p.alice, transferKey, p.aliceEur, p.bobEur, 200, "EUR"));
-    client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT);
-    Snapshot before =
-        MoneyAssertions.snapshot(client).of(p.alice, p.aliceEur).of(p.bob, p.bobEur).take();
+    UUID transfer =
+        id(client.transfer(p.alice(), transferKey, p.aliceAccount(), p.bobAccount(), 200, "EUR"));
+    client.awaitTerminal(p.alice(), transfer, SETTLE_TIMEOUT);
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        client.transfer(p.alice, depositKey, p.aliceEur, p.bobEur, 500, "EUR"),
+        client.transfer(p.alice(), depositKey, p.aliceAccount(), p.bobAccount(), 500, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "idempotency_key_reused");
     assertProblem(
-        postJson(p.alice, "/api/v1/deposits", transferKey, depositBody(p.aliceEur, 200)),
+        postJson(p.alice(), "/api/v1/deposits", transferKey, depositBody(p.aliceAccount(), 200)),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "idempotency_key_reused");
 
     before.assertUnchanged();
-    assertThat(before.balance(p.aliceEur)).isEqualTo(10_000 + 500 - 200);
+    assertThat(before.balance(p.aliceAccount())).isEqualTo(10_000 + 500 - 200);
   }
 
   @Test
@@ -256,24 +265,24 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     String key = UUID.randomUUID().toString();
 
     EntityExchangeResult<byte[]> refused =
-        client.transfer(p.alice, key, p.aliceEur, p.bobEur, 500, "EUR");
+        client.transfer(p.alice(), key, p.aliceAccount(), p.bobAccount(), 500, "EUR");
     assertProblem(refused, HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
-    client.deposit(p.alice, p.aliceEur, 1_000, "EUR");
+    client.deposit(p.alice(), p.aliceAccount(), 1_000, "EUR");
     EntityExchangeResult<byte[]> replay =
-        client.transfer(p.alice, key, p.aliceEur, p.bobEur, 500, "EUR");
+        client.transfer(p.alice(), key, p.aliceAccount(), p.bobAccount(), 500, "EUR");
 
     assertProblem(replay, HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
     assertThat(replay.getResponseHeaders().getFirst(REPLAYED)).isEqualTo("true");
     assertThat(replay.getResponseBody()).isEqualTo(refused.getResponseBody());
-    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(1_000);
-    assertThat(client.balance(p.bob, p.bobEur)).isZero();
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isEqualTo(1_000);
+    assertThat(client.balance(p.bob(), p.bobAccount())).isZero();
   }
 
   @Test
   void concurrentIdenticalRequestsWithOneKeyExecuteExactlyOnce() {
     Parties p = parties(10_000);
     String key = UUID.randomUUID().toString();
-    Map<String, Object> body = transferBody(p.aliceEur, p.bobEur, 1_000);
+    Map<String, Object> body = transferBody(p.aliceAccount(), p.bobAccount(), 1_000);
     WebClient web = WebClient.create("http://localhost:" + port);
 
     List<ResponseEntity<String>> answers =
@@ -282,7 +291,7 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
                 i ->
                     web.post()
                         .uri("/api/v1/transfers")
-                        .headers(h -> h.setBearerAuth(p.alice.token()))
+                        .headers(h -> h.setBearerAuth(p.alice().token()))
                         .header("Idempotency-Key", key)
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(body)
@@ -314,10 +323,10 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
       }
     }
     UUID transfer = UUID.fromString(JSON.readTree(original).get("id").asString());
-    assertThat(client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT).get("status").asString())
+    assertThat(client.awaitTerminal(p.alice(), transfer, SETTLE_TIMEOUT).get("status").asString())
         .isEqualTo("COMPLETED");
-    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(9_000);
-    assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(1_000);
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isEqualTo(9_000);
+    assertThat(client.balance(p.bob(), p.bobAccount())).isEqualTo(1_000);
   }
 
   @Test
@@ -326,11 +335,11 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     String key = UUID.randomUUID().toString();
 
     EntityExchangeResult<byte[]> first =
-        postJson(p.alice, "/api/v1/deposits", key, depositBody(p.aliceEur, 2_500));
+        postJson(p.alice(), "/api/v1/deposits", key, depositBody(p.aliceAccount(), 2_500));
     EntityExchangeResult<byte[]> replay =
-        postJson(p.alice, "/api/v1/deposits", key, depositBody(p.aliceEur, 2_500));
+        postJson(p.alice(), "/api/v1/deposits", key, depositBody(p.aliceAccount(), 2_500));
     EntityExchangeResult<byte[]> reuse =
-        postJson(p.alice, "/api/v1/deposits", key, depositBody(p.aliceEur, 2_501));
+        postJson(p.alice(), "/api/v1/deposits", key, depositBody(p.aliceAccount(), 2_501));
 
     assertThat(first.getStatus()).isEqualTo(HttpStatus.CREATED);
     assertThat(first.getResponseHeaders().getFirst(REPLAYED)).isNull();
@@ -341,7 +350,7 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
     assertThat(replay.getResponseHeaders().getFirst(REPLAYED)).isEqualTo("true");
     assertThat(replay.getResponseBody()).isEqualTo(first.getResponseBody());
     assertProblem(reuse, HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused");
-    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(2_500);
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isEqualTo(2_500);
   }
 
   // --- fixtures -------------------------------------------------------------------------------
@@ -357,7 +366,7 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
       Flux.from(
               locker
                   .createStatement("SELECT id FROM account WHERE id = $1 FOR UPDATE")
-                  .bind("$1", p.aliceEur)
+                  .bind("$1", p.aliceAccount())
                   .execute())
           .flatMap(result -> result.map((row, metadata) -> row.get(0)))
           .blockLast(SETTLE_TIMEOUT);
@@ -368,10 +377,10 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
               () ->
                   web.post()
                       .uri("/api/v1/transfers")
-                      .headers(h -> h.setBearerAuth(p.alice.token()))
+                      .headers(h -> h.setBearerAuth(p.alice().token()))
                       .header("Idempotency-Key", key)
                       .contentType(MediaType.APPLICATION_JSON)
-                      .bodyValue(transferBody(p.aliceEur, p.bobEur, 1_000))
+                      .bodyValue(transferBody(p.aliceAccount(), p.bobAccount(), 1_000))
                       .retrieve()
                       .toBodilessEntity()
                       .timeout(Duration.ofSeconds(1))
@@ -395,19 +404,21 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
         Eventually.await(
             SETTLE_TIMEOUT,
             "the abandoned request to finish and free its key",
-            () -> client.transfer(p.alice, key, p.aliceEur, p.bobEur, 1_000, "EUR"),
+            () -> client.transfer(p.alice(), key, p.aliceAccount(), p.bobAccount(), 1_000, "EUR"),
             answer -> answer.getStatus().value() != 409);
     assertThat(replay.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(replay.getResponseHeaders().getFirst(REPLAYED))
         .as("the transfer the client abandoned was committed whole, not rolled back")
         .isEqualTo("true");
     UUID transfer = UUID.fromString(PaystreamClient.json(replay).get("id").asString());
-    assertThat(client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT).get("status").asString())
+    assertThat(client.awaitTerminal(p.alice(), transfer, SETTLE_TIMEOUT).get("status").asString())
         .isEqualTo("COMPLETED");
-    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(9_000);
-    assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(1_000);
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isEqualTo(9_000);
+    assertThat(client.balance(p.bob(), p.bobAccount())).isEqualTo(1_000);
     assertThat(
-            client.get(client.ops(), "/api/v1/ops/transfers?accountId=" + p.aliceEur).get("items"))
+            client
+                .get(client.ops(), "/api/v1/ops/transfers?accountId=" + p.aliceAccount())
+                .get("items"))
         .as("one transfer from the payer's account, none left behind half-written")
         .hasSize(1);
   }
@@ -428,32 +439,12 @@ class IdempotencyIntegrationTest extends ApiIntegrationTest {
         .sum();
   }
 
-  /** Alice (EUR account funded with {@code aliceFunds}) and Bob (empty EUR account). */
-  private record Parties(User alice, UUID aliceEur, User bob, UUID bobEur) {}
+  /** Alice and Bob, shared by the tests of this class; fresh accounts for each test. */
+  private static final Parties.Customers customers = new Parties.Customers();
 
-  /** Two customers shared by the tests of this class (registration is slow by design). */
-  private static User sharedAlice;
-
-  private static User sharedBob;
-
-  @BeforeEach
-  void registerCustomersOnce() {
-    if (sharedAlice == null) {
-      sharedAlice = client.newCustomer();
-      sharedBob = client.newCustomer();
-    }
-  }
-
-  /** Fresh accounts per test, so that tests never see each other's money. */
+  /** Alice with a fresh EUR account funded with {@code aliceFunds}, Bob with an empty one. */
   private Parties parties(long aliceFunds) {
-    User alice = sharedAlice;
-    User bob = sharedBob;
-    UUID aliceEur = client.openAccount(alice, "EUR");
-    UUID bobEur = client.openAccount(bob, "EUR");
-    if (aliceFunds > 0) {
-      client.deposit(alice, aliceEur, aliceFunds, "EUR");
-    }
-    return new Parties(alice, aliceEur, bob, bobEur);
+    return customers.open(client, "EUR", aliceFunds);
   }
 
   private static Map<String, Object> transferBody(UUID from, UUID to, long amount) {

@@ -4,6 +4,7 @@ import static io.paystream.api.testing.MoneyAssertions.assertLedgerBalanced;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.ApiIntegrationTest;
+import io.paystream.api.testing.Parties;
 import io.paystream.api.testing.PaystreamClient.User;
 import io.paystream.persistence.testing.Eventually;
 import io.paystream.persistence.testing.TestDatabase;
@@ -46,10 +47,11 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
     UUID transfer;
     try (Connection db = connect()) {
       db.setAutoCommit(false);
-      setStatusUncommitted(db, p.bobEur, "FROZEN");
+      setStatusUncommitted(db, p.bobAccount(), "FROZEN");
 
-      transfer = client.acceptedTransfer(p.alice, p.aliceEur, p.bobEur, AMOUNT, "EUR");
-      assertThat(client.balance(p.alice, p.aliceEur))
+      transfer =
+          client.acceptedTransfer(p.alice(), p.aliceAccount(), p.bobAccount(), AMOUNT, "EUR");
+      assertThat(client.balance(p.alice(), p.aliceAccount()))
           .as("debit committed before the 202")
           .isEqualTo(FUNDS - AMOUNT);
       awaitCreditLegWaitingForPayeeRow(db);
@@ -58,7 +60,8 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
     }
 
     assertRefunded(p, transfer, "frozen");
-    assertThat(client.account(p.bob, p.bobEur).get("status").asString()).isEqualTo("FROZEN");
+    assertThat(client.account(p.bob(), p.bobAccount()).get("status").asString())
+        .isEqualTo("FROZEN");
   }
 
   @Test
@@ -67,15 +70,17 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
     UUID transfer;
     try (Connection db = connect()) {
       db.setAutoCommit(false);
-      setStatusUncommitted(db, p.bobEur, "CLOSED");
+      setStatusUncommitted(db, p.bobAccount(), "CLOSED");
 
-      transfer = client.acceptedTransfer(p.alice, p.aliceEur, p.bobEur, AMOUNT, "EUR");
+      transfer =
+          client.acceptedTransfer(p.alice(), p.aliceAccount(), p.bobAccount(), AMOUNT, "EUR");
 
       db.commit();
     }
 
     assertRefunded(p, transfer, "closed");
-    assertThat(client.account(p.bob, p.bobEur).get("status").asString()).isEqualTo("CLOSED");
+    assertThat(client.account(p.bob(), p.bobAccount()).get("status").asString())
+        .isEqualTo("CLOSED");
   }
 
   @Test
@@ -84,46 +89,49 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
     UUID transfer;
     try (Connection db = connect()) {
       db.setAutoCommit(false);
-      setStatusUncommitted(db, p.bobEur, "FROZEN");
-      transfer = client.acceptedTransfer(p.alice, p.aliceEur, p.bobEur, AMOUNT, "EUR");
+      setStatusUncommitted(db, p.bobAccount(), "FROZEN");
+      transfer =
+          client.acceptedTransfer(p.alice(), p.aliceAccount(), p.bobAccount(), AMOUNT, "EUR");
       db.commit();
     }
-    JsonNode failed = client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT);
+    JsonNode failed = client.awaitTerminal(p.alice(), transfer, SETTLE_TIMEOUT);
     assertThat(failed.get("status").asString()).isEqualTo("FAILED");
 
     User ops = sharedOps;
     http.post()
-        .uri("/api/v1/accounts/{id}/unfreeze", p.bobEur)
+        .uri("/api/v1/accounts/{id}/unfreeze", p.bobAccount())
         .headers(h -> h.setBearerAuth(ops.token()))
         .exchange()
         .expectStatus()
         .isOk();
     // A later transfer to the same payee is credited, and proves the credit leg has moved on.
-    UUID later = client.acceptedTransfer(p.alice, p.aliceEur, p.bobEur, 100, "EUR");
-    assertThat(client.awaitTerminal(p.alice, later, SETTLE_TIMEOUT).get("status").asString())
+    UUID later = client.acceptedTransfer(p.alice(), p.aliceAccount(), p.bobAccount(), 100, "EUR");
+    assertThat(client.awaitTerminal(p.alice(), later, SETTLE_TIMEOUT).get("status").asString())
         .isEqualTo("COMPLETED");
 
-    JsonNode after = client.getTransfer(p.alice, transfer);
+    JsonNode after = client.getTransfer(p.alice(), transfer);
     assertThat(after.get("status").asString()).isEqualTo("FAILED");
     assertThat(after.get("updatedAt").asString()).isEqualTo(failed.get("updatedAt").asString());
-    assertThat(client.balance(p.alice, p.aliceEur)).isEqualTo(FUNDS - 100);
-    assertThat(client.balance(p.bob, p.bobEur)).isEqualTo(100);
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isEqualTo(FUNDS - 100);
+    assertThat(client.balance(p.bob(), p.bobAccount())).isEqualTo(100);
     assertLedgerBalanced(client, ops);
   }
 
   // --- assertions -----------------------------------------------------------------------------
 
   private void assertRefunded(Parties p, UUID transfer, String payeeState) {
-    JsonNode failed = client.awaitTerminal(p.alice, transfer, SETTLE_TIMEOUT);
+    JsonNode failed = client.awaitTerminal(p.alice(), transfer, SETTLE_TIMEOUT);
     assertThat(failed.get("status").asString()).isEqualTo("FAILED");
     assertThat(failed.get("failureReason").isString()).as("failureReason of %s", failed).isTrue();
     assertThat(failed.get("failureReason").asString()).containsIgnoringCase(payeeState);
     assertThat(failed.get("amount").asLong()).isEqualTo(AMOUNT);
-    assertThat(client.getTransfer(p.bob, transfer).get("status").asString()).isEqualTo("FAILED");
+    assertThat(client.getTransfer(p.bob(), transfer).get("status").asString()).isEqualTo("FAILED");
 
-    assertThat(client.balance(p.alice, p.aliceEur)).as("payer refunded in full").isEqualTo(FUNDS);
-    assertThat(client.balance(p.bob, p.bobEur)).as("payee never credited").isZero();
-    List<JsonNode> payerEntries = entriesOf(p.alice, p.aliceEur, transfer);
+    assertThat(client.balance(p.alice(), p.aliceAccount()))
+        .as("payer refunded in full")
+        .isEqualTo(FUNDS);
+    assertThat(client.balance(p.bob(), p.bobAccount())).as("payee never credited").isZero();
+    List<JsonNode> payerEntries = entriesOf(p.alice(), p.aliceAccount(), transfer);
     assertThat(payerEntries)
         .extracting(e -> e.get("direction").asString())
         .containsExactly("CREDIT", "DEBIT");
@@ -131,7 +139,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
         .extracting(e -> e.get("amount").asLong())
         .containsExactly(AMOUNT, AMOUNT);
     assertThat(payerEntries.get(0).get("balanceAfter").asLong()).isEqualTo(FUNDS);
-    assertThat(entriesOf(p.bob, p.bobEur, transfer)).isEmpty();
+    assertThat(entriesOf(p.bob(), p.bobAccount(), transfer)).isEmpty();
     assertLedgerBalanced(client, sharedOps);
   }
 
@@ -147,31 +155,21 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
 
   // --- fixtures -------------------------------------------------------------------------------
 
-  private record Parties(User alice, UUID aliceEur, User bob, UUID bobEur) {}
+  /** Alice and Bob, shared by the tests of this class; fresh accounts for each test. */
+  private static final Parties.Customers customers = new Parties.Customers();
 
-  /** Two customers and OPS shared by the tests of this class (logging in is slow by design). */
-  private static User sharedAlice;
-
-  private static User sharedBob;
+  /** OPS, logged in once for the tests of this class (logging in is slow by design). */
   private static User sharedOps;
 
   @BeforeEach
-  void registerUsersOnce() {
-    if (sharedAlice == null) {
-      sharedAlice = client.newCustomer();
-      sharedBob = client.newCustomer();
+  void logInOpsOnce() {
+    if (sharedOps == null) {
       sharedOps = client.ops();
     }
   }
 
-  /** Fresh accounts per test, so that tests never see each other's money. */
   private Parties parties() {
-    User alice = sharedAlice;
-    User bob = sharedBob;
-    UUID aliceEur = client.openAccount(alice, "EUR");
-    UUID bobEur = client.openAccount(bob, "EUR");
-    client.deposit(alice, aliceEur, FUNDS, "EUR");
-    return new Parties(alice, aliceEur, bob, bobEur);
+    return customers.open(client, "EUR", FUNDS);
   }
 
   private static Connection connect() throws SQLException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.MoneyAssertions;
+import io.paystream.api.testing.Parties;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
 import io.paystream.persistence.testing.Eventually;
@@ -77,18 +78,20 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
     String refusedKey = UUID.randomUUID().toString();
     List<Answer> waited;
     MoneyAssertions.Snapshot before;
-    try (PayerLock lock = new PayerLock(parties.from())) {
+    try (PayerLock lock = new PayerLock(parties.aliceAccount())) {
       // One transfer waits in the lane's transaction for the payer's lock, two in the queue.
       Mono<List<Answer>> inFlight = sendTogether(parties, QUEUE + 1, "queued");
       awaitQueued(QUEUE);
-      before =
-          MoneyAssertions.snapshot(client)
-              .of(parties.payer(), parties.from())
-              .of(parties.payee(), parties.to())
-              .take();
+      before = parties.snapshot(client);
 
       EntityExchangeResult<byte[]> refused =
-          client.transfer(parties.payer(), refusedKey, parties.from(), parties.to(), AMOUNT, "EUR");
+          client.transfer(
+              parties.alice(),
+              refusedKey,
+              parties.aliceAccount(),
+              parties.bobAccount(),
+              AMOUNT,
+              "EUR");
 
       assertThat(refused.getStatus())
           .as(MoneyAssertions.describe(refused))
@@ -109,15 +112,21 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
 
     List<UUID> accepted = new ArrayList<>(waited.stream().map(Answer::accepted).toList());
     EntityExchangeResult<byte[]> retried =
-        client.transfer(parties.payer(), refusedKey, parties.from(), parties.to(), AMOUNT, "EUR");
+        client.transfer(
+            parties.alice(),
+            refusedKey,
+            parties.aliceAccount(),
+            parties.bobAccount(),
+            AMOUNT,
+            "EUR");
     assertThat(retried.getStatus())
         .as(MoneyAssertions.describe(retried))
         .isEqualTo(HttpStatus.ACCEPTED);
     accepted.add(UUID.fromString(PaystreamClient.json(retried).get("id").asString()));
-    awaitCompleted(parties.payer(), accepted);
-    assertThat(client.balance(parties.payer(), parties.from()))
+    awaitCompleted(parties.alice(), accepted);
+    assertThat(client.balance(parties.alice(), parties.aliceAccount()))
         .isEqualTo(FUNDING - (QUEUE + 2) * AMOUNT);
-    assertThat(client.balance(parties.payee(), parties.to())).isEqualTo((QUEUE + 2) * AMOUNT);
+    assertThat(client.balance(parties.bob(), parties.bobAccount())).isEqualTo((QUEUE + 2) * AMOUNT);
     assertLedgerBalanced(client, client.ops());
   }
 
@@ -142,7 +151,7 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
         """
             .formatted(BREAKER));
     try {
-      try (PayerLock lock = new PayerLock(parties.from())) {
+      try (PayerLock lock = new PayerLock(parties.aliceAccount())) {
         // The first waits alone for the lock; the two queued behind it become one batch.
         Mono<List<Answer>> sent = sendTogether(parties, QUEUE + 1, BREAKER);
         awaitQueued(QUEUE);
@@ -159,15 +168,13 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
         .isEqualTo(failuresBefore + 1);
     List<UUID> accepted = answers.stream().map(Answer::accepted).distinct().toList();
     assertThat(accepted).hasSize(QUEUE + 1);
-    awaitCompleted(parties.payer(), accepted);
+    awaitCompleted(parties.alice(), accepted);
     // Debited once each: the failed batch left nothing behind.
-    assertThat(client.balance(parties.payer(), parties.from()))
+    assertThat(client.balance(parties.alice(), parties.aliceAccount()))
         .isEqualTo(FUNDING - (QUEUE + 1) * AMOUNT);
-    assertThat(client.balance(parties.payee(), parties.to())).isEqualTo((QUEUE + 1) * AMOUNT);
+    assertThat(client.balance(parties.bob(), parties.bobAccount())).isEqualTo((QUEUE + 1) * AMOUNT);
     assertLedgerBalanced(client, client.ops());
   }
-
-  private record Parties(User payer, UUID from, User payee, UUID to) {}
 
   /** One answer to a transfer sent without waiting. */
   private record Answer(int status, JsonNode body) {
@@ -178,12 +185,11 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
     }
   }
 
+  /** Alice pays Bob. An instance field: each test registers its own two customers. */
+  private final Parties.Customers customers = new Parties.Customers();
+
   private Parties parties() {
-    User payer = client.newCustomer();
-    UUID from = client.openAccount(payer, "EUR");
-    client.deposit(payer, from, FUNDING, "EUR");
-    User payee = client.newCustomer();
-    return new Parties(payer, from, payee, client.openAccount(payee, "EUR"));
+    return customers.open(client, "EUR", FUNDING);
   }
 
   /** Sends {@code count} transfers at once, each with its own key; answers in no set order. */
@@ -197,15 +203,15 @@ class TransferGroupCommitOverloadIntegrationTest extends ApiIntegrationTest {
                 key ->
                     web.post()
                         .uri("/api/v1/transfers")
-                        .headers(h -> h.setBearerAuth(parties.payer().token()))
+                        .headers(h -> h.setBearerAuth(parties.alice().token()))
                         .header("Idempotency-Key", key)
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(
                             Map.of(
                                 "fromAccountId",
-                                parties.from().toString(),
+                                parties.aliceAccount().toString(),
                                 "toAccountId",
-                                parties.to().toString(),
+                                parties.bobAccount().toString(),
                                 "amount",
                                 AMOUNT,
                                 "currency",

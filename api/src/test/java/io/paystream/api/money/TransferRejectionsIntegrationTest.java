@@ -5,8 +5,8 @@ import static io.paystream.api.testing.MoneyAssertions.errorFields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.api.testing.ApiIntegrationTest;
-import io.paystream.api.testing.MoneyAssertions;
 import io.paystream.api.testing.MoneyAssertions.Snapshot;
+import io.paystream.api.testing.Parties;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
 import java.time.Duration;
@@ -52,21 +52,21 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   @Test
   void aTransferLargerThanTheBalanceIsRefusedWithInsufficientFunds() {
     Parties p = parties("EUR", 1_000);
-    Snapshot before = p.snapshot();
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 1_001, "EUR"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), p.bobAccount(), 1_001, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "insufficient_funds");
     assertProblem(
-        client.transfer(p.bob, key(), p.bobAccount, p.aliceAccount, 1, "EUR"),
+        client.transfer(p.bob(), key(), p.bobAccount(), p.aliceAccount(), 1, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "insufficient_funds");
 
     before.assertUnchanged();
     // The whole balance, to the last minor unit, is spendable.
-    client.acceptedTransfer(p.alice, p.aliceAccount, p.bobAccount, 1_000, "EUR");
-    assertThat(client.balance(p.alice, p.aliceAccount)).isZero();
+    client.acceptedTransfer(p.alice(), p.aliceAccount(), p.bobAccount(), 1_000, "EUR");
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isZero();
   }
 
   @Test
@@ -77,14 +77,14 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
         concurrently(
             CONCURRENT_REQUESTS,
             "insufficient_funds",
-            () -> client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 400, "EUR"));
+            () -> client.transfer(p.alice(), key(), p.aliceAccount(), p.bobAccount(), 400, "EUR"));
 
     assertThat(statuses)
         .as("statuses %s", statuses)
         .containsOnly(202, 422)
         .filteredOn(status -> status == 202)
         .hasSize(2);
-    assertThat(client.balance(p.alice, p.aliceAccount)).isEqualTo(200);
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isEqualTo(200);
   }
 
   @Test
@@ -95,14 +95,15 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
         concurrently(
             CONCURRENT_REQUESTS,
             "limit_exceeded",
-            () -> client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 30_000, "SEK"));
+            () ->
+                client.transfer(p.alice(), key(), p.aliceAccount(), p.bobAccount(), 30_000, "SEK"));
 
     assertThat(statuses)
         .as("statuses %s", statuses)
         .containsOnly(202, 422)
         .filteredOn(status -> status == 202)
         .hasSize(3);
-    assertThat(client.balance(p.alice, p.aliceAccount))
+    assertThat(client.balance(p.alice(), p.aliceAccount()))
         .isEqualTo(2 * SEK_DAILY_OUTGOING_MAX - 90_000);
   }
 
@@ -110,28 +111,28 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   void aTransferFromAnAccountFrozenByOpsIsRefusedWithAccountNotActive() {
     Parties p = parties("EUR", 1_000);
     User ops = sharedOps;
-    assertThat(changeStatus(ops, p.aliceAccount, "freeze").get("status").asString())
+    assertThat(changeStatus(ops, p.aliceAccount(), "freeze").get("status").asString())
         .isEqualTo("FROZEN");
-    Snapshot before = p.snapshot();
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "EUR"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), p.bobAccount(), 100, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "account_not_active");
 
     before.assertUnchanged();
-    changeStatus(ops, p.aliceAccount, "unfreeze");
-    client.acceptedTransfer(p.alice, p.aliceAccount, p.bobAccount, 100, "EUR");
+    changeStatus(ops, p.aliceAccount(), "unfreeze");
+    client.acceptedTransfer(p.alice(), p.aliceAccount(), p.bobAccount(), 100, "EUR");
   }
 
   @Test
   void aTransferToAnAccountFrozenAtAcceptTimeIsRefusedWithAccountNotActive() {
     Parties p = parties("EUR", 1_000);
-    changeStatus(sharedOps, p.bobAccount, "freeze");
-    Snapshot before = p.snapshot();
+    changeStatus(sharedOps, p.bobAccount(), "freeze");
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "EUR"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), p.bobAccount(), 100, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "account_not_active");
 
@@ -141,12 +142,12 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   @Test
   void aTransferToAClosedAccountIsRefusedWithAccountNotActive() {
     Parties p = parties("EUR", 1_000);
-    assertThat(changeStatus(p.bob, p.bobAccount, "close").get("status").asString())
+    assertThat(changeStatus(p.bob(), p.bobAccount(), "close").get("status").asString())
         .isEqualTo("CLOSED");
-    Snapshot before = p.snapshot();
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "EUR"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), p.bobAccount(), 100, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "account_not_active");
 
@@ -156,28 +157,28 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   @Test
   void aTransferInAnotherCurrencyThanEitherAccountIsRefusedWithCurrencyMismatch() {
     Parties p = parties("EUR", 1_000);
-    UUID aliceUsd = client.openAccount(p.alice, "USD");
-    UUID bobUsd = client.openAccount(p.bob, "USD");
-    client.deposit(p.alice, aliceUsd, 1_000, "USD");
-    Snapshot before = p.snapshotWith(aliceUsd, bobUsd);
+    UUID aliceUsd = client.openAccount(p.alice(), "USD");
+    UUID bobUsd = client.openAccount(p.bob(), "USD");
+    client.deposit(p.alice(), aliceUsd, 1_000, "USD");
+    Snapshot before = p.snapshotWith(client, aliceUsd, bobUsd);
 
     // EUR from a USD account to a EUR account.
     assertProblem(
-        client.transfer(p.alice, key(), aliceUsd, p.bobAccount, 100, "EUR"),
+        client.transfer(p.alice(), key(), aliceUsd, p.bobAccount(), 100, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "currency_mismatch");
     // From a EUR account to a USD account, in either currency.
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, bobUsd, 100, "EUR"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), bobUsd, 100, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "currency_mismatch");
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, bobUsd, 100, "USD"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), bobUsd, 100, "USD"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "currency_mismatch");
     // Both accounts in EUR, amount in USD.
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 100, "USD"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), p.bobAccount(), 100, "USD"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "currency_mismatch");
 
@@ -187,10 +188,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   @Test
   void aTransferToTheSameAccountIsRefusedWithSameAccount() {
     Parties p = parties("EUR", 1_000);
-    Snapshot before = p.snapshot();
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, p.aliceAccount, 100, "EUR"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), p.aliceAccount(), 100, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "same_account");
 
@@ -201,14 +202,14 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   @ValueSource(longs = {0, -1, AMOUNT_MAX + 1, Long.MIN_VALUE, Long.MAX_VALUE})
   void anAmountOutsideOneToTenToTheFifteenIsRefusedWithAmountOutOfRange(long amount) {
     Parties p = parties("EUR", 1_000);
-    Snapshot before = p.snapshot();
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, amount, "EUR"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), p.bobAccount(), amount, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "amount_out_of_range");
     assertProblem(
-        deposit(p.alice, p.aliceAccount, amount, "EUR"),
+        deposit(p.alice(), p.aliceAccount(), amount, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "amount_out_of_range");
 
@@ -221,66 +222,69 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
 
     // 10^15 is a valid amount: the only reason to refuse it here is the balance.
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, AMOUNT_MAX, "EUR"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), p.bobAccount(), AMOUNT_MAX, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "insufficient_funds");
-    UUID one = client.acceptedTransfer(p.alice, p.aliceAccount, p.bobAccount, 1, "EUR");
+    UUID one = client.acceptedTransfer(p.alice(), p.aliceAccount(), p.bobAccount(), 1, "EUR");
 
-    assertThat(client.awaitTerminal(p.alice, one, SETTLE_TIMEOUT).get("status").asString())
+    assertThat(client.awaitTerminal(p.alice(), one, SETTLE_TIMEOUT).get("status").asString())
         .isEqualTo("COMPLETED");
-    assertThat(client.balance(p.bob, p.bobAccount)).isEqualTo(1);
+    assertThat(client.balance(p.bob(), p.bobAccount())).isEqualTo(1);
   }
 
   @Test
   void aChfTransferAboveTheConfiguredPerTransferMaximumIsRefusedWithLimitExceeded() {
     Parties p = parties("CHF", 2 * CHF_TRANSFER_MAX);
-    Snapshot before = p.snapshot();
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, CHF_TRANSFER_MAX + 1, "CHF"),
+        client.transfer(
+            p.alice(), key(), p.aliceAccount(), p.bobAccount(), CHF_TRANSFER_MAX + 1, "CHF"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "limit_exceeded");
 
     before.assertUnchanged();
-    client.acceptedTransfer(p.alice, p.aliceAccount, p.bobAccount, CHF_TRANSFER_MAX, "CHF");
-    assertThat(client.balance(p.alice, p.aliceAccount)).isEqualTo(CHF_TRANSFER_MAX);
+    client.acceptedTransfer(p.alice(), p.aliceAccount(), p.bobAccount(), CHF_TRANSFER_MAX, "CHF");
+    assertThat(client.balance(p.alice(), p.aliceAccount())).isEqualTo(CHF_TRANSFER_MAX);
   }
 
   @Test
   void sekTransfersBeyondTheConfiguredDailyOutgoingMaximumAreRefusedWithLimitExceeded() {
     Parties p = parties("SEK", 2 * SEK_DAILY_OUTGOING_MAX);
-    UUID first = client.acceptedTransfer(p.alice, p.aliceAccount, p.bobAccount, 60_000, "SEK");
-    UUID second = client.acceptedTransfer(p.alice, p.aliceAccount, p.bobAccount, 40_000, "SEK");
-    client.awaitTerminal(p.alice, first, SETTLE_TIMEOUT);
-    client.awaitTerminal(p.alice, second, SETTLE_TIMEOUT);
-    Snapshot before = p.snapshot();
+    UUID first =
+        client.acceptedTransfer(p.alice(), p.aliceAccount(), p.bobAccount(), 60_000, "SEK");
+    UUID second =
+        client.acceptedTransfer(p.alice(), p.aliceAccount(), p.bobAccount(), 40_000, "SEK");
+    client.awaitTerminal(p.alice(), first, SETTLE_TIMEOUT);
+    client.awaitTerminal(p.alice(), second, SETTLE_TIMEOUT);
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, p.bobAccount, 1, "SEK"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), p.bobAccount(), 1, "SEK"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "limit_exceeded");
 
     before.assertUnchanged();
-    assertThat(before.balance(p.aliceAccount)).isEqualTo(SEK_DAILY_OUTGOING_MAX);
+    assertThat(before.balance(p.aliceAccount())).isEqualTo(SEK_DAILY_OUTGOING_MAX);
     // The limit is the payer's: Bob, who received 100 000 today, may still send.
-    client.acceptedTransfer(p.bob, p.bobAccount, p.aliceAccount, 1, "SEK");
+    client.acceptedTransfer(p.bob(), p.bobAccount(), p.aliceAccount(), 1, "SEK");
   }
 
   @Test
   void aTransferWithMissingOrInvalidFieldsIsRefusedWithValidationFailedListingEachField() {
     Parties p = parties("EUR", 1_000);
-    Snapshot before = p.snapshot();
+    Snapshot before = p.snapshot(client);
 
     JsonNode empty =
         assertProblem(
-            post(p.alice, "/api/v1/transfers", Map.of()),
+            post(p.alice(), "/api/v1/transfers", Map.of()),
             HttpStatus.BAD_REQUEST,
             "validation_failed");
-    Map<String, Object> longDescription = transferBody(p.aliceAccount, p.bobAccount, 100);
+    Map<String, Object> longDescription = transferBody(p.aliceAccount(), p.bobAccount(), 100);
     longDescription.put("description", "d".repeat(141));
     JsonNode tooLong =
         assertProblem(
-            post(p.alice, "/api/v1/transfers", longDescription),
+            post(p.alice(), "/api/v1/transfers", longDescription),
             HttpStatus.BAD_REQUEST,
             "validation_failed");
 
@@ -293,38 +297,40 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   @Test
   void unknownAccountsAndAnotherCustomersAccountAsPayerAreRefusedWithAccountNotFound() {
     Parties p = parties("EUR", 1_000);
-    client.deposit(p.bob, p.bobAccount, 1_000, "EUR");
+    client.deposit(p.bob(), p.bobAccount(), 1_000, "EUR");
     UUID unknown = UUID.randomUUID();
-    Snapshot before = p.snapshot();
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        client.transfer(p.alice, key(), unknown, p.bobAccount, 100, "EUR"),
+        client.transfer(p.alice(), key(), unknown, p.bobAccount(), 100, "EUR"),
         HttpStatus.NOT_FOUND,
         "account_not_found");
     assertProblem(
-        client.transfer(p.alice, key(), p.aliceAccount, unknown, 100, "EUR"),
+        client.transfer(p.alice(), key(), p.aliceAccount(), unknown, 100, "EUR"),
         HttpStatus.NOT_FOUND,
         "account_not_found");
     // Bob's account exists and is funded; Alice must not learn that (404, not 403).
     JsonNode stolen =
         assertProblem(
-            client.transfer(p.alice, key(), p.bobAccount, p.aliceAccount, 100, "EUR"),
+            client.transfer(p.alice(), key(), p.bobAccount(), p.aliceAccount(), 100, "EUR"),
             HttpStatus.NOT_FOUND,
             "account_not_found");
 
-    assertThat(stolen.toString()).doesNotContain(p.bobAccount.toString());
+    assertThat(stolen.toString()).doesNotContain(p.bobAccount().toString());
     before.assertUnchanged();
   }
 
   @Test
   void aDepositToAnotherCustomersOrAnUnknownAccountIsRefusedWithAccountNotFound() {
     Parties p = parties("EUR", 1_000);
-    Snapshot before = p.snapshot();
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        deposit(p.alice, p.bobAccount, 100, "EUR"), HttpStatus.NOT_FOUND, "account_not_found");
+        deposit(p.alice(), p.bobAccount(), 100, "EUR"), HttpStatus.NOT_FOUND, "account_not_found");
     assertProblem(
-        deposit(p.alice, UUID.randomUUID(), 100, "EUR"), HttpStatus.NOT_FOUND, "account_not_found");
+        deposit(p.alice(), UUID.randomUUID(), 100, "EUR"),
+        HttpStatus.NOT_FOUND,
+        "account_not_found");
 
     before.assertUnchanged();
   }
@@ -332,11 +338,11 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   @Test
   void aDepositToAFrozenAccountIsRefusedWithAccountNotActive() {
     Parties p = parties("EUR", 1_000);
-    changeStatus(sharedOps, p.aliceAccount, "freeze");
-    Snapshot before = p.snapshot();
+    changeStatus(sharedOps, p.aliceAccount(), "freeze");
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        deposit(p.alice, p.aliceAccount, 100, "EUR"),
+        deposit(p.alice(), p.aliceAccount(), 100, "EUR"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "account_not_active");
 
@@ -346,10 +352,10 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
   @Test
   void aDepositInAnotherCurrencyThanTheAccountIsRefusedWithCurrencyMismatch() {
     Parties p = parties("EUR", 1_000);
-    Snapshot before = p.snapshot();
+    Snapshot before = p.snapshot(client);
 
     assertProblem(
-        deposit(p.alice, p.aliceAccount, 100, "USD"),
+        deposit(p.alice(), p.aliceAccount(), 100, "USD"),
         HttpStatus.UNPROCESSABLE_CONTENT,
         "currency_mismatch");
 
@@ -358,50 +364,21 @@ class TransferRejectionsIntegrationTest extends ApiIntegrationTest {
 
   // --- fixtures -------------------------------------------------------------------------------
 
-  /** Two customers and OPS shared by the tests of this class (logging in is slow by design). */
-  private static User sharedAlice;
+  /** Alice and Bob, shared by the tests of this class; fresh accounts for each test. */
+  private static final Parties.Customers customers = new Parties.Customers();
 
-  private static User sharedBob;
+  /** OPS, logged in once for the tests of this class (logging in is slow by design). */
   private static User sharedOps;
 
   @BeforeEach
-  void registerUsersOnce() {
-    if (sharedAlice == null) {
-      sharedAlice = client.newCustomer();
-      sharedBob = client.newCustomer();
+  void logInOpsOnce() {
+    if (sharedOps == null) {
       sharedOps = client.ops();
     }
   }
 
-  /** Alice with a fresh funded account and Bob with a fresh empty one, in one currency. */
-  private final class Parties {
-    final User alice;
-    final UUID aliceAccount;
-    final User bob;
-    final UUID bobAccount;
-
-    Parties(String currency, long aliceFunds) {
-      alice = sharedAlice;
-      bob = sharedBob;
-      aliceAccount = client.openAccount(alice, currency);
-      bobAccount = client.openAccount(bob, currency);
-      client.deposit(alice, aliceAccount, aliceFunds, currency);
-    }
-
-    Snapshot snapshot() {
-      return MoneyAssertions.snapshot(client).of(alice, aliceAccount).of(bob, bobAccount).take();
-    }
-
-    Snapshot snapshotWith(UUID aliceOther, UUID bobOther) {
-      return MoneyAssertions.snapshot(client)
-          .of(alice, aliceAccount, aliceOther)
-          .of(bob, bobAccount, bobOther)
-          .take();
-    }
-  }
-
   private Parties parties(String currency, long aliceFunds) {
-    return new Parties(currency, aliceFunds);
+    return customers.open(client, currency, aliceFunds);
   }
 
   /**
