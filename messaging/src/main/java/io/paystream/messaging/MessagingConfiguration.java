@@ -24,26 +24,30 @@ public class MessagingConfiguration {
 
   /**
    * Idempotent producer with {@code acks=all}: a retried send never duplicates or reorders a
-   * message within a partition, and an acknowledged one survives a broker failure.
+   * message within a partition, and an acknowledged one is on {@code topicMinInsyncReplicas}
+   * brokers, so it survives the loss of a broker. A leader change (a broker lost or restarted) is
+   * ridden through by Kafka's own retries, which are bounded by {@code
+   * producerDeliveryTimeoutMillis}, not by a count.
    */
   @Bean(destroyMethod = "close")
   public KafkaSender<String, String> kafkaSender(MessagingProperties properties) {
     Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            properties.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-            properties.producerInFlightRequestsMax(),
-            ProducerConfig.LINGER_MS_CONFIG,
-            properties.producerLingerMillis(),
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-            StringSerializer.class);
+        Map.ofEntries(
+            Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers()),
+            Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
+            Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+            Map.entry(
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                properties.producerInFlightRequestsMax()),
+            Map.entry(ProducerConfig.LINGER_MS_CONFIG, properties.producerLingerMillis()),
+            Map.entry(
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                properties.producerRequestTimeoutMillis()),
+            Map.entry(
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                properties.producerDeliveryTimeoutMillis()),
+            Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class),
+            Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
     return KafkaSender.create(
         SenderOptions.<String, String>create(config).maxInFlight(properties.outboxBatchSizeMax()));
   }

@@ -14,6 +14,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bootstrapServers the Kafka cluster; the contract's default is a local broker
  * @param topicPartitions partitions per topic: the ceiling on parallel credit-leg consumers across
  *     instances; 6 lets up to 6 instances share the work on a 2-core machine's broker
+ * @param topicReplicationFactor copies of each partition of the project's topics, on as many
+ *     brokers: 1 for a single local broker (the default, which needs nothing more), 3 for the
+ *     cluster, so that an acknowledged event survives the loss of a broker. Only applies when this
+ *     instance creates a topic; an existing topic with fewer copies is reported at start, because
+ *     Kafka cannot add replicas without a partition reassignment
+ * @param topicMinInsyncReplicas replicas that must have an event before the broker acknowledges it
+ *     to the relay's {@code acks=all} producer (the topics' {@code min.insync.replicas}); with 3
+ *     copies, 2 lets one broker be down while every acknowledged event still exists twice. At most
+ *     {@code topicReplicationFactor}: more could never be in sync, and every send would fail
  * @param outboxBatchSizeMax rows the relay sends per database transaction: large enough to amortise
  *     the commit, small enough that a batch's row locks are held only milliseconds
  * @param outboxPollIntervalSeconds the relay's safety net when a NOTIFY is lost (a restart of the
@@ -47,6 +56,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     whole batch at once, so 1 ms lets its records share requests without delaying a lone event
  * @param producerInFlightRequestsMax unacknowledged requests per broker connection; the idempotent
  *     producer keeps order within a partition only up to 5, which is also the most throughput
+ * @param producerRequestTimeoutMillis how long the producer waits for one request's answer
+ *     (including the leader's wait for the in-sync replicas) before it retries: a broker that
+ *     vanished without closing its connections (a machine lost, not a process killed) is given up
+ *     on after this, and the send goes to the new leader. 15 s is far above a healthy {@code
+ *     acks=all} round trip and above the KRaft controller's 9 s fencing of a silent broker
+ * @param producerDeliveryTimeoutMillis a send's overall deadline, retries included (Kafka retries a
+ *     failed send until this, never by a count): long enough to ride through a leader election,
+ *     which takes seconds, several times over. Past it the relay's pass fails, its transaction
+ *     rolls back and the rows are sent on the next pass, so an outage delays events, never loses
+ *     them; the relay holds its batch's row locks that long, which other instances skip
  * @param adminRequestTimeoutMillis one admin request (topic creation, cluster id) waits this long
  *     for the broker before it is retried within the admin's overall timeout
  * @param adminApiTimeoutMillis an admin call's overall deadline, retries included: topic creation
@@ -70,6 +89,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record MessagingProperties(
     @DefaultValue("localhost:9092") String bootstrapServers,
     @DefaultValue("6") int topicPartitions,
+    @DefaultValue("1") int topicReplicationFactor,
+    @DefaultValue("1") int topicMinInsyncReplicas,
     @DefaultValue("200") int outboxBatchSizeMax,
     @DefaultValue("2") int outboxPollIntervalSeconds,
     @DefaultValue("24") int outboxRetentionHours,
@@ -85,6 +106,8 @@ public record MessagingProperties(
     @DefaultValue("5") int consumerLagProbeIntervalSeconds,
     @DefaultValue("1") int producerLingerMillis,
     @DefaultValue("5") int producerInFlightRequestsMax,
+    @DefaultValue("15000") int producerRequestTimeoutMillis,
+    @DefaultValue("60000") int producerDeliveryTimeoutMillis,
     @DefaultValue("5000") int adminRequestTimeoutMillis,
     @DefaultValue("10000") int adminApiTimeoutMillis,
     @DefaultValue("2000") long adminCloseTimeoutMillis,
@@ -105,6 +128,20 @@ public record MessagingProperties(
   public MessagingProperties {
     checkText(PREFIX + "bootstrap-servers", bootstrapServers);
     check(PREFIX + "topic-partitions", topicPartitions, 1, 10_000);
+    check(PREFIX + "topic-replication-factor", topicReplicationFactor, 1, 5);
+    check(PREFIX + "topic-min-insync-replicas", topicMinInsyncReplicas, 1, 5);
+    if (topicMinInsyncReplicas > topicReplicationFactor) {
+      throw new IllegalArgumentException(
+          PREFIX
+              + "topic-min-insync-replicas ("
+              + topicMinInsyncReplicas
+              + ") must not exceed "
+              + PREFIX
+              + "topic-replication-factor ("
+              + topicReplicationFactor
+              + "): more replicas than exist can never be in sync, and every send would be"
+              + " refused");
+    }
     check(PREFIX + "outbox-batch-size-max", outboxBatchSizeMax, 1, 10_000);
     check(PREFIX + "outbox-poll-interval-seconds", outboxPollIntervalSeconds, 1, 3_600);
     check(PREFIX + "outbox-retention-hours", outboxRetentionHours, 1, 24 * 366);
@@ -125,6 +162,13 @@ public record MessagingProperties(
         PREFIX + "consumer-lag-probe-interval-seconds", consumerLagProbeIntervalSeconds, 1, 3_600);
     check(PREFIX + "producer-linger-millis", producerLingerMillis, 0, 1_000);
     check(PREFIX + "producer-in-flight-requests-max", producerInFlightRequestsMax, 1, 5);
+    check(PREFIX + "producer-request-timeout-millis", producerRequestTimeoutMillis, 1_000, 300_000);
+    // Kafka itself refuses a delivery timeout shorter than linger plus one request.
+    check(
+        PREFIX + "producer-delivery-timeout-millis",
+        producerDeliveryTimeoutMillis,
+        (long) producerRequestTimeoutMillis + producerLingerMillis,
+        600_000);
     check(PREFIX + "admin-request-timeout-millis", adminRequestTimeoutMillis, 100, 120_000);
     check(
         PREFIX + "admin-api-timeout-millis",

@@ -74,4 +74,66 @@ class MessagingPropertiesTest {
         .rootCause()
         .hasMessageContaining("paystream.kafka.consumer-group");
   }
+
+  @Test
+  void aSingleBrokerNeedsNoReplicationSettingsAndTheProducerRidesThroughALeaderChange() {
+    MessagingProperties defaults = bind(Map.of());
+
+    assertThat(defaults.topicReplicationFactor()).isEqualTo(1);
+    assertThat(defaults.topicMinInsyncReplicas()).isEqualTo(1);
+    // A leader election after a broker's loss takes seconds; a send's deadline is a minute.
+    assertThat(defaults.producerDeliveryTimeoutMillis())
+        .isGreaterThanOrEqualTo(
+            defaults.producerRequestTimeoutMillis() + defaults.producerLingerMillis());
+  }
+
+  @Test
+  void aClusterOfThreeBindsWithTwoInSyncReplicas() {
+    MessagingProperties cluster =
+        bind(
+            Map.of(
+                "paystream.kafka.topic-replication-factor", "3",
+                "paystream.kafka.topic-min-insync-replicas", "2"));
+
+    assertThat(cluster.topicReplicationFactor()).isEqualTo(3);
+    assertThat(cluster.topicMinInsyncReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void moreInSyncReplicasThanReplicasAreRefusedNamingBothProperties() {
+    assertThatThrownBy(
+            () ->
+                bind(
+                    Map.of(
+                        "paystream.kafka.topic-replication-factor", "2",
+                        "paystream.kafka.topic-min-insync-replicas", "3")))
+        .rootCause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("paystream.kafka.topic-min-insync-replicas (3)")
+        .hasMessageContaining("paystream.kafka.topic-replication-factor (2)");
+  }
+
+  @Test
+  void aReplicationFactorOutsideOneToFiveIsRefused() {
+    assertThatThrownBy(() -> bind(Map.of("paystream.kafka.topic-replication-factor", "0")))
+        .rootCause()
+        .hasMessageContaining("paystream.kafka.topic-replication-factor")
+        .hasMessageContaining("was 0");
+    assertThatThrownBy(() -> bind(Map.of("paystream.kafka.topic-replication-factor", "6")))
+        .rootCause()
+        .hasMessageContaining("paystream.kafka.topic-replication-factor")
+        .hasMessageContaining("was 6");
+  }
+
+  @Test
+  void aDeliveryDeadlineShorterThanOneRequestIsRefusedAsKafkaWouldAtItsFirstSend() {
+    assertThatThrownBy(
+            () ->
+                bind(
+                    Map.of(
+                        "paystream.kafka.producer-request-timeout-millis", "15000",
+                        "paystream.kafka.producer-delivery-timeout-millis", "10000")))
+        .rootCause()
+        .hasMessageContaining("paystream.kafka.producer-delivery-timeout-millis");
+  }
 }

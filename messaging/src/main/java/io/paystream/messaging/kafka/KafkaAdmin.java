@@ -3,9 +3,13 @@ package io.paystream.messaging.kafka;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -17,6 +21,8 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 public class KafkaAdmin implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaAdmin.class);
 
   private final MessagingProperties properties;
   private volatile Admin admin;
@@ -38,31 +44,57 @@ public class KafkaAdmin implements DisposableBean {
     return current;
   }
 
-  /** Creates the event and dead-letter topics; existing ones are left as they are. */
+  /**
+   * Creates the event and dead-letter topics with {@code topicReplicationFactor} replicas and
+   * {@code min.insync.replicas} = {@code topicMinInsyncReplicas}, then checks the ones that already
+   * existed against those settings (see {@link TopicReplication}). That check only warns or
+   * adjusts: a failure of it is logged and does not hold back the consumers.
+   */
   public Mono<Void> createTopics() {
+    short replicationFactor = (short) properties.topicReplicationFactor();
+    Map<String, String> config =
+        Map.of(
+            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+            String.valueOf(properties.topicMinInsyncReplicas()));
     List<NewTopic> topics =
         List.of(
-            new NewTopic(Topics.EVENTS, properties.topicPartitions(), (short) 1),
-            new NewTopic(Topics.EVENTS_DEAD_LETTER, 1, (short) 1));
-    return Mono.fromCallable(() -> admin().createTopics(topics))
+            new NewTopic(Topics.EVENTS, properties.topicPartitions(), replicationFactor)
+                .configs(config),
+            new NewTopic(Topics.EVENTS_DEAD_LETTER, 1, replicationFactor).configs(config));
+    return Mono.fromCallable(this::admin)
         .subscribeOn(Schedulers.boundedElastic())
-        .flatMapMany(
-            result ->
-                Mono.fromFuture(
-                    result.values().values().stream()
-                        .map(
-                            future ->
-                                future
-                                    .toCompletionStage()
-                                    .toCompletableFuture()
-                                    .exceptionally(
-                                        error ->
-                                            error.getCause() instanceof TopicExistsException
-                                                    || error instanceof TopicExistsException
-                                                ? null
-                                                : rethrow(error)))
-                        .reduce((a, b) -> a.thenCombine(b, (x, y) -> null))
-                        .orElseThrow()))
+        .flatMap(
+            client ->
+                create(client, topics)
+                    .then(
+                        new TopicReplication(client, properties)
+                            .reconcile(topics.stream().map(NewTopic::name).toList())
+                            .onErrorResume(
+                                error -> {
+                                  log.warn(
+                                      "checking the Kafka topics' replication failed: {}",
+                                      error.toString());
+                                  return Mono.empty();
+                                })));
+  }
+
+  /** Creates the topics; one that exists already is not an error. */
+  private static Mono<Void> create(Admin client, List<NewTopic> topics) {
+    return Mono.fromFuture(
+            client.createTopics(topics).values().values().stream()
+                .map(
+                    future ->
+                        future
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .exceptionally(
+                                error ->
+                                    error.getCause() instanceof TopicExistsException
+                                            || error instanceof TopicExistsException
+                                        ? null
+                                        : rethrow(error)))
+                .reduce((a, b) -> a.thenCombine(b, (x, y) -> null))
+                .orElseThrow())
         .then();
   }
 

@@ -128,6 +128,8 @@ class HotPayeeCreditThroughputMeasurement {
         new MessagingProperties(
             properties.bootstrapServers(),
             properties.topicPartitions(),
+            properties.topicReplicationFactor(),
+            properties.topicMinInsyncReplicas(),
             properties.outboxBatchSizeMax(),
             properties.outboxPollIntervalSeconds(),
             properties.outboxRetentionHours(),
@@ -143,6 +145,8 @@ class HotPayeeCreditThroughputMeasurement {
             properties.consumerLagProbeIntervalSeconds(),
             properties.producerLingerMillis(),
             properties.producerInFlightRequestsMax(),
+            properties.producerRequestTimeoutMillis(),
+            properties.producerDeliveryTimeoutMillis(),
             properties.adminRequestTimeoutMillis(),
             properties.adminApiTimeoutMillis(),
             properties.adminCloseTimeoutMillis(),

@@ -125,6 +125,8 @@ class PendingTransfersIntegrationTest {
     return new MessagingProperties(
         p.bootstrapServers(),
         p.topicPartitions(),
+        p.topicReplicationFactor(),
+        p.topicMinInsyncReplicas(),
         p.outboxBatchSizeMax(),
         p.outboxPollIntervalSeconds(),
         p.outboxRetentionHours(),
@@ -140,6 +142,8 @@ class PendingTransfersIntegrationTest {
         p.consumerLagProbeIntervalSeconds(),
         p.producerLingerMillis(),
         p.producerInFlightRequestsMax(),
+        p.producerRequestTimeoutMillis(),
+        p.producerDeliveryTimeoutMillis(),
         p.adminRequestTimeoutMillis(),
         p.adminApiTimeoutMillis(),
         p.adminCloseTimeoutMillis(),
