@@ -174,12 +174,20 @@ class KafkaBrokerLossIntegrationTest {
                         AlterConfigOp.OpType.SET))))
         .all()
         .get();
-    assertThat(minInsyncReplicas(deadLetters)).isEqualTo("3");
+    // Brokers learn a topic's configuration from the metadata log, a moment after the change.
+    awaitMinInsyncReplicas(deadLetters, "3");
 
     admin.createTopics().as(StepVerifier::create).verifyComplete();
 
-    assertThat(minInsyncReplicas(deadLetters))
-        .isEqualTo(String.valueOf(TestKafkaCluster.MIN_INSYNC_REPLICAS));
+    awaitMinInsyncReplicas(deadLetters, String.valueOf(TestKafkaCluster.MIN_INSYNC_REPLICAS));
+  }
+
+  private void awaitMinInsyncReplicas(ConfigResource topic, String expected) {
+    Eventually.await(
+        PATIENCE,
+        "min.insync.replicas of " + topic.name() + " to be " + expected,
+        () -> minInsyncReplicas(topic),
+        expected::equals);
   }
 
   /** RF 3 and min ISR 2 on both topics, set by KafkaAdmin: the brokers' default ISR is 1. */
@@ -191,19 +199,24 @@ class KafkaBrokerLossIntegrationTest {
           .allSatisfy(
               partition ->
                   assertThat(partition.replicas()).hasSize(TestKafkaCluster.REPLICATION_FACTOR));
-      assertThat(minInsyncReplicas(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
-          .isEqualTo(String.valueOf(TestKafkaCluster.MIN_INSYNC_REPLICAS));
+      awaitMinInsyncReplicas(
+          new ConfigResource(ConfigResource.Type.TOPIC, topic),
+          String.valueOf(TestKafkaCluster.MIN_INSYNC_REPLICAS));
     }
   }
 
-  private String minInsyncReplicas(ConfigResource topic) throws Exception {
-    return kafka
-        .describeConfigs(List.of(topic))
-        .all()
-        .get()
-        .get(topic)
-        .get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)
-        .value();
+  private String minInsyncReplicas(ConfigResource topic) {
+    try {
+      return kafka
+          .describeConfigs(List.of(topic))
+          .all()
+          .get()
+          .get(topic)
+          .get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)
+          .value();
+    } catch (Exception e) {
+      throw new IllegalStateException("describing " + topic.name() + " failed", e);
+    }
   }
 
   /**
