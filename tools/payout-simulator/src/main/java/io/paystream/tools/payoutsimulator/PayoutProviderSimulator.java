@@ -1,10 +1,16 @@
 package io.paystream.tools.payoutsimulator;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,12 +41,21 @@ import tools.jackson.databind.json.JsonMapper;
  *       {"id", "status": "REJECTED", "reason"}} for a refused destination (also remembered); 503
  *       when it "fails", which records nothing; 400 for a malformed order.
  *   <li>{@code GET /payouts/{id}}: 200 with the payout as above, or 404 if it never happened.
+ *   <li>{@code GET /admin/payouts}: 200 {@code {"items": [{"id", "amount", "currency", "status",
+ *       "reference" or "reason", "posts"}]}}, every payout made, ordered by id, where {@code posts}
+ *       counts the POSTs for that id since this process started: what a fault run asks to learn
+ *       what the provider paid.
  *   <li>{@code PUT /admin/behaviour} {@code {"latencyMillis", "failureRate", "timeoutRate",
  *       "rejectRate"}}: changes the behaviour at run time; {@code GET /health}: 200.
  * </ul>
  *
  * <p>A "timeout" records the payout first and then holds the answer for {@link
  * Behaviour#hangMillis}: the nastiest failure, where the caller cannot know the money left.
+ *
+ * <p>Payouts live in memory, and also in a {@link PayoutJournal} when one is given: then every
+ * payout is on disk before anything about it is answered (a POST, a GET, the list), and a simulator
+ * restarted on the same journal answers a repeated id 200 with the same body, as a real provider
+ * that was killed mid-payout would. Without a journal a restart forgets everything.
  */
 public final class PayoutProviderSimulator implements AutoCloseable {
 
@@ -88,7 +103,25 @@ public final class PayoutProviderSimulator implements AutoCloseable {
       String reference,
       String reason) {}
 
-  private final Map<UUID, Payout> payouts = new ConcurrentHashMap<>();
+  /**
+   * A payout and the moment it is on disk; nothing about it is answered before {@code durable}
+   * completes, and if that fails the payout is taken back as if never made.
+   */
+  private record Recorded(Payout payout, CompletableFuture<Void> durable) {
+
+    boolean isDurable() {
+      return durable.isDone() && !durable.isCompletedExceptionally();
+    }
+
+    Mono<Payout> whenDurable() {
+      // suppressCancel: a caller that leaves must not cancel the future other callers wait on.
+      return Mono.fromFuture(durable, true).thenReturn(payout);
+    }
+  }
+
+  private static final CompletableFuture<Void> IN_MEMORY = CompletableFuture.completedFuture(null);
+
+  private final Map<UUID, Recorded> payouts = new ConcurrentHashMap<>();
   private final Map<UUID, AtomicInteger> postsById = new ConcurrentHashMap<>();
   private final Map<UUID, AtomicInteger> getsById = new ConcurrentHashMap<>();
   private final Set<String> refusedDestinations = ConcurrentHashMap.newKeySet();
@@ -96,10 +129,20 @@ public final class PayoutProviderSimulator implements AutoCloseable {
   private final AtomicInteger failNext = new AtomicInteger();
   private final AtomicInteger hangNext = new AtomicInteger();
   private final AtomicReference<Behaviour> behaviour;
+  private final PayoutJournal journal;
   private final DisposableServer server;
 
-  private PayoutProviderSimulator(String host, int port, Behaviour initial) {
+  private PayoutProviderSimulator(String host, int port, Behaviour initial, PayoutJournal journal) {
     this.behaviour = new AtomicReference<>(initial);
+    this.journal = journal;
+    warmUpJson(initial);
+    if (journal != null) {
+      for (Payout payout : journal.replayed()) {
+        if (payouts.putIfAbsent(payout.id(), new Recorded(payout, IN_MEMORY)) != null) {
+          throw new IllegalStateException("payout " + payout.id() + " is twice in the journal");
+        }
+      }
+    }
     this.server =
         HttpServer.create()
             .host(host)
@@ -109,15 +152,45 @@ public final class PayoutProviderSimulator implements AutoCloseable {
                     routes
                         .post("/payouts", this::pay)
                         .get("/payouts/{id}", this::find)
+                        .get("/admin/payouts", this::list)
                         .put("/admin/behaviour", this::changeBehaviour)
                         .get(
                             "/health", (request, response) -> response.sendString(Mono.just("ok"))))
             .bindNow();
   }
 
-  /** Starts on {@code port} (0: any free port) of {@code host}. */
+  /**
+   * Jackson builds its (de)serializers on first use under a lock; several first requests at once
+   * would wait for it on event loops (BlockHound saw it). Built here, before the server listens.
+   */
+  private static void warmUpJson(Behaviour initial) {
+    JSON.readTree("{\"id\":\"x\",\"amount\":1}");
+    JSON.writeValueAsString(
+        Map.of("items", List.of(new LinkedHashMap<>(Map.of("id", "x", "amount", 1L)))));
+    JSON.writeValueAsString(initial);
+  }
+
+  /** Starts on {@code port} (0: any free port) of {@code host}, keeping payouts in memory only. */
   public static PayoutProviderSimulator start(String host, int port, Behaviour behaviour) {
-    return new PayoutProviderSimulator(host, port, behaviour);
+    return new PayoutProviderSimulator(host, port, behaviour, null);
+  }
+
+  /**
+   * Starts as above, with the payouts already in the journal at {@code journal} (created if
+   * missing) and every new one appended to it before it is answered.
+   *
+   * @throws java.io.UncheckedIOException if the journal cannot be opened
+   * @throws IllegalStateException if the journal is damaged other than in its last line
+   */
+  public static PayoutProviderSimulator start(
+      String host, int port, Behaviour behaviour, Path journal) {
+    PayoutJournal opened = PayoutJournal.open(journal);
+    try {
+      return new PayoutProviderSimulator(host, port, behaviour, opened);
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
   }
 
   public int port() {
@@ -147,8 +220,10 @@ public final class PayoutProviderSimulator implements AutoCloseable {
     refusedDestinations.add(destination);
   }
 
+  /** The payout recorded for {@code id}, on disk yet or not; null if none. */
   public Payout payout(UUID id) {
-    return payouts.get(id);
+    Recorded recorded = payouts.get(id);
+    return recorded == null ? null : recorded.payout();
   }
 
   /** POSTs received for this id, whatever their answer. */
@@ -197,20 +272,49 @@ public final class PayoutProviderSimulator implements AutoCloseable {
                     response, 503, "{\"error\":\"temporarily unavailable\"}", now.latencyMillis());
               }
               boolean[] created = new boolean[1];
-              Payout payout =
-                  payouts.computeIfAbsent(
-                      id,
-                      key -> {
-                        created[0] = true;
-                        return execute(key, order, now);
+              Recorded recorded;
+              try {
+                recorded =
+                    payouts.computeIfAbsent(
+                        id,
+                        key -> {
+                          created[0] = true;
+                          Payout made = execute(key, order, now);
+                          return new Recorded(made, record(made));
+                        });
+              } catch (RejectedExecutionException e) {
+                log.warn("payout {} refused: the journal's queue is full", id);
+                return unavailable(response, now);
+              }
+              return recorded
+                  .whenDurable()
+                  .flatMap(
+                      payout -> {
+                        int status =
+                            "REJECTED".equals(payout.status()) ? 422 : created[0] ? 201 : 200;
+                        long delay =
+                            created[0] && (takeOne(hangNext) || chance(now.timeoutRate()))
+                                ? now.hangMillis()
+                                : now.latencyMillis();
+                        return answer(
+                            response, status, JSON.writeValueAsString(view(payout)), delay);
+                      })
+                  .onErrorResume(
+                      error -> {
+                        // Not on disk: taken back, so a retry makes it afresh and is journaled.
+                        payouts.remove(id, recorded);
+                        log.error("payout {} not journaled, answered 503", id, error);
+                        return unavailable(response, now);
                       });
-              int status = "REJECTED".equals(payout.status()) ? 422 : created[0] ? 201 : 200;
-              long delay =
-                  created[0] && (takeOne(hangNext) || chance(now.timeoutRate()))
-                      ? now.hangMillis()
-                      : now.latencyMillis();
-              return answer(response, status, JSON.writeValueAsString(view(payout)), delay);
             });
+  }
+
+  private CompletableFuture<Void> record(Payout payout) {
+    return journal == null ? IN_MEMORY : journal.append(payout);
+  }
+
+  private static Mono<Void> unavailable(HttpServerResponse response, Behaviour now) {
+    return answer(response, 503, "{\"error\":\"temporarily unavailable\"}", now.latencyMillis());
   }
 
   private Payout execute(UUID id, JsonNode order, Behaviour now) {
@@ -234,10 +338,39 @@ public final class PayoutProviderSimulator implements AutoCloseable {
       return answer(response, 404, "{\"error\":\"no such payout\"}", now.latencyMillis());
     }
     getsById.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
-    Payout payout = payouts.get(id);
-    return payout == null
-        ? answer(response, 404, "{\"error\":\"no such payout\"}", now.latencyMillis())
-        : answer(response, 200, JSON.writeValueAsString(view(payout)), now.latencyMillis());
+    Recorded recorded = payouts.get(id);
+    Mono<Payout> durable = recorded == null ? Mono.empty() : recorded.whenDurable();
+    return durable
+        // A payout whose journal write failed was never made.
+        .onErrorResume(error -> Mono.empty())
+        .flatMap(
+            payout ->
+                answer(response, 200, JSON.writeValueAsString(view(payout)), now.latencyMillis()))
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    answer(response, 404, "{\"error\":\"no such payout\"}", now.latencyMillis())));
+  }
+
+  /** Every payout on disk; one still being written is not made yet, as a GET would wait for it. */
+  private Mono<Void> list(HttpServerRequest request, HttpServerResponse response) {
+    List<Map<String, Object>> items =
+        payouts.values().stream()
+            .filter(Recorded::isDurable)
+            .map(Recorded::payout)
+            .sorted(Comparator.comparing(payout -> payout.id().toString()))
+            .map(
+                payout -> {
+                  Map<String, Object> item = new LinkedHashMap<>();
+                  item.put("id", payout.id().toString());
+                  item.put("amount", payout.amount());
+                  item.put("currency", payout.currency());
+                  item.putAll(view(payout));
+                  item.put("posts", posts(payout.id()));
+                  return item;
+                })
+            .toList();
+    return answer(response, 200, JSON.writeValueAsString(Map.of("items", items)), 0);
   }
 
   private Mono<Void> changeBehaviour(HttpServerRequest request, HttpServerResponse response) {
@@ -304,6 +437,9 @@ public final class PayoutProviderSimulator implements AutoCloseable {
   @Override
   public void close() {
     server.disposeNow();
+    if (journal != null) {
+      journal.close();
+    }
   }
 
   /** Completes when the server has stopped, e.g. after {@link #close()}. */

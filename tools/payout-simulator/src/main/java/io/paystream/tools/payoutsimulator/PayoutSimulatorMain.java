@@ -1,5 +1,6 @@
 package io.paystream.tools.payoutsimulator;
 
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +24,23 @@ public final class PayoutSimulatorMain {
       return;
     }
     PayoutProviderSimulator simulator =
-        PayoutProviderSimulator.start(settings.host(), settings.port(), settings.behaviour());
+        settings
+            .journal()
+            .map(
+                journal ->
+                    PayoutProviderSimulator.start(
+                        settings.host(), settings.port(), settings.behaviour(), journal))
+            .orElseGet(
+                () ->
+                    PayoutProviderSimulator.start(
+                        settings.host(), settings.port(), settings.behaviour()));
     // host:port as configured: baseUrl() of a wildcard host (a container's 0.0.0.0) is no URL.
     log.info(
-        "payout provider simulator listening on {}:{} with {}",
+        "payout provider simulator listening on {}:{} with {}, journal {}",
         settings.host(),
         simulator.port(),
-        settings.behaviour());
+        settings.behaviour(),
+        settings.journal().map(Path::toString).orElse("none (in memory)"));
     // main is not an event loop: waiting here is what keeps the process alive.
     simulator.onClose().block();
   }

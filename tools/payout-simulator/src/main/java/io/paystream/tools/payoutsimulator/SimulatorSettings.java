@@ -1,6 +1,9 @@
 package io.paystream.tools.payoutsimulator;
 
 import io.paystream.tools.payoutsimulator.PayoutProviderSimulator.Behaviour;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -15,8 +18,10 @@ import java.util.function.Function;
  * @param behaviour {@code _LATENCY_MILLIS} (50: a provider is never instant), {@code
  *     _FAILURE_RATE}, {@code _TIMEOUT_RATE}, {@code _REJECT_RATE} (0: healthy unless asked), {@code
  *     _HANG_MILLIS} (30000: far beyond the API's 3 s call limit)
+ * @param journal {@code PAYOUT_SIMULATOR_JOURNAL}, a file the payouts are kept in across restarts
+ *     (see {@link PayoutJournal}); unset: in memory only, as tests and a quick local run want
  */
-record SimulatorSettings(String host, int port, Behaviour behaviour) {
+record SimulatorSettings(String host, int port, Behaviour behaviour, Optional<Path> journal) {
 
   static final String PREFIX = "PAYOUT_SIMULATOR_";
 
@@ -30,7 +35,8 @@ record SimulatorSettings(String host, int port, Behaviour behaviour) {
             read.rate("FAILURE_RATE"),
             read.rate("TIMEOUT_RATE"),
             read.rate("REJECT_RATE"),
-            read.number("HANG_MILLIS", 30_000, 0, Long.MAX_VALUE)));
+            read.number("HANG_MILLIS", 30_000, 0, Long.MAX_VALUE)),
+        read.path("JOURNAL"));
   }
 
   private record Reader(Function<String, String> environment) {
@@ -52,6 +58,18 @@ record SimulatorSettings(String host, int port, Behaviour behaviour) {
         throw refused(name, value, "between " + min + " and " + max);
       }
       return number;
+    }
+
+    Optional<Path> path(String name) {
+      String value = text(name, "");
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(Path.of(value));
+      } catch (InvalidPathException e) {
+        throw refused(name, value, "a file path");
+      }
     }
 
     /** A probability per request; 0 unless set. */

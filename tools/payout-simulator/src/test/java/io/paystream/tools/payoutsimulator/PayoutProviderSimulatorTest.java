@@ -1,8 +1,11 @@
 package io.paystream.tools.payoutsimulator;
 
+import static io.paystream.tools.payoutsimulator.ProviderCalls.VERIFY_TIMEOUT;
+import static io.paystream.tools.payoutsimulator.ProviderCalls.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.tools.payoutsimulator.PayoutProviderSimulator.Behaviour;
+import io.paystream.tools.payoutsimulator.ProviderCalls.Answer;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -13,8 +16,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The provider's wire format over real HTTP, as {@code PayoutProviderClient} in messaging sees it.
@@ -22,19 +23,17 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class PayoutProviderSimulatorTest {
 
-  private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(10);
   private static final Behaviour INSTANT = new Behaviour(0, 0, 0, 0, 30_000);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static PayoutProviderSimulator provider;
   private static HttpClient http;
-
-  record Answer(int status, JsonNode body) {}
+  private static ProviderCalls calls;
 
   @BeforeAll
   static void start() {
     provider = PayoutProviderSimulator.start("127.0.0.1", 0, INSTANT);
     http = HttpClient.create().baseUrl(provider.baseUrl());
+    calls = new ProviderCalls(http);
   }
 
   @AfterAll
@@ -53,8 +52,8 @@ class PayoutProviderSimulatorTest {
   void aNewPayoutIsPaidOnceAndARepeatReplaysTheSameAnswer() {
     UUID id = UUID.randomUUID();
 
-    Answer first = post("/payouts", order(id, "DE89370400440532013000"));
-    Answer again = post("/payouts", order(id, "DE89370400440532013000"));
+    Answer first = calls.post("/payouts", order(id, "DE89370400440532013000"));
+    Answer again = calls.post("/payouts", order(id, "DE89370400440532013000"));
 
     assertThat(first.status()).isEqualTo(201);
     assertThat(first.body().path("id").asString()).isEqualTo(id.toString());
@@ -63,7 +62,7 @@ class PayoutProviderSimulatorTest {
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.body()).isEqualTo(first.body());
     assertThat(provider.posts(id)).isEqualTo(2);
-    assertThat(get("/payouts/" + id)).isEqualTo(new Answer(200, first.body()));
+    assertThat(calls.get("/payouts/" + id)).isEqualTo(new Answer(200, first.body()));
   }
 
   @Test
@@ -71,8 +70,8 @@ class PayoutProviderSimulatorTest {
     UUID id = UUID.randomUUID();
     provider.refuse("GB33BUKB20201555555555");
 
-    Answer first = post("/payouts", order(id, "GB33BUKB20201555555555"));
-    Answer again = post("/payouts", order(id, "GB33BUKB20201555555555"));
+    Answer first = calls.post("/payouts", order(id, "GB33BUKB20201555555555"));
+    Answer again = calls.post("/payouts", order(id, "GB33BUKB20201555555555"));
 
     assertThat(first.status()).isEqualTo(422);
     assertThat(first.body().path("status").asString()).isEqualTo("REJECTED");
@@ -85,12 +84,12 @@ class PayoutProviderSimulatorTest {
     UUID id = UUID.randomUUID();
     provider.failNext(1);
 
-    Answer failed = post("/payouts", order(id, "DE89370400440532013000"));
+    Answer failed = calls.post("/payouts", order(id, "DE89370400440532013000"));
 
     assertThat(failed.status()).isEqualTo(503);
     assertThat(provider.payout(id)).isNull();
-    assertThat(get("/payouts/" + id).status()).isEqualTo(404);
-    assertThat(post("/payouts", order(id, "DE89370400440532013000")).status()).isEqualTo(201);
+    assertThat(calls.get("/payouts/" + id).status()).isEqualTo(404);
+    assertThat(calls.post("/payouts", order(id, "DE89370400440532013000")).status()).isEqualTo(201);
   }
 
   @Test
@@ -117,7 +116,7 @@ class PayoutProviderSimulatorTest {
     int postsBefore = provider.posts();
 
     Answer answer =
-        post(
+        calls.post(
             "/payouts",
             "{\"id\":\""
                 + UUID.randomUUID()
@@ -130,16 +129,16 @@ class PayoutProviderSimulatorTest {
 
   @Test
   void anUnknownPayoutIsA404() {
-    assertThat(get("/payouts/" + UUID.randomUUID()).status()).isEqualTo(404);
-    assertThat(get("/payouts/not-a-uuid").status()).isEqualTo(404);
+    assertThat(calls.get("/payouts/" + UUID.randomUUID()).status()).isEqualTo(404);
+    assertThat(calls.get("/payouts/not-a-uuid").status()).isEqualTo(404);
   }
 
   @Test
   void behaviourChangesAtRunTimeAndKeepsWhatTheRequestLeavesOut() {
     provider.behaviour(new Behaviour(0, 0, 0, 0, 1234));
 
-    Answer changed = put("/admin/behaviour", "{\"rejectRate\":1}");
-    Answer payout = post("/payouts", order(UUID.randomUUID(), "DE89370400440532013000"));
+    Answer changed = calls.put("/admin/behaviour", "{\"rejectRate\":1}");
+    Answer payout = calls.post("/payouts", order(UUID.randomUUID(), "DE89370400440532013000"));
 
     assertThat(changed.status()).isEqualTo(200);
     assertThat(changed.body().path("rejectRate").asDouble()).isEqualTo(1.0);
@@ -149,48 +148,10 @@ class PayoutProviderSimulatorTest {
 
   @Test
   void anImpossibleBehaviourIsA400AndChangesNothing() {
-    Answer refused = put("/admin/behaviour", "{\"failureRate\":2}");
+    Answer refused = calls.put("/admin/behaviour", "{\"failureRate\":2}");
 
     assertThat(refused.status()).isEqualTo(400);
-    assertThat(post("/payouts", order(UUID.randomUUID(), "DE89370400440532013000")).status())
+    assertThat(calls.post("/payouts", order(UUID.randomUUID(), "DE89370400440532013000")).status())
         .isEqualTo(201);
-  }
-
-  private static String order(UUID id, String destination) {
-    return "{\"id\":\""
-        + id
-        + "\",\"amount\":1000,\"currency\":\"EUR\",\"destination\":\""
-        + destination
-        + "\"}";
-  }
-
-  private static Answer post(String path, String body) {
-    return answer(
-        http.post().uri(path).send(ByteBufFlux.fromString(Mono.just(body))), "POST " + path);
-  }
-
-  private static Answer put(String path, String body) {
-    return answer(
-        http.put().uri(path).send(ByteBufFlux.fromString(Mono.just(body))), "PUT " + path);
-  }
-
-  private static Answer get(String path) {
-    return answer(http.get().uri(path), "GET " + path);
-  }
-
-  private static Answer answer(HttpClient.ResponseReceiver<?> request, String what) {
-    Answer[] answer = new Answer[1];
-    request
-        .responseSingle(
-            (response, body) ->
-                body.asString()
-                    .defaultIfEmpty("{}")
-                    .map(text -> new Answer(response.status().code(), JSON.readTree(text))))
-        .as(StepVerifier::create)
-        .assertNext(received -> answer[0] = received)
-        .as(what)
-        .expectComplete()
-        .verify(VERIFY_TIMEOUT);
-    return answer[0];
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paystream.tools.payoutsimulator.PayoutProviderSimulator.Behaviour;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +19,7 @@ class SimulatorSettingsTest {
     assertThat(settings.host()).isEqualTo("127.0.0.1");
     assertThat(settings.port()).isEqualTo(8091);
     assertThat(settings.behaviour()).isEqualTo(new Behaviour(50, 0, 0, 0, 30_000));
+    assertThat(settings.journal()).isEmpty();
   }
 
   @Test
@@ -30,13 +32,15 @@ class SimulatorSettingsTest {
             "PAYOUT_SIMULATOR_FAILURE_RATE", "0.1",
             "PAYOUT_SIMULATOR_TIMEOUT_RATE", "0.2",
             "PAYOUT_SIMULATOR_REJECT_RATE", "0.3",
-            "PAYOUT_SIMULATOR_HANG_MILLIS", "4000");
+            "PAYOUT_SIMULATOR_HANG_MILLIS", "4000",
+            "PAYOUT_SIMULATOR_JOURNAL", "target/payout/journal.jsonl");
 
     SimulatorSettings settings = SimulatorSettings.from(environment::get);
 
     assertThat(settings.host()).isEqualTo("0.0.0.0");
     assertThat(settings.port()).isEqualTo(18091);
     assertThat(settings.behaviour()).isEqualTo(new Behaviour(7, 0.1, 0.2, 0.3, 4000));
+    assertThat(settings.journal()).contains(Path.of("target/payout/journal.jsonl"));
   }
 
   @Test
@@ -62,6 +66,7 @@ class SimulatorSettingsTest {
     "FAILURE_RATE, half",
     "TIMEOUT_RATE, -0.1",
     "REJECT_RATE, NaN",
+    "JOURNAL, a\u0000b",
   })
   void aMalformedValueIsRefusedNamingItsVariable(String name, String value) {
     Map<String, String> environment = Map.of("PAYOUT_SIMULATOR_" + name, value);
