@@ -58,23 +58,21 @@ public class MessagingConfiguration {
    * its own.
    */
   public static Map<String, Object> consumerConfig(MessagingProperties properties, String group) {
-    return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        properties.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG,
-        group,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-        "earliest",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-        false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        "read_committed",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-        properties.consumerPollRecordsMax(),
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-        StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-        StringDeserializer.class);
+    return Map.ofEntries(
+        Map.entry(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers()),
+        Map.entry(ConsumerConfig.GROUP_ID_CONFIG, group),
+        Map.entry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        Map.entry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        Map.entry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.consumerPollRecordsMax()),
+        Map.entry(
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, properties.consumerSessionTimeoutMillis()),
+        // Kafka's advice: at most a third of the session, so two lost heartbeats are survived.
+        Map.entry(
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+            properties.consumerSessionTimeoutMillis() / 3),
+        Map.entry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class),
+        Map.entry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
   }
 
   public static Map<String, Object> adminConfig(MessagingProperties properties) {

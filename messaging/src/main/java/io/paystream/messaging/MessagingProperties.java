@@ -84,6 +84,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param outboxPurgeBatchSizeMax rows one DELETE removes at most; each batch is its own short
  *     statement, so locks and WAL per statement stay small however large the backlog (the first
  *     pass after an outage of the purge may find millions)
+ * @param consumerSessionTimeoutMillis how long a consumer group waits for a silent member (an
+ *     instance killed, not stopped) before its partitions go to the others: until then nobody
+ *     consumes them, so credits and live events of those partitions wait. Kafka's default is 45 s;
+ *     10 s bounds that stall while leaving room for a full GC or a busy machine (heartbeats go
+ *     every third of it, from the consumer's own thread)
  */
 @ConfigurationProperties("paystream.kafka")
 public record MessagingProperties(
@@ -115,7 +120,8 @@ public record MessagingProperties(
     @DefaultValue("500") long streamRestartBackoffMinMillis,
     @DefaultValue("30000") long streamRestartBackoffMaxMillis,
     @DefaultValue("600") int outboxPurgeIntervalSeconds,
-    @DefaultValue("1000") int outboxPurgeBatchSizeMax) {
+    @DefaultValue("1000") int outboxPurgeBatchSizeMax,
+    @DefaultValue("10000") int consumerSessionTimeoutMillis) {
 
   /**
    * Every backoff of this module varies each delay by +-50 %: instances that failed together (a
@@ -185,6 +191,8 @@ public record MessagingProperties(
         3_600_000);
     check(PREFIX + "outbox-purge-interval-seconds", outboxPurgeIntervalSeconds, 1, 86_400);
     check(PREFIX + "outbox-purge-batch-size-max", outboxPurgeBatchSizeMax, 1, 100_000);
+    // The broker accepts 6 s to 30 min (group.min/max.session.timeout.ms, their defaults).
+    check(PREFIX + "consumer-session-timeout-millis", consumerSessionTimeoutMillis, 6_000, 300_000);
   }
 
   public Duration outboxRetention() {

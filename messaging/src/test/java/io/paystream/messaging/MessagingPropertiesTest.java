@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -85,6 +86,26 @@ class MessagingPropertiesTest {
     assertThat(defaults.producerDeliveryTimeoutMillis())
         .isGreaterThanOrEqualTo(
             defaults.producerRequestTimeoutMillis() + defaults.producerLingerMillis());
+  }
+
+  @Test
+  void aKilledInstancesPartitionsMoveWithinTheSessionTimeoutAndHeartbeatsGoEveryThird() {
+    Map<String, Object> consumer =
+        MessagingConfiguration.consumerConfig(
+            bind(Map.of("paystream.kafka.consumer-session-timeout-millis", "9000")), "group");
+
+    assertThat(bind(Map.of()).consumerSessionTimeoutMillis()).isEqualTo(10_000);
+    assertThat(consumer)
+        .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 9000)
+        .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3000);
+  }
+
+  @Test
+  void aSessionTimeoutTheBrokerWouldRefuseIsRefusedAtStart() {
+    assertThatThrownBy(
+            () -> bind(Map.of("paystream.kafka.consumer-session-timeout-millis", "5999")))
+        .rootCause()
+        .hasMessageContaining("paystream.kafka.consumer-session-timeout-millis");
   }
 
   @Test

@@ -154,7 +154,8 @@ class HotPayeeCreditThroughputMeasurement {
             properties.streamRestartBackoffMinMillis(),
             properties.streamRestartBackoffMaxMillis(),
             properties.outboxPurgeIntervalSeconds(),
-            properties.outboxPurgeBatchSizeMax());
+            properties.outboxPurgeBatchSizeMax(),
+            properties.consumerSessionTimeoutMillis());
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     CreditLegConsumer consumer = new CreditLegConsumer(creditLeg, sender, measured, meters);
     CountDownLatch done = new CountDownLatch(CREDITS);

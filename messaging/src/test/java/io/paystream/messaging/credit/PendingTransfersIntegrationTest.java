@@ -151,6 +151,7 @@ class PendingTransfersIntegrationTest {
         p.streamRestartBackoffMinMillis(),
         p.streamRestartBackoffMaxMillis(),
         p.outboxPurgeIntervalSeconds(),
-        p.outboxPurgeBatchSizeMax());
+        p.outboxPurgeBatchSizeMax(),
+        p.consumerSessionTimeoutMillis());
   }
 }
