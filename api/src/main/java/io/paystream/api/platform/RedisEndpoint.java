@@ -2,6 +2,7 @@ package io.paystream.api.platform;
 
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
+import java.time.Duration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.ssl.SslBundle;
@@ -65,6 +66,30 @@ public record RedisEndpoint(RedisURI uri, SslOptions ssl) {
   /** A Redis without password or TLS, database 0. */
   public static RedisEndpoint standalone(String host, int port) {
     return new RedisEndpoint(RedisURI.builder().withHost(host).withPort(port).build(), null);
+  }
+
+  /**
+   * A copy of this address that gives connecting and its handshake {@code connectTimeout}; the
+   * endpoint itself stays as configured. Lettuce's {@code RedisURI.builder(RedisURI)} copies a
+   * standalone address only: given a Sentinel one it has no host and refuses to build, so the
+   * Sentinel parts are copied here one by one.
+   */
+  public RedisURI uri(Duration connectTimeout) {
+    if (uri.getSentinelMasterId() == null) {
+      return RedisURI.builder(uri).withTimeout(connectTimeout).build();
+    }
+    RedisURI.Builder copy =
+        RedisURI.builder()
+            .withSentinelMasterId(uri.getSentinelMasterId())
+            .withDatabase(uri.getDatabase())
+            .withSsl(uri)
+            .withAuthentication(uri)
+            .withTimeout(connectTimeout);
+    uri.getSentinels().forEach(copy::withSentinel);
+    if (uri.getClientName() != null) {
+      copy.withClientName(uri.getClientName());
+    }
+    return copy.build();
   }
 
   /** For logs: where, never the password. */

@@ -92,7 +92,7 @@ public class RateLimiter implements AutoCloseable {
     Duration timeout = Duration.ofMillis(properties.redisTimeoutMillis());
     // The URI's timeout bounds connecting and its handshake, which a cold client needs more
     // time for; each command is bounded by the (shorter) command timeout below.
-    this.uri = RedisURI.builder(redis.uri()).withTimeout(CONNECT_TIMEOUT).build();
+    this.uri = redis.uri(CONNECT_TIMEOUT);
     this.redisDescription = redis.describe();
     this.client = RedisClient.create();
     ClientOptions.Builder options =
