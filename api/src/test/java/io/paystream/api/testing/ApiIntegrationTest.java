@@ -79,10 +79,19 @@ public abstract class ApiIntegrationTest {
   protected WebTestClient http;
   protected PaystreamClient client;
 
+  /**
+   * Where a subclass that needs Kafka elsewhere (at a closed port) points it, in a property source
+   * of its own: Spring applies a superclass's {@code @DynamicPropertySource} after the subclass's,
+   * so a subclass cannot override the broker's address there.
+   */
+  public static final String KAFKA_ELSEWHERE = "paystream.test.kafka-bootstrap-servers";
+
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
     TestDatabase.register(registry);
-    TestKafka.register(registry);
+    registry.add(
+        "paystream.kafka.bootstrap-servers",
+        () -> "${" + KAFKA_ELSEWHERE + ":" + TestKafka.bootstrapServers() + "}");
     TestPayoutProvider.register(registry);
     // A Redis bucket keeps the capacity it was created with: each application context (this
     // one, the rate-limit tests' own, a second instance) and each run gets keys of its own.
