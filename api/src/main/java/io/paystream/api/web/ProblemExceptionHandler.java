@@ -71,6 +71,14 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     if (failure instanceof MethodNotAllowedException notAllowed) {
       response.getHeaders().setAllow(notAllowed.getSupportedMethods());
     }
+    if (DatabaseUnavailable.is(failure) && !isOverloaded(failure)) {
+      log.warn(
+          "request {} {} refused: the database is unavailable: {} (request id {})",
+          exchange.getRequest().getMethod(),
+          exchange.getRequest().getPath(),
+          failure.toString(),
+          exchange.getAttribute(RequestIdFilter.ATTRIBUTE));
+    }
     if (isOverloaded(failure)) {
       log.warn(
           "request {} {} refused: no database connection within the acquire time"
@@ -143,6 +151,12 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
           ApiError.SERVICE_UNAVAILABLE,
           "the service is overloaded: no database connection was free in time; retry shortly,"
               + " with the same Idempotency-Key for a money movement");
+    }
+    if (DatabaseUnavailable.is(failure)) {
+      return new ApiException(
+          ApiError.SERVICE_UNAVAILABLE,
+          "the database is unreachable or the connection to it was lost; retry shortly, with the"
+              + " same Idempotency-Key for a money movement, which applies it at most once");
     }
     return new ApiException(
         ApiError.INTERNAL_ERROR,
