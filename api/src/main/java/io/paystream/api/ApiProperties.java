@@ -38,6 +38,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     because the API's clients are apps and servers and a browser front end is deployed
  *     deliberately, with its origin named here
  * @param statements monthly statements: link signing, rendering limits, the monthly job
+ * @param trustedProxies networks (CIDR, e.g. {@code 127.0.0.2/32}) whose {@code X-Forwarded-For}
+ *     names the client for per-address rate limits and the audit trail; none by default, because
+ *     any client can send the header and only the load balancer's own address may be believed
  */
 @ConfigurationProperties("paystream")
 public record ApiProperties(
@@ -60,4 +63,5 @@ public record ApiProperties(
     @DefaultValue List<String> corsAllowedOrigins,
     // A record from another package: without this the metadata shows one opaque
     // paystream.statements value instead of its properties.
-    @NestedConfigurationProperty @DefaultValue StatementProperties statements) {}
+    @NestedConfigurationProperty @DefaultValue StatementProperties statements,
+    @DefaultValue List<String> trustedProxies) {}

@@ -15,12 +15,18 @@ import reactor.core.publisher.Mono;
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)
 public class AuditContextFilter implements WebFilter {
 
+  private final ClientAddress clientAddress;
+
+  public AuditContextFilter(ClientAddress clientAddress) {
+    this.clientAddress = clientAddress;
+  }
+
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     AuditContext context =
         new AuditContext(
             exchange.getAttribute(RequestIdFilter.ATTRIBUTE),
-            ClientAddress.of(exchange.getRequest()));
+            clientAddress.of(exchange.getRequest()));
     return chain.filter(exchange).contextWrite(ctx -> ctx.put(AuditContext.class, context));
   }
 }

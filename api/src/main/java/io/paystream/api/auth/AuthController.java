@@ -27,10 +27,12 @@ public class AuthController {
 
   private final UserAccounts userAccounts;
   private final UserStore users;
+  private final ClientAddress clientAddress;
 
-  public AuthController(UserAccounts userAccounts, UserStore users) {
+  public AuthController(UserAccounts userAccounts, UserStore users, ClientAddress clientAddress) {
     this.userAccounts = userAccounts;
     this.users = users;
+    this.clientAddress = clientAddress;
   }
 
   public record RegisterRequest(String email, String password, String name) {}
@@ -57,18 +59,18 @@ public class AuthController {
   public Mono<ResponseEntity<UserDocument>> register(
       @RequestBody RegisterRequest request, ServerHttpRequest http) {
     return userAccounts
-        .register(request, ClientAddress.of(http))
+        .register(request, clientAddress.of(http))
         .map(user -> ResponseEntity.created(URI.create("/api/v1/me")).body(user));
   }
 
   @PostMapping("/api/v1/auth/login")
   public Mono<TokenPair> login(@RequestBody LoginRequest request, ServerHttpRequest http) {
-    return userAccounts.login(request, ClientAddress.of(http));
+    return userAccounts.login(request, clientAddress.of(http));
   }
 
   @PostMapping("/api/v1/auth/refresh")
   public Mono<TokenPair> refresh(@RequestBody RefreshRequest request, ServerHttpRequest http) {
-    return userAccounts.refresh(request, ClientAddress.of(http));
+    return userAccounts.refresh(request, clientAddress.of(http));
   }
 
   @ApiResponse(responseCode = "204", description = "Every token of this login is revoked")

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.api.testing.RawHttp;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,13 +24,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The rate limits with their default values (login and registration) or small ones (per user), in a
- * context of their own. Requests come "through a proxy" (X-Forwarded-For honoured, as {@code
- * server.forward-headers-strategy} configures it in production behind one), so that every test has
- * its own client address. The buckets live in the machine's real Redis.
+ * context of their own. The test client's own address (127.0.0.1) is the trusted proxy, so its
+ * X-Forwarded-For gives every test a client address of its own; a request from another loopback
+ * address (127.0.0.3) is an untrusted peer whose header is ignored. The buckets live in the
+ * machine's real Redis.
  */
 @TestPropertySource(
     properties = {
-      "server.forward-headers-strategy=framework",
+      "paystream.trusted-proxies=127.0.0.1/32, ::1/128",
       "paystream.rate-limit.api-per-user=" + RateLimitIntegrationTest.API_PER_USER,
       "paystream.rate-limit.money-per-user=" + RateLimitIntegrationTest.MONEY_PER_USER,
       "paystream.rate-limit.login-per-email=10",
@@ -184,6 +190,53 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
     JsonNode problem = assertProblem(refused, HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
     assertThat(problem.get("limit").asString()).isEqualTo("refresh_per_address");
     refresh(newAddress(), "not-a-token").expectStatus().isUnauthorized();
+  }
+
+  @Test
+  void anUntrustedPeerIsLimitedByItsOwnAddressWhateverItsForwardedForSays() throws IOException {
+    InetAddress untrusted = InetAddress.getByName("127.0.0.3");
+    for (int i = 0; i < 10; i++) {
+      assertThat(rawRegistration(untrusted, newAddress()).status()).isEqualTo(201);
+    }
+
+    RawHttp.Response refused = rawRegistration(untrusted, newAddress());
+
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.text()).contains("registration_per_address");
+  }
+
+  @Test
+  void theTrustedProxysForwardedForKeepsClientsBehindItApart() throws IOException {
+    InetAddress proxy = InetAddress.getByName("127.0.0.1");
+    for (int i = 0; i < 11; i++) {
+      assertThat(rawRegistration(proxy, newAddress()).status()).as("client " + i).isEqualTo(201);
+    }
+    // One client behind the proxy, whatever it writes left of what the proxy appended.
+    String client = newAddress();
+    for (int i = 0; i < 10; i++) {
+      assertThat(rawRegistration(proxy, newAddress() + ", " + client).status()).isEqualTo(201);
+    }
+    assertThat(rawRegistration(proxy, newAddress() + ", " + client).status()).isEqualTo(429);
+  }
+
+  private RawHttp.Response rawRegistration(InetAddress from, String forwardedFor)
+      throws IOException {
+    byte[] body =
+        ("{\"email\":\"raw-"
+                + UUID.randomUUID()
+                + "@example.com\",\"password\":\""
+                + PaystreamClient.PASSWORD
+                + "\",\"name\":\"Raw\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    return RawHttp.send(
+        from,
+        port,
+        RawHttp.request(
+            "POST",
+            "/api/v1/auth/register",
+            Map.of("Content-Type", "application/json", "X-Forwarded-For", forwardedFor),
+            body),
+        Duration.ofSeconds(30));
   }
 
   private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec refresh(

@@ -155,6 +155,7 @@ final class StatementSamples {
         Map.of(),
         List.of(),
         new StatementProperties(
-            signingKey, null, linkTtlSeconds, 300, 30, 2, 256, 20_000, true, 60, 3_600, 100));
+            signingKey, null, linkTtlSeconds, 300, 30, 2, 256, 20_000, true, 60, 3_600, 100),
+        List.of());
   }
 }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,19 @@ public final class RawHttp {
 
   /** Sends {@code request} and reads the answer; an answer slower than {@code timeout} throws. */
   public static Response send(int port, byte[] request, Duration timeout) throws IOException {
+    return send(null, port, request, timeout);
+  }
+
+  /**
+   * As {@link #send(int, byte[], Duration)}, from the local address {@code from} (any of
+   * 127.0.0.0/8 on Linux), so that the server sees another peer than 127.0.0.1; null: the default.
+   */
+  public static Response send(InetAddress from, int port, byte[] request, Duration timeout)
+      throws IOException {
     try (Socket socket = new Socket()) {
+      if (from != null) {
+        socket.bind(new InetSocketAddress(from, 0));
+      }
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
       socket.setSoTimeout((int) timeout.toMillis());
       OutputStream out = socket.getOutputStream();
