@@ -67,7 +67,11 @@ public class OpenApiConfiguration {
                 .description(
                     "Reactive payment API: accounts in any ISO 4217 currency, idempotent"
                         + " double-entry deposits and transfers, live status. Amounts are integer"
-                        + " minor units; errors are RFC 9457 problem+json."))
+                        + " minor units; errors are RFC 9457 problem+json. Probes:"
+                        + " /actuator/health/readiness is UP while this instance reaches a"
+                        + " writable PostgreSQL primary (Kafka and Redis outages do not make it"
+                        + " unready), /actuator/health/liveness checks nothing outside the"
+                        + " process."))
         .components(
             new Components()
                 .addSecuritySchemes(
@@ -110,6 +114,13 @@ public class OpenApiConfiguration {
         problem(
             "rate_limited: too many requests; see Retry-After and"
                 + " the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers"));
+    // Any operation that reads or writes the database may meet it restarting or failing over.
+    responses.putIfAbsent(
+        "503",
+        problem(
+            "service_unavailable: overloaded, or the database is unreachable or its connection was"
+                + " lost; see Retry-After, and retry a money movement with the same"
+                + " Idempotency-Key"));
     if (path.contains("{id}")) {
       responses.putIfAbsent("404", problem("No such resource visible to the caller"));
     }
