@@ -7,6 +7,7 @@ import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
 import io.paystream.api.testing.RawHttp;
+import io.paystream.persistence.testing.Eventually;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
@@ -53,6 +56,18 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
   static final int API_PER_USER = 40;
   static final int MONEY_PER_USER = 3;
   static final int REFRESH_PER_ADDRESS = 5;
+
+  @Autowired RateLimiter limiter;
+
+  /**
+   * The limiter connects to Redis in the background and answers from local buckets until then; a
+   * test that counted across that moment would split its requests between the two and never reach a
+   * limit.
+   */
+  @BeforeEach
+  void redisBucketsInUse() {
+    Eventually.await(Duration.ofSeconds(30), "the Redis buckets in use", limiter::shared);
+  }
 
   @Test
   void theEleventhLoginForOneEmailWithinAMinuteIsRefusedWith429AndRateLimitHeaders() {
