@@ -5,7 +5,11 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** Readiness covers Kafka: without it no transfer can complete, so the instance is not ready. */
+/**
+ * Whether a broker answers, in the health details and metrics only: readiness leaves Kafka out,
+ * because without it transfers are still accepted (the outbox keeps their events) and complete once
+ * it is back, so taking every instance out of rotation would only turn a delay into an outage.
+ */
 @Component("kafka")
 public class KafkaHealthIndicator extends AbstractReactiveHealthIndicator {
 
