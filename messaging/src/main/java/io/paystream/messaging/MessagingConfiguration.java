@@ -1,5 +1,6 @@
 package io.paystream.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.persistence.PersistenceConfiguration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -13,6 +14,7 @@ import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import reactor.kafka.sender.KafkaSender;
+import reactor.kafka.sender.MicrometerProducerListener;
 import reactor.kafka.sender.SenderOptions;
 
 /** Kafka clients for the relay and the consumers, configured from {@link MessagingProperties}. */
@@ -27,10 +29,12 @@ public class MessagingConfiguration {
    * message within a partition, and an acknowledged one is on {@code topicMinInsyncReplicas}
    * brokers, so it survives the loss of a broker. A leader change (a broker lost or restarted) is
    * ridden through by Kafka's own retries, which are bounded by {@code
-   * producerDeliveryTimeoutMillis}, not by a count.
+   * producerDeliveryTimeoutMillis}, not by a count. The producer's own metrics (sends, errors,
+   * retries, batch sizes) are published as {@code kafka_producer_*}.
    */
   @Bean(destroyMethod = "close")
-  public KafkaSender<String, String> kafkaSender(MessagingProperties properties) {
+  public KafkaSender<String, String> kafkaSender(
+      MessagingProperties properties, MeterRegistry meters) {
     Map<String, Object> config =
         Map.ofEntries(
             Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers()),
@@ -49,7 +53,9 @@ public class MessagingConfiguration {
             Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class),
             Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
     return KafkaSender.create(
-        SenderOptions.<String, String>create(config).maxInFlight(properties.outboxBatchSizeMax()));
+        SenderOptions.<String, String>create(config)
+            .maxInFlight(properties.outboxBatchSizeMax())
+            .producerListener(new MicrometerProducerListener(meters)));
   }
 
   /**

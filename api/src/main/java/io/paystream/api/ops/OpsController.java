@@ -1,12 +1,11 @@
 package io.paystream.api.ops;
 
+import io.paystream.api.ops.LedgerAudit.LedgerCheck;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.Cursors;
 import io.paystream.api.web.Cursors.Kind;
 import io.paystream.api.web.Page;
 import io.paystream.domain.TransferStatus;
-import io.paystream.persistence.ledger.LedgerStore;
-import io.paystream.persistence.ledger.LedgerStore.CurrencySum;
 import io.paystream.persistence.ops.OpsQueries;
 import io.paystream.persistence.ops.OpsQueries.Volume;
 import io.paystream.persistence.outbox.OutboxStore;
@@ -29,14 +28,14 @@ public class OpsController {
   private final OpsQueries queries;
   private final OutboxStore outbox;
   private final TransferStore transfers;
-  private final LedgerStore ledger;
+  private final LedgerAudit ledger;
   private final Cursors cursors;
 
   public OpsController(
       OpsQueries queries,
       OutboxStore outbox,
       TransferStore transfers,
-      LedgerStore ledger,
+      LedgerAudit ledger,
       Cursors cursors) {
     this.cursors = cursors;
     this.queries = queries;
@@ -51,9 +50,6 @@ public class OpsController {
       Map<String, Long> transfers,
       List<Volume> volumeByCurrency,
       long outboxBacklog) {}
-
-  public record LedgerCheck(
-      boolean balanced, List<CurrencySum> byCurrency, long unreconciledAccounts) {}
 
   @GetMapping("/stats")
   public Mono<Stats> stats() {
@@ -89,22 +85,10 @@ public class OpsController {
         .map(items -> Page.of(items, size, last -> cursors.of(Kind.TRANSFERS, last.id())));
   }
 
-  /**
-   * Double-entry holds when every currency's entries sum to zero (system accounts included) and
-   * every customer balance equals the sum of its own entries.
-   */
+  /** See {@link LedgerAudit}: the same check that the scheduled probe publishes as a metric. */
   @GetMapping("/ledger/check")
   public Mono<LedgerCheck> ledgerCheck() {
-    return ledger
-        .sumsByCurrency()
-        .collectList()
-        .zipWith(ledger.countUnreconciledAccounts())
-        .map(
-            t ->
-                new LedgerCheck(
-                    t.getT1().stream().allMatch(sum -> sum.sum() == 0) && t.getT2() == 0,
-                    t.getT1(),
-                    t.getT2()));
+    return ledger.check();
   }
 
   private static TransferStatus status(String status) {

@@ -1,6 +1,7 @@
 package io.paystream.api.security;
 
 import io.paystream.api.ApiProperties;
+import io.paystream.api.observability.ManagementServer;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.ProblemWriter;
@@ -31,9 +32,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Stateless bearer-token security. Public: registration, login, refresh, health, the OpenAPI
- * document and Swagger UI. OPS-only: the ops endpoints, freeze/unfreeze, metrics. Everything else
- * needs a valid access token. Failures answer problem+json, 401 with {@code WWW-Authenticate:
- * Bearer}.
+ * document and Swagger UI, and everything on the management port (health and metrics, bound to
+ * loopback by default). OPS-only: the ops endpoints, freeze/unfreeze, metrics on the main port.
+ * Everything else needs a valid access token. Failures answer problem+json, 401 with {@code
+ * WWW-Authenticate: Bearer}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -148,7 +150,11 @@ public class SecurityConfiguration {
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
         .authorizeExchange(
             auth ->
-                auth.pathMatchers(
+                auth
+                    // Health and metrics on the management port: see ManagementServer.
+                    .matchers(ManagementServer.REQUESTS)
+                    .permitAll()
+                    .pathMatchers(
                         HttpMethod.POST,
                         "/api/v1/auth/register",
                         "/api/v1/auth/login",

@@ -30,6 +30,7 @@ public final class OtherInstance {
     properties.put("paystream.jwt-secret", "integration-test-secret-0123456789abcdef");
     properties.put("paystream.kafka.outbox-poll-interval-seconds", "1");
     properties.put("server.port", "0");
+    properties.put("management.server.port", "0");
     // Rate-limit buckets of its own (see ApiIntegrationTest): a bucket keeps its first capacity.
     properties.put(
         "paystream.rate-limit.key-prefix",
