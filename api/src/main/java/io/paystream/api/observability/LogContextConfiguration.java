@@ -1,0 +1,13 @@
+package io.paystream.api.observability;
+
+import io.micrometer.context.ContextRegistry;
+import org.springframework.context.annotation.Configuration;
+
+/** Registers {@link LogContext}'s MDC keys with context propagation when the application starts. */
+@Configuration(proxyBeanMethods = false)
+public class LogContextConfiguration {
+
+  LogContextConfiguration() {
+    LogContext.register(ContextRegistry.getInstance());
+  }
+}
