@@ -20,6 +20,7 @@ import io.paystream.api.live.PreferWait;
 import io.paystream.api.money.MoneyPolicy;
 import io.paystream.api.money.MoneyRequests;
 import io.paystream.api.money.TransferController;
+import io.paystream.api.ops.LedgerAudit;
 import io.paystream.api.ratelimit.AuthRateLimits;
 import io.paystream.api.ratelimit.RateDecision;
 import io.paystream.api.ratelimit.RateLimit;
@@ -82,7 +83,9 @@ class ApiArchitectureTest {
           RateLimit.class,
           RateLimitedException.class,
           // Read by history; dropped by every money movement so a client sees its own write.
-          RecentEntriesCache.class);
+          RecentEntriesCache.class,
+          // The ledger check: the ops endpoint answers it, observability runs it on a schedule.
+          LedgerAudit.class);
 
   private static final PackagesByFeature PACKAGES =
       new PackagesByFeature(API_PACKAGE, Set.of("web", "security", "platform"), ENTRY_POINTS);

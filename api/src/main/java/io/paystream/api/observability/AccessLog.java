@@ -1,5 +1,6 @@
 package io.paystream.api.observability;
 
+import io.paystream.api.web.LogContext;
 import io.paystream.api.web.RequestIdFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

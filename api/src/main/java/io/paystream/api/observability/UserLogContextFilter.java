@@ -1,5 +1,6 @@
 package io.paystream.api.observability;
 
+import io.paystream.api.web.LogContext;
 import java.util.Optional;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;

@@ -1,7 +1,6 @@
 package io.paystream.api.security;
 
 import io.paystream.api.ApiProperties;
-import io.paystream.api.observability.ManagementServer;
 import io.paystream.api.web.ApiError;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.ProblemWriter;

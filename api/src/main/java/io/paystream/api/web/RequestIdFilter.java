@@ -1,6 +1,5 @@
 package io.paystream.api.web;
 
-import io.paystream.api.observability.LogContext;
 import io.paystream.domain.Ids;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

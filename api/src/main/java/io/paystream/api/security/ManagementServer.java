@@ -1,4 +1,4 @@
-package io.paystream.api.observability;
+package io.paystream.api.security;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;

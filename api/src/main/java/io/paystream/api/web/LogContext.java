@@ -1,4 +1,4 @@
-package io.paystream.api.observability;
+package io.paystream.api.web;
 
 import io.micrometer.context.ContextRegistry;
 import java.util.List;
