@@ -1,5 +1,6 @@
 package io.paystream.api.observability;
 
+import java.security.Principal;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -54,8 +56,12 @@ public class MainPortActuator {
 
   private static Mono<ServerResponse> health(
       ReactiveHealthEndpointWebExtension health, ServerRequest request, String[] path) {
-    return health
-        .health(ApiVersion.LATEST, WebServerNamespace.SERVER, SecurityContext.NONE, path)
+    return request
+        .principal()
+        .map(MainPortActuator::securityContext)
+        .defaultIfEmpty(SecurityContext.NONE)
+        .flatMap(
+            caller -> health.health(ApiVersion.LATEST, WebServerNamespace.SERVER, caller, path))
         .flatMap(
             response -> {
               ServerResponse.BodyBuilder answer =
@@ -64,6 +70,27 @@ public class MainPortActuator {
                   ? answer.build()
                   : answer.bodyValue(response.getBody());
             });
+  }
+
+  /**
+   * The caller as the actuator's own handler would present it, so that {@code show-details:
+   * when-authorized} with {@code roles: OPS} shows the components to an OPS token here too.
+   */
+  private static SecurityContext securityContext(Principal principal) {
+    return new SecurityContext() {
+      @Override
+      public Principal getPrincipal() {
+        return principal;
+      }
+
+      @Override
+      public boolean isUserInRole(String role) {
+        String authority = role.startsWith("ROLE_") ? role : "ROLE_" + role;
+        return principal instanceof Authentication authentication
+            && authentication.getAuthorities().stream()
+                .anyMatch(granted -> authority.equals(granted.getAuthority()));
+      }
+    };
   }
 
   private static String[] segments(String path) {
