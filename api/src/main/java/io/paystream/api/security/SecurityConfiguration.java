@@ -171,6 +171,9 @@ public class SecurityConfiguration {
                         "/swagger-ui/**",
                         "/webjars/**")
                     .permitAll()
+                    // The console and the wallet: static files; their API calls are checked.
+                    .pathMatchers(HttpMethod.GET, "/console/**", "/app/**")
+                    .permitAll()
                     .pathMatchers("/api/v1/ops/**")
                     .hasRole(CurrentUser.OPS)
                     .pathMatchers(
