@@ -14,6 +14,7 @@ import io.paystream.api.audit.AuditTrail;
 import io.paystream.api.audit.EmailMask;
 import io.paystream.api.audit.MoneyAudit;
 import io.paystream.api.audit.UsesTheRateLimiter;
+import io.paystream.api.auth.EmailAddresses;
 import io.paystream.api.history.ReachesIntoMoneyInternals;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.live.PreferWait;
@@ -69,6 +70,8 @@ class ApiArchitectureTest {
           AuditContext.class,
           MoneyAudit.class,
           EmailMask.class,
+          // The one way an e-mail address enters: ops lookups by e-mail normalise as login does.
+          EmailAddresses.class,
           // Claims, replays and stores answers under an Idempotency-Key: every money POST.
           IdempotencyService.class,
           // Prefer: wait, for transfers and withdrawals alike.

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.Currency;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -86,19 +87,50 @@ public class AccountController {
     return access.visible(CurrentUser.of(jwt), id).map(AccountDocument::of);
   }
 
+  /**
+   * The optional body of freeze, unfreeze and close: why. Kept in the audit event's metadata, so
+   * the trail says not only who changed an account but on what grounds.
+   */
+  public record StatusChangeRequest(String reason) {}
+
+  /**
+   * Long enough for a ticket reference and a sentence or two; the audit trail is not a case file.
+   */
+  static final int REASON_LENGTH_MAX = 500;
+
   @PostMapping("/{id}/freeze")
-  public Mono<AccountDocument> freeze(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
-    return changeStatus(CurrentUser.of(jwt), id, AccountStatus.FROZEN);
+  public Mono<AccountDocument> freeze(
+      @AuthenticationPrincipal Jwt jwt,
+      @PathVariable UUID id,
+      @RequestBody(required = false) StatusChangeRequest request) {
+    return changeStatus(CurrentUser.of(jwt), id, AccountStatus.FROZEN, reason(request));
   }
 
   @PostMapping("/{id}/unfreeze")
-  public Mono<AccountDocument> unfreeze(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
-    return changeStatus(CurrentUser.of(jwt), id, AccountStatus.ACTIVE);
+  public Mono<AccountDocument> unfreeze(
+      @AuthenticationPrincipal Jwt jwt,
+      @PathVariable UUID id,
+      @RequestBody(required = false) StatusChangeRequest request) {
+    return changeStatus(CurrentUser.of(jwt), id, AccountStatus.ACTIVE, reason(request));
   }
 
   @PostMapping("/{id}/close")
-  public Mono<AccountDocument> close(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
-    return changeStatus(CurrentUser.of(jwt), id, AccountStatus.CLOSED);
+  public Mono<AccountDocument> close(
+      @AuthenticationPrincipal Jwt jwt,
+      @PathVariable UUID id,
+      @RequestBody(required = false) StatusChangeRequest request) {
+    return changeStatus(CurrentUser.of(jwt), id, AccountStatus.CLOSED, reason(request));
+  }
+
+  /** The reason given, or null without a body or without a reason in it; 400 if it is not text. */
+  private static String reason(StatusChangeRequest request) {
+    if (request == null || request.reason() == null) {
+      return null;
+    }
+    FieldChecks checks = new FieldChecks();
+    String reason = checks.requiredText("reason", request.reason(), REASON_LENGTH_MAX);
+    checks.throwIfInvalid();
+    return reason;
   }
 
   /**
@@ -106,10 +138,11 @@ public class AccountController {
    * conditional on the status read, so a concurrent change (or a deposit before a close) makes it
    * miss; then the account is read again and the request decided afresh, a bounded number of times.
    */
-  private Mono<AccountDocument> changeStatus(CurrentUser user, UUID id, AccountStatus target) {
+  private Mono<AccountDocument> changeStatus(
+      CurrentUser user, UUID id, AccountStatus target, String reason) {
     return access
         .visible(user, id)
-        .flatMap(account -> decide(user, account, target))
+        .flatMap(account -> decide(user, account, target, reason))
         .repeatWhenEmpty(STATUS_CHANGE_ATTEMPTS_MAX, repeats -> repeats)
         .map(AccountDocument::of);
   }
@@ -117,7 +150,8 @@ public class AccountController {
   /** A status change races only with other changes of the same account: a few tries suffice. */
   static final int STATUS_CHANGE_ATTEMPTS_MAX = 3;
 
-  private Mono<Account> decide(CurrentUser user, Account account, AccountStatus target) {
+  private Mono<Account> decide(
+      CurrentUser user, Account account, AccountStatus target, String reason) {
     if (account.status() == target) {
       return Mono.just(account);
     }
@@ -136,12 +170,21 @@ public class AccountController {
                                         .record(
                                             auditType(target),
                                             user.id(),
-                                            Map.of(
-                                                "accountId", account.id().toString(),
-                                                "ownerId", String.valueOf(account.ownerId()),
-                                                "from", account.status().name(),
-                                                "to", target.name()))
+                                            metadata(account, target, reason))
                                         .thenReturn(changed)))));
+  }
+
+  private static Map<String, String> metadata(
+      Account account, AccountStatus target, String reason) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("accountId", account.id().toString());
+    metadata.put("ownerId", String.valueOf(account.ownerId()));
+    metadata.put("from", account.status().name());
+    metadata.put("to", target.name());
+    if (reason != null) {
+      metadata.put("reason", reason);
+    }
+    return metadata;
   }
 
   private static String auditType(AccountStatus target) {

@@ -37,7 +37,10 @@ public class Cursors {
     ENTRIES,
     TRANSFERS,
     AUDIT_EVENTS,
-    DEAD_LETTERS
+    DEAD_LETTERS,
+    ACCOUNTS,
+    WITHDRAWALS,
+    WEBHOOK_DELIVERIES
   }
 
   /** A position in time order: an item's timestamp, then its id to break ties. */

@@ -225,6 +225,9 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
     if (path.startsWith("/api/v1/webhooks/{id}")) {
       return aliceWebhook;
     }
+    if (path.startsWith("/api/v1/ops/accounts/{id}")) {
+      return aliceAccount.toString();
+    }
     if (path.startsWith("/api/v1/ops/dead-letters/{id}")) {
       // OPS-only: any id will do, the role decides.
       return UUID.randomUUID().toString();
