@@ -1,6 +1,7 @@
 package io.paystream.api.ops;
 
 import io.paystream.api.ops.LedgerAudit.LedgerCheck;
+import io.paystream.api.ops.OpsOverview.Overview;
 import io.paystream.api.web.ApiException;
 import io.paystream.api.web.Cursors;
 import io.paystream.api.web.Cursors.Kind;
@@ -30,14 +31,17 @@ public class OpsController {
   private final TransferStore transfers;
   private final LedgerAudit ledger;
   private final Cursors cursors;
+  private final OpsOverview overview;
 
   public OpsController(
       OpsQueries queries,
       OutboxStore outbox,
       TransferStore transfers,
       LedgerAudit ledger,
-      Cursors cursors) {
+      Cursors cursors,
+      OpsOverview overview) {
     this.cursors = cursors;
+    this.overview = overview;
     this.queries = queries;
     this.outbox = outbox;
     this.transfers = transfers;
@@ -67,6 +71,12 @@ public class OpsController {
                     t.getT1().getT1().getT2(),
                     t.getT1().getT2(),
                     t.getT2()));
+  }
+
+  /** See {@link OpsOverview}: the pipeline now, and as this instance sampled it lately. */
+  @GetMapping("/overview")
+  public Mono<Overview> overview() {
+    return overview.overview();
   }
 
   @GetMapping("/transfers")

@@ -123,6 +123,8 @@ class OpsAccountsIntegrationTest extends ApiIntegrationTest {
     assertThat(entries.get("items").size()).isEqualTo(1);
     assertThat(entries.get("items").get(0).get("amount").asLong()).isEqualTo(777);
     assertThat(entries.get("items").get(0).get("direction").asString()).isEqualTo("CREDIT");
+    assertThat(client.get(ops, "/api/v1/accounts/" + account + "/transactions/recent").get("items"))
+        .hasSize(1);
   }
 
   @Test
