@@ -1,19 +1,25 @@
 package io.paystream.api.ops;
 
 import io.paystream.api.ops.LedgerAudit.LedgerCheck;
+import io.paystream.api.ops.MovementSearches.Parameters;
 import io.paystream.api.ops.OpsOverview.Overview;
-import io.paystream.api.web.ApiException;
 import io.paystream.api.web.Cursors;
 import io.paystream.api.web.Cursors.Kind;
 import io.paystream.api.web.Page;
 import io.paystream.domain.TransferStatus;
+import io.paystream.domain.WithdrawalStatus;
+import io.paystream.persistence.ops.MovementSearch;
 import io.paystream.persistence.ops.OpsQueries;
 import io.paystream.persistence.ops.OpsQueries.Volume;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
+import io.paystream.persistence.withdrawal.WithdrawalDocument;
+import io.paystream.persistence.withdrawal.WithdrawalStore;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -32,6 +38,13 @@ public class OpsController {
   private final LedgerAudit ledger;
   private final Cursors cursors;
   private final OpsOverview overview;
+  private final WithdrawalStore withdrawals;
+  private final MovementSearches searches;
+
+  /** The status names each kind of movement has, in the order of its life. */
+  private static final Set<String> TRANSFER_STATUSES = names(TransferStatus.values());
+
+  private static final Set<String> WITHDRAWAL_STATUSES = names(WithdrawalStatus.values());
 
   public OpsController(
       OpsQueries queries,
@@ -39,9 +52,13 @@ public class OpsController {
       TransferStore transfers,
       LedgerAudit ledger,
       Cursors cursors,
-      OpsOverview overview) {
+      OpsOverview overview,
+      WithdrawalStore withdrawals,
+      MovementSearches searches) {
     this.cursors = cursors;
     this.overview = overview;
+    this.withdrawals = withdrawals;
+    this.searches = searches;
     this.queries = queries;
     this.outbox = outbox;
     this.transfers = transfers;
@@ -79,20 +96,50 @@ public class OpsController {
     return overview.overview();
   }
 
+  /** Transfers newest first; see {@link MovementSearch} for the filters, which combine. */
   @GetMapping("/transfers")
   public Mono<Page<TransferDocument>> transfers(
       @RequestParam(required = false) String status,
       @RequestParam(required = false) UUID accountId,
+      @RequestParam(required = false) String email,
+      @RequestParam(required = false) UUID id,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String cursor) {
     int size = Page.limit(limit);
-    TransferStatus wanted = status == null ? null : status(status);
     UUID before = cursors.id(Kind.TRANSFERS, cursor);
-    return transfers
-        .page(wanted, accountId, before, size + 1)
+    return searches
+        .parse(
+            new Parameters(status, accountId, email, id, from, to, before, size + 1),
+            TRANSFER_STATUSES)
+        .flatMapMany(transfers::search)
         .map(TransferDocument::of)
         .collectList()
         .map(items -> Page.of(items, size, last -> cursors.of(Kind.TRANSFERS, last.id())));
+  }
+
+  /** Withdrawals newest first, filtered as transfers are. */
+  @GetMapping("/withdrawals")
+  public Mono<Page<WithdrawalDocument>> withdrawals(
+      @RequestParam(required = false) String status,
+      @RequestParam(required = false) UUID accountId,
+      @RequestParam(required = false) String email,
+      @RequestParam(required = false) UUID id,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String cursor) {
+    int size = Page.limit(limit);
+    UUID before = cursors.id(Kind.WITHDRAWALS, cursor);
+    return searches
+        .parse(
+            new Parameters(status, accountId, email, id, from, to, before, size + 1),
+            WITHDRAWAL_STATUSES)
+        .flatMapMany(withdrawals::search)
+        .map(WithdrawalDocument::of)
+        .collectList()
+        .map(items -> Page.of(items, size, last -> cursors.of(Kind.WITHDRAWALS, last.id())));
   }
 
   /** See {@link LedgerAudit}: the same check that the scheduled probe publishes as a metric. */
@@ -101,11 +148,11 @@ public class OpsController {
     return ledger.check();
   }
 
-  private static TransferStatus status(String status) {
-    try {
-      return TransferStatus.valueOf(status);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalid("status", "must be PENDING, COMPLETED or FAILED");
+  private static Set<String> names(Enum<?>[] values) {
+    Set<String> names = new LinkedHashSet<>();
+    for (Enum<?> value : values) {
+      names.add(value.name());
     }
+    return names;
   }
 }

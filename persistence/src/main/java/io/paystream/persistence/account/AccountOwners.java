@@ -74,6 +74,20 @@ public class AccountOwners {
     return spec.map(AccountOwners::map).all();
   }
 
+  /**
+   * The accounts of the customer with exactly this (normalised) e-mail, any status; none for an
+   * unknown address. {@code app_user_email_uq}, then {@code account_owner_idx}.
+   */
+  public Flux<UUID> accountIdsOf(String email) {
+    return db.sql(
+            """
+            SELECT a.id FROM account a JOIN app_user u ON u.id = a.owner_id
+             WHERE u.email = :email AND a.kind = 'CUSTOMER'""")
+        .bind("email", email)
+        .map(row -> row.get("id", UUID.class))
+        .all();
+  }
+
   private static AccountWithOwner map(Readable row) {
     return new AccountWithOwner(
         AccountStore.map(row),

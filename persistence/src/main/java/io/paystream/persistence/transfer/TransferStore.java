@@ -8,11 +8,13 @@ import io.paystream.domain.TransferBatch.Refused;
 import io.paystream.domain.TransferRequest;
 import io.paystream.domain.TransferStatus;
 import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.ops.MovementSearch;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -84,30 +86,60 @@ public class TransferStore {
   }
 
   /**
-   * A page for operators, newest first (ids are time-ordered), strictly before {@code beforeId}
-   * when given, optionally filtered by status and by an account on either side.
+   * Transfers for operators ({@link MovementSearch}), newest first. Each criterion has an index:
+   * the primary key for {@code id} and the order, {@code transfer_status_idx (status, id)}, the two
+   * account indexes (combined by a bitmap OR) for an account or a customer's accounts, and {@code
+   * transfer_created_idx} (V10) for a time range.
    */
-  public Flux<Transfer> page(TransferStatus status, UUID accountId, UUID beforeId, int limit) {
+  public Flux<Transfer> search(MovementSearch search) {
+    if (search.matchesNothing()) {
+      return Flux.empty();
+    }
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM transfer WHERE true");
-    if (status != null) {
+    if (search.id() != null) {
+      sql.append(" AND id = :id");
+    }
+    if (search.status() != null) {
       sql.append(" AND status = :status");
     }
-    if (accountId != null) {
+    if (search.accountId() != null) {
       sql.append(" AND (from_account_id = :account OR to_account_id = :account)");
     }
-    if (beforeId != null) {
+    if (search.ownedAccountIds() != null) {
+      sql.append(
+          " AND (from_account_id = ANY(:owned::uuid[]) OR to_account_id = ANY(:owned::uuid[]))");
+    }
+    if (search.from() != null) {
+      sql.append(" AND created_at >= :from");
+    }
+    if (search.to() != null) {
+      sql.append(" AND created_at < :to");
+    }
+    if (search.beforeId() != null) {
       sql.append(" AND id < :before");
     }
     sql.append(" ORDER BY id DESC LIMIT :limit");
-    var spec = db.sql(sql.toString()).bind("limit", limit);
-    if (status != null) {
-      spec = spec.bind("status", status.name());
+    GenericExecuteSpec spec = db.sql(sql.toString()).bind("limit", search.limit());
+    if (search.id() != null) {
+      spec = spec.bind("id", search.id());
     }
-    if (accountId != null) {
-      spec = spec.bind("account", accountId);
+    if (search.status() != null) {
+      spec = spec.bind("status", search.status());
     }
-    if (beforeId != null) {
-      spec = spec.bind("before", beforeId);
+    if (search.accountId() != null) {
+      spec = spec.bind("account", search.accountId());
+    }
+    if (search.ownedAccountIds() != null) {
+      spec = spec.bind("owned", search.ownedAccountIds().toArray(UUID[]::new));
+    }
+    if (search.from() != null) {
+      spec = spec.bind("from", search.from());
+    }
+    if (search.to() != null) {
+      spec = spec.bind("to", search.to());
+    }
+    if (search.beforeId() != null) {
+      spec = spec.bind("before", search.beforeId());
     }
     return spec.map(TransferStore::map).all();
   }

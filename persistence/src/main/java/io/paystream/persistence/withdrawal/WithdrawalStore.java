@@ -16,6 +16,7 @@ import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.OutgoingPayments;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
+import io.paystream.persistence.ops.MovementSearch;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -369,6 +371,64 @@ public class WithdrawalStore {
         .bind("id", id)
         .map(WithdrawalStore::map)
         .one();
+  }
+
+  /**
+   * Withdrawals for operators ({@link MovementSearch}), newest first. Each criterion has an index:
+   * the primary key for {@code id} and the order, {@code withdrawal_account_idx} for an account or
+   * a customer's accounts, and (V10) {@code withdrawal_status_idx (status, id)} and {@code
+   * withdrawal_created_idx} for a status and a time range.
+   */
+  public Flux<Withdrawal> search(MovementSearch search) {
+    if (search.matchesNothing()) {
+      return Flux.empty();
+    }
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM withdrawal WHERE true");
+    if (search.id() != null) {
+      sql.append(" AND id = :id");
+    }
+    if (search.status() != null) {
+      sql.append(" AND status = :status");
+    }
+    if (search.accountId() != null) {
+      sql.append(" AND account_id = :account");
+    }
+    if (search.ownedAccountIds() != null) {
+      sql.append(" AND account_id = ANY(:owned::uuid[])");
+    }
+    if (search.from() != null) {
+      sql.append(" AND created_at >= :from");
+    }
+    if (search.to() != null) {
+      sql.append(" AND created_at < :to");
+    }
+    if (search.beforeId() != null) {
+      sql.append(" AND id < :before");
+    }
+    sql.append(" ORDER BY id DESC LIMIT :limit");
+    GenericExecuteSpec spec = db.sql(sql.toString()).bind("limit", search.limit());
+    if (search.id() != null) {
+      spec = spec.bind("id", search.id());
+    }
+    if (search.status() != null) {
+      spec = spec.bind("status", search.status());
+    }
+    if (search.accountId() != null) {
+      spec = spec.bind("account", search.accountId());
+    }
+    if (search.ownedAccountIds() != null) {
+      spec = spec.bind("owned", search.ownedAccountIds().toArray(UUID[]::new));
+    }
+    if (search.from() != null) {
+      spec = spec.bind("from", search.from());
+    }
+    if (search.to() != null) {
+      spec = spec.bind("to", search.to());
+    }
+    if (search.beforeId() != null) {
+      spec = spec.bind("before", search.beforeId());
+    }
+    return spec.map(WithdrawalStore::map).all();
   }
 
   /** Whether {@code userId} owns the account the withdrawal pays out of. */
