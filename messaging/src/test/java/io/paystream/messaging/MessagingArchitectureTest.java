@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
  * credit}, {@code payout}, {@code events}, {@code recent}, {@code webhook}, {@code deadletter},
  * {@code relay}). The root package ({@link MessagingConfiguration}, {@link MessagingProperties},
  * {@link BackgroundStreams}), {@code kafka} (topic names, poison and undecodable messages) and
- * {@code secrets} (sealing what customers give or get) are the plumbing they share; the events they
- * exchange are the domain's {@code MoneyEvent}, read through persistence's {@code EventEnvelope}.
- * (The payout provider simulator is a module of its own, outside the production jar.) So:
+ * {@code secrets} (sealing what customers give or get) and {@code tracing} (continuing a trace
+ * across Kafka) are the plumbing they share; the events they exchange are the domain's {@code
+ * MoneyEvent}, read through persistence's {@code EventEnvelope}. (The payout provider simulator is
+ * a module of its own, outside the production jar.) So:
  *
  * <ol>
  *   <li>one feature's classes do not use another's, except the named entry points ({@link
@@ -53,7 +54,7 @@ class MessagingArchitectureTest {
           EventDecoder.class);
 
   private static final PackagesByFeature PACKAGES =
-      new PackagesByFeature(MESSAGING_PACKAGE, Set.of("kafka", "secrets"), ENTRY_POINTS);
+      new PackagesByFeature(MESSAGING_PACKAGE, Set.of("kafka", "secrets", "tracing"), ENTRY_POINTS);
 
   private static final JavaClasses MESSAGING =
       new ClassFileImporter()

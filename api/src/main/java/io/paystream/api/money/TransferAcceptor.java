@@ -18,11 +18,14 @@ import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferBatch.Accepted;
 import io.paystream.domain.TransferBatch.Refused;
 import io.paystream.domain.TransferRequest;
+import io.paystream.messaging.tracing.SagaTracing;
 import io.paystream.persistence.idempotency.StoredResponse;
+import io.paystream.persistence.outbox.TraceParents;
 import io.paystream.persistence.transfer.TransferAccepts;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +67,7 @@ class TransferAcceptor {
   private final TransferStore transfers;
   private final JsonMapper json;
   private final GroupCommitProperties properties;
-  private final List<GroupCommit<Call<TransferRequest>, Result>> lanes;
+  private final List<GroupCommit<Call<Traced>, Result>> lanes;
   private final Counter batchFailures;
 
   TransferAcceptor(
@@ -88,7 +91,7 @@ class TransferAcceptor {
             .register(meters);
     // Each lane runs one transaction at a time; the queue bound is shared out between them.
     int laneQueueMax = Math.max(1, properties.queueMax() / properties.lanes());
-    List<GroupCommit<Call<TransferRequest>, Result>> built = new ArrayList<>();
+    List<GroupCommit<Call<Traced>, Result>> built = new ArrayList<>();
     for (int lane = 0; lane < properties.lanes(); lane++) {
       built.add(
           new GroupCommit<>(
@@ -124,7 +127,7 @@ class TransferAcceptor {
     if (!properties.enabled()) {
       return alone(user, key, request, transfer);
     }
-    GroupCommit<Call<TransferRequest>, Result> lane =
+    GroupCommit<Call<Traced>, Result> lane =
         lanes.get(Math.floorMod(transfer.fromAccountId().hashCode(), lanes.size()));
     return Mono.deferContextual(
             context ->
@@ -134,7 +137,7 @@ class TransferAcceptor {
                         key,
                         request,
                         context.getOrDefault(AuditContext.class, null),
-                        transfer)))
+                        new Traced(transfer, SagaTracing.traceParent(context)))))
         .onErrorMap(
             GroupCommit.Full.class,
             full ->
@@ -153,7 +156,7 @@ class TransferAcceptor {
         user, key, request, () -> transfers.accept(transfer).map(this::answer));
   }
 
-  private Mono<List<Result>> acceptTogether(List<Call<TransferRequest>> calls) {
+  private Mono<List<Result>> acceptTogether(List<Call<Traced>> calls) {
     return idempotency
         .executeAll(calls, this::acceptAll)
         .onErrorResume(
@@ -167,12 +170,18 @@ class TransferAcceptor {
               return Flux.fromIterable(calls)
                   .flatMapSequential(
                       call ->
-                          alone(call.user(), call.key(), call.request(), call.operation())
+                          alone(
+                                  call.user(),
+                                  call.key(),
+                                  call.request(),
+                                  call.operation().transfer())
                               .contextWrite(
                                   context ->
-                                      call.context() == null
-                                          ? context
-                                          : context.put(AuditContext.class, call.context()))
+                                      TraceParents.all(
+                                          call.context() == null
+                                              ? context
+                                              : context.put(AuditContext.class, call.context()),
+                                          call.operation().traceParent()))
                               .map(response -> new Result(response, null))
                               .onErrorResume(
                                   RuntimeException.class,
@@ -181,9 +190,19 @@ class TransferAcceptor {
             });
   }
 
-  private Mono<List<Done>> acceptAll(List<TransferRequest> requests) {
+  private Mono<List<Done>> acceptAll(List<Traced> traced) {
+    List<TransferRequest> requests = new ArrayList<>(traced.size());
+    IdentityHashMap<Object, String> traceParents = new IdentityHashMap<>();
+    for (Traced one : traced) {
+      requests.add(one.transfer());
+      if (one.traceParent() != null) {
+        traceParents.put(one.transfer(), one.traceParent());
+      }
+    }
     return accepts
         .accept(requests)
+        // Each transfer's outbox row continues its own request's trace, not the batch's.
+        .contextWrite(context -> TraceParents.ByRequest.put(context, traceParents))
         .map(
             decided ->
                 decided.stream()
@@ -194,6 +213,12 @@ class TransferAcceptor {
                                 : new Done(null, ((Refused) one).refusal().exception()))
                     .toList());
   }
+
+  /**
+   * A transfer waiting in a lane, with the trace of the request that asked for it: the batch runs
+   * in no request's context, so each request's trace travels with it (SagaTracing).
+   */
+  record Traced(TransferRequest transfer, String traceParent) {}
 
   private StoredResponse answer(Transfer transfer) {
     return new StoredResponse(

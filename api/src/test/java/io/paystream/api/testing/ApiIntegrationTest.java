@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -67,7 +68,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
       // job themselves: a scheduled run would hold its lock under StatementJobIntegrationTest.
       "paystream.statements.current-month-cache-seconds=0",
       "paystream.statements.job-enabled=false",
+      // Every request traced, so that a test may follow any of them (CapturedSpans).
+      "management.tracing.sampling.probability=1.0",
     })
+@Import(CapturedSpans.Configuration.class)
 public abstract class ApiIntegrationTest {
 
   public static final String OPS_EMAIL = "ops@paystream.test";

@@ -4,17 +4,21 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.credit.CreditLeg.Delivery;
 import io.paystream.messaging.credit.CreditLeg.Outcome;
 import io.paystream.messaging.kafka.PoisonMessageException;
 import io.paystream.messaging.kafka.Topics;
+import io.paystream.messaging.tracing.SagaTracing;
+import io.paystream.persistence.outbox.TraceParents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -62,6 +66,7 @@ public class CreditLegConsumer {
   private final KafkaSender<String, String> sender;
   private final MessagingProperties properties;
   private final MeterRegistry meters;
+  private final SagaTracing tracing;
   private final Counter deadLettered;
   private final DistributionSummary batchSizes;
   private final AtomicLong lag = new AtomicLong();
@@ -70,8 +75,10 @@ public class CreditLegConsumer {
       CreditLeg creditLeg,
       KafkaSender<String, String> sender,
       MessagingProperties properties,
+      SagaTracing tracing,
       MeterRegistry meters) {
     this.creditLeg = creditLeg;
+    this.tracing = tracing;
     this.sender = sender;
     this.properties = properties;
     this.meters = meters;
@@ -142,15 +149,23 @@ public class CreditLegConsumer {
     List<ReceiverRecord<String, String>> applicable = new ArrayList<>(batch.size());
     List<Delivery> deliveries = new ArrayList<>(batch.size());
     Map<ReceiverRecord<String, String>, PoisonMessageException> poison = new HashMap<>();
+    Map<ReceiverRecord<String, String>, Span> spans = new HashMap<>();
+    Map<UUID, String> traces = new HashMap<>();
     for (ReceiverRecord<String, String> record : batch) {
       try {
-        deliveries.add(creditLeg.decode(record.value()));
+        Delivery delivery = creditLeg.decode(record.value());
+        deliveries.add(delivery);
         applicable.add(record);
+        if (delivery.handled()) {
+          trace(record, delivery, spans, traces);
+        }
       } catch (PoisonMessageException e) {
         poison.put(record, e);
       }
     }
     return applyTogether(applicable, deliveries)
+        // The completed or failed events continue each transfer's trace.
+        .contextWrite(context -> TraceParents.byResource(context, traces))
         .flatMapMany(
             outcomes -> {
               Map<ReceiverRecord<String, String>, Outcome> applied = new HashMap<>();
@@ -165,6 +180,7 @@ public class CreditLegConsumer {
                                   : Mono.just(applied.get(record)))
                               .doOnNext(
                                   outcome -> {
+                                    end(spans.get(record), outcome);
                                     meters
                                         .counter(
                                             "paystream.consumer.applied",
@@ -176,6 +192,36 @@ public class CreditLegConsumer {
                                     record.receiverOffset().acknowledge();
                                   }));
             });
+  }
+
+  /**
+   * Continues the trace the record carries: a span for applying it when that trace is sampled, and
+   * what the transfer's next events pass on (that span's traceparent, or the record's own).
+   */
+  private void trace(
+      ReceiverRecord<String, String> record,
+      Delivery delivery,
+      Map<ReceiverRecord<String, String>, Span> spans,
+      Map<UUID, String> traces) {
+    String traceParent = SagaTracing.traceParent(record.headers());
+    Span span = tracing.child(traceParent, "credit leg", Span.Kind.CONSUMER);
+    if (span != null) {
+      span.remoteServiceName("kafka")
+          .tag("messaging.destination.name", record.topic())
+          .tag("paystream.transfer.id", delivery.transferId().toString());
+      spans.put(record, span);
+    }
+    String passedOn = SagaTracing.passedOn(span, traceParent);
+    if (passedOn != null) {
+      traces.put(delivery.transferId(), passedOn);
+    }
+  }
+
+  /** Ends a record's span with its outcome: COMPLETED (credited) or REFUNDED, mostly. */
+  private static void end(Span span, Outcome outcome) {
+    if (span != null) {
+      span.tag("paystream.outcome", outcome.name()).end();
+    }
   }
 
   /**

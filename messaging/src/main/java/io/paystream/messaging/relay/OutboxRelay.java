@@ -3,14 +3,18 @@ package io.paystream.messaging.relay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.Topics;
+import io.paystream.messaging.tracing.SagaTracing;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.outbox.OutboxStore.OutboxRow;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -29,7 +33,8 @@ import reactor.kafka.sender.SenderRecord;
  * transaction: lock unsent rows ({@code FOR UPDATE SKIP LOCKED}, so several instances share the
  * work without sending a row twice concurrently), send them and wait for every acknowledgement,
  * mark them sent, commit. A failure anywhere rolls back and the rows are sent again later; the
- * consumers' inbox makes that repetition harmless.
+ * consumers' inbox makes that repetition harmless. A row's trace goes on in its record's {@code
+ * traceparent} header ({@link SagaTracing}).
  */
 @Component
 public class OutboxRelay {
@@ -44,6 +49,7 @@ public class OutboxRelay {
   private final TransactionalOperator transaction;
   private final MessagingProperties properties;
   private final Clock clock;
+  private final SagaTracing tracing;
   private final Counter sent;
   private final AtomicLong backlog = new AtomicLong();
 
@@ -53,8 +59,10 @@ public class OutboxRelay {
       TransactionalOperator transaction,
       MessagingProperties properties,
       Clock clock,
+      SagaTracing tracing,
       MeterRegistry meters) {
     this.outbox = outbox;
+    this.tracing = tracing;
     this.sender = sender;
     this.transaction = transaction;
     this.properties = properties;
@@ -117,27 +125,42 @@ public class OutboxRelay {
   }
 
   private Mono<Void> send(List<OutboxRow> rows) {
+    Map<Long, Span> spans = new HashMap<>();
     Flux<SenderRecord<String, String, Long>> records =
-        Flux.fromIterable(rows)
-            .map(
-                row ->
-                    SenderRecord.create(
-                        new ProducerRecord<>(
-                            Topics.EVENTS,
-                            null,
-                            row.key(),
-                            row.payload(),
-                            new RecordHeaders(
-                                List.of(
-                                    new RecordHeader(
-                                        TYPE_HEADER,
-                                        row.type().getBytes(StandardCharsets.UTF_8))))),
-                        row.id()));
+        Flux.fromIterable(rows).map(row -> SenderRecord.create(record(row, spans), row.id()));
     return sender
         .send(records)
         .concatMap(
-            result -> result.exception() == null ? Mono.empty() : Mono.error(result.exception()))
+            result -> {
+              Span span = spans.remove(result.correlationMetadata());
+              if (span != null) {
+                if (result.exception() != null) {
+                  span.error(result.exception());
+                }
+                span.end();
+              }
+              return result.exception() == null ? Mono.empty() : Mono.error(result.exception());
+            })
         .then();
+  }
+
+  /**
+   * The row as a Kafka record, continuing the trace of the request that wrote it: a span for the
+   * send when that trace is sampled (ended at the acknowledgement), its traceparent in the header.
+   */
+  private ProducerRecord<String, String> record(OutboxRow row, Map<Long, Span> spans) {
+    RecordHeaders headers =
+        new RecordHeaders(
+            List.of(new RecordHeader(TYPE_HEADER, row.type().getBytes(StandardCharsets.UTF_8))));
+    Span span = tracing.child(row.traceParent(), "outbox relay", Span.Kind.PRODUCER);
+    if (span != null) {
+      span.remoteServiceName("kafka")
+          .tag("messaging.destination.name", Topics.EVENTS)
+          .tag("paystream.event.type", row.type());
+      spans.put(row.id(), span);
+    }
+    SagaTracing.set(headers, SagaTracing.passedOn(span, row.traceParent()));
+    return new ProducerRecord<>(Topics.EVENTS, null, row.key(), row.payload(), headers);
   }
 
   private static String rootCause(Throwable error) {

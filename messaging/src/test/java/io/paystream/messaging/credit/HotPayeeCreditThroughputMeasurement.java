@@ -8,6 +8,7 @@ import io.paystream.messaging.kafka.KafkaAdmin;
 import io.paystream.messaging.kafka.Topics;
 import io.paystream.messaging.testing.MessagingTestApplication;
 import io.paystream.messaging.testing.TestKafka;
+import io.paystream.messaging.tracing.SagaTracing;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.testing.TestDatabase;
@@ -157,7 +158,8 @@ class HotPayeeCreditThroughputMeasurement {
             properties.outboxPurgeBatchSizeMax(),
             properties.consumerSessionTimeoutMillis());
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    CreditLegConsumer consumer = new CreditLegConsumer(creditLeg, sender, measured, meters);
+    CreditLegConsumer consumer =
+        new CreditLegConsumer(creditLeg, sender, measured, SagaTracing.off(), meters);
     CountDownLatch done = new CountDownLatch(CREDITS);
     AtomicLong first = new AtomicLong();
     AtomicLong last = new AtomicLong();

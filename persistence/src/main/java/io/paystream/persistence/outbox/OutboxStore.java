@@ -40,19 +40,26 @@ public class OutboxStore {
   /**
    * Writes the events in one statement (one round trip), inserted in list order so that the relay
    * publishes them in that order, and raises one NOTIFY for all, which PostgreSQL delivers only if
-   * the transaction commits. Call inside the transaction that caused the events.
+   * the transaction commits. Call inside the transaction that caused the events. Each row carries
+   * the trace {@link TraceParents} in the Reactor context names for its event, if any.
    */
   public Mono<Void> appendAll(List<MoneyEvent> events) {
     if (events.isEmpty()) {
       return Mono.empty();
     }
+    return Mono.deferContextual(context -> insert(events, TraceParents.in(context)));
+  }
+
+  private Mono<Void> insert(List<MoneyEvent> events, TraceParents traces) {
     int n = events.size();
     UUID[] eventIds = new UUID[n];
     String[] keys = new String[n];
     String[] types = new String[n];
     String[] payloads = new String[n];
     String[] createdAt = new String[n];
+    String[] traceParents = new String[n];
     for (int i = 0; i < n; i++) {
+      traceParents[i] = traces.of(events.get(i));
       OutboxEvent event = envelope.write(events.get(i));
       eventIds[i] = event.eventId();
       keys[i] = event.key();
@@ -63,12 +70,14 @@ public class OutboxStore {
     return db.sql(
             """
             WITH o AS (
-                INSERT INTO outbox (event_id, message_key, event_type, payload, created_at)
-                SELECT event_id, message_key, event_type, payload, created_at
+                INSERT INTO outbox (event_id, message_key, event_type, payload, created_at,
+                                    trace_parent)
+                SELECT event_id, message_key, event_type, payload, created_at, trace_parent
                   FROM unnest(:eventIds::uuid[], :keys::text[], :types::text[],
-                              :payloads::text[], :createdAt::timestamptz[])
+                              :payloads::text[], :createdAt::timestamptz[],
+                              :traceParents::text[])
                        WITH ORDINALITY AS x(event_id, message_key, event_type, payload,
-                                            created_at, n)
+                                            created_at, trace_parent, n)
                  ORDER BY n
             )
             SELECT pg_notify('"""
@@ -79,6 +88,7 @@ public class OutboxStore {
         .bind("types", types)
         .bind("payloads", payloads)
         .bind("createdAt", createdAt)
+        .bind("traceParents", traceParents)
         .fetch()
         .rowsUpdated()
         .then();
@@ -91,7 +101,7 @@ public class OutboxStore {
   public Flux<OutboxRow> lockUnsent(int limit) {
     return db.sql(
             """
-            SELECT id, message_key, event_type, payload FROM outbox
+            SELECT id, message_key, event_type, payload, trace_parent FROM outbox
              WHERE sent_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""")
         .bind("limit", limit)
         .map(
@@ -100,7 +110,8 @@ public class OutboxStore {
                     row.get("id", Long.class),
                     row.get("message_key", String.class),
                     row.get("event_type", String.class),
-                    row.get("payload", String.class)))
+                    row.get("payload", String.class),
+                    row.get("trace_parent", String.class)))
         .all();
   }
 
@@ -175,6 +186,9 @@ public class OutboxStore {
    */
   public record PurgedBatch(long rows, long lastId) {}
 
-  /** A row as sent: {@code payload} is the JSON of its {@link OutboxEvent}. */
-  public record OutboxRow(long id, String key, String type, String payload) {}
+  /**
+   * A row as sent: {@code payload} is the JSON of its {@link OutboxEvent}; {@code traceParent} the
+   * W3C traceparent of the span that wrote it, null when none did ({@link TraceParents}).
+   */
+  public record OutboxRow(long id, String key, String type, String payload, String traceParent) {}
 }

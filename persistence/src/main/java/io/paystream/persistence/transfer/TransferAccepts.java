@@ -18,6 +18,7 @@ import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
 import io.paystream.persistence.ledger.LedgerStore.Appended;
 import io.paystream.persistence.outbox.OutboxStore;
+import io.paystream.persistence.outbox.TraceParents;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,10 +110,12 @@ public class TransferAccepts {
 
   private Mono<Void> write(List<TransferRequest> requests, List<Decided> decided, Instant now) {
     List<Accepted> accepted = new ArrayList<>();
+    List<TransferRequest> acceptedRequests = new ArrayList<>();
     List<UUID> requestedBy = new ArrayList<>();
     for (int i = 0; i < decided.size(); i++) {
       if (decided.get(i) instanceof Accepted one) {
         accepted.add(one);
+        acceptedRequests.add(requests.get(i));
         requestedBy.add(requests.get(i).requestedBy());
       }
     }
@@ -133,11 +136,16 @@ public class TransferAccepts {
         .flatMap(journals -> ledger.appendAll(journals, now))
         .then(
             Mono.defer(
-                () ->
-                    outbox.appendAll(
-                        accepted.stream()
-                            .map(one -> MoneyEvent.of(one.transfer(), now))
-                            .toList())));
+                () -> {
+                  List<MoneyEvent> events =
+                      accepted.stream().map(one -> MoneyEvent.of(one.transfer(), now)).toList();
+                  // Each transfer's row continues the trace of the request that asked for it.
+                  return outbox
+                      .appendAll(events)
+                      .contextWrite(
+                          context ->
+                              TraceParents.ByRequest.forEvents(context, acceptedRequests, events));
+                }));
   }
 
   /** One debit per payer: the batch's total from it, landing on the balance after its last. */
