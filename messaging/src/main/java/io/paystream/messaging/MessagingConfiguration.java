@@ -13,6 +13,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import reactor.kafka.receiver.MicrometerConsumerListener;
+import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.MicrometerProducerListener;
 import reactor.kafka.sender.SenderOptions;
@@ -79,6 +81,17 @@ public class MessagingConfiguration {
             properties.consumerSessionTimeoutMillis() / 3),
         Map.entry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class),
         Map.entry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+  }
+
+  /**
+   * Receiver options over {@code config} whose consumer publishes its own metrics (fetch rates and
+   * latencies, records lag, commit rates, rebalances) as {@code kafka_consumer_*}, tagged with its
+   * client id, as the producer's are.
+   */
+  public static ReceiverOptions<String, String> receiverOptions(
+      Map<String, Object> config, MeterRegistry meters) {
+    return ReceiverOptions.<String, String>create(config)
+        .consumerListener(new MicrometerConsumerListener(meters));
   }
 
   public static Map<String, Object> adminConfig(MessagingProperties properties) {

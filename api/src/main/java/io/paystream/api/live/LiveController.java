@@ -1,5 +1,6 @@
 package io.paystream.api.live;
 
+import io.micrometer.tracing.Span;
 import io.paystream.api.account.AccountAccess;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.ApiError;
@@ -11,6 +12,7 @@ import io.paystream.messaging.events.EventFeed;
 import io.paystream.messaging.events.EventFeed.Replay;
 import io.paystream.messaging.events.EventsProperties;
 import io.paystream.messaging.events.Route;
+import io.paystream.messaging.tracing.SagaTracing;
 import io.paystream.persistence.events.EventLogRow;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.transfer.TransferStore;
@@ -54,6 +56,7 @@ public class LiveController {
   private final LiveProperties properties;
   private final EventsProperties events;
   private final Clock clock;
+  private final SagaTracing tracing;
 
   public LiveController(
       EventFeed feed,
@@ -63,8 +66,10 @@ public class LiveController {
       LiveSubscribers subscribers,
       LiveProperties properties,
       EventsProperties events,
-      Clock clock) {
+      Clock clock,
+      SagaTracing tracing) {
     this.events = events;
+    this.tracing = tracing;
     this.clock = clock;
     this.feed = feed;
     this.eventLog = eventLog;
@@ -173,7 +178,7 @@ public class LiveController {
           }
           exchange.getResponse().getHeaders().setCacheControl("no-store");
           return SseFrames.frame(
-                  rows,
+                  rows.doOnNext(this::traceDelivery),
                   Duration.ofSeconds(properties.heartbeatSeconds()),
                   Duration.ofMillis(properties.reconnectMillis()),
                   Schedulers.parallel())
@@ -181,6 +186,20 @@ public class LiveController {
               .onErrorResume(EventFeed.SlowSubscriberException.class, slow -> Flux.empty())
               .doFinally(signal -> subscribers.release(user.id()));
         });
+  }
+
+  /**
+   * Marks the event's delivery to this subscriber in the trace that caused it (the transfer's: its
+   * accept, relay, credit leg and sequencing), when that trace is sampled. A point in time, not a
+   * duration: the frame is written after this, by the stream. The frame itself carries no trace.
+   */
+  private void traceDelivery(EventLogRow row) {
+    Span span = tracing.child(row.traceParent(), "sse delivery", Span.Kind.PRODUCER);
+    if (span != null) {
+      span.tag("paystream.event.type", row.type())
+          .tag("paystream.event.seq", Long.toString(row.seq()))
+          .end();
+    }
   }
 
   /** The Last-Event-ID as a position, or -1 when absent. */

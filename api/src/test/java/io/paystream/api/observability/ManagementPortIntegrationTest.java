@@ -54,7 +54,8 @@ class ManagementPortIntegrationTest extends ApiIntegrationTest {
     client.deposit(customer, client.openAccount(customer, "EUR"), 1_00, "EUR");
 
     String scrape =
-        awaitScrapeContaining("kafka_producer_record_send_total", "paystream_ledger_unbalanced ");
+        awaitScrapeContaining(
+            "kafka_producer_record_send_total", "paystream_ledger_unbalanced ", "kafka_consumer_");
 
     assertThat(scrape)
         .contains(
@@ -63,7 +64,9 @@ class ManagementPortIntegrationTest extends ApiIntegrationTest {
             "paystream_consumer_lag",
             "paystream_ledger_check_failures_total",
             "resilience4j_circuitbreaker_state{name=\"payout-provider\",state=\"closed\"} 1.0",
-            "kafka_producer_");
+            "kafka_producer_",
+            // The credit leg's, the payout leg's and the event sequencer's consumers.
+            "kafka_consumer_");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.paystream.api.live.LiveStatusIntegrationTest;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.CapturedSpans;
 import io.paystream.api.testing.Parties;
@@ -14,11 +15,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import reactor.core.Disposable;
 
 /**
  * One transfer is one trace: the client's {@code traceparent} names it, the response answers it,
@@ -37,6 +41,14 @@ class TracingIntegrationTest extends ApiIntegrationTest {
     String traceId = hex(16);
     String clientSpanId = hex(8);
     CapturedSpans.watch(traceId);
+    List<ServerSentEvent<String>> payeeSees = new CopyOnWriteArrayList<>();
+    Disposable payeeStream =
+        LiveStatusIntegrationTest.listen(
+            port,
+            parties.bob(),
+            "/api/v1/accounts/" + parties.bobAccount() + "/events",
+            null,
+            payeeSees);
 
     EntityExchangeResult<byte[]> accepted =
         http.post()
@@ -65,12 +77,24 @@ class TracingIntegrationTest extends ApiIntegrationTest {
     assertThat(client.awaitTerminal(parties.alice(), transfer, SETTLED).get("status").asString())
         .isEqualTo("COMPLETED");
 
+    try {
+      Eventually.await(
+          SETTLED,
+          "the payee's stream to deliver transfer.completed",
+          () -> payeeSees.stream().anyMatch(event -> "transfer.completed".equals(event.event())));
+    } finally {
+      payeeStream.dispose();
+    }
+    assertThat(payeeSees)
+        .as("frames carry no trace")
+        .allSatisfy(event -> assertThat(event.data()).doesNotContain(traceId));
+
     List<SpanData> spans =
         Eventually.await(
             SETTLED,
-            "the accept, relay and credit spans of trace " + traceId,
+            "the accept, relay, credit and delivery spans of trace " + traceId,
             () -> CapturedSpans.of(traceId),
-            found -> credit(found) != null);
+            found -> credit(found) != null && delivery(found, "transfer.completed") != null);
     SpanData accept =
         spans.stream()
             .filter(span -> span.getKind() == SpanKind.SERVER)
@@ -90,6 +114,61 @@ class TracingIntegrationTest extends ApiIntegrationTest {
     assertThat(credit.getAttributes().asMap().toString())
         .contains("paystream.outcome=COMPLETED")
         .contains(transfer.toString());
+
+    // The outcome's event: relayed again, sequenced, delivered, each under the step before.
+    SpanData delivered = delivery(spans, "transfer.completed");
+    SpanData sequenced = parent(spans, delivered);
+    assertThat(sequenced.getName()).isEqualTo("event sequencer");
+    SpanData relayedAgain = parent(spans, sequenced);
+    assertThat(relayedAgain.getName()).isEqualTo("outbox relay");
+    assertThat(relayedAgain.getParentSpanId())
+        .as("the outcome's relay")
+        .isEqualTo(credit.getSpanId());
+  }
+
+  private static SpanData delivery(List<SpanData> spans, String type) {
+    return spans.stream()
+        .filter(span -> span.getName().equals("sse delivery"))
+        .filter(span -> span.getAttributes().asMap().toString().contains("=" + type))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static SpanData parent(List<SpanData> spans, SpanData child) {
+    return spans.stream()
+        .filter(span -> span.getSpanId().equals(child.getParentSpanId()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no parent of " + child + " in " + spans));
+  }
+
+  @Test
+  void aRequestWithoutAWellFormedTraceparentIsAnsweredWithATraceOfItsOwn() {
+    PaystreamClient.User customer = client.newCustomer();
+    String forged = "00-" + hex(16).toUpperCase() + "-" + hex(8) + "-01";
+    List<String> answered = new java.util.ArrayList<>();
+    for (String sent : new String[] {null, forged}) {
+      EntityExchangeResult<byte[]> result =
+          http.get()
+              .uri("/api/v1/me")
+              .headers(
+                  headers -> {
+                    headers.setBearerAuth(customer.token());
+                    if (sent != null) {
+                      headers.set("traceparent", sent);
+                    }
+                  })
+              .exchange()
+              .expectBody()
+              .returnResult();
+      assertThat(result.getStatus()).isEqualTo(HttpStatus.OK);
+      answered.add(result.getResponseHeaders().getFirst("traceparent"));
+    }
+    assertThat(answered)
+        .allSatisfy(
+            traceParent -> assertThat(traceParent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"))
+        .noneSatisfy(
+            traceParent -> assertThat(traceParent.toUpperCase()).contains(forged.substring(3, 35)));
+    assertThat(answered.get(0).substring(3, 35)).isNotEqualTo(answered.get(1).substring(3, 35));
   }
 
   private static SpanData credit(List<SpanData> spans) {

@@ -111,7 +111,7 @@ public class CreditLegConsumer {
             MessagingConfiguration.consumerConfig(properties, properties.consumerGroup()));
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.creditBatchMax());
     ReceiverOptions<String, String> options =
-        ReceiverOptions.<String, String>create(config)
+        MessagingConfiguration.receiverOptions(config, meters)
             .commitInterval(Duration.ofMillis(properties.consumerCommitIntervalMillis()))
             .subscription(List.of(Topics.EVENTS));
     KafkaReceiver<String, String> receiver = KafkaReceiver.create(options);

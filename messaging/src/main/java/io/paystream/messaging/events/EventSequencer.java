@@ -1,14 +1,18 @@
 package io.paystream.messaging.events;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
 import io.paystream.domain.MoneyEvent;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.Topics;
+import io.paystream.messaging.tracing.SagaTracing;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.events.NewEvent;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,14 +55,20 @@ public class EventSequencer {
   private final MessagingProperties messaging;
   private final EventsProperties properties;
   private final Clock clock;
+  private final SagaTracing tracing;
+  private final MeterRegistry meters;
 
   public EventSequencer(
       EventLogStore eventLog,
       EventDecoder decoder,
       MessagingProperties messaging,
       EventsProperties properties,
-      Clock clock) {
+      Clock clock,
+      SagaTracing tracing,
+      MeterRegistry meters) {
     this.eventLog = eventLog;
+    this.tracing = tracing;
+    this.meters = meters;
     this.decoder = decoder;
     this.messaging = messaging;
     this.properties = properties;
@@ -75,7 +85,7 @@ public class EventSequencer {
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.sequencerBatchSizeMax());
     ReceiverOptions<String, String> options =
-        ReceiverOptions.<String, String>create(config)
+        MessagingConfiguration.receiverOptions(config, meters)
             .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
             .subscription(List.of(Topics.EVENTS));
     // One poll is one batch: while it is sequenced nothing more is requested (reactor-kafka holds
@@ -88,9 +98,12 @@ public class EventSequencer {
   }
 
   private Mono<Long> sequence(List<ReceiverRecord<String, String>> batch) {
+    List<Span> spans = new ArrayList<>();
     List<NewEvent> decoded =
         batch.stream()
-            .map(record -> decoder.decode(record.value(), CONSUMER))
+            .map(
+                record ->
+                    decoder.decode(record.value(), CONSUMER).map(e -> traced(e, record, spans)))
             .flatMap(Optional::stream)
             .toList();
     if (decoded.size() < batch.size()) {
@@ -115,6 +128,22 @@ public class EventSequencer {
                             signal.totalRetries() + 1,
                             properties.sequencerRetryAttemptsMax(),
                             signal.failure().toString())))
-        .doOnNext(appended -> batch.forEach(record -> record.receiverOffset().acknowledge()));
+        .doOnNext(appended -> batch.forEach(record -> record.receiverOffset().acknowledge()))
+        .doFinally(signal -> spans.forEach(Span::end));
+  }
+
+  /**
+   * The event continuing the record's trace: through a span for sequencing it when that trace is
+   * sampled, so that its deliveries hang under this step; else as the record passed it on.
+   */
+  private NewEvent traced(NewEvent event, ReceiverRecord<String, String> record, List<Span> spans) {
+    String traceParent = SagaTracing.traceParent(record.headers());
+    Span span = tracing.child(traceParent, "event sequencer", Span.Kind.CONSUMER);
+    if (span != null) {
+      span.tag("paystream.event.type", event.type());
+      spans.add(span);
+    }
+    String passedOn = SagaTracing.passedOn(span, traceParent);
+    return passedOn == null ? event : event.withTraceParent(passedOn);
   }
 }

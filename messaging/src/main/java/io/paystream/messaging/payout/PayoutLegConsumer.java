@@ -60,8 +60,8 @@ public class PayoutLegConsumer {
   /** Consumes until cancelled; emits each outcome (tests observe them). */
   public Flux<String> run() {
     ReceiverOptions<String, String> options =
-        ReceiverOptions.<String, String>create(
-                MessagingConfiguration.consumerConfig(messaging, payout.consumerGroup()))
+        MessagingConfiguration.receiverOptions(
+                MessagingConfiguration.consumerConfig(messaging, payout.consumerGroup()), meters)
             .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
             .subscription(List.of(Topics.EVENTS));
     return KafkaReceiver.create(options)

@@ -36,7 +36,7 @@ public class SagaTracing {
   private static final Pattern TRACE_PARENT =
       Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
 
-  private static final int FLAGS_AT = 53;
+  private static final int LENGTH = 55;
 
   private final Propagator propagator;
 
@@ -89,9 +89,15 @@ public class SagaTracing {
     return traceParent != null && TRACE_PARENT.matcher(traceParent).matches();
   }
 
-  /** Whether the trace {@code traceParent} continues is sampled (its flags' lowest bit). */
+  /**
+   * Whether the trace {@code traceParent} continues is sampled (its flags' lowest bit). Cheap, no
+   * pattern: asked per SSE frame, of values this application wrote or checked with {@link #valid}
+   * (the propagator parses them again when a span is made).
+   */
   static boolean sampled(String traceParent) {
-    return valid(traceParent) && (Character.digit(traceParent.charAt(FLAGS_AT + 1), 16) & 1) == 1;
+    return traceParent != null
+        && traceParent.length() == LENGTH
+        && (Character.digit(traceParent.charAt(LENGTH - 1), 16) & 1) == 1;
   }
 
   /**

@@ -14,6 +14,8 @@ import java.util.UUID;
  * @param otherAccountId the second such account (the payee of a transfer), or null
  * @param data the resource's public JSON
  * @param occurredAt when the business transaction that caused the event ran
+ * @param traceParent the W3C traceparent of the trace that caused the event, so that a delivery
+ *     joins it; null for none. Never sent to clients.
  */
 public record EventLogRow(
     long seq,
@@ -23,7 +25,21 @@ public record EventLogRow(
     UUID accountId,
     UUID otherAccountId,
     String data,
-    Instant occurredAt) {
+    Instant occurredAt,
+    String traceParent) {
+
+  /** A row that continues no trace. */
+  public EventLogRow(
+      long seq,
+      UUID eventId,
+      String type,
+      UUID resourceId,
+      UUID accountId,
+      UUID otherAccountId,
+      String data,
+      Instant occurredAt) {
+    this(seq, eventId, type, resourceId, accountId, otherAccountId, data, occurredAt, null);
+  }
 
   public EventLogRow {
     if (seq <= 0) {

@@ -35,7 +35,7 @@ public class EventLogStore {
 
   private static final String COLUMNS =
       "seq, event_id, event_type, resource_id, account_id,"
-          + " other_account_id, data, occurred_at";
+          + " other_account_id, data, occurred_at, trace_parent";
 
   private final DatabaseClient db;
   private final TransactionalOperator transaction;
@@ -66,6 +66,7 @@ public class EventLogStore {
     UUID[] others = new UUID[n];
     String[] data = new String[n];
     String[] occurred = new String[n];
+    String[] traceParents = new String[n];
     int i = 0;
     for (NewEvent event : unique.values()) {
       ids[i] = event.eventId();
@@ -75,6 +76,7 @@ public class EventLogStore {
       others[i] = event.otherAccountId();
       data[i] = event.data();
       occurred[i] = event.occurredAt().toString();
+      traceParents[i] = event.traceParent();
       i++;
     }
     Mono<Long> flow =
@@ -87,14 +89,16 @@ public class EventLogStore {
                         """
                 WITH inserted AS (
                     INSERT INTO event_log (event_id, event_type, resource_id, account_id,
-                                           other_account_id, data, occurred_at, sequenced_at)
+                                           other_account_id, data, occurred_at, sequenced_at,
+                                           trace_parent)
                     SELECT event_id, event_type, resource_id, account_id, other_account_id, data,
-                           occurred_at, :at
+                           occurred_at, :at, trace_parent
                       FROM unnest(:ids::uuid[], :types::text[], :resources::uuid[],
                                   :accounts::uuid[], :others::uuid[], :data::text[],
-                                  :occurred::timestamptz[])
+                                  :occurred::timestamptz[], :traceParents::text[])
                            WITH ORDINALITY AS e(event_id, event_type, resource_id, account_id,
-                                                other_account_id, data, occurred_at, n)
+                                                other_account_id, data, occurred_at,
+                                                trace_parent, n)
                      ORDER BY n
                     ON CONFLICT (event_id) DO NOTHING
                     RETURNING 1
@@ -112,6 +116,7 @@ public class EventLogStore {
                     .bind("others", others)
                     .bind("data", data)
                     .bind("occurred", occurred)
+                    .bind("traceParents", traceParents)
                     .map(row -> row.get("inserted", Long.class))
                     .one());
     return transaction.transactional(flow);
@@ -197,6 +202,7 @@ public class EventLogStore {
         row.get("account_id", UUID.class),
         row.get("other_account_id", UUID.class),
         row.get("data", String.class),
-        Timestamps.instant(row.get("occurred_at", Instant.class)));
+        Timestamps.instant(row.get("occurred_at", Instant.class)),
+        row.get("trace_parent", String.class));
   }
 }
