@@ -65,7 +65,7 @@ class ManagementPortIntegrationTest extends ApiIntegrationTest {
             "paystream_ledger_check_failures_total",
             "resilience4j_circuitbreaker_state{name=\"payout-provider\",state=\"closed\"} 1.0",
             "kafka_producer_",
-            // The credit leg's, the payout leg's and the event sequencer's consumers.
+            // Every Kafka consumer's (credit leg, sequencer, payout leg, webhooks, ...).
             "kafka_consumer_");
   }
 

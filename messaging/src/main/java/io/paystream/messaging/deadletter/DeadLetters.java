@@ -1,5 +1,6 @@
 package io.paystream.messaging.deadletter;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.Topics;
@@ -35,10 +36,15 @@ public class DeadLetters {
   private final DeadLetterStore store;
   private final KafkaSender<String, String> sender;
   private final MessagingProperties properties;
+  private final MeterRegistry meters;
 
   public DeadLetters(
-      DeadLetterStore store, KafkaSender<String, String> sender, MessagingProperties properties) {
+      DeadLetterStore store,
+      KafkaSender<String, String> sender,
+      MessagingProperties properties,
+      MeterRegistry meters) {
     this.store = store;
+    this.meters = meters;
     this.sender = sender;
     this.properties = properties;
   }
@@ -46,8 +52,8 @@ public class DeadLetters {
   /** Copies dead letters until cancelled. */
   public Flux<Void> record() {
     ReceiverOptions<String, String> options =
-        ReceiverOptions.<String, String>create(
-                MessagingConfiguration.consumerConfig(properties, GROUP))
+        MessagingConfiguration.receiverOptions(
+                MessagingConfiguration.consumerConfig(properties, GROUP), meters)
             .commitInterval(Duration.ofMillis(properties.consumerCommitIntervalMillis()))
             .subscription(List.of(Topics.EVENTS_DEAD_LETTER));
     return KafkaReceiver.create(options).receive().concatMap(this::copy);

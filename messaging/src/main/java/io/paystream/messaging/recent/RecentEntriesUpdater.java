@@ -1,5 +1,6 @@
 package io.paystream.messaging.recent;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.messaging.BackgroundStreams;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
@@ -59,6 +60,7 @@ public class RecentEntriesUpdater extends BackgroundStreams {
   private final EventDecoder decoder;
   private final MessagingProperties messaging;
   private final RecentProperties properties;
+  private final MeterRegistry meters;
 
   public RecentEntriesUpdater(
       RecentEntriesRedis recent,
@@ -66,13 +68,15 @@ public class RecentEntriesUpdater extends BackgroundStreams {
       EventDecoder decoder,
       MessagingProperties messaging,
       RecentProperties properties,
-      KafkaAdmin admin) {
+      KafkaAdmin admin,
+      MeterRegistry meters) {
     super(admin, messaging);
     this.recent = recent;
     this.entries = entries;
     this.decoder = decoder;
     this.messaging = messaging;
     this.properties = properties;
+    this.meters = meters;
   }
 
   /** Consumes until cancelled; emits each applied event. */
@@ -83,7 +87,7 @@ public class RecentEntriesUpdater extends BackgroundStreams {
     // KafkaAdmin creates it with the partitions the ordering per payee relies on.
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     ReceiverOptions<String, String> options =
-        ReceiverOptions.<String, String>create(config)
+        MessagingConfiguration.receiverOptions(config, meters)
             .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
             .subscription(List.of(Topics.EVENTS));
     return KafkaReceiver.create(options)

@@ -1,5 +1,6 @@
 package io.paystream.messaging.webhook;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.kafka.UndecodableEvents;
 import io.paystream.messaging.secrets.SecretSealer;
@@ -33,8 +34,10 @@ public class WebhookConfiguration {
       EventEnvelope envelope,
       UndecodableEvents undecodable,
       JsonMapper json,
-      Clock clock) {
-    return new WebhookFanOut(store, messaging, properties, envelope, undecodable, json, clock);
+      Clock clock,
+      MeterRegistry meters) {
+    return new WebhookFanOut(
+        store, messaging, properties, envelope, undecodable, json, clock, meters);
   }
 
   @Bean

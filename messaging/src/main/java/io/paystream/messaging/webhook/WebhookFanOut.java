@@ -1,5 +1,6 @@
 package io.paystream.messaging.webhook;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.paystream.domain.MoneyEvent;
 import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
@@ -50,6 +51,7 @@ public class WebhookFanOut {
   private final UndecodableEvents undecodable;
   private final JsonMapper json;
   private final Clock clock;
+  private final MeterRegistry meters;
 
   public WebhookFanOut(
       WebhookStore store,
@@ -58,7 +60,8 @@ public class WebhookFanOut {
       EventEnvelope envelope,
       UndecodableEvents undecodable,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     this.store = store;
     this.messaging = messaging;
     this.properties = properties;
@@ -66,12 +69,14 @@ public class WebhookFanOut {
     this.undecodable = undecodable;
     this.json = json;
     this.clock = clock;
+    this.meters = meters;
   }
 
   public Flux<Long> run() {
     ReceiverOptions<String, String> options =
-        ReceiverOptions.<String, String>create(
-                MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()))
+        MessagingConfiguration.receiverOptions(
+                MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()),
+                meters)
             .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
             .subscription(List.of(Topics.EVENTS));
     return KafkaReceiver.create(options)

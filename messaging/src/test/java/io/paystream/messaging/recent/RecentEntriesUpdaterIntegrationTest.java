@@ -2,6 +2,7 @@ package io.paystream.messaging.recent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
@@ -164,7 +165,8 @@ class RecentEntriesUpdaterIntegrationTest {
     try {
       RecentEntriesRedis down =
           new RecentEntriesRedis(new ReactiveStringRedisTemplate(nowhere), group, json);
-      new RecentEntriesUpdater(down, entries, decoder, messaging, group, admin)
+      new RecentEntriesUpdater(
+              down, entries, decoder, messaging, group, admin, new SimpleMeterRegistry())
           .run()
           .as(StepVerifier::create)
           .expectErrorMatches(Exceptions::isRetryExhausted)
@@ -173,7 +175,8 @@ class RecentEntriesUpdaterIntegrationTest {
       nowhere.destroy();
     }
 
-    new RecentEntriesUpdater(recent, entries, decoder, messaging, group, admin)
+    new RecentEntriesUpdater(
+            recent, entries, decoder, messaging, group, admin, new SimpleMeterRegistry())
         .run()
         .filter(event -> event.resourceId().equals(deposit.id()))
         .next()
@@ -186,7 +189,8 @@ class RecentEntriesUpdaterIntegrationTest {
   }
 
   private RecentEntriesUpdater updater() {
-    return new RecentEntriesUpdater(recent, entries, decoder, messaging, properties, admin);
+    return new RecentEntriesUpdater(
+        recent, entries, decoder, messaging, properties, admin, new SimpleMeterRegistry());
   }
 
   private RecentProperties inGroup(String consumerGroup) {

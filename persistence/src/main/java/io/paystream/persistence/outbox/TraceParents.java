@@ -1,6 +1,7 @@
 package io.paystream.persistence.outbox;
 
 import io.paystream.domain.MoneyEvent;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ public interface TraceParents {
       if (byRequest == null) {
         return context;
       }
-      Map<UUID, String> byResource = new java.util.HashMap<>();
+      Map<UUID, String> byResource = new HashMap<>();
       for (int i = 0; i < events.size(); i++) {
         String traceParent = byRequest.traceParents.get(requests.get(i));
         if (traceParent != null) {
