@@ -38,6 +38,8 @@ public class SagaTracing {
 
   private static final int LENGTH = 55;
 
+  private static final String INVALID_TRACE_ID = "0".repeat(32);
+
   private final Propagator propagator;
 
   /** The tracer's propagator (W3C), or none when tracing is switched off. */
@@ -75,13 +77,18 @@ public class SagaTracing {
       return null;
     }
     TraceContext context = span.context();
+    // No pattern here (asked once per request): the tracer's ids are lower-case hex of the right
+    // length; only the invalid (all-zero) context of a span that is not traced is refused.
+    if (context.traceId().length() != 32 || INVALID_TRACE_ID.equals(context.traceId())) {
+      return null;
+    }
     String traceParent =
         "00-"
             + context.traceId()
             + "-"
             + context.spanId()
             + (Boolean.TRUE.equals(context.sampled()) ? "-01" : "-00");
-    return valid(traceParent) ? traceParent : null;
+    return traceParent.length() == LENGTH ? traceParent : null;
   }
 
   /** Whether {@code traceParent} is a well-formed W3C traceparent of version 00. */
