@@ -59,7 +59,7 @@ function accountCard(account) {
     h(
       'p',
       { className: 'account-number' },
-      h('span', { className: 'label' }, 'Account number '),
+      h('span', { className: 'label' }, 'Account number'),
       h('span', { className: 'account-id' }, account.id),
     ),
     h(

@@ -71,9 +71,12 @@ export function badge(status, id = null) {
   return element;
 }
 
-/** The first 8 hex digits of a UUID: enough to tell one's own accounts apart on a phone. */
+/**
+ * The last 6 hex digits of a UUID: enough to tell one's accounts apart on a phone. (Not the
+ * first ones: in a UUIDv7 those are the creation time, the same for accounts opened together.)
+ */
 export function shortId(uuid) {
-  return String(uuid).slice(0, 8);
+  return `…${String(uuid).slice(-6)}`;
 }
 
 /** Minor units of the currency (ISO 4217 exponent: EUR 2, JPY 0, KWD 3), from the browser's ICU. */

@@ -10,7 +10,7 @@ const DESCRIPTION_LENGTH_MAX = 140;
 
 export function renderSend(main, [chosen]) {
   const loadError = h('p', { className: 'error', hidden: true, attrs: { role: 'alert' } });
-  const body = h('div', {});
+  const body = h('div', { className: 'columns' });
   main.append(h('h1', {}, 'Send money'), loadError, body);
   let panel = null;
   let alive = true;
