@@ -54,6 +54,7 @@ const ROUTES = {
 const main = document.getElementById('view');
 const nav = document.getElementById('nav');
 const notice = document.getElementById('notice');
+const logoutButton = document.getElementById('logout');
 let leave = null; // the current view's clean-up (closes its streams and timers)
 
 /** Shows a message above the views until the next navigation by the user. */
@@ -89,6 +90,7 @@ function show() {
     leave = null;
   }
   nav.hidden = !signedIn();
+  logoutButton.hidden = !signedIn();
   for (const link of nav.querySelectorAll('a')) {
     link.classList.toggle('current', link.id === `nav-${name}`);
   }
@@ -103,7 +105,7 @@ onSessionEnd((reason) => {
   go('#/login');
 });
 
-document.getElementById('logout').addEventListener('click', async () => {
+logoutButton.addEventListener('click', async () => {
   await logout();
   notify('You are logged out.');
   go('#/login');

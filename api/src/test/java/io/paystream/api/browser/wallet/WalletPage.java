@@ -20,6 +20,9 @@ final class WalletPage {
   /** As long as the harness's own waits: a transfer's saga on a loaded 2-core machine. */
   static final Duration WAIT = Duration.ofSeconds(20);
 
+  /** The accounts page once its list is read: an account's card, or the "no accounts" line. */
+  private static final By ACCOUNTS_LOADED = By.cssSelector("#accounts li");
+
   private final Browser browser;
 
   WalletPage(Browser browser) {
@@ -39,14 +42,14 @@ final class WalletPage {
     type("register-email", email);
     type("register-password", password);
     click("register-submit");
-    awaitOrExplain(By.id("accounts"), "register-error");
+    awaitOrExplain(ACCOUNTS_LOADED, "register-error");
   }
 
   void logIn(String email, String password) {
     type("login-email", email);
     type("login-password", password);
     click("login-submit");
-    awaitOrExplain(By.id("accounts"), "login-error");
+    awaitOrExplain(ACCOUNTS_LOADED, "login-error");
   }
 
   /** Waits for {@code by}; on a timeout, says what the page's error message showed. */

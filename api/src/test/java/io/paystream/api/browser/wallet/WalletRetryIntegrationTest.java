@@ -18,13 +18,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * Sending money never pays twice from the wallet: not when the answer is lost and the customer
  * retries, not when the send button is double-clicked. The wallet is loaded through a {@link
- * DroppingProxy}, which can lose the API's answers and counts the requests that reached the API.
+ * FaultProxy}, which can lose the API's answers and counts the requests that reached the API.
  */
 class WalletRetryIntegrationTest extends BrowserIntegrationTest {
 
   private static final long FUNDS = 10_000;
 
-  private DroppingProxy proxy;
+  private FaultProxy proxy;
   private User payer;
   private UUID payerAccount;
   private User payee;
@@ -32,7 +32,7 @@ class WalletRetryIntegrationTest extends BrowserIntegrationTest {
 
   @BeforeEach
   void customers() {
-    proxy = new DroppingProxy(port);
+    proxy = new FaultProxy(port);
     payer = client.newCustomer();
     payerAccount = client.openAccount(payer, "EUR");
     client.deposit(payer, payerAccount, FUNDS, "EUR");

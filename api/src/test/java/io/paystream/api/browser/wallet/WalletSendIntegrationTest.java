@@ -45,7 +45,12 @@ class WalletSendIntegrationTest extends BrowserIntegrationTest {
     assertThat(page.executeScript("return window.notReloaded === true;")).isEqualTo(true);
     assertThat(wallet.element("transfer-description").getText()).isEqualTo("Dinner at Luigi's");
     browser.waitForText(By.id("send-balance"), "74.50 EUR");
+    page.executeScript("document.getElementById('transfer').scrollIntoView();");
     browser.screenshot("wallet-transfer-completed-phone");
+    browser.desktop();
+    page.executeScript("window.scrollTo(0, 0);");
+    browser.screenshot("wallet-transfer-completed-desktop");
+    browser.phone();
 
     User payer = new User(null, email, client.login(email, PaystreamClient.PASSWORD));
     assertThat(client.balance(payer, account)).isEqualTo(7450);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
@@ -23,9 +24,15 @@ import reactor.netty.http.server.HttpServerResponse;
  * without a byte: exactly a response lost on the way back. Everything else, event streams included,
  * is passed through as it comes. Non-blocking throughout (BlockHound watches).
  */
-final class DroppingProxy implements AutoCloseable {
+final class FaultProxy implements AutoCloseable {
 
   static final String TRANSFERS = "/api/v1/transfers";
+  static final String LOGIN = "/api/v1/auth/login";
+
+  /** What the API says for an expired token, as far as the page can tell. */
+  private static final String EXPIRED =
+      "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
+          + "\"code\":\"unauthorized\",\"detail\":\"the access token has expired\"}";
 
   /**
    * Headers that describe one hop's connection, not the message: each hop sets its own. Host is
@@ -47,8 +54,11 @@ final class DroppingProxy implements AutoCloseable {
   private final AtomicBoolean dropping = new AtomicBoolean();
   private final List<String> transferKeys = new CopyOnWriteArrayList<>();
   private final List<String> droppedKeys = new CopyOnWriteArrayList<>();
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final List<String> loginAnswers = new CopyOnWriteArrayList<>();
+  private final AtomicReference<String> refused = new AtomicReference<>();
 
-  DroppingProxy(int apiPort) {
+  FaultProxy(int apiPort) {
     upstream =
         HttpClient.create()
             .baseUrl("http://localhost:" + apiPort)
@@ -75,9 +85,37 @@ final class DroppingProxy implements AutoCloseable {
     return List.copyOf(droppedKeys);
   }
 
+  /** The next GET of {@code path} is answered 401 by the proxy itself. */
+  void refuseNextRead(String path) {
+    refused.set(path);
+  }
+
+  /** Every request the browser made through the proxy, as "METHOD /path", in order. */
+  List<String> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** The bodies of the API's answers to log-ins (tokens), in order. */
+  List<String> loginAnswers() {
+    return List.copyOf(loginAnswers);
+  }
+
   private Mono<Void> forward(HttpServerRequest request, HttpServerResponse response) {
-    boolean transfer =
-        request.method().equals(HttpMethod.POST) && request.fullPath().equals(TRANSFERS);
+    String path = request.fullPath();
+    requests.add(request.method().name() + " " + path);
+    String refusing = refused.get(); // compareAndSet compares identity: take the held instance
+    if (request.method().equals(HttpMethod.GET)
+        && path.equals(refusing)
+        && refused.compareAndSet(refusing, null)) {
+      return response
+          .status(401)
+          .header("WWW-Authenticate", "Bearer")
+          .header("Content-Type", "application/problem+json")
+          .sendString(Mono.just(EXPIRED))
+          .then();
+    }
+    boolean login = request.method().equals(HttpMethod.POST) && path.equals(LOGIN);
+    boolean transfer = request.method().equals(HttpMethod.POST) && path.equals(TRANSFERS);
     String key = request.requestHeaders().get("Idempotency-Key");
     if (transfer) {
       transferKeys.add(key);
@@ -104,6 +142,15 @@ final class DroppingProxy implements AutoCloseable {
               }
               response.status(answer.status());
               copy(answer.responseHeaders(), response.responseHeaders());
+              if (login) {
+                return body.aggregate()
+                    .asString()
+                    .flatMap(
+                        text -> {
+                          loginAnswers.add(text);
+                          return response.sendString(Mono.just(text)).then();
+                        });
+              }
               return response.send(body.retain()).then();
             })
         .then();
