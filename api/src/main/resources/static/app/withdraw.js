@@ -115,6 +115,17 @@ function withdrawForm(accounts, onAccepted) {
     parts.unconfirmed,
     submit,
   );
+  // The money leaves at acceptance: the balances in the account choice are read again.
+  const refreshBalances = async () => {
+    try {
+      const { items } = await request('GET', '/api/v1/accounts');
+      const keep = from.value;
+      accounts.splice(0, accounts.length, ...items.filter((account) => account.status === 'ACTIVE'));
+      from.replaceChildren(...accountSelect('withdraw-account', accounts, keep).children);
+    } catch (ignored) {
+      // The old balances stay shown; the accounts page reads them again anyway.
+    }
+  };
   wireMoneyForm({
     form,
     submit,
@@ -137,6 +148,7 @@ function withdrawForm(accounts, onAccepted) {
     onAccepted(withdrawal) {
       amount.value = '';
       onAccepted(withdrawal);
+      refreshBalances();
     },
   });
   return form;

@@ -47,6 +47,7 @@ class WalletEscapingIntegrationTest extends BrowserIntegrationTest {
                 .toList())
         .contains(INJECTED);
     assertNoImageAndNoAlert();
+    browser.screenshot("wallet-history-desktop");
     assertThat(browser.consoleErrors()).isEmpty();
   }
 
