@@ -63,7 +63,7 @@ export async function logout() {
     try {
       await fetch('/api/v1/auth/logout', {
         method: 'POST',
-        headers: {'Content-Type': 'application/json'},
+        headers: {'Content-Type': 'application/json', Authorization: `Bearer ${ending.accessToken}`},
         body: JSON.stringify({refreshToken: ending.refreshToken}),
       });
     } catch (ignored) {
@@ -98,7 +98,11 @@ function refresh() {
     refreshing = send('POST', '/api/v1/auth/refresh', {refreshToken: spent}, false)
       .then(adopt)
       .catch((problem) => {
-        end('Your session ended; please log in again.');
+        // Refused (spent, revoked or expired): the session is over. Anything else (network,
+        // 503) may pass; the next 401 tries again with the same, still unspent token.
+        if (problem instanceof ApiProblem && problem.status >= 400 && problem.status < 500) {
+          end('Your session ended; please log in again.');
+        }
         throw problem;
       })
       .finally(() => {
