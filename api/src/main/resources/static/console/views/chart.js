@@ -59,24 +59,27 @@ export function lineChart(figure, title, samples, series) {
   figure.dataset.samples = String(samples.length);
 }
 
-/** 0.37 -> 0.5, 7 -> 10, 130 -> 150: a ceiling that gives readable grid labels. */
+/**
+ * A ceiling that splits into GRID_LINES round steps: 0.3 -> 0.4 (steps of 0.1), 7 -> 8, 130 -> 200.
+ */
 function roundUp(value) {
   if (value <= 0) {
     return 1;
   }
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
-    if (step * magnitude >= value) {
-      return step * magnitude;
+  const rough = value / GRID_LINES;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  for (const step of [1, 2, 2.5, 5, 10]) {
+    if (step * magnitude >= rough) {
+      return step * magnitude * GRID_LINES;
     }
   }
-  return 10 * magnitude;
+  return 10 * magnitude * GRID_LINES;
 }
 
 function label(value) {
-  return Number.isInteger(value) ? String(value) : value.toFixed(value < 1 ? 2 : 1);
+  return String(Number(value.toFixed(2)));
 }
 
 function clock(millis) {
-  return new Date(millis).toISOString().slice(11, 16);
+  return new Date(millis).toISOString().slice(11, 19);
 }

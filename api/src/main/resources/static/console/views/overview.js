@@ -71,7 +71,13 @@ export function render(container) {
         values.get(tile.key).textContent = tile.format(overview.current ? overview.current[tile.key] : null);
       }
       updated.textContent = `As of ${time(overview.at)}, sampled every ${overview.sampleSeconds} s; refreshes every ${REFRESH_SECONDS} s.`;
-      const samples = Array.isArray(overview.samples) ? overview.samples : [];
+      const samples = Array.isArray(overview.samples) ? [...overview.samples] : [];
+      // The ring is sampled every sampleSeconds; the current numbers end the line so that it
+      // moves with the tiles above it.
+      const lastAt = samples.length ? new Date(samples[samples.length - 1].at).getTime() : 0;
+      if (overview.current && new Date(overview.current.at).getTime() > lastAt) {
+        samples.push(overview.current);
+      }
       lineChart(ratesChart, 'Transfers per second, last 15 minutes', samples, RATES);
       lineChart(queuesChart, 'Queues, last 15 minutes', samples, QUEUES);
     } catch (error) {

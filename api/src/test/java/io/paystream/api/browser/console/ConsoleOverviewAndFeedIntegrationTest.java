@@ -17,6 +17,10 @@ class ConsoleOverviewAndFeedIntegrationTest extends ConsoleIntegrationTest {
 
   @Test
   void anOperatorSeesTheOverviewNumbersAndTheFifteenMinuteChart() {
+    Parties parties = parties();
+    for (int i = 0; i < 3; i++) {
+      transfer(parties, 100 + i, "overview traffic");
+    }
     console.logIn();
 
     WebElement pending = console.waitFor(By.id("tile-pending"));
@@ -29,7 +33,7 @@ class ConsoleOverviewAndFeedIntegrationTest extends ConsoleIntegrationTest {
         .matches(".*[0-9]+ s");
     // The chart: one line per series once the server has a sample (it samples every 10 s).
     WebElement chart =
-        console.waitFor(By.cssSelector("#chart-rates svg .line, #chart-rates svg .point"));
+        console.waitForPresent(By.cssSelector("#chart-rates svg .line, #chart-rates svg .point"));
     assertThat(chart.getAttribute("class")).contains("series-");
     assertThat(console.all(By.cssSelector("#chart-rates .legend li")))
         .extracting(WebElement::getText)

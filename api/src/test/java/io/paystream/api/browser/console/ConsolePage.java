@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -54,6 +55,7 @@ final class ConsolePage {
 
   WebElement waitFor(By by) {
     return until(
+        "a visible " + by,
         () ->
             browser.driver().findElements(by).stream()
                 .filter(WebElement::isDisplayed)
@@ -61,8 +63,16 @@ final class ConsolePage {
                 .orElse(null));
   }
 
+  /** The first element {@code by} finds, visible or not (a flat chart line has no height). */
+  WebElement waitForPresent(By by) {
+    return until(
+        "an element " + by,
+        () -> browser.driver().findElements(by).stream().findFirst().orElse(null));
+  }
+
   WebElement waitForText(By by, String text) {
     return until(
+        by + " with text \"" + text + "\"",
         () ->
             browser.driver().findElements(by).stream()
                 .filter(element -> element.getText().contains(text))
@@ -84,7 +94,13 @@ final class ConsolePage {
     waitFor(by).click();
   }
 
-  private <T> T until(Supplier<T> found) {
-    return new WebDriverWait(browser.driver(), WAIT).until(driver -> found.get());
+  /** Waits for {@code found}; on timeout the message shows what the page said instead. */
+  private <T> T until(String what, Supplier<T> found) {
+    try {
+      return new WebDriverWait(browser.driver(), WAIT).until(driver -> found.get());
+    } catch (TimeoutException e) {
+      String page = browser.driver().findElement(By.tagName("body")).getText();
+      throw new AssertionError("waited " + WAIT + " for " + what + "; the page shows:\n" + page, e);
+    }
   }
 }
