@@ -20,9 +20,10 @@ export function render(container) {
       {label: 'Event', value: (d) => `${d.eventType || ''} ${d.eventId || ''}`},
       {label: 'URL', value: (d) => d.url},
       {label: 'Attempts', value: (d) => String(d.attempts ?? '')},
-      {label: 'Last answer', value: (d) => [d.lastStatusCode, d.lastError].filter((v) => v !== null && v !== undefined).join(' ')},
+      {label: 'Last error', value: (d) => d.lastError},
+      {label: 'Created', value: (d) => time(d.createdAt)},
       {label: 'Next attempt', value: (d) => time(d.nextAttemptAt)},
-      {label: 'Updated', value: (d) => time(d.updatedAt)},
+      {label: 'Finished', value: (d) => time(d.finishedAt)},
     ],
     (cursor) => api.get('/api/v1/ops/webhook-deliveries', {status: status.value, webhookId: webhookId.value.trim(), cursor}),
   ));
