@@ -84,6 +84,7 @@ class ConsoleOverviewAndFeedIntegrationTest extends ConsoleIntegrationTest {
             .map(li -> li.getAttribute("data-event-id"))
             .toList();
     assertThat(ids).as("no event shown twice").doesNotHaveDuplicates();
+    browser.screenshot("console-feed");
     assertNoConsoleErrors();
   }
 }
