@@ -6,12 +6,14 @@
 const REFRESH_MARGIN_SECONDS = 60;
 /** Never schedule a refresh sooner than this, whatever expiresIn says. */
 const REFRESH_DELAY_MIN_SECONDS = 5;
-/** A stream that keeps failing gives up after this many reconnects in a row. */
+/** A stream gives up after this many connections in a row that brought no event. */
 const STREAM_RECONNECTS_MAX = 10;
 /** First wait before reconnecting a stream, unless the server's `retry:` says otherwise. */
 const STREAM_RETRY_MILLIS = 1000;
 /** Longest wait between two reconnects (the wait doubles after each failure). */
 const STREAM_RETRY_MAX_MILLIS = 30000;
+/** A stream silent this long is taken for dead: the server sends a heartbeat at least every 15 s. */
+const STREAM_SILENCE_MAX_MILLIS = 45000;
 
 /** An answer from the server that refuses the request: the problem+json body, read. */
 export class ProblemError extends Error {
@@ -276,43 +278,52 @@ export function openStream(path, { onEvent, onState = () => {}, lastEventId = nu
   let retryMillis = STREAM_RETRY_MILLIS;
 
   async function run() {
-    let failures = 0;
+    let failures = 0; // connections in a row that brought no event; an event resets it
     while (!closed && failures <= STREAM_RECONNECTS_MAX) {
+      // Each connection has its own abort: close() ends it, and so does the silence watchdog.
+      const connection = new AbortController();
+      const abort = () => connection.abort();
+      controller.signal.addEventListener('abort', abort);
+      let watchdog = 0;
+      const heard = () => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(abort, STREAM_SILENCE_MAX_MILLIS);
+      };
+      failures++;
       try {
         const headers = { Accept: 'text/event-stream' };
         if (last !== null && last !== '') {
           headers['Last-Event-ID'] = last;
         }
-        const response = await authorized('GET', path, { headers, signal: controller.signal });
+        heard();
+        const response = await authorized('GET', path, { headers, signal: connection.signal });
         if (!response.ok) {
-          const problem = new ProblemError(response.status, await problemOf(response));
-          if (response.status < 500 && response.status !== 429) {
-            throw problem; // not found, forbidden: retrying cannot help
-          }
-          failures++;
-        } else {
-          onState('live');
-          failures = 0;
-          await readEvents(response.body, {
-            onEvent: (event) => {
-              if (event.id !== null) {
-                last = event.id;
-              }
-              onEvent({ ...event, data: parse(event.data) });
-            },
-            onRetry: (millis) => {
-              retryMillis = millis;
-            },
-          });
+          throw new ProblemError(response.status, await problemOf(response));
         }
+        onState('live');
+        await readEvents(response.body, {
+          onChunk: heard,
+          onEvent: (event) => {
+            failures = 0;
+            if (event.id !== null) {
+              last = event.id;
+            }
+            onEvent({ ...event, data: parse(event.data) });
+          },
+          onRetry: (millis) => {
+            retryMillis = millis;
+          },
+        });
       } catch (failed) {
-        if (closed || failed.name === 'AbortError' || failed instanceof SessionEndedError) {
+        if (closed || failed instanceof SessionEndedError) {
           break;
         }
         if (failed instanceof ProblemError && failed.status < 500 && failed.status !== 429) {
-          break;
+          break; // not found, forbidden: retrying cannot help
         }
-        failures++;
+      } finally {
+        clearTimeout(watchdog);
+        controller.signal.removeEventListener('abort', abort);
       }
       if (!closed) {
         onState('reconnecting');
@@ -339,7 +350,7 @@ function sleep(millis) {
  * The event-stream format (WHATWG HTML, "Parsing an event stream"): lines end in CR LF, LF or
  * CR; a blank line dispatches the event; ':' starts a comment; 'id' persists until changed.
  */
-async function readEvents(body, { onEvent, onRetry }) {
+async function readEvents(body, { onChunk, onEvent, onRetry }) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -379,6 +390,7 @@ async function readEvents(body, { onEvent, onRetry }) {
     if (done) {
       return;
     }
+    onChunk();
     buffer += decoder.decode(value, { stream: true });
     // A CR at the very end may be the first half of CR LF: keep it for the next chunk.
     const cut = buffer.endsWith('\r') ? buffer.length - 1 : buffer.length;
