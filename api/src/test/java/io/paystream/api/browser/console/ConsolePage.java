@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -97,7 +98,11 @@ final class ConsolePage {
   /** Waits for {@code found}; on timeout the message shows what the page said instead. */
   private <T> T until(String what, Supplier<T> found) {
     try {
-      return new WebDriverWait(browser.driver(), WAIT).until(driver -> found.get());
+      // Views re-render after an action (the account summary after a freeze): an element found
+      // a moment ago may be gone; look again.
+      return new WebDriverWait(browser.driver(), WAIT)
+          .ignoring(StaleElementReferenceException.class)
+          .until(driver -> found.get());
     } catch (TimeoutException e) {
       String page = browser.driver().findElement(By.tagName("body")).getText();
       throw new AssertionError("waited " + WAIT + " for " + what + "; the page shows:\n" + page, e);
