@@ -151,6 +151,7 @@ public class CreditLegConsumer {
     Map<ReceiverRecord<String, String>, PoisonMessageException> poison = new HashMap<>();
     Map<ReceiverRecord<String, String>, Span> spans = new HashMap<>();
     Map<UUID, String> traces = new HashMap<>();
+    Map<ReceiverRecord<String, String>, UUID> transfers = new HashMap<>();
     for (ReceiverRecord<String, String> record : batch) {
       try {
         Delivery delivery = creditLeg.decode(record.value());
@@ -158,6 +159,7 @@ public class CreditLegConsumer {
         applicable.add(record);
         if (delivery.handled()) {
           trace(record, delivery, spans, traces);
+          transfers.put(record, delivery.transferId());
         }
       } catch (PoisonMessageException e) {
         poison.put(record, e);
@@ -181,6 +183,7 @@ public class CreditLegConsumer {
                               .doOnNext(
                                   outcome -> {
                                     end(spans.get(record), outcome);
+                                    logApplied(record, transfers.get(record), outcome);
                                     meters
                                         .counter(
                                             "paystream.consumer.applied",
@@ -215,6 +218,23 @@ public class CreditLegConsumer {
     if (passedOn != null) {
       traces.put(delivery.transferId(), passedOn);
     }
+  }
+
+  /**
+   * At DEBUG, one line per transfer record with its outcome and the trace id its {@code
+   * traceparent} header carries (sampled or not), so that a transfer's trace id, answered to the
+   * client in the {@code traceparent} response header, leads from the access line to its credit in
+   * the logs.
+   */
+  private static void logApplied(
+      ReceiverRecord<String, String> record, UUID transfer, Outcome outcome) {
+    if (transfer == null || !log.isDebugEnabled()) {
+      return;
+    }
+    log.atDebug()
+        .addKeyValue("traceId", SagaTracing.traceId(SagaTracing.traceParent(record.headers())))
+        .addKeyValue("transferId", transfer)
+        .log("credit leg: transfer {} {}", transfer, outcome);
   }
 
   /** Ends a record's span with its outcome: COMPLETED (credited) or REFUNDED, mostly. */

@@ -71,9 +71,14 @@ public class SagaTracing {
     return tracing == null ? null : traceParent(tracing.getSpan());
   }
 
-  /** The W3C traceparent naming {@code span} as the parent; null for none or a no-op span. */
+  /**
+   * The W3C traceparent naming {@code span} as the parent; null for none, or for a span without a
+   * valid context (tracing off). A span that is not recorded (its trace is not sampled, which the
+   * bridge calls no-op) still has one: its trace id is what the response header, the logs and the
+   * outbox row carry, sampled or not.
+   */
   public static String traceParent(Span span) {
-    if (span == null || span.isNoop()) {
+    if (span == null) {
       return null;
     }
     TraceContext context = span.context();
@@ -89,6 +94,11 @@ public class SagaTracing {
             + context.spanId()
             + (Boolean.TRUE.equals(context.sampled()) ? "-01" : "-00");
     return traceParent.length() == LENGTH ? traceParent : null;
+  }
+
+  /** The trace id (32 hex digits) of a well-formed {@code traceParent}; null otherwise. */
+  public static String traceId(String traceParent) {
+    return valid(traceParent) ? traceParent.substring(3, 35) : null;
   }
 
   /** Whether {@code traceParent} is a well-formed W3C traceparent of version 00. */
