@@ -174,6 +174,8 @@ public class SecurityConfiguration {
                     // The console and the wallet: static files; their API calls are checked.
                     .pathMatchers(HttpMethod.GET, "/console/**", "/app/**")
                     .permitAll()
+                    .pathMatchers(HttpMethod.HEAD, "/console/**", "/app/**")
+                    .permitAll()
                     .pathMatchers("/api/v1/ops/**")
                     .hasRole(CurrentUser.OPS)
                     .pathMatchers(

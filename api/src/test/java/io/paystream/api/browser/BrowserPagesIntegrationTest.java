@@ -41,6 +41,22 @@ class BrowserPagesIntegrationTest extends BrowserIntegrationTest {
   }
 
   @Test
+  void thePagesAreServedWithoutATokenToGetAndHead() {
+    for (String page : new String[] {"/app/", "/console/"}) {
+      http.get()
+          .uri(page)
+          .exchange()
+          .expectStatus()
+          .isOk()
+          .expectHeader()
+          .contentTypeCompatibleWith("text/html")
+          .expectHeader()
+          .valueMatches("Content-Security-Policy", "default-src 'none'; script-src 'self';.*");
+      http.head().uri(page).exchange().expectStatus().isOk();
+    }
+  }
+
+  @Test
   void everyApiAnswerCarriesThePolicy() {
     http.get()
         .uri("/api/v1/me")
