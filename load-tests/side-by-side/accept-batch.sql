@@ -60,7 +60,9 @@ SELECT array_agg(pgbench_uuid(1, payer) || '/pgbench-' || n ORDER BY i) AS locks
        array_agg(202 ORDER BY i) AS statuses,
        array_agg(format('{"id":"%s","fromAccountId":"%s","toAccountId":"%s","amount":%s,"currency":"EUR","description":%s,"status":"PENDING","failureReason":%s,"createdAt":"%s","updatedAt":"%s"}',
                         pgbench_uuid(3, n), pgbench_uuid(2, payer), pgbench_uuid(2, payee), 1, 'null', 'null', now(), now()) ORDER BY i) AS bodies,
-       array_agg('/api/v1/transfers/' || pgbench_uuid(3, n) ORDER BY i) AS locations
+       array_agg('/api/v1/transfers/' || pgbench_uuid(3, n) ORDER BY i) AS locations,
+       -- Each request's W3C traceparent (an unsampled trace is carried as well as a sampled one).
+       array_agg('00-' || md5(pgbench_uuid(3, n)::text) || '-' || left(md5(i::text), 16) || '-00' ORDER BY i) AS traceparents
   FROM (SELECT b.*, pgbench_balance(b.payer) - count(*) OVER (PARTITION BY b.payer ORDER BY b.i) AS balance_after
           FROM pgbench_batch(:seq, :batch, :users, :hot, :client_id, :lanes) b) batch \gset b_
 
@@ -76,11 +78,11 @@ SELECT user_id, idem_key, fingerprint, response_status, response_body, location
   JOIN unnest(:b_owners::uuid[], :b_keys::text[]) AS k(user_id, idem_key) USING (user_id, idem_key);
 
 -- TransferAccepts.lockPayersReadPayees: the payers locked in id order, the other payees read
-WITH payer AS (
+WITH locked AS (
     SELECT id, owner_id, currency, balance, status, created_at FROM account
      WHERE id = ANY(:b_payers::uuid[]) AND kind = 'CUSTOMER' ORDER BY id FOR NO KEY UPDATE
 )
-SELECT id, owner_id, currency, balance, status, created_at FROM payer
+SELECT id, owner_id, currency, balance, status, created_at FROM locked
  UNION ALL
 SELECT id, owner_id, currency, balance, status, created_at FROM account
  WHERE id = ANY(:b_payees::uuid[]) AND kind = 'CUSTOMER' AND NOT id = ANY(:b_payers::uuid[]);
@@ -128,11 +130,11 @@ SELECT e.id, b.journal_id, b.movement_id, e.account_id, e.direction, e.amount, e
 
 -- OutboxStore.appendAll: transfer.pending per transfer, keyed by the payee, and the NOTIFY
 WITH o AS (
-    INSERT INTO outbox (event_id, topic, message_key, event_type, payload, created_at)
-    SELECT event_id, 'paystream.events', message_key, event_type, payload, created_at
+    INSERT INTO outbox (event_id, message_key, event_type, payload, created_at, trace_parent)
+    SELECT event_id, message_key, event_type, payload, created_at, trace_parent
       FROM unnest(:b_events::uuid[], :b_event_keys::text[], :b_event_types::text[], :b_payloads::text[],
-                  :b_times::timestamptz[])
-           WITH ORDINALITY AS x(event_id, message_key, event_type, payload, created_at, n)
+                  :b_times::timestamptz[], :b_traceparents::text[])
+           WITH ORDINALITY AS x(event_id, message_key, event_type, payload, created_at, trace_parent, n)
      ORDER BY n
 )
 SELECT pg_notify('paystream_outbox', '');
