@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -95,53 +94,15 @@ public class TransferStore {
     if (search.matchesNothing()) {
       return Flux.empty();
     }
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM transfer WHERE true");
-    if (search.id() != null) {
-      sql.append(" AND id = :id");
-    }
-    if (search.status() != null) {
-      sql.append(" AND status = :status");
-    }
-    if (search.accountId() != null) {
-      sql.append(" AND (from_account_id = :account OR to_account_id = :account)");
-    }
-    if (search.ownedAccountIds() != null) {
-      sql.append(
-          " AND (from_account_id = ANY(:owned::uuid[]) OR to_account_id = ANY(:owned::uuid[]))");
-    }
-    if (search.from() != null) {
-      sql.append(" AND created_at >= :from");
-    }
-    if (search.to() != null) {
-      sql.append(" AND created_at < :to");
-    }
-    if (search.beforeId() != null) {
-      sql.append(" AND id < :before");
-    }
-    sql.append(" ORDER BY id DESC LIMIT :limit");
-    GenericExecuteSpec spec = db.sql(sql.toString()).bind("limit", search.limit());
-    if (search.id() != null) {
-      spec = spec.bind("id", search.id());
-    }
-    if (search.status() != null) {
-      spec = spec.bind("status", search.status());
-    }
-    if (search.accountId() != null) {
-      spec = spec.bind("account", search.accountId());
-    }
-    if (search.ownedAccountIds() != null) {
-      spec = spec.bind("owned", search.ownedAccountIds().toArray(UUID[]::new));
-    }
-    if (search.from() != null) {
-      spec = spec.bind("from", search.from());
-    }
-    if (search.to() != null) {
-      spec = spec.bind("to", search.to());
-    }
-    if (search.beforeId() != null) {
-      spec = spec.bind("before", search.beforeId());
-    }
-    return spec.map(TransferStore::map).all();
+    return search
+        .statement(
+            db,
+            COLUMNS,
+            "transfer",
+            "(from_account_id = :account OR to_account_id = :account)",
+            "(from_account_id = ANY(:owned::uuid[]) OR to_account_id = ANY(:owned::uuid[]))")
+        .map(TransferStore::map)
+        .all();
   }
 
   static Transfer map(Readable row) {

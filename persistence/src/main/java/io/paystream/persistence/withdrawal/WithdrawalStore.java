@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -383,52 +382,11 @@ public class WithdrawalStore {
     if (search.matchesNothing()) {
       return Flux.empty();
     }
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM withdrawal WHERE true");
-    if (search.id() != null) {
-      sql.append(" AND id = :id");
-    }
-    if (search.status() != null) {
-      sql.append(" AND status = :status");
-    }
-    if (search.accountId() != null) {
-      sql.append(" AND account_id = :account");
-    }
-    if (search.ownedAccountIds() != null) {
-      sql.append(" AND account_id = ANY(:owned::uuid[])");
-    }
-    if (search.from() != null) {
-      sql.append(" AND created_at >= :from");
-    }
-    if (search.to() != null) {
-      sql.append(" AND created_at < :to");
-    }
-    if (search.beforeId() != null) {
-      sql.append(" AND id < :before");
-    }
-    sql.append(" ORDER BY id DESC LIMIT :limit");
-    GenericExecuteSpec spec = db.sql(sql.toString()).bind("limit", search.limit());
-    if (search.id() != null) {
-      spec = spec.bind("id", search.id());
-    }
-    if (search.status() != null) {
-      spec = spec.bind("status", search.status());
-    }
-    if (search.accountId() != null) {
-      spec = spec.bind("account", search.accountId());
-    }
-    if (search.ownedAccountIds() != null) {
-      spec = spec.bind("owned", search.ownedAccountIds().toArray(UUID[]::new));
-    }
-    if (search.from() != null) {
-      spec = spec.bind("from", search.from());
-    }
-    if (search.to() != null) {
-      spec = spec.bind("to", search.to());
-    }
-    if (search.beforeId() != null) {
-      spec = spec.bind("before", search.beforeId());
-    }
-    return spec.map(WithdrawalStore::map).all();
+    return search
+        .statement(
+            db, COLUMNS, "withdrawal", "account_id = :account", "account_id = ANY(:owned::uuid[])")
+        .map(WithdrawalStore::map)
+        .all();
   }
 
   /** Whether {@code userId} owns the account the withdrawal pays out of. */
