@@ -19,10 +19,10 @@ import reactor.util.retry.Retry;
  *
  * <p>This restart is the module's one retry without a limit on attempts. Giving up here would leave
  * a consumer, the relay or a sweep stopped until the process restarts, and nothing else would start
- * it again. Every retry inside a stream is bounded; the event sequencer and the recent-entries
- * consumer, when theirs run out, fail their stream into this one (a consumer restarted this way
- * resumes from its last committed offset, so Kafka redelivers what was not acknowledged). Each
- * failure is logged once, when it happens, so the log rate is bounded by the restart delay.
+ * it again. Every retry inside a stream is bounded; a stream whose retries run out fails into this
+ * one (a consumer restarted this way resumes from its last committed offset, so Kafka redelivers
+ * what was not acknowledged). Each failure is logged once, when it happens, so the log rate is
+ * bounded by the restart delay.
  */
 public abstract class BackgroundStreams implements SmartLifecycle {
 

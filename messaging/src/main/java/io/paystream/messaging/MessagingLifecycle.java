@@ -3,6 +3,7 @@ package io.paystream.messaging;
 import io.paystream.messaging.credit.CreditLegConsumer;
 import io.paystream.messaging.credit.PendingTransfers;
 import io.paystream.messaging.kafka.KafkaAdmin;
+import io.paystream.messaging.recent.RecentEntriesUpdater;
 import io.paystream.messaging.relay.OutboxPurge;
 import io.paystream.messaging.relay.OutboxRelay;
 import io.paystream.persistence.notify.PostgresChannels;
@@ -15,8 +16,8 @@ import reactor.core.publisher.Flux;
 
 /**
  * The money path's background work: the outbox relay and the purge of what it has sent, the
- * credit-leg consumer, and the probe of the oldest PENDING transfer that makes a stall of either
- * visible.
+ * credit-leg consumer (the one pass every event takes), the repair of recent-entries updates that
+ * Redis refused, and the probe of the oldest PENDING transfer that makes a stall of either visible.
  */
 @Component
 @ConditionalOnProperty(
@@ -30,6 +31,7 @@ public class MessagingLifecycle extends BackgroundStreams {
   private final PostgresChannels notifications;
   private final CreditLegConsumer consumer;
   private final PendingTransfers pending;
+  private final RecentEntriesUpdater recent;
   private final MessagingProperties properties;
 
   public MessagingLifecycle(
@@ -39,6 +41,7 @@ public class MessagingLifecycle extends BackgroundStreams {
       PostgresChannels notifications,
       CreditLegConsumer consumer,
       PendingTransfers pending,
+      RecentEntriesUpdater recent,
       MessagingProperties properties) {
     super(admin, properties);
     this.relay = relay;
@@ -46,6 +49,7 @@ public class MessagingLifecycle extends BackgroundStreams {
     this.notifications = notifications;
     this.consumer = consumer;
     this.pending = pending;
+    this.recent = recent;
     this.properties = properties;
   }
 
@@ -64,6 +68,8 @@ public class MessagingLifecycle extends BackgroundStreams {
         "credit-leg consumer",
         consumer.run(),
         "oldest-pending probe",
-        pending.run());
+        pending.run(),
+        "recent-entries repair",
+        recent.repair());
   }
 }

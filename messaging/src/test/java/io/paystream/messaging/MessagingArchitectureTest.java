@@ -10,12 +10,14 @@ import com.tngtech.archunit.lang.ArchRule;
 import io.paystream.messaging.credit.CreditLeg;
 import io.paystream.messaging.credit.CreditLegConsumer;
 import io.paystream.messaging.credit.PendingTransfers;
-import io.paystream.messaging.events.EventDecoder;
+import io.paystream.messaging.events.NewEvents;
 import io.paystream.messaging.kafka.UsesAFeature;
 import io.paystream.messaging.payout.UsesCreditInternals;
+import io.paystream.messaging.recent.RecentEntriesUpdater;
 import io.paystream.messaging.relay.OutboxPurge;
 import io.paystream.messaging.relay.OutboxRelay;
 import io.paystream.messaging.testing.PackagesByFeature;
+import io.paystream.messaging.webhook.WebhookQueue;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,7 @@ import org.junit.jupiter.api.Test;
  *   <li>one feature's classes do not use another's, except the named entry points ({@link
  *       #ENTRY_POINTS});
  *   <li>the shared plumbing uses no feature, except {@link MessagingLifecycle}, which runs the
- *       money path's relay, the outbox purge and the credit leg.
+ *       money path's relay, the outbox purge, the credit leg and the recent-entries repair.
  * </ol>
  *
  * <p>Plain JUnit tests, as in {@code DomainArchitectureTest}: each rule is also shown to fail on a
@@ -49,9 +51,9 @@ class MessagingArchitectureTest {
    */
   private static final Set<Class<?>> ENTRY_POINTS =
       Set.of(
-          // The recent-entries consumer reads events into the rows it needs as the sequencer
-          // does, so the two cannot disagree on which accounts an event concerns.
-          EventDecoder.class);
+          // The credit leg's one pass per batch (see CreditLeg) sequences the events, queues their
+          // webhooks and updates the recent-entries cache through these three.
+          NewEvents.class, WebhookQueue.class, RecentEntriesUpdater.class);
 
   private static final PackagesByFeature PACKAGES =
       new PackagesByFeature(MESSAGING_PACKAGE, Set.of("kafka", "secrets", "tracing"), ENTRY_POINTS);
@@ -73,7 +75,8 @@ class MessagingArchitectureTest {
                   OutboxRelay.class,
                   OutboxPurge.class,
                   CreditLegConsumer.class,
-                  PendingTransfers.class)));
+                  PendingTransfers.class,
+                  RecentEntriesUpdater.class)));
 
   @Test
   void importerFindsTheModuleAndNoTestClasses() {
@@ -120,7 +123,7 @@ class MessagingArchitectureTest {
     assertThatThrownBy(() -> SHARED_PLUMBING_USES_NO_FEATURE.check(leaky))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining(UsesAFeature.class.getName())
-        .hasMessageContaining(EventDecoder.class.getName());
+        .hasMessageContaining(NewEvents.class.getName());
   }
 
   @Test

@@ -11,13 +11,15 @@ import io.paystream.messaging.credit.CreditLeg.Delivery;
 import io.paystream.messaging.credit.CreditLeg.Outcome;
 import io.paystream.messaging.kafka.PoisonMessageException;
 import io.paystream.messaging.kafka.Topics;
+import io.paystream.messaging.recent.RecentEntriesUpdater;
 import io.paystream.messaging.tracing.SagaTracing;
-import io.paystream.persistence.outbox.TraceParents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,20 +39,25 @@ import reactor.kafka.sender.SenderRecord;
 import reactor.util.retry.Retry;
 
 /**
- * The credit leg as a Kafka consumer. Each poll's records are split by partition; the records of
- * one partition are applied in order, as one batch (the topic is keyed by payee, so one payee's
- * credits keep their order; a batch is one database transaction, see {@link CreditLeg#applyAll}),
- * and the partitions of a poll run in parallel. The next poll is taken when all of them are done,
- * so a batch is whatever arrived meanwhile, up to {@code creditBatchMax} records, and a lone record
- * goes at once. An offset is acknowledged only after its database transaction committed, and
- * acknowledged offsets are committed every {@code consumerCommitIntervalMillis}: a crash in between
- * redelivers, and the inbox turns the redelivery into a no-op.
+ * The credit leg as a Kafka consumer: the one consumer group that reads every event, and in one
+ * pass per batch settles the pending transfers, sequences the events, queues their webhooks ({@link
+ * CreditLeg#applyAll}, one transaction) and then updates the recent-entries cache ({@link
+ * RecentEntriesUpdater}). One poll is one batch, applied in the poll's order (the topic is keyed by
+ * payee, and a poll keeps each partition's order, so one payee's credits keep theirs). The next
+ * poll is taken when the batch is done, so a batch is whatever arrived meanwhile, up to {@code
+ * creditBatchMax} records, and a lone record goes at once. One transaction for the whole poll
+ * rather than one per partition: every pass ends on the event log's lock, so parallel partitions
+ * would queue there anyway, and each commit (a WAL flush) costs as much as several transfers'
+ * statements; locks are still taken in id order, whatever the partitions. An offset is acknowledged
+ * only after its database transaction committed, and acknowledged offsets are committed every
+ * {@code consumerCommitIntervalMillis}: a crash in between redelivers, and the inbox turns the
+ * redelivery into a no-op.
  *
- * <p>The price of cutting batches by the poll: while one partition's batch is retried (a database
- * error, up to about 11 s of backoff, then message by message), the next poll waits, so the other
- * partitions of this instance wait too, where before only that partition did. A database that fails
- * fails them all anyway; a message it refuses alone is rare and ends in the dead-letter topic, and
- * {@link PendingTransfers} warns if the wait grows past a minute.
+ * <p>The price of cutting batches by the poll: while a batch is retried (a database error, up to
+ * about 11 s of backoff, then message by message), the next poll waits, so every partition of this
+ * instance waits, not only the one whose message failed. A database that fails fails them all
+ * anyway; a message it refuses alone is rare and ends in the dead-letter topic, and {@link
+ * PendingTransfers} warns if the wait grows past a minute.
  *
  * <p>Batches are cut by the poll, not by {@code bufferTimeout}: the fair-backpressure variant of
  * that operator (reactor-core 3.8.6) can keep the tail of a burst in its buffer with no timeout
@@ -63,6 +70,7 @@ public class CreditLegConsumer {
   private static final Logger log = LoggerFactory.getLogger(CreditLegConsumer.class);
 
   private final CreditLeg creditLeg;
+  private final RecentEntriesUpdater recent;
   private final KafkaSender<String, String> sender;
   private final MessagingProperties properties;
   private final MeterRegistry meters;
@@ -73,11 +81,13 @@ public class CreditLegConsumer {
 
   public CreditLegConsumer(
       CreditLeg creditLeg,
+      RecentEntriesUpdater recent,
       KafkaSender<String, String> sender,
       MessagingProperties properties,
       SagaTracing tracing,
       MeterRegistry meters) {
     this.creditLeg = creditLeg;
+    this.recent = recent;
     this.tracing = tracing;
     this.sender = sender;
     this.properties = properties;
@@ -90,8 +100,8 @@ public class CreditLegConsumer {
     this.batchSizes =
         DistributionSummary.builder("paystream.consumer.batch.size")
             .description(
-                "records of one partition handled together; their pending credits share"
-                    + " one database transaction")
+                "records of one poll handled together; their pending credits share one"
+                    + " database transaction")
             .baseUnit("messages")
             .tag("consumer", CreditLeg.CONSUMER)
             .publishPercentileHistogram()
@@ -119,15 +129,7 @@ public class CreditLegConsumer {
     // holds at most one poll ahead and pauses the consumer, so under load a poll carries what
     // accumulated meanwhile.
     Flux<Outcome> applied =
-        receiver
-            .receiveBatch()
-            .concatMap(
-                poll ->
-                    poll.groupBy(record -> record.receiverOffset().topicPartition())
-                        .flatMap(
-                            partition -> partition.collectList().flatMapMany(this::handle),
-                            Integer.MAX_VALUE),
-                0);
+        receiver.receiveBatch().concatMap(poll -> poll.collectList().flatMapMany(this::handle), 0);
     Flux<Void> lagProbe =
         Flux.interval(properties.consumerLagProbeInterval())
             .concatMap(
@@ -139,10 +141,10 @@ public class CreditLegConsumer {
   }
 
   /**
-   * Applies one batch of a partition's records, in their order: the decodable ones in one
-   * transaction, the poison ones dead-lettered alone. Each record's offset is acknowledged once its
-   * outcome is final (committed, or parked), in order. Package-private: tests hand it a batch of
-   * real records whose composition they choose.
+   * Applies one poll's records, in their order: the decodable ones in one transaction, the poison
+   * ones dead-lettered alone. Each record's offset is acknowledged once its outcome is final
+   * (committed, or parked), in order. Package-private: tests hand it a batch of real records whose
+   * composition they choose.
    */
   Flux<Outcome> handle(List<ReceiverRecord<String, String>> batch) {
     batchSizes.record(batch.size());
@@ -150,24 +152,25 @@ public class CreditLegConsumer {
     List<Delivery> deliveries = new ArrayList<>(batch.size());
     Map<ReceiverRecord<String, String>, PoisonMessageException> poison = new HashMap<>();
     Map<ReceiverRecord<String, String>, Span> spans = new HashMap<>();
-    Map<UUID, String> traces = new HashMap<>();
     Map<ReceiverRecord<String, String>, UUID> transfers = new HashMap<>();
+    Set<UUID> movements = new LinkedHashSet<>();
     for (ReceiverRecord<String, String> record : batch) {
       try {
         Delivery delivery = creditLeg.decode(record.value());
-        deliveries.add(delivery);
-        applicable.add(record);
-        if (delivery.handled()) {
-          trace(record, delivery, spans, traces);
+        if (delivery.transferId() != null) {
           transfers.put(record, delivery.transferId());
         }
+        deliveries.add(delivery.tracedBy(trace(record, delivery, spans)));
+        applicable.add(record);
+        movements.add(delivery.movementId());
       } catch (PoisonMessageException e) {
         poison.put(record, e);
       }
     }
+    // The recent-entries cache after the commit, before the offsets are acknowledged: a crash in
+    // between redelivers the batch, and the update (idempotent) runs again.
     return applyTogether(applicable, deliveries)
-        // The completed or failed events continue each transfer's trace.
-        .contextWrite(context -> TraceParents.byResource(context, traces))
+        .flatMap(outcomes -> recent.update(movements).thenReturn(outcomes))
         .flatMapMany(
             outcomes -> {
               Map<ReceiverRecord<String, String>, Outcome> applied = new HashMap<>();
@@ -198,26 +201,31 @@ public class CreditLegConsumer {
   }
 
   /**
-   * Continues the trace the record carries: a span for applying it when that trace is sampled, and
-   * what the transfer's next events pass on (that span's traceparent, or the record's own).
+   * Continues the trace the record carries: a span for applying it when that trace is sampled (a
+   * pending transfer's credit or refund, or any other event's sequencing), and what the event's
+   * stream position and the transfer's terminal event pass on: that span's traceparent, or the
+   * record's own.
    */
-  private void trace(
+  private String trace(
       ReceiverRecord<String, String> record,
       Delivery delivery,
-      Map<ReceiverRecord<String, String>, Span> spans,
-      Map<UUID, String> traces) {
+      Map<ReceiverRecord<String, String>, Span> spans) {
     String traceParent = SagaTracing.traceParent(record.headers());
-    Span span = tracing.child(traceParent, "credit leg", Span.Kind.CONSUMER);
+    Span span =
+        tracing.child(
+            traceParent,
+            delivery.transferId() != null ? "credit leg" : "event sequencer",
+            Span.Kind.CONSUMER);
     if (span != null) {
       span.remoteServiceName("kafka")
           .tag("messaging.destination.name", record.topic())
-          .tag("paystream.transfer.id", delivery.transferId().toString());
+          .tag("paystream.event.type", delivery.received().event().type());
+      if (delivery.transferId() != null) {
+        span.tag("paystream.transfer.id", delivery.transferId().toString());
+      }
       spans.put(record, span);
     }
-    String passedOn = SagaTracing.passedOn(span, traceParent);
-    if (passedOn != null) {
-      traces.put(delivery.transferId(), passedOn);
-    }
+    return SagaTracing.passedOn(span, traceParent);
   }
 
   /**

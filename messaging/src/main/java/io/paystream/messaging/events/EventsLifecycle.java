@@ -16,8 +16,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs the event sequencer (one Kafka group across instances), this instance's event-feed poller
- * and the retention purge, from after Flyway until shutdown. Each is an infinite stream restarted
+ * Runs this instance's event-feed poller and the event log's retention purge (the log is written by
+ * the credit leg's pass), from after Flyway until shutdown. Each is an infinite stream restarted
  * with backoff on error.
  */
 @Component
@@ -29,7 +29,6 @@ public class EventsLifecycle extends BackgroundStreams {
 
   private static final Logger log = LoggerFactory.getLogger(EventsLifecycle.class);
 
-  private final EventSequencer sequencer;
   private final EventFeed feed;
   private final PostgresChannels notifications;
   private final EventLogStore eventLog;
@@ -39,14 +38,12 @@ public class EventsLifecycle extends BackgroundStreams {
   public EventsLifecycle(
       KafkaAdmin admin,
       MessagingProperties messaging,
-      EventSequencer sequencer,
       EventFeed feed,
       PostgresChannels notifications,
       EventLogStore eventLog,
       EventsProperties properties,
       Clock clock) {
     super(admin, messaging);
-    this.sequencer = sequencer;
     this.feed = feed;
     this.notifications = notifications;
     this.eventLog = eventLog;
@@ -73,12 +70,6 @@ public class EventsLifecycle extends BackgroundStreams {
                                   error.toString());
                               return Mono.empty();
                             }));
-    return Map.of(
-        "event feed",
-        feed.run(wakeUps),
-        "event sequencer",
-        sequencer.run(),
-        "event log purge",
-        purge);
+    return Map.of("event feed", feed.run(wakeUps), "event log purge", purge);
   }
 }

@@ -15,5 +15,19 @@ public final class Topics {
   /** Messages no consumer could apply after its retries: kept for a person to look at. */
   public static final String EVENTS_DEAD_LETTER = "paystream.events.dlt";
 
+  /**
+   * Header of every record the relay sends: the event's type, so that a consumer can pass over the
+   * events it does not handle without decoding them.
+   */
+  public static final String TYPE_HEADER = "paystream-event-type";
+
+  /** The record's event type as its {@link #TYPE_HEADER} names it, or null without one. */
+  public static String type(org.apache.kafka.common.header.Headers headers) {
+    org.apache.kafka.common.header.Header header = headers.lastHeader(TYPE_HEADER);
+    return header == null
+        ? null
+        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private Topics() {}
 }

@@ -25,6 +25,9 @@ public class PayoutLeg {
   /** The inbox name of this consumer. */
   public static final String CONSUMER = "payout-leg";
 
+  /** The type of the one event this leg acts on (a withdrawal's {@code PENDING} state). */
+  public static final String STARTS_PAYOUT = "withdrawal.pending";
+
   /** Outcome for a message this leg does not handle, or has handled before. */
   public enum Skip {
     IGNORED,

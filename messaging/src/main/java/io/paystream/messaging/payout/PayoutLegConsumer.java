@@ -38,6 +38,7 @@ public class PayoutLegConsumer {
   private final PayoutProperties payout;
   private final MeterRegistry meters;
   private final Counter deadLettered;
+  private final Counter passedOver;
 
   public PayoutLegConsumer(
       PayoutLeg leg,
@@ -55,6 +56,13 @@ public class PayoutLegConsumer {
             .description("messages sent to the dead-letter topic")
             .tag("consumer", PayoutLeg.CONSUMER)
             .register(meters);
+    this.passedOver =
+        meters.counter(
+            "paystream.consumer.applied",
+            "consumer",
+            PayoutLeg.CONSUMER,
+            "outcome",
+            PayoutLeg.Skip.IGNORED.name());
   }
 
   /** Consumes until cancelled; emits each outcome (tests observe them). */
@@ -71,6 +79,13 @@ public class PayoutLegConsumer {
   }
 
   private Mono<String> handle(ReceiverRecord<String, String> record) {
+    String type = Topics.type(record.headers());
+    if (type != null && !type.equals(PayoutLeg.STARTS_PAYOUT)) {
+      // Most events are transfers': passed over by their header, without decoding their JSON.
+      passedOver.increment();
+      record.receiverOffset().acknowledge();
+      return Mono.just(PayoutLeg.Skip.IGNORED.name());
+    }
     return leg.apply(record.value())
         .retryWhen(
             Retry.backoff(

@@ -1,142 +1,150 @@
 package io.paystream.messaging.recent;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.paystream.messaging.BackgroundStreams;
-import io.paystream.messaging.MessagingConfiguration;
 import io.paystream.messaging.MessagingProperties;
-import io.paystream.messaging.events.EventDecoder;
-import io.paystream.messaging.kafka.KafkaAdmin;
-import io.paystream.messaging.kafka.Topics;
-import io.paystream.persistence.events.NewEvent;
 import io.paystream.persistence.ledger.SequencedEntries;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.kafka.receiver.KafkaReceiver;
-import reactor.kafka.receiver.ReceiverOptions;
-import reactor.kafka.receiver.ReceiverRecord;
 import reactor.util.retry.Retry;
 
 /**
- * Keeps the recent-entries cache ({@link RecentEntriesRedis}) current from ledger events: for each
- * money event (one Kafka group across instances) it reads the customer entries the movement wrote
- * and adds them to their accounts' sets. Adding is idempotent, so a redelivery is harmless. A Redis
- * failure is retried with backoff and the offsets are not acknowledged meanwhile; past {@code
- * updateRetryAttemptsMax} the consumer restarts from its last committed offset. Either way, after
- * an outage the cache catches up instead of missing entries. Latency from commit to cache: the
- * outbox relay's NOTIFY, one Kafka hop and one PostgreSQL read, typically tens of milliseconds
- * (tested under 5 s).
+ * Keeps the recent-entries cache ({@link RecentEntriesRedis}) current after the credit leg's pass
+ * committed a batch: one PostgreSQL read for the customer entries of all its movements, then one
+ * Redis script per account (so a hot account's burst costs one script, not one per event). Adding
+ * is idempotent, so a redelivered batch is harmless. It runs after the commit, never inside the
+ * transaction: the cache must only ever hold committed entries, and a reader never sees a partial
+ * set, because each account's change is one script over whole movements.
  *
- * <p>One Kafka poll is one batch: one PostgreSQL read for all its movements and one Redis script
- * per account, so a hot account's burst costs one script, not one per event. The next poll is
- * requested when the batch is in Redis.
+ * <p>A failure (Redis down or slow) is retried a few times inside the pass, then the movements go
+ * to a backlog that {@link #repair()} retries every {@code updateRetryBackoffMaxMillis}: credits go
+ * on during a Redis outage, and the cache catches up when Redis is back. The backlog lives in
+ * memory; should the instance die before it drains, the sets it held are stale for at most {@link
+ * RecentProperties#warmSeconds()} (a warm snapshot expires and is rebuilt from PostgreSQL), the
+ * same bound as a set that missed an update any other way.
  */
 @Component
-@ConditionalOnProperty(
-    name = "paystream.messaging.enabled",
-    havingValue = "true",
-    matchIfMissing = true)
-public class RecentEntriesUpdater extends BackgroundStreams {
-
-  /** The name under which this consumer counts the messages it skips. */
-  static final String CONSUMER = "recent-entries";
+public class RecentEntriesUpdater {
 
   private static final Logger log = LoggerFactory.getLogger(RecentEntriesUpdater.class);
 
   private final RecentEntriesRedis recent;
   private final SequencedEntries entries;
-  private final EventDecoder decoder;
-  private final MessagingProperties messaging;
   private final RecentProperties properties;
-  private final MeterRegistry meters;
+  private final Set<UUID> backlog = new LinkedHashSet<>();
+  private final Counter dropped;
 
   public RecentEntriesUpdater(
       RecentEntriesRedis recent,
       SequencedEntries entries,
-      EventDecoder decoder,
-      MessagingProperties messaging,
       RecentProperties properties,
-      KafkaAdmin admin,
       MeterRegistry meters) {
-    super(admin, messaging);
     this.recent = recent;
     this.entries = entries;
-    this.decoder = decoder;
-    this.messaging = messaging;
     this.properties = properties;
-    this.meters = meters;
+    this.dropped =
+        Counter.builder("paystream.recent.repair.dropped")
+            .description(
+                "movements dropped from a full repair backlog; their sets are stale until they"
+                    + " expire")
+            .register(meters);
+    Gauge.builder("paystream.recent.repair.backlog", this, RecentEntriesUpdater::backlogSize)
+        .description("movements whose recent-entries update waits for Redis")
+        .register(meters);
   }
 
-  /** Consumes until cancelled; emits each applied event. */
-  Flux<NewEvent> run() {
-    Map<String, Object> config =
-        new HashMap<>(MessagingConfiguration.consumerConfig(messaging, properties.consumerGroup()));
-    // Never let a metadata request create the topic with the broker's default single partition:
-    // KafkaAdmin creates it with the partitions the ordering per payee relies on.
-    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    ReceiverOptions<String, String> options =
-        MessagingConfiguration.receiverOptions(config, meters)
-            .commitInterval(Duration.ofMillis(messaging.consumerCommitIntervalMillis()))
-            .subscription(List.of(Topics.EVENTS));
-    return KafkaReceiver.create(options)
-        .receiveBatch()
-        .concatMap(poll -> poll.collectList().flatMapMany(this::apply), 0);
-  }
-
-  private Flux<NewEvent> apply(List<ReceiverRecord<String, String>> poll) {
-    List<NewEvent> events = new ArrayList<>(poll.size());
-    Set<UUID> movements = new LinkedHashSet<>();
-    for (ReceiverRecord<String, String> record : poll) {
-      decoder
-          .decode(record.value(), CONSUMER)
-          .ifPresent(
-              event -> {
-                events.add(event);
-                movements.add(event.resourceId());
-              });
+  /**
+   * Adds the customer entries of {@code movements} to their accounts' sets. Never fails: what it
+   * cannot write after its retries goes to the repair backlog.
+   */
+  public Mono<Void> update(Collection<UUID> movements) {
+    if (movements.isEmpty()) {
+      return Mono.empty();
     }
-    Mono<Void> update =
-        movements.isEmpty()
-            ? Mono.empty()
-            : entries
-                .ofMovements(movements)
-                .collectList()
-                .flatMap(recent::add)
-                // Bounded: when the retries run out the error ends run() before anything of this
-                // poll is acknowledged, and BackgroundStreams starts it again from the last
-                // committed offset, so the poll is delivered again, never skipped.
-                .retryWhen(
-                    Retry.backoff(
-                            properties.updateRetryAttemptsMax(), properties.updateRetryBackoffMin())
-                        .maxBackoff(properties.updateRetryBackoffMax())
-                        .jitter(MessagingProperties.RETRY_JITTER)
-                        .doBeforeRetry(
-                            signal ->
-                                log.warn(
-                                    "recent-entries update retry {} of {}: {}",
-                                    signal.totalRetries() + 1,
-                                    properties.updateRetryAttemptsMax(),
-                                    signal.failure().toString())));
-    return update
-        .then(
-            Mono.fromRunnable(() -> poll.forEach(record -> record.receiverOffset().acknowledge())))
-        .thenMany(Flux.fromIterable(events));
+    return write(movements)
+        .retryWhen(
+            Retry.backoff(properties.updateRetryAttemptsMax(), properties.updateRetryBackoffMin())
+                .maxBackoff(properties.updateRetryBackoffMax())
+                .jitter(MessagingProperties.RETRY_JITTER))
+        .onErrorResume(
+            error -> {
+              log.warn(
+                  "recent entries of {} movement(s) wait for the repair: {}",
+                  movements.size(),
+                  rootCause(error).toString());
+              hold(movements);
+              return Mono.empty();
+            });
   }
 
-  @Override
-  protected Map<String, Flux<?>> streams() {
-    return Map.of("recent-entries updater", run());
+  /**
+   * Retries the backlog every {@code updateRetryBackoffMaxMillis}, for as long as it is subscribed
+   * (the messaging lifecycle keeps it running); emits the movements written.
+   */
+  public Flux<Integer> repair() {
+    // A repair slower than the interval (Redis timing out) skips the ticks it overlaps.
+    return Flux.interval(properties.updateRetryBackoffMax())
+        .onBackpressureDrop()
+        .concatMap(
+            tick -> {
+              List<UUID> held = take(properties.repairBacklogMax());
+              if (held.isEmpty()) {
+                return Mono.<Integer>empty();
+              }
+              return write(held)
+                  .thenReturn(held.size())
+                  .doOnNext(
+                      written -> log.info("recent entries repaired for {} movement(s)", written))
+                  .onErrorResume(
+                      error -> {
+                        hold(held);
+                        return Mono.empty();
+                      });
+            });
+  }
+
+  private Mono<Void> write(Collection<UUID> movements) {
+    return Mono.defer(() -> entries.ofMovements(movements).collectList().flatMap(recent::add));
+  }
+
+  private synchronized void hold(Collection<UUID> movements) {
+    backlog.addAll(movements);
+    Iterator<UUID> oldest = backlog.iterator();
+    while (backlog.size() > properties.repairBacklogMax()) {
+      oldest.next();
+      oldest.remove();
+      dropped.increment();
+    }
+  }
+
+  private synchronized List<UUID> take(int max) {
+    List<UUID> taken = new ArrayList<>(Math.min(max, backlog.size()));
+    Iterator<UUID> oldest = backlog.iterator();
+    while (oldest.hasNext() && taken.size() < max) {
+      taken.add(oldest.next());
+      oldest.remove();
+    }
+    return taken;
+  }
+
+  private synchronized int backlogSize() {
+    return backlog.size();
+  }
+
+  private static Throwable rootCause(Throwable error) {
+    return reactor.core.Exceptions.isRetryExhausted(error) && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 }

@@ -12,6 +12,7 @@ import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.outbox.OutboxStore.OutboxRow;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,8 @@ public class OutboxRelay {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
-  /** Header carrying the event type, so consumers can skip events they do not handle cheaply. */
-  public static final String TYPE_HEADER = "paystream-event-type";
+  /** How stale the {@code paystream.outbox.backlog} gauge may be. */
+  static final Duration BACKLOG_PROBE_INTERVAL = Duration.ofSeconds(1);
 
   private final OutboxStore outbox;
   private final KafkaSender<String, String> sender;
@@ -52,6 +53,8 @@ public class OutboxRelay {
   private final SagaTracing tracing;
   private final Counter sent;
   private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong backlogProbedAt =
+      new AtomicLong(System.nanoTime() - BACKLOG_PROBE_INTERVAL.toNanos());
 
   public OutboxRelay(
       OutboxStore outbox,
@@ -78,15 +81,21 @@ public class OutboxRelay {
 
   /**
    * Drains on every wake-up signal: each element of {@code wakeUps} (a NOTIFY, or the safety-net
-   * tick) runs batches until the outbox is empty. Signals that arrive while draining collapse into
-   * one, so a burst of commits costs one extra pass, not one pass each.
+   * tick) runs batches until the outbox is empty, {@code outboxLingerMillis} after the signal.
+   * Signals that arrive while lingering or draining collapse into one, so a burst of commits costs
+   * one extra pass, not one pass each, and at a steady trickle the commits of the linger share one.
    */
   public Flux<Integer> run(Flux<?> wakeUps) {
+    Mono<Void> linger =
+        properties.outboxLingerMillis() == 0
+            ? Mono.empty()
+            : Mono.delay(properties.outboxLinger()).then();
     return wakeUps
         .onBackpressureLatest()
         .concatMap(
             signal ->
-                drain()
+                linger
+                    .then(drain())
                     .onErrorResume(
                         error -> {
                           log.warn(
@@ -97,12 +106,26 @@ public class OutboxRelay {
             1);
   }
 
-  /** Sends batches until one comes back short; emits the number of events sent. */
+  /**
+   * Sends batches until one comes back short; emits the number of events sent. The backlog gauge is
+   * measured after a pass at most once per {@link #BACKLOG_PROBE_INTERVAL}: a count per pass would
+   * be one more statement per few transfers, for a gauge read every few seconds.
+   */
   public Mono<Integer> drain() {
     return sendBatch()
         .expand(count -> count == properties.outboxBatchSizeMax() ? sendBatch() : Mono.empty())
         .reduce(0, Integer::sum)
-        .flatMap(total -> outbox.backlog().doOnNext(backlog::set).thenReturn(total));
+        .flatMap(total -> probeBacklog().thenReturn(total));
+  }
+
+  private Mono<Void> probeBacklog() {
+    long now = System.nanoTime();
+    long last = backlogProbedAt.get();
+    if (now - last < BACKLOG_PROBE_INTERVAL.toNanos()
+        || !backlogProbedAt.compareAndSet(last, now)) {
+      return Mono.empty();
+    }
+    return outbox.backlog().doOnNext(backlog::set).then();
   }
 
   /** One transaction: lock, send, await acks, mark sent. Emits the batch's size. */
@@ -151,7 +174,8 @@ public class OutboxRelay {
   private ProducerRecord<String, String> record(OutboxRow row, Map<Long, Span> spans) {
     RecordHeaders headers =
         new RecordHeaders(
-            List.of(new RecordHeader(TYPE_HEADER, row.type().getBytes(StandardCharsets.UTF_8))));
+            List.of(
+                new RecordHeader(Topics.TYPE_HEADER, row.type().getBytes(StandardCharsets.UTF_8))));
     Span span = tracing.child(row.traceParent(), "outbox relay", Span.Kind.PRODUCER);
     if (span != null) {
       span.remoteServiceName("kafka")

@@ -9,8 +9,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 /**
- * Starts the webhook fan-out consumer and the delivery worker with the rest of messaging (same
- * switch, same phase), and stops them before the pools close. An error restarts them with backoff.
+ * Starts the webhook delivery worker with the rest of messaging (same switch, same phase), and
+ * stops it before the pools close. An error restarts it with backoff. (Deliveries are queued by the
+ * credit leg's pass, in the transaction that sequences their events.)
  */
 @Component
 @ConditionalOnProperty(
@@ -19,18 +20,15 @@ import reactor.core.publisher.Flux;
     matchIfMissing = true)
 public class WebhookLifecycle extends BackgroundStreams {
 
-  private final WebhookFanOut fanOut;
   private final WebhookSender sender;
 
-  public WebhookLifecycle(
-      KafkaAdmin admin, MessagingProperties messaging, WebhookFanOut fanOut, WebhookSender sender) {
+  public WebhookLifecycle(KafkaAdmin admin, MessagingProperties messaging, WebhookSender sender) {
     super(admin, messaging);
-    this.fanOut = fanOut;
     this.sender = sender;
   }
 
   @Override
   protected Map<String, Flux<?>> streams() {
-    return Map.of("webhook fan-out", fanOut.run(), "webhook delivery", sender.run());
+    return Map.of("webhook delivery", sender.run());
   }
 }

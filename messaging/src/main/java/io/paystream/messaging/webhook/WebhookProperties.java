@@ -1,7 +1,6 @@
 package io.paystream.messaging.webhook;
 
 import static io.paystream.messaging.ConfigurationBounds.check;
-import static io.paystream.messaging.ConfigurationBounds.checkText;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -26,7 +25,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchMax deliveries claimed per poll
  * @param concurrencyMax deliveries in flight per instance, so one slow receiver cannot take every
  *     connection
- * @param consumerGroup the fan-out consumer group (events -> delivery rows)
  * @param claimLeaseSeconds a claimed delivery is left alone by other instances this long: longer
  *     than one attempt can take (the request timeout), so a delivery is not sent twice at once, and
  *     short enough that an instance that died mid-attempt delays it by a minute, not an hour
@@ -42,7 +40,6 @@ public record WebhookProperties(
     @DefaultValue("1000") long pollIntervalMillis,
     @DefaultValue("50") int batchMax,
     @DefaultValue("8") int concurrencyMax,
-    @DefaultValue("paystream-webhooks") String consumerGroup,
     @DefaultValue("60") long claimLeaseSeconds) {
 
   private static final String PREFIX = "paystream.webhooks.";
@@ -59,7 +56,6 @@ public record WebhookProperties(
     check(PREFIX + "poll-interval-millis", pollIntervalMillis, 10, 60_000);
     check(PREFIX + "batch-max", batchMax, 1, 10_000);
     check(PREFIX + "concurrency-max", concurrencyMax, 1, 1_024);
-    checkText(PREFIX + "consumer-group", consumerGroup);
     check(
         PREFIX + "claim-lease-seconds",
         claimLeaseSeconds,

@@ -125,21 +125,18 @@ final class CreditFixtures {
 
   record EntryRow(UUID transferId, String direction, long amount, Long balanceAfter) {}
 
-  /** The transfer ids of the events of this type keyed by {@code account}, in outbox order. */
+  /**
+   * The transfer ids of the sequenced events of this type on {@code account}'s stream, in stream
+   * order: the credit leg's pass writes a transfer's terminal event straight into the event log.
+   */
   List<UUID> events(String type, UUID account) {
     return db.sql(
-            "SELECT payload FROM outbox WHERE event_type = :type AND message_key = :key"
-                + " ORDER BY id")
+            "SELECT resource_id FROM event_log WHERE event_type = :type"
+                + " AND (account_id = :account OR other_account_id = :account) ORDER BY seq")
         .bind("type", type)
-        .bind("key", account.toString())
-        .map(row -> row.get("payload", String.class))
+        .bind("account", account)
+        .map(row -> row.get("resource_id", UUID.class))
         .all()
-        .map(
-            payload ->
-                UUID.fromString(
-                    JSON.readTree(JSON.readTree(payload).get("data").asString())
-                        .get("id")
-                        .asString()))
         .collectList()
         .block(PATIENCE);
   }

@@ -232,6 +232,63 @@ class CreditLegBatchIntegrationTest {
     assertThat(fixtures.events("transfer.completed", payee)).containsExactly(pending.id());
   }
 
+  /**
+   * The pass sequences what it reads and what it settles in one transaction: each transfer's
+   * pending event before its terminal one, and the terminal events never go round the outbox and
+   * Kafka a second time. A redelivered batch changes nothing in the log.
+   */
+  @Test
+  void oneBatchSequencesEveryPendingEventBeforeItsTerminalEventWithoutASecondOutboxRow() {
+    UUID payer = fixtures.account(10_000);
+    UUID payee = fixtures.account(0);
+    List<Transfer> messages =
+        List.of(
+            fixtures.transfer(payer, payee, 10),
+            fixtures.transfer(payer, payee, 20),
+            fixtures.transfer(payer, payee, 30));
+
+    creditLeg
+        .applyAll(deliveries(messages))
+        .as(StepVerifier::create)
+        .expectNext(List.of(COMPLETED, COMPLETED, COMPLETED))
+        .verifyComplete();
+    creditLeg
+        .applyAll(deliveries(messages))
+        .as(StepVerifier::create)
+        .expectNext(List.of(DUPLICATE, DUPLICATE, DUPLICATE))
+        .verifyComplete();
+
+    for (Transfer transfer : messages) {
+      assertThat(sequenced(transfer.id()))
+          .as("the stream of %s", transfer.id())
+          .containsExactly("transfer.pending", "transfer.completed");
+    }
+    assertThat(fixtures.events("transfer.pending", payee))
+        .containsExactlyElementsOf(messages.stream().map(Transfer::id).toList());
+    assertThat(outboxRows("transfer.completed", messages)).isZero();
+  }
+
+  /** The event types of one resource in the event log, in stream order. */
+  private List<String> sequenced(UUID resource) {
+    return db.sql("SELECT event_type FROM event_log WHERE resource_id = :id ORDER BY seq")
+        .bind("id", resource)
+        .map(row -> row.get("event_type", String.class))
+        .all()
+        .collectList()
+        .block(PATIENCE);
+  }
+
+  private long outboxRows(String type, List<Transfer> transfers) {
+    return db.sql(
+            "SELECT count(*) AS n FROM outbox WHERE event_type = :type"
+                + " AND payload LIKE ANY(:transfers)")
+        .bind("type", type)
+        .bind("transfers", transfers.stream().map(t -> "%" + t.id() + "%").toArray(String[]::new))
+        .map(row -> row.get("n", Long.class))
+        .one()
+        .block(PATIENCE);
+  }
+
   private List<Delivery> deliveries(List<Transfer> messages) {
     return messages.stream().map(this::delivery).toList();
   }

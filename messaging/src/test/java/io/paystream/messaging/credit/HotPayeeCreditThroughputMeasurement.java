@@ -6,6 +6,7 @@ import io.paystream.messaging.MessagingProperties;
 import io.paystream.messaging.credit.CreditLeg.Outcome;
 import io.paystream.messaging.kafka.KafkaAdmin;
 import io.paystream.messaging.kafka.Topics;
+import io.paystream.messaging.recent.RecentEntriesUpdater;
 import io.paystream.messaging.testing.MessagingTestApplication;
 import io.paystream.messaging.testing.TestKafka;
 import io.paystream.messaging.tracing.SagaTracing;
@@ -71,6 +72,7 @@ class HotPayeeCreditThroughputMeasurement {
   @Autowired KafkaAdmin admin;
   @Autowired KafkaSender<String, String> sender;
   @Autowired CreditLeg creditLeg;
+  @Autowired RecentEntriesUpdater recent;
   @Autowired MessagingProperties properties;
 
   @Test
@@ -156,10 +158,11 @@ class HotPayeeCreditThroughputMeasurement {
             properties.streamRestartBackoffMaxMillis(),
             properties.outboxPurgeIntervalSeconds(),
             properties.outboxPurgeBatchSizeMax(),
-            properties.consumerSessionTimeoutMillis());
+            properties.consumerSessionTimeoutMillis(),
+            properties.outboxLingerMillis());
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     CreditLegConsumer consumer =
-        new CreditLegConsumer(creditLeg, sender, measured, SagaTracing.off(), meters);
+        new CreditLegConsumer(creditLeg, recent, sender, measured, SagaTracing.off(), meters);
     CountDownLatch done = new CountDownLatch(CREDITS);
     AtomicLong first = new AtomicLong();
     AtomicLong last = new AtomicLong();

@@ -99,7 +99,7 @@ class PendingTransfersIntegrationTest {
     assertThat(before.transferId().compareTo(pending.id())).isLessThanOrEqualTo(0);
 
     creditLeg
-        .applyAll(List.of(new CreditLeg.Delivery(UUID.randomUUID(), pending.id())))
+        .applyAll(List.of(creditLeg.decode(fixtures.pendingMessage(pending))))
         .as(StepVerifier::create)
         .expectNext(List.of(CreditLeg.Outcome.COMPLETED))
         .verifyComplete();
@@ -152,6 +152,7 @@ class PendingTransfersIntegrationTest {
         p.streamRestartBackoffMaxMillis(),
         p.outboxPurgeIntervalSeconds(),
         p.outboxPurgeBatchSizeMax(),
-        p.consumerSessionTimeoutMillis());
+        p.consumerSessionTimeoutMillis(),
+        p.outboxLingerMillis());
   }
 }

@@ -47,9 +47,7 @@ class EventFeedTest {
     when(store.maxSeq()).thenAnswer(call -> Mono.just(log.get(log.size() - 1).seq()));
     when(store.after(anyLong(), anyInt()))
         .thenAnswer(call -> Flux.defer(() -> rowsAfter(call.getArgument(0), call.getArgument(1))));
-    EventsProperties properties =
-        new EventsProperties(
-            "group", 200, 1000, 500, 2, SUBSCRIBER_BUFFER_MAX, 24, 10, 8, 50, 5000);
+    EventsProperties properties = new EventsProperties(1000, 500, 2, SUBSCRIBER_BUFFER_MAX, 24, 10);
     feed = new EventFeed(store, properties, Clock.systemUTC(), new SimpleMeterRegistry());
     polling = feed.run(wakeUps.asFlux()).subscribe();
   }

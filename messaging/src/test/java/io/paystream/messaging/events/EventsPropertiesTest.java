@@ -17,12 +17,11 @@ class EventsPropertiesTest {
   }
 
   @Test
-  void theSequencerRetriesABatchABoundedNumberOfTimesByDefault() {
+  void theDefaultsKeepTheContractsReplayWindow() {
     EventsProperties defaults = bind(Map.of());
 
-    assertThat(defaults.sequencerRetryAttemptsMax()).isEqualTo(8);
-    assertThat(defaults.sequencerRetryBackoffMin()).hasMillis(50);
-    assertThat(defaults.sequencerRetryBackoffMax()).hasSeconds(5);
+    assertThat(defaults.retention()).hasHours(24);
+    assertThat(defaults.pollInterval()).hasSeconds(1);
   }
 
   @Test
@@ -35,9 +34,9 @@ class EventsPropertiesTest {
   }
 
   @Test
-  void aNegativeRetryCountIsRefused() {
-    assertThatThrownBy(() -> bind(Map.of("paystream.events.sequencer-retry-attempts-max", "-1")))
+  void aZeroReplayPageIsRefused() {
+    assertThatThrownBy(() -> bind(Map.of("paystream.events.replay-page-size-max", "0")))
         .rootCause()
-        .hasMessageContaining("paystream.events.sequencer-retry-attempts-max");
+        .hasMessageContaining("paystream.events.replay-page-size-max");
   }
 }

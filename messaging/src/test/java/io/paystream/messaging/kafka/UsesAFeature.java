@@ -1,6 +1,6 @@
 package io.paystream.messaging.kafka;
 
-import io.paystream.messaging.events.EventDecoder;
+import io.paystream.messaging.events.NewEvents;
 
 /**
  * Breaks {@code MessagingArchitectureTest}'s shared-plumbing rule on purpose: a kafka class using a
@@ -10,7 +10,7 @@ public final class UsesAFeature {
 
   private UsesAFeature() {}
 
-  public static Object leak(EventDecoder decoder) {
-    return decoder;
+  public static Object leak(NewEvents events) {
+    return events;
   }
 }

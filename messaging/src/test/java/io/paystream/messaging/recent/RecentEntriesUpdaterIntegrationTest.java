@@ -6,10 +6,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
 import io.paystream.domain.Money;
-import io.paystream.messaging.MessagingProperties;
-import io.paystream.messaging.events.EventDecoder;
-import io.paystream.messaging.kafka.KafkaAdmin;
-import io.paystream.messaging.kafka.Topics;
 import io.paystream.messaging.testing.MessagingTestApplication;
 import io.paystream.messaging.testing.TestKafka;
 import io.paystream.persistence.account.AccountStore;
@@ -24,10 +20,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Currency;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,31 +35,28 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
-import reactor.kafka.sender.KafkaSender;
-import reactor.kafka.sender.SenderRecord;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The recent-entries consumer against the real Kafka, PostgreSQL and Redis: a money event read from
- * the topic puts the entries its movement wrote into their account's set, as the members the API
- * serves. Keys are per account (a fresh one per test), so the shared Redis is never flushed.
+ * The recent-entries update the credit leg's pass runs after each commit, against the real
+ * PostgreSQL and Redis: the entries a movement wrote go into their account's set, as the members
+ * the API serves; a Redis that fails leaves the update to the repair, which writes it once Redis
+ * answers, and never fails the pass. Keys are per account (a fresh one per test), so the shared
+ * Redis is never flushed.
  */
 @SpringBootTest(
     classes = MessagingTestApplication.class,
     properties = {
       "paystream.messaging.enabled=false",
-      "paystream.recent.consumer-group=recent-entries-updater-test",
-      // A Redis outage outlasts the retries in well under a second.
+      // A Redis outage outlasts the retries in well under a second; the repair ticks as often.
       "paystream.recent.update-retry-attempts-max=2",
       "paystream.recent.update-retry-backoff-min-millis=10",
-      "paystream.recent.update-retry-backoff-max-millis=20",
+      "paystream.recent.update-retry-backoff-max-millis=50",
     })
 class RecentEntriesUpdaterIntegrationTest {
 
@@ -80,11 +74,6 @@ class RecentEntriesUpdaterIntegrationTest {
   @Autowired DepositStore deposits;
   @Autowired TransactionalOperator transaction;
   @Autowired SequencedEntries entries;
-  @Autowired DatabaseClient db;
-  @Autowired KafkaAdmin admin;
-  @Autowired KafkaSender<String, String> sender;
-  @Autowired EventDecoder decoder;
-  @Autowired MessagingProperties messaging;
   @Autowired RecentProperties properties;
   @Autowired RecentEntriesRedis recent;
   @Autowired ReactiveStringRedisTemplate redis;
@@ -110,24 +99,11 @@ class RecentEntriesUpdaterIntegrationTest {
   }
 
   @Test
-  void aMoneyEventPutsTheEntriesItWroteIntoTheAccountsSetAsTheApiServesThem() {
-    admin.createTopics().as(StepVerifier::create).verifyComplete();
+  void anUpdatePutsTheEntriesItsMovementWroteIntoTheAccountsSetAsTheApiServesThem() {
     account = newAccount();
-    DepositDocument deposit =
-        deposits
-            .deposit(owner, false, account, Money.of(125, EUR), "salary")
-            .as(transaction::transactional)
-            .block(PATIENCE);
-    publish(outboxMessage(deposit.id()), account);
+    UUID deposit = deposit(125);
 
-    updater()
-        .run()
-        .filter(event -> event.resourceId().equals(deposit.id()))
-        .next()
-        .as(StepVerifier::create)
-        .expectNextCount(1)
-        .expectComplete()
-        .verify(PATIENCE);
+    updater(recent).update(List.of(deposit)).as(StepVerifier::create).verifyComplete();
 
     SequencedEntry written = entries.latest(account, 1).blockFirst(PATIENCE);
     List<TypedTuple<String>> members =
@@ -145,64 +121,74 @@ class RecentEntriesUpdaterIntegrationTest {
   }
 
   /**
-   * Giving up must not lose the poll: the stream fails before acknowledging it, and the consumer
-   * that replaces it (BackgroundStreams restarts it in the running application) in the same group
-   * reads it again. The retry used to be endless, so the first consumer never ended.
+   * The pass waits for the update, so an update must never fail it or hang it: credits go on while
+   * Redis is away, and the movement waits in the backlog.
    */
   @Test
-  void aRedisOutageLongerThanTheRetriesEndsTheConsumerAndItsReplacementAppliesTheEvent()
-      throws IOException {
-    admin.createTopics().as(StepVerifier::create).verifyComplete();
+  void anUnreachableRedisCompletesTheUpdateAndKeepsTheMovementForTheRepair() throws IOException {
     account = newAccount();
-    DepositDocument deposit =
-        deposits
-            .deposit(owner, false, account, Money.of(77, EUR), "refund")
-            .as(transaction::transactional)
-            .block(PATIENCE);
-    publish(outboxMessage(deposit.id()), account);
-    RecentProperties group = inGroup("recent-entries-outage-test-" + Ids.newId());
+    UUID deposit = deposit(77);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     LettuceConnectionFactory nowhere = unreachableRedis();
     try {
       RecentEntriesRedis down =
-          new RecentEntriesRedis(new ReactiveStringRedisTemplate(nowhere), group, json);
-      new RecentEntriesUpdater(
-              down, entries, decoder, messaging, group, admin, new SimpleMeterRegistry())
-          .run()
-          .as(StepVerifier::create)
-          .expectErrorMatches(Exceptions::isRetryExhausted)
-          .verify(PATIENCE);
+          new RecentEntriesRedis(new ReactiveStringRedisTemplate(nowhere), properties, json);
+      RecentEntriesUpdater updater = new RecentEntriesUpdater(down, entries, properties, meters);
+
+      updater.update(List.of(deposit)).as(StepVerifier::create).verifyComplete();
+
+      assertThat(meters.get("paystream.recent.repair.backlog").gauge().value()).isEqualTo(1.0);
+      updater.repair().take(Duration.ofMillis(300)).as(StepVerifier::create).verifyComplete();
+      assertThat(meters.get("paystream.recent.repair.backlog").gauge().value())
+          .as("a failed repair keeps the movement")
+          .isEqualTo(1.0);
     } finally {
       nowhere.destroy();
     }
+    assertThat(redis.opsForZSet().size(RecentEntriesRedis.keys(account).get(0)).block(PATIENCE))
+        .isZero();
+  }
 
-    new RecentEntriesUpdater(
-            recent, entries, decoder, messaging, group, admin, new SimpleMeterRegistry())
-        .run()
-        .filter(event -> event.resourceId().equals(deposit.id()))
-        .next()
-        .as(StepVerifier::create)
-        .expectNextCount(1)
-        .expectComplete()
-        .verify(PATIENCE);
+  @Test
+  void whatRedisRefusedTheRepairWritesOnceRedisAnswers() {
+    account = newAccount();
+    UUID deposit = deposit(42);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    AtomicInteger refusals = new AtomicInteger(3);
+    RecentEntriesRedis flaky =
+        new RecentEntriesRedis(redis, properties, json) {
+          @Override
+          public Mono<Void> add(Collection<SequencedEntry> added) {
+            return refusals.getAndDecrement() > 0
+                ? Mono.error(new IllegalStateException("Redis is away"))
+                : super.add(added);
+          }
+        };
+    RecentEntriesUpdater updater = new RecentEntriesUpdater(flaky, entries, properties, meters);
+
+    updater.update(List.of(deposit)).as(StepVerifier::create).verifyComplete();
+    assertThat(redis.opsForZSet().size(RecentEntriesRedis.keys(account).get(0)).block(PATIENCE))
+        .as("the update gave up after its retries")
+        .isZero();
+
+    updater.repair().as(StepVerifier::create).expectNext(1).thenCancel().verify(PATIENCE);
+
     assertThat(redis.opsForZSet().size(RecentEntriesRedis.keys(account).get(0)).block(PATIENCE))
         .isEqualTo(1);
+    assertThat(meters.get("paystream.recent.repair.backlog").gauge().value()).isZero();
   }
 
-  private RecentEntriesUpdater updater() {
-    return new RecentEntriesUpdater(
-        recent, entries, decoder, messaging, properties, admin, new SimpleMeterRegistry());
+  private RecentEntriesUpdater updater(RecentEntriesRedis redis) {
+    return new RecentEntriesUpdater(redis, entries, properties, new SimpleMeterRegistry());
   }
 
-  private RecentProperties inGroup(String consumerGroup) {
-    RecentProperties p = properties;
-    return new RecentProperties(
-        p.entriesMax(),
-        p.redisTimeoutMillis(),
-        p.warmSeconds(),
-        consumerGroup,
-        p.updateRetryAttemptsMax(),
-        p.updateRetryBackoffMinMillis(),
-        p.updateRetryBackoffMaxMillis());
+  private UUID deposit(long cents) {
+    DepositDocument deposit =
+        deposits
+            .deposit(owner, false, account, Money.of(cents, EUR), "salary")
+            .as(transaction::transactional)
+            .block(PATIENCE);
+    return deposit.id();
   }
 
   /** A client of a port nobody listens on; the machine's Redis keeps running for everyone else. */
@@ -226,26 +212,5 @@ class RecentEntriesUpdaterIntegrationTest {
                 owner, owner + "@example.com", "Owner", "x", List.of("CUSTOMER"), Instant.now()))
         .block(PATIENCE);
     return accounts.open(owner, EUR).map(Account::id).block(PATIENCE);
-  }
-
-  /** The outbox row of a movement, exactly as the relay sends it. */
-  private String outboxMessage(UUID movement) {
-    return db.sql("SELECT payload FROM outbox WHERE payload LIKE :movement")
-        .bind("movement", "%" + movement + "%")
-        .map(row -> row.get("payload", String.class))
-        .one()
-        .block(PATIENCE);
-  }
-
-  private void publish(String message, UUID key) {
-    sender
-        .send(
-            Mono.just(
-                SenderRecord.create(
-                    new ProducerRecord<>(Topics.EVENTS, key.toString(), message), 0)))
-        .as(StepVerifier::create)
-        .expectNextMatches(result -> result.exception() == null)
-        .expectComplete()
-        .verify(PATIENCE);
   }
 }

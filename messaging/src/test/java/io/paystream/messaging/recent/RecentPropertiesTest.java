@@ -22,12 +22,12 @@ class RecentPropertiesTest {
         bind(
             Map.of(
                 "paystream.recent.redis-timeout-millis", "100",
-                "paystream.recent.consumer-group", "g"));
+                "paystream.recent.repair-backlog-max", "7"));
 
     assertThat(bound.redisTimeout()).hasMillis(100);
-    assertThat(bound.consumerGroup()).isEqualTo("g");
+    assertThat(bound.repairBacklogMax()).isEqualTo(7);
     assertThat(bound.entriesMax()).isEqualTo(20);
-    assertThat(bound.updateRetryAttemptsMax()).isEqualTo(8);
+    assertThat(bound.updateRetryAttemptsMax()).isEqualTo(2);
   }
 
   @Test
@@ -36,6 +36,14 @@ class RecentPropertiesTest {
         .rootCause()
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("paystream.recent.redis-timeout-millis");
+  }
+
+  @Test
+  void anEmptyRepairBacklogIsRefusedNamingTheProperty() {
+    assertThatThrownBy(() -> bind(Map.of("paystream.recent.repair-backlog-max", "0")))
+        .rootCause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("paystream.recent.repair-backlog-max");
   }
 
   @Test

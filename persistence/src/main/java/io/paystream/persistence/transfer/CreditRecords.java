@@ -3,12 +3,10 @@ package io.paystream.persistence.transfer;
 import io.paystream.domain.Direction;
 import io.paystream.domain.Journal;
 import io.paystream.domain.JournalKind;
-import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.Posting;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferStatus;
 import io.paystream.persistence.ledger.LedgerStore;
-import io.paystream.persistence.outbox.OutboxStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,25 +17,23 @@ import reactor.core.publisher.Mono;
 
 /**
  * What a batch of completed credits writes, each kind in one statement whatever the batch size: the
- * journals and their entries, the COMPLETED statuses and the {@code transfer.completed} outbox
- * events. Rows are inserted in the order given, so entry and outbox sequence numbers follow the
- * order of the messages. Call inside the transaction that credited the payees.
+ * journals and their entries, and the COMPLETED statuses. Rows are inserted in the order given, so
+ * entry sequence numbers follow the order of the messages. Call inside the transaction that
+ * credited the payees. (Their {@code transfer.completed} events are the caller's: {@link
+ * TransferSettlement.Settlement}.)
  *
  * <p>The journals go through {@link LedgerStore#appendAll} (the rows of one {@link
- * LedgerStore#append} per transfer, one round trip), the events through {@link
- * OutboxStore#appendAll}.
+ * LedgerStore#append} per transfer, one round trip).
  */
 @Repository
 class CreditRecords {
 
   private final DatabaseClient db;
   private final LedgerStore ledger;
-  private final OutboxStore outbox;
 
-  CreditRecords(DatabaseClient db, LedgerStore ledger, OutboxStore outbox) {
+  CreditRecords(DatabaseClient db, LedgerStore ledger) {
     this.db = db;
     this.ledger = ledger;
-    this.outbox = outbox;
   }
 
   /**
@@ -74,7 +70,7 @@ class CreditRecords {
     if (credited.isEmpty()) {
       return Mono.empty();
     }
-    return journals(credited, at).then(complete(credited, at)).then(publish(credited, at));
+    return journals(credited, at).then(complete(credited, at));
   }
 
   private Mono<Void> journals(List<Credited> credited, Instant at) {
@@ -113,9 +109,5 @@ class CreditRecords {
                                 + " of "
                                 + ids.length
                                 + " transfers were still PENDING when completed")));
-  }
-
-  private Mono<Void> publish(List<Credited> credited, Instant at) {
-    return outbox.appendAll(credited.stream().map(row -> MoneyEvent.of(row.done(), at)).toList());
   }
 }

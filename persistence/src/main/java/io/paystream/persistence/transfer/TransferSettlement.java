@@ -15,7 +15,6 @@ import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
 import io.paystream.persistence.ledger.LedgerStore.Appended;
-import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.transfer.CreditRecords.Credited;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
@@ -42,7 +41,7 @@ import reactor.core.publisher.Mono;
  * receiving every transfer pays for one commit and one wait on its balance row per batch, not per
  * transfer: one credit per payee of its transfers' sum, one give-back per refunded payer. Each
  * transfer still gets its own journal (with its own running {@code balance_after}), status and
- * outbox event, so every transfer reads exactly as if it had been settled alone, in the order
+ * terminal event, so every transfer reads exactly as if it had been settled alone, in the order
  * given.
  *
  * <p>Lock order: the transfers (id order), then the payees (id order), then the payers of refunded
@@ -66,7 +65,6 @@ public class TransferSettlement {
   private final AccountBalances balances;
   private final SystemAccounts systemAccounts;
   private final LedgerStore ledger;
-  private final OutboxStore outbox;
   private final CreditRecords credits;
   private final Clock clock;
 
@@ -76,7 +74,6 @@ public class TransferSettlement {
       AccountBalances balances,
       SystemAccounts systemAccounts,
       LedgerStore ledger,
-      OutboxStore outbox,
       CreditRecords credits,
       Clock clock) {
     this.db = db;
@@ -84,21 +81,33 @@ public class TransferSettlement {
     this.balances = balances;
     this.systemAccounts = systemAccounts;
     this.ledger = ledger;
-    this.outbox = outbox;
     this.credits = credits;
     this.clock = clock;
   }
 
   /**
-   * Settles the transfers: one {@link Settled} per id, in the order given. An id given twice is
-   * settled at its first position and {@code ALREADY_SETTLED} at the later ones, as if the same
-   * message had been applied twice in a row. Idempotent: a transfer already terminal is left alone.
-   * Call inside the transaction that records the inbox rows; it fails only when the database does
-   * (or a decision did not hold, a bug), and then nothing of the batch may be committed.
+   * What {@link #settle} did: one outcome per id given, and the terminal event of every transfer it
+   * settled, in the order given.
    */
-  public Mono<List<Settled>> settle(List<UUID> transferIds) {
+  public record Settlement(List<Settled> outcomes, List<MoneyEvent> events) {
+
+    public Settlement {
+      outcomes = List.copyOf(outcomes);
+      events = List.copyOf(events);
+    }
+  }
+
+  /**
+   * Settles the transfers: one {@link Settled} per id, in the order given, and their terminal
+   * events. An id given twice is settled at its first position and {@code ALREADY_SETTLED} at the
+   * later ones, as if the same message had been applied twice in a row. Idempotent: a transfer
+   * already terminal is left alone. Call inside the transaction that records the inbox rows; it
+   * fails only when the database does (or a decision did not hold, a bug), and then nothing of the
+   * batch may be committed.
+   */
+  public Mono<Settlement> settle(List<UUID> transferIds) {
     if (transferIds.isEmpty()) {
-      return Mono.just(List.of());
+      return Mono.just(new Settlement(List.of(), List.of()));
     }
     return lock(transferIds)
         .collectMap(Transfer::id)
@@ -117,18 +126,20 @@ public class TransferSettlement {
                   pending.add(transfer);
                 }
               }
-              return creditOrRefund(pending)
+              Instant now = Timestamps.now(clock);
+              return creditOrRefund(pending, now)
                   .map(
                       decided -> {
+                        List<MoneyEvent> events = new ArrayList<>(decided.size());
                         for (int i = 0, p = 0; i < settled.length; i++) {
                           if (settled[i] == null) {
+                            Decided decision = decided.get(p++);
                             settled[i] =
-                                decided.get(p++) instanceof Credit
-                                    ? Settled.COMPLETED
-                                    : Settled.REFUNDED;
+                                decision instanceof Credit ? Settled.COMPLETED : Settled.REFUNDED;
+                            events.add(MoneyEvent.of(settledAs(decision, now), now));
                           }
                         }
-                        return List.of(settled);
+                        return new Settlement(List.of(settled), events);
                       });
             });
   }
@@ -149,12 +160,18 @@ public class TransferSettlement {
         .all();
   }
 
+  /** The transfer as {@code decision} left it: COMPLETED, or FAILED with the refund's reason. */
+  private static Transfer settledAs(Decided decision, Instant now) {
+    return decision instanceof Refund refund
+        ? refund.transfer().fail(refund.reason(), now)
+        : ((Credit) decision).transfer().complete(now);
+  }
+
   /** Decides each pending transfer on its locked payee, then writes the credits and refunds. */
-  private Mono<List<Decided>> creditOrRefund(List<Transfer> pending) {
+  private Mono<List<Decided>> creditOrRefund(List<Transfer> pending, Instant now) {
     if (pending.isEmpty()) {
       return Mono.just(List.of());
     }
-    Instant now = Timestamps.now(clock);
     return accounts
         .lock(pending.stream().map(Transfer::toAccountId).toList())
         .map(payees -> CreditBatch.decide(pending, payees))
@@ -199,8 +216,7 @@ public class TransferSettlement {
   /**
    * The payee cannot take the money: give it back to the payer whatever the payer's status, because
    * it is the payer's money. The payers are locked (after the payees, in id order) and each gets
-   * one give-back; each transfer its own journal (TRANSIT -> payer), FAILED status and {@code
-   * transfer.failed} event, in order.
+   * one give-back; each transfer its own journal (TRANSIT -> payer) and FAILED status, in order.
    */
   private Mono<Void> refund(List<Decided> decided, Instant now) {
     List<Refund> refunds =
@@ -234,14 +250,7 @@ public class TransferSettlement {
                   .giveBack(changes(byPayer))
                   .then(journals(refunded))
                   .flatMap(journals -> ledger.appendAll(journals, now))
-                  .then(Flux.fromIterable(refunded).concatMap(r -> markFailed(r.failed())).then())
-                  .then(
-                      Mono.defer(
-                          () ->
-                              outbox.appendAll(
-                                  refunded.stream()
-                                      .map(r -> MoneyEvent.of(r.failed(), now))
-                                      .toList())));
+                  .then(Flux.fromIterable(refunded).concatMap(r -> markFailed(r.failed())).then());
             });
   }
 

@@ -191,7 +191,7 @@ class SequencedEntriesIntegrationTest {
   private reactor.core.publisher.Mono<Settled> settle(UUID transferId) {
     return settlement
         .settle(List.of(transferId))
-        .map(settled -> settled.get(0))
+        .map(settled -> settled.outcomes().get(0))
         .as(transaction::transactional);
   }
 }
