@@ -10,7 +10,9 @@ import org.springframework.http.HttpHeaders;
  * @param limit the bucket's capacity per window
  * @param remaining tokens left after this request
  * @param retryAfterSeconds when refused, seconds until one token is back (at least 1)
- * @param resetSeconds seconds until the bucket is full again
+ * @param resetSeconds seconds until the bucket is full again: exact for a refusal; for an allowed
+ *     decision of the shared buckets at most this (the window), since no header carries it and
+ *     asking Redis would cost a command per bucket
  */
 public record RateDecision(
     RateLimit name,

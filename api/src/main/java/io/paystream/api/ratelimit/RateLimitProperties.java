@@ -35,8 +35,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     between, requests go straight to the local fallback without waiting for a timeout
  * @param localBucketsMax buckets the per-instance fallback keeps in memory; the least recently used
  *     is dropped beyond this, so a flood of distinct keys cannot exhaust the heap
- * @param keyPrefix prefix of every bucket key in Redis: a bucket keeps the capacity it was created
- *     with, so two deployments (or two test runs) sharing one Redis must not share keys
+ * @param keyPrefix prefix of every bucket key in Redis: two deployments (or two test runs) with
+ *     different limits sharing one Redis must not count in each other's buckets
  */
 @ConfigurationProperties("paystream.rate-limit")
 public record RateLimitProperties(

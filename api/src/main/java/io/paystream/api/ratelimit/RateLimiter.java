@@ -2,9 +2,6 @@ package io.paystream.api.ratelimit;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -19,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,10 +29,11 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Takes tokens from Bucket4j buckets kept in Redis (Lettuce, asynchronous proxy manager: no thread
- * ever waits for Redis), shared by every instance of the API. The Redis is the one {@code
- * spring.data.redis.*} configures for the whole application ({@link RedisEndpoint}: password,
- * database, TLS, URL, Sentinel), so every instance that shares the cache shares the buckets.
+ * Takes tokens from buckets kept in Redis ({@link SharedBuckets}: one script call per request,
+ * whatever number of buckets it touches; Lettuce, asynchronous: no thread ever waits for Redis),
+ * shared by every instance of the API. The Redis is the one {@code spring.data.redis.*} configures
+ * for the whole application ({@link RedisEndpoint}: password, database, TLS, URL, Sentinel), so
+ * every instance that shares the cache shares the buckets.
  *
  * <p>Redis down: the API keeps serving, and every limit keeps applying per instance, from in-memory
  * buckets with the same configuration ({@link LocalBuckets}). With N instances a client gets at
@@ -56,9 +56,7 @@ public class RateLimiter implements AutoCloseable {
   private final String redisDescription;
   private final Map<RateLimit, BucketConfiguration> configurations = new EnumMap<>(RateLimit.class);
   private final LocalBuckets local;
-  private final AtomicReference<AsyncProxyManager<byte[]>> redis = new AtomicReference<>();
-  private final AtomicReference<StatefulRedisConnection<byte[], byte[]>> connection =
-      new AtomicReference<>();
+  private final AtomicReference<SharedBuckets> redis = new AtomicReference<>();
   private final AtomicLong nextConnectNanos = new AtomicLong(Long.MIN_VALUE);
   private final AtomicBoolean connecting = new AtomicBoolean();
   private final String namespace;
@@ -124,34 +122,55 @@ public class RateLimiter implements AutoCloseable {
 
   /** Takes one token for {@code key} from {@code limit}'s bucket. Never fails, never blocks. */
   public Mono<RateDecision> consume(RateLimit limit, String key) {
-    BucketConfiguration configuration = configurations.get(limit);
-    String bucketKey = namespace + limit.limitName() + ":" + hash(key);
+    return consume(List.of(limit), key);
+  }
+
+  /**
+   * Takes one token for {@code key} from each of {@code limits}' buckets, in order, up to the first
+   * that refuses: answers that refusal, else the last bucket's decision. The shared buckets answer
+   * in one Redis round trip however many limits there are. Never fails, never blocks.
+   */
+  public Mono<RateDecision> consume(List<RateLimit> limits, String key) {
+    if (limits.isEmpty()) {
+      throw new IllegalArgumentException("a request takes from at least one bucket");
+    }
+    String hashed = hash(key);
+    List<String> bucketKeys = new ArrayList<>(limits.size());
+    for (RateLimit limit : limits) {
+      // ":count:" sets these keys apart from the Bucket4j state an older version kept under
+      // namespace + name + ":" + hash, which the script could not count on.
+      bucketKeys.add(namespace + limit.limitName() + ":count:" + hashed);
+    }
     return redisBuckets()
         .flatMap(
-            proxies ->
-                Mono.fromFuture(
-                        () ->
-                            proxies
-                                .builder()
-                                .build(
-                                    bucketKey.getBytes(StandardCharsets.UTF_8),
-                                    () ->
-                                        java.util.concurrent.CompletableFuture.completedFuture(
-                                            configuration))
-                                .tryConsumeAndReturnRemaining(1))
+            buckets ->
+                buckets
+                    .take(limits, bucketKeys)
                     .timeout(Duration.ofMillis(properties.redisTimeoutMillis()))
                     .onErrorResume(
                         failure -> {
                           failed(failure);
                           return Mono.empty();
                         }))
-        .switchIfEmpty(
-            Mono.fromSupplier(
-                () -> {
-                  localDecisions.increment();
-                  return local.bucket(bucketKey, configuration).tryConsumeAndReturnRemaining(1);
-                }))
-        .map(probe -> decision(limit, probe));
+        .switchIfEmpty(Mono.fromSupplier(() -> locally(limits, bucketKeys)));
+  }
+
+  /** As the shared buckets decide, from this instance's own (Redis is unreachable or failed). */
+  private RateDecision locally(List<RateLimit> limits, List<String> bucketKeys) {
+    localDecisions.increment();
+    RateDecision decision = null;
+    for (int i = 0; i < limits.size(); i++) {
+      RateLimit limit = limits.get(i);
+      ConsumptionProbe probe =
+          local
+              .bucket(bucketKeys.get(i), configurations.get(limit))
+              .tryConsumeAndReturnRemaining(1);
+      decision = decision(limit, probe);
+      if (!decision.allowed()) {
+        break;
+      }
+    }
+    return decision;
   }
 
   /**
@@ -179,8 +198,8 @@ public class RateLimiter implements AutoCloseable {
 
   /** Whether the shared (Redis) buckets are in use right now; for health and tests. */
   public boolean shared() {
-    StatefulRedisConnection<byte[], byte[]> open = connection.get();
-    return open != null && open.isOpen();
+    SharedBuckets buckets = redis.get();
+    return buckets != null && buckets.connection().isOpen();
   }
 
   private RateDecision decision(RateLimit limit, ConsumptionProbe probe) {
@@ -193,17 +212,16 @@ public class RateLimiter implements AutoCloseable {
         RateDecision.seconds(probe.getNanosToWaitForReset()));
   }
 
-  /** The Redis proxy manager, or empty while Redis is unreachable (then the fallback decides). */
-  private Mono<AsyncProxyManager<byte[]>> redisBuckets() {
-    AsyncProxyManager<byte[]> ready = redis.get();
+  /** The shared buckets, or empty while Redis is unreachable (then the fallback decides). */
+  private Mono<SharedBuckets> redisBuckets() {
+    SharedBuckets ready = redis.get();
     if (ready == null) {
       // Never make a request wait for a connection: answer locally, connect in the background.
       connect().subscribe();
       return Mono.empty();
     }
-    StatefulRedisConnection<byte[], byte[]> open = connection.get();
     // Lettuce reconnects by itself; while it is disconnected, answer locally at once.
-    return open.isOpen() ? Mono.just(ready) : Mono.empty();
+    return ready.connection().isOpen() ? Mono.just(ready) : Mono.empty();
   }
 
   /**
@@ -238,25 +256,16 @@ public class RateLimiter implements AutoCloseable {
         .doFinally(signal -> connecting.set(false));
   }
 
-  private synchronized AsyncProxyManager<byte[]> install(
-      StatefulRedisConnection<byte[], byte[]> opened) {
-    AsyncProxyManager<byte[]> existing = redis.get();
+  private synchronized SharedBuckets install(StatefulRedisConnection<byte[], byte[]> opened) {
+    SharedBuckets existing = redis.get();
     if (existing != null) {
       opened.closeAsync();
       return existing;
     }
-    AsyncProxyManager<byte[]> proxies =
-        Bucket4jLettuce.casBasedBuilder(opened)
-            // A full bucket is the same as no bucket: let Redis forget it once it has refilled.
-            .expirationAfterWrite(
-                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-                    Duration.ofSeconds(properties.windowSeconds())))
-            .build()
-            .asAsync();
-    connection.set(opened);
-    redis.set(proxies);
+    SharedBuckets buckets = new SharedBuckets(opened, properties);
+    redis.set(buckets);
     log.info("rate limits shared through Redis {}", redisDescription);
-    return proxies;
+    return buckets;
   }
 
   static String hash(String key) {
@@ -271,9 +280,9 @@ public class RateLimiter implements AutoCloseable {
 
   @Override
   public void close() {
-    StatefulRedisConnection<byte[], byte[]> open = connection.get();
+    SharedBuckets open = redis.get();
     if (open != null) {
-      open.closeAsync();
+      open.connection().closeAsync();
     }
     client.shutdownAsync();
   }

@@ -1,5 +1,8 @@
 package io.paystream.api.ratelimit;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -61,6 +64,22 @@ final class PasswordProtectedRedis implements AutoCloseable {
 
   String password() {
     return password;
+  }
+
+  /** As if the server had restarted: it forgets every script it was sent. */
+  void flushScripts() {
+    RedisClient client =
+        RedisClient.create(
+            RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(port)
+                .withPassword(password.toCharArray())
+                .build());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      connection.sync().scriptFlush();
+    } finally {
+      client.shutdown();
+    }
   }
 
   private void awaitAccepting() {
