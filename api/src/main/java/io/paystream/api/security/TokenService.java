@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -26,6 +27,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -56,6 +58,11 @@ public class TokenService {
     NimbusJwtDecoder nimbus =
         NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
     nimbus.setJwtValidator(validator(properties, clock));
+    // Our issuer is a name, not a URL. The default converter tries it as a URL first, which
+    // throws (and fills a stack trace) on every request before falling back to the string.
+    nimbus.setClaimSetConverter(
+        MappedJwtClaimSetConverter.withDefaults(
+            Map.of(JwtClaimNames.ISS, issuer -> issuer == null ? null : issuer.toString())));
     // Decoded at once, not by NimbusReactiveJwtDecoder's operator chain: a request's
     // authentication stays reachable for as long as its response runs, and that chain kept the
     // parsed token (SignedJWT, its claims and Base64 parts) alive beside the Jwt, about 1 KB per
