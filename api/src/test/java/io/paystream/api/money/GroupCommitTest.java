@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +15,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * The coalescing alone, with batches whose end the test decides: who runs together, in what order,
@@ -211,6 +213,68 @@ class GroupCommitTest {
         .then(() -> started.get(2).answer())
         .expectNext("done 5")
         .verifyComplete();
+  }
+
+  @Test
+  void withALingerALoneSubmissionWaitsForCompanyThenRunsWithWhatArrived() {
+    VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+    GroupCommit<Integer, String> commit = lingering(8, Duration.ofMillis(2), clock);
+    List<String> answers = new CopyOnWriteArrayList<>();
+    commit.submit(1).subscribe(answers::add);
+    clock.advanceTimeBy(Duration.ofMillis(1));
+    commit.submit(2).subscribe(answers::add);
+    assertThat(started).isEmpty();
+
+    clock.advanceTimeBy(Duration.ofMillis(1));
+
+    // Two milliseconds after the first, not after the second: no item waits longer.
+    assertThat(started).extracting(Started::items).containsExactly(List.of(1, 2));
+    started.get(0).answer();
+    assertThat(answers).containsExactly("done 1", "done 2");
+  }
+
+  @Test
+  void withALingerAFullBatchStartsAtOnce() {
+    VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+    GroupCommit<Integer, String> commit = lingering(3, Duration.ofMillis(2), clock);
+
+    for (int i = 1; i <= 4; i++) {
+      commit.submit(i).subscribe();
+    }
+
+    assertThat(started).extracting(Started::items).containsExactly(List.of(1, 2, 3));
+    started.get(0).answer();
+    // The fourth, alone, still lingers for its two milliseconds.
+    assertThat(started).hasSize(1);
+    clock.advanceTimeBy(Duration.ofMillis(2));
+    assertThat(started).extracting(Started::items).containsExactly(List.of(1, 2, 3), List.of(4));
+  }
+
+  @Test
+  void withALingerItemsThatWaitedThatLongForASlotStartAsSoonAsItFrees() {
+    VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+    GroupCommit<Integer, String> commit = lingering(8, Duration.ofMillis(2), clock);
+    commit.submit(1).subscribe();
+    clock.advanceTimeBy(Duration.ofMillis(2));
+    commit.submit(2).subscribe();
+    commit.submit(3).subscribe();
+    clock.advanceTimeBy(Duration.ofMillis(5));
+    assertThat(started).hasSize(1);
+
+    started.get(0).answer();
+
+    assertThat(started).extracting(Started::items).containsExactly(List.of(1), List.of(2, 3));
+  }
+
+  @Test
+  void aNegativeLingerIsRefused() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> lingering(8, Duration.ofMillis(-1), VirtualTimeScheduler.create()));
+  }
+
+  private GroupCommit<Integer, String> lingering(
+      int batchMax, Duration linger, VirtualTimeScheduler clock) {
+    return new GroupCommit<>(batchMax, 1, QUEUE_MAX, linger, clock, heldOpen, sizes);
   }
 
   @Test
