@@ -5,12 +5,15 @@ import io.paystream.messaging.recent.RecentProperties;
 import io.paystream.persistence.ledger.SequencedEntries;
 import io.paystream.persistence.ledger.SequencedEntries.SequencedEntry;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The API's side of the recent-entries cache: answers an account's latest entries from Redis when
@@ -27,13 +30,32 @@ public class RecentEntriesCache {
 
   private static final Logger log = LoggerFactory.getLogger(RecentEntriesCache.class);
 
+  /**
+   * The most accounts one {@code DEL} forgets: two keys each, so a group commit batch of transfers
+   * (at most 128) fits in one call of a few kilobytes.
+   */
+  static final int FORGET_BATCH_MAX = 256;
+
+  /**
+   * The most forgets waiting for the call in flight; one more is sent alone. Many times what
+   * arrives during one Redis round trip even at the API's peak, and a bound on what they hold.
+   */
+  static final int FORGET_QUEUE_MAX = 4096;
+
   private final RecentEntriesRedis redis;
+  private final ReactiveStringRedisTemplate template;
   private final SequencedEntries entries;
   private final RecentProperties properties;
+  private final Forgetting forgetting =
+      new Forgetting(FORGET_BATCH_MAX, FORGET_QUEUE_MAX, this::delete);
 
   public RecentEntriesCache(
-      RecentEntriesRedis redis, SequencedEntries entries, RecentProperties properties) {
+      RecentEntriesRedis redis,
+      ReactiveStringRedisTemplate template,
+      SequencedEntries entries,
+      RecentProperties properties) {
     this.redis = redis;
+    this.template = template;
     this.entries = entries;
     this.properties = properties;
   }
@@ -67,12 +89,16 @@ public class RecentEntriesCache {
 
   /**
    * Forgets an account's set after a write this instance just committed, so that its client reads
-   * its own write at once (rebuilt from PostgreSQL). Best effort: a failure is logged, and the
-   * ledger event brings the set up to date anyway.
+   * its own write at once (rebuilt from PostgreSQL). Completes once the set is gone; forgets that
+   * arrive while another is in flight go out together, in one {@code DEL} ({@link Forgetting}).
+   * Best effort: a failure is logged, and the ledger event brings the set up to date anyway.
    */
   public Mono<Void> invalidate(UUID account) {
-    return redis
+    return forgetting
         .forget(account)
+        // Its own bound too, not only its call's: a forget that queued behind a hanging call
+        // waits no longer than one timeout either.
+        .timeout(properties.redisTimeout())
         .doOnError(
             error ->
                 log.debug(
@@ -88,6 +114,23 @@ public class RecentEntriesCache {
     return answer.getStatusCode().is2xxSuccessful()
         ? invalidate(account).thenReturn(answer)
         : Mono.just(answer);
+  }
+
+  /**
+   * Deletes the sets and snapshots of {@code accounts} in one call, as {@link
+   * RecentEntriesRedis#forget} does for one: bounded by the same timeout, and made from a
+   * bounded-elastic thread for the same reason (taking a connection from Spring's factory may be a
+   * blocking connect).
+   */
+  private Mono<Void> delete(Set<UUID> accounts) {
+    String[] keys =
+        accounts.stream()
+            .flatMap(account -> RecentEntriesRedis.keys(account).stream())
+            .toArray(String[]::new);
+    return Mono.defer(() -> template.delete(keys))
+        .subscribeOn(Schedulers.boundedElastic())
+        .timeout(properties.redisTimeout())
+        .then();
   }
 
   private Mono<List<SequencedEntry>> fromDatabase(UUID account) {

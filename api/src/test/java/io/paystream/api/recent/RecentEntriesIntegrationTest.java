@@ -2,6 +2,7 @@ package io.paystream.api.recent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paystream.api.ratelimit.RedisMonitor;
 import io.paystream.api.testing.ApiIntegrationTest;
 import io.paystream.api.testing.PaystreamClient.User;
 import io.paystream.domain.Direction;
@@ -14,9 +15,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
 /** CONTRACT.md, History: the latest 20 entries, served from Redis when warm. */
@@ -31,6 +37,9 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
   @Autowired RecentEntriesRedis cache;
 
   @Autowired SequencedEntries entries;
+
+  /** The API's side, whose forgets after writes are under test. */
+  @Autowired RecentEntriesCache recentEntries;
 
   @Test
   void aCompletedTransferShowsInThePayeesWarmRecentEntriesWithinFiveSeconds() {
@@ -163,6 +172,49 @@ class RecentEntriesIntegrationTest extends ApiIntegrationTest {
     assertThat(recent(owner, account))
         .extracting(entry -> entry.get("amount").asLong())
         .containsExactly(3L, 2L, 1L);
+  }
+
+  /**
+   * Read-your-writes at load: each write's answer waits until its own account's set is gone, and
+   * the writes that commit while a forget is in flight share the next one.
+   */
+  @Test
+  void concurrentWritesEachForgetTheirAccountBeforeAnsweringAndShareTheirDeletes() {
+    List<UUID> accounts = Stream.generate(UUID::randomUUID).limit(40).toList();
+    for (UUID account : accounts) {
+      redis.opsForValue().set(RecentEntriesRedis.keys(account).get(1), "[]").block();
+    }
+    try (RedisMonitor monitor = new RedisMonitor("localhost", 6379)) {
+
+      Flux.fromIterable(accounts)
+          .flatMap(
+              account ->
+                  Mono.defer(() -> recentEntries.invalidate(account))
+                      .subscribeOn(Schedulers.parallel())
+                      .then(redis.hasKey(RecentEntriesRedis.keys(account).get(1))))
+          .collectList()
+          .as(StepVerifier::create)
+          .assertNext(
+              stillThere ->
+                  assertThat(stillThere)
+                      .as("the snapshot once invalidate completed")
+                      .hasSize(accounts.size())
+                      .containsOnly(false))
+          .verifyComplete();
+
+      List<String> deletes =
+          Eventually.await(
+              Duration.ofSeconds(5),
+              "a DEL for every account in the monitor",
+              () ->
+                  monitor.lines("\"DEL\"").stream()
+                      .filter(line -> accounts.stream().anyMatch(a -> line.contains(a.toString())))
+                      .toList(),
+              seen ->
+                  accounts.stream()
+                      .allMatch(a -> seen.stream().anyMatch(line -> line.contains(a.toString()))));
+      assertThat(deletes).as("DELs for %d accounts", accounts.size()).hasSizeLessThan(20);
+    }
   }
 
   private List<JsonNode> recent(User user, UUID account) {
