@@ -33,6 +33,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -95,7 +96,13 @@ class TransferAcceptor {
     for (int lane = 0; lane < properties.lanes(); lane++) {
       built.add(
           new GroupCommit<>(
-              properties.batchMax(), 1, laneQueueMax, this::acceptTogether, batchSizes));
+              properties.batchMax(),
+              1,
+              laneQueueMax,
+              properties.linger(),
+              Schedulers.parallel(),
+              this::acceptTogether,
+              batchSizes));
     }
     this.lanes = List.copyOf(built);
     this.batchFailures =
