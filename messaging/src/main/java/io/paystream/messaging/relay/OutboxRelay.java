@@ -53,6 +53,7 @@ public class OutboxRelay {
   private final SagaTracing tracing;
   private final Counter sent;
   private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong lastPassEnded = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
   private final AtomicLong backlogProbedAt =
       new AtomicLong(System.nanoTime() - BACKLOG_PROBE_INTERVAL.toNanos());
 
@@ -81,21 +82,24 @@ public class OutboxRelay {
 
   /**
    * Drains on every wake-up signal: each element of {@code wakeUps} (a NOTIFY, or the safety-net
-   * tick) runs batches until the outbox is empty, {@code outboxLingerMillis} after the signal.
-   * Signals that arrive while lingering or draining collapse into one, so a burst of commits costs
-   * one extra pass, not one pass each, and at a steady trickle the commits of the linger share one.
+   * tick) runs batches until the outbox is empty. Signals that arrive while draining collapse into
+   * one, so a burst of commits costs one extra pass, not one pass each.
+   *
+   * <p>While the outbox is busy (the previous pass ended less than {@code outboxLingerMillis} ago),
+   * a wake-up first lingers that long, so that the accepts committing meanwhile share the pass: its
+   * transaction, its Kafka request, and then the credit leg's poll and transaction. At a steady
+   * trickle that makes batches of several transfers where there were batches of one; under load
+   * batches form anyway, and an isolated transfer (the previous pass long over) goes at once, so a
+   * lone client's completion latency does not pay for it.
    */
   public Flux<Integer> run(Flux<?> wakeUps) {
-    Mono<Void> linger =
-        properties.outboxLingerMillis() == 0
-            ? Mono.empty()
-            : Mono.delay(properties.outboxLinger()).then();
     return wakeUps
         .onBackpressureLatest()
         .concatMap(
             signal ->
-                linger
+                Mono.defer(this::lingerWhileBusy)
                     .then(drain())
+                    .doFinally(end -> lastPassEnded.set(System.nanoTime()))
                     .onErrorResume(
                         error -> {
                           log.warn(
@@ -104,6 +108,14 @@ public class OutboxRelay {
                           return Mono.just(0);
                         }),
             1);
+  }
+
+  private Mono<Void> lingerWhileBusy() {
+    long linger = properties.outboxLinger().toNanos();
+    if (linger == 0 || System.nanoTime() - lastPassEnded.get() >= linger) {
+      return Mono.empty();
+    }
+    return Mono.delay(properties.outboxLinger()).then();
   }
 
   /**
