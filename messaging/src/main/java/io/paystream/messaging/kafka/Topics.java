@@ -1,5 +1,9 @@
 package io.paystream.messaging.kafka;
 
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
 /**
  * Kafka topic names, owned by messaging: the relay sends every outbox row to {@link #EVENTS}, and
  * the consumers read it.
@@ -22,11 +26,9 @@ public final class Topics {
   public static final String TYPE_HEADER = "paystream-event-type";
 
   /** The record's event type as its {@link #TYPE_HEADER} names it, or null without one. */
-  public static String type(org.apache.kafka.common.header.Headers headers) {
-    org.apache.kafka.common.header.Header header = headers.lastHeader(TYPE_HEADER);
-    return header == null
-        ? null
-        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+  public static String type(Headers headers) {
+    Header header = headers.lastHeader(TYPE_HEADER);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private Topics() {}

@@ -19,7 +19,6 @@ import java.util.UUID;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Accounts and pending transfers made through the real stores, and reads of what the credit leg
@@ -29,7 +28,6 @@ final class CreditFixtures {
 
   static final Currency EUR = Currency.getInstance("EUR");
   private static final Duration PATIENCE = Duration.ofSeconds(30);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final UserStore users;
   private final AccountStore accounts;

@@ -39,7 +39,7 @@ public interface TraceParents {
 
   /**
    * Each event continues the trace of the resource it is about ({@link MoneyEvent#resourceId()}): a
-   * batch of deliveries, each with its own trace, settled in one transaction.
+   * group-commit batch, each request with its own trace ({@link ByRequest#forEvents}).
    */
   static Context byResource(Context context, Map<UUID, String> traceParents) {
     return traceParents.isEmpty()
