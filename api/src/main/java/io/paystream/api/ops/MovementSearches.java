@@ -5,8 +5,6 @@ import io.paystream.api.web.FieldChecks;
 import io.paystream.persistence.account.AccountOwners;
 import io.paystream.persistence.ops.MovementSearch;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -52,8 +50,8 @@ class MovementSearches {
         parameters.email() == null
             ? null
             : EmailAddresses.normalise(checks, "email", parameters.email());
-    Instant from = time(checks, "from", parameters.from());
-    Instant to = time(checks, "to", parameters.to());
+    Instant from = checks.instant("from", parameters.from());
+    Instant to = checks.instant("to", parameters.to());
     if (from != null && to != null && !from.isBefore(to)) {
       checks.fail("to", "must be later than from");
     }
@@ -71,18 +69,5 @@ class MovementSearches {
                 to,
                 parameters.beforeId(),
                 parameters.limit()));
-  }
-
-  /** An RFC 3339 timestamp with its offset ({@code Z} or {@code +01:00}). */
-  private static Instant time(FieldChecks checks, String field, String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      checks.fail(field, "must be an RFC 3339 timestamp like 2026-12-07T08:00:00Z");
-      return null;
-    }
   }
 }

@@ -5,6 +5,7 @@ import io.paystream.api.ops.MovementSearches.Parameters;
 import io.paystream.api.ops.OpsOverview.Overview;
 import io.paystream.api.web.Cursors;
 import io.paystream.api.web.Cursors.Kind;
+import io.paystream.api.web.FieldChecks;
 import io.paystream.api.web.Page;
 import io.paystream.domain.TransferStatus;
 import io.paystream.domain.WithdrawalStatus;
@@ -16,6 +17,9 @@ import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
 import io.paystream.persistence.withdrawal.WithdrawalDocument;
 import io.paystream.persistence.withdrawal.WithdrawalStore;
+import io.swagger.v3.oas.annotations.Parameter;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +44,7 @@ public class OpsController {
   private final OpsOverview overview;
   private final WithdrawalStore withdrawals;
   private final MovementSearches searches;
+  private final Clock clock;
 
   /** The status names each kind of movement has, in the order of its life. */
   private static final Set<String> TRANSFER_STATUSES = names(TransferStatus.values());
@@ -54,7 +59,9 @@ public class OpsController {
       Cursors cursors,
       OpsOverview overview,
       WithdrawalStore withdrawals,
-      MovementSearches searches) {
+      MovementSearches searches,
+      Clock clock) {
+    this.clock = clock;
     this.cursors = cursors;
     this.overview = overview;
     this.withdrawals = withdrawals;
@@ -142,10 +149,22 @@ public class OpsController {
         .map(items -> Page.of(items, size, last -> cursors.of(Kind.WITHDRAWALS, last.id())));
   }
 
-  /** See {@link LedgerAudit}: the same check that the scheduled probe publishes as a metric. */
+  /**
+   * See {@link LedgerAudit}: the same check that the scheduled probe publishes as a metric, or with
+   * {@code at} the check as of that instant.
+   */
   @GetMapping("/ledger/check")
-  public Mono<LedgerCheck> ledgerCheck() {
-    return ledger.check();
+  public Mono<LedgerCheck> ledgerCheck(
+      @Parameter(
+              description =
+                  "RFC 3339 instant with its offset, not in the future: check the entries stamped"
+                      + " at or before it, and each customer balance as of it")
+          @RequestParam(required = false)
+          String at) {
+    FieldChecks checks = new FieldChecks();
+    Instant asOf = checks.pastInstant("at", at, clock.instant());
+    checks.throwIfInvalid();
+    return asOf == null ? ledger.check() : ledger.checkAt(asOf);
   }
 
   private static Set<String> names(Enum<?>[] values) {

@@ -1,6 +1,9 @@
 package io.paystream.api.web;
 
 import io.paystream.domain.CurrencyCodes;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
@@ -31,6 +34,35 @@ public final class FieldChecks {
       return null;
     }
     return CurrencyCodes.parse(value);
+  }
+
+  /**
+   * An optional RFC 3339 timestamp with its offset ({@code Z} or {@code +01:00}): null when absent
+   * or invalid (then recorded).
+   */
+  public Instant instant(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      fail(field, "must be an RFC 3339 timestamp like 2026-12-07T08:00:00Z");
+      return null;
+    }
+  }
+
+  /**
+   * {@link #instant} that must not be later than {@code now}: a balance as of the future is
+   * unknown.
+   */
+  public Instant pastInstant(String field, String value, Instant now) {
+    Instant at = instant(field, value);
+    if (at != null && at.isAfter(now)) {
+      fail(field, "must not be in the future");
+      return null;
+    }
+    return at;
   }
 
   public Long amount(String field, Long value) {

@@ -16,9 +16,9 @@ import reactor.test.StepVerifier;
 class LedgerCheckProbeTest {
 
   private static final LedgerCheck BALANCED =
-      new LedgerCheck(true, List.of(new CurrencySum("EUR", 0)), 0);
+      new LedgerCheck(true, List.of(new CurrencySum("EUR", 0)), 0, null);
   private static final LedgerCheck UNBALANCED =
-      new LedgerCheck(false, List.of(new CurrencySum("EUR", 7)), 2);
+      new LedgerCheck(false, List.of(new CurrencySum("EUR", 7)), 2, null);
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final Deque<Mono<LedgerCheck>> answers = new ArrayDeque<>();

@@ -321,6 +321,7 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
         "/api/v1/transfers/not-a-uuid",
         "/api/v1/accounts/12345/transactions",
         "/api/v1/accounts/xyz/transactions/recent",
+        "/api/v1/accounts/nope/balance",
         "/api/v1/transfers/00000000-0000-0000-0000-00000000000g"
       })
   void aPathIdThatIsNotAUuidIsRefusedWithValidationFailed(String path) {

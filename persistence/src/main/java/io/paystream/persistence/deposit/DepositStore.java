@@ -110,8 +110,7 @@ public class DepositStore {
                     PostingRules.deposit(deposit.id(), world, accountId, amount),
                     Map.of(accountId, credited.balance()),
                     null,
-                    reference,
-                    now))
+                    reference))
         .then(outbox.append(MoneyEvent.of(deposit, now)))
         .thenReturn(DepositDocument.of(deposit));
   }

@@ -20,6 +20,14 @@ import reactor.core.publisher.Mono;
  * The append-only double-entry ledger. {@link #append} is called inside the transaction that
  * changed the balances it records; the journal has already proved it sums to zero per currency (see
  * {@link Journal}), and the database refuses any later UPDATE or DELETE of it.
+ *
+ * <p>Time: an entry's {@code created_at} is the database's clock when the statement writing it
+ * started, which is after the UPDATE that moved (and locked) its customer account's balance. So the
+ * entries of one account are stamped in the order its balance moved ({@code entry.seq} order), and
+ * the entries stamped at or before any instant are a prefix of that order: the balance as of an
+ * instant ({@link #balanceAt}) is both the sum of those entries and the {@code balance_after} of
+ * the newest of them. Stamps taken by each instance's own clock before locking (as earlier releases
+ * did) could fall out of that order by the milliseconds two transactions raced for one account.
  */
 @Repository
 public class LedgerStore {
@@ -44,12 +52,8 @@ public class LedgerStore {
    *     System-account entries name the customer account of the journal.
    */
   public Mono<Void> append(
-      Journal journal,
-      Map<UUID, Long> balancesAfter,
-      UUID counterparty,
-      String description,
-      Instant at) {
-    return appendAll(List.of(new Appended(journal, balancesAfter, counterparty, description)), at);
+      Journal journal, Map<UUID, Long> balancesAfter, UUID counterparty, String description) {
+    return appendAll(List.of(new Appended(journal, balancesAfter, counterparty, description)));
   }
 
   /**
@@ -71,11 +75,13 @@ public class LedgerStore {
   /**
    * {@link #append} for many journals in one statement (one round trip whatever their number), the
    * same rows and values as one {@code append} per journal, inserted in list order: entry sequence
-   * numbers follow it, and ids generated in order on one thread ascend, so entries sharing one
-   * {@code created_at} still list in that order wherever history sorts by ({@code created_at},
-   * {@code id}).
+   * numbers follow it, and ids generated in order on one thread ascend, so entries sharing the
+   * statement's {@code created_at} still list in that order wherever history sorts by ({@code
+   * created_at}, {@code id}). Every journal and entry of the call is stamped with the statement's
+   * start ({@code statement_timestamp()}), so both entries of a journal share one instant and no
+   * instant splits a journal.
    */
-  public Mono<Void> appendAll(List<Appended> journals, Instant at) {
+  public Mono<Void> appendAll(List<Appended> journals) {
     if (journals.isEmpty()) {
       return Mono.empty();
     }
@@ -124,13 +130,13 @@ public class LedgerStore {
                                             balance2, counterparty2, n)
             ), j AS (
                 INSERT INTO journal (id, kind, movement_id, created_at)
-                SELECT journal_id, kind, movement_id, :at FROM batch ORDER BY n
+                SELECT journal_id, kind, movement_id, statement_timestamp() FROM batch ORDER BY n
             )
             INSERT INTO entry (id, journal_id, movement_id, account_id, direction, amount,
                                currency, balance_after, counterparty_account_id, description,
                                created_at)
             SELECT e.id, b.journal_id, b.movement_id, e.account_id, e.direction, e.amount,
-                   e.currency, e.balance_after, e.counterparty, b.description, :at
+                   e.currency, e.balance_after, e.counterparty, b.description, statement_timestamp()
               FROM batch b
              CROSS JOIN LATERAL (VALUES
                    (b.id1, b.account1, b.direction1, b.amount1, b.currency1, b.balance1,
@@ -158,7 +164,6 @@ public class LedgerStore {
         .bind("currencies2", second.currencies)
         .bind("balances2", second.balances)
         .bind("counterparties2", second.counterparties)
-        .bind("at", at)
         .fetch()
         .rowsUpdated()
         .flatMap(
@@ -257,11 +262,7 @@ public class LedgerStore {
             SELECT currency,
                    SUM(CASE direction WHEN 'CREDIT' THEN amount ELSE -amount END) AS total
               FROM entry GROUP BY currency ORDER BY currency""")
-        .map(
-            row ->
-                new CurrencySum(
-                    row.get("currency", String.class),
-                    row.get("total", BigDecimal.class).longValueExact()))
+        .map(LedgerStore::currencySum)
         .all();
   }
 
@@ -280,7 +281,65 @@ public class LedgerStore {
         .one();
   }
 
+  /**
+   * A customer account's balance as of {@code at}: right after its newest entry stamped at or
+   * before it, 0 before its first. One probe of {@code entry_account_time_idx}; entries sharing the
+   * newest stamp (one statement moved the account more than once) are ordered by {@code seq}.
+   */
+  public Mono<Long> balanceAt(UUID accountId, Instant at) {
+    return db.sql(
+            """
+            SELECT balance_after FROM entry
+             WHERE account_id = :account AND created_at <= :at
+             ORDER BY created_at DESC, seq DESC LIMIT 1""")
+        .bind("account", accountId)
+        .bind("at", at)
+        .map(row -> row.get("balance_after", Long.class))
+        .one()
+        .defaultIfEmpty(0L);
+  }
+
+  /** {@link #sumsByCurrency} over the entries stamped at or before {@code at}. */
+  public Flux<CurrencySum> sumsByCurrencyAt(Instant at) {
+    return db.sql(
+            """
+            SELECT currency,
+                   SUM(CASE direction WHEN 'CREDIT' THEN amount ELSE -amount END) AS total
+              FROM entry WHERE created_at <= :at GROUP BY currency ORDER BY currency""")
+        .bind("at", at)
+        .map(LedgerStore::currencySum)
+        .all();
+  }
+
+  /**
+   * Customer accounts whose running balance as of {@code at} (the {@code balance_after} of their
+   * newest entry stamped at or before it) differs from the sum of those entries: must be none. The
+   * as-of counterpart of {@link #countUnreconciledAccounts}, which compares the live balance.
+   */
+  public Mono<Long> countUnreconciledAccountsAt(Instant at) {
+    return db.sql(
+            """
+            SELECT count(*) AS n FROM (
+                SELECT DISTINCT ON (e.account_id)
+                       e.balance_after,
+                       SUM(CASE e.direction WHEN 'CREDIT' THEN e.amount ELSE -e.amount END)
+                           OVER (PARTITION BY e.account_id) AS total
+                  FROM entry e
+                 WHERE e.created_at <= :at
+                   AND e.account_id IN (SELECT id FROM account WHERE kind = 'CUSTOMER')
+                 ORDER BY e.account_id, e.created_at DESC, e.seq DESC) newest
+             WHERE balance_after <> total""")
+        .bind("at", at)
+        .map(row -> row.get("n", Long.class))
+        .one();
+  }
+
   public record CurrencySum(String currency, long sum) {}
+
+  private static CurrencySum currencySum(Readable row) {
+    return new CurrencySum(
+        row.get("currency", String.class), row.get("total", BigDecimal.class).longValueExact());
+  }
 
   public static LedgerEntry map(Readable row) {
     return new LedgerEntry(

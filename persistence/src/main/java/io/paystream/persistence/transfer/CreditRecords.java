@@ -70,10 +70,10 @@ class CreditRecords {
     if (credited.isEmpty()) {
       return Mono.empty();
     }
-    return journals(credited, at).then(complete(credited, at));
+    return journals(credited).then(complete(credited, at));
   }
 
-  private Mono<Void> journals(List<Credited> credited, Instant at) {
+  private Mono<Void> journals(List<Credited> credited) {
     // The payee's entry names the payer as its counterparty, the TRANSIT entry the payee.
     return ledger.appendAll(
         credited.stream()
@@ -84,8 +84,7 @@ class CreditRecords {
                         Map.of(row.done().toAccountId(), row.payeeBalanceAfter()),
                         row.done().fromAccountId(),
                         row.done().description()))
-            .toList(),
-        at);
+            .toList());
   }
 
   private Mono<Void> complete(List<Credited> credited, Instant at) {

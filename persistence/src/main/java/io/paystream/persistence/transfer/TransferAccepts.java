@@ -133,7 +133,7 @@ public class TransferAccepts {
                             .id(SystemAccounts.Kind.TRANSIT, one.transfer().amount().currency())
                             .map(transit -> journal(one, transit)))
                 .collectList())
-        .flatMap(journals -> ledger.appendAll(journals, now))
+        .flatMap(ledger::appendAll)
         .then(
             Mono.defer(
                 () -> {

@@ -249,7 +249,7 @@ public class TransferSettlement {
               return balances
                   .giveBack(changes(byPayer))
                   .then(journals(refunded))
-                  .flatMap(journals -> ledger.appendAll(journals, now))
+                  .flatMap(ledger::appendAll)
                   .then(Flux.fromIterable(refunded).concatMap(r -> markFailed(r.failed())).then());
             });
   }

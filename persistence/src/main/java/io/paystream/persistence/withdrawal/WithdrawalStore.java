@@ -161,8 +161,7 @@ public class WithdrawalStore {
                                 withdrawal.amount()),
                             Map.of(withdrawal.accountId(), payerBalance),
                             null,
-                            description(withdrawal),
-                            now))
+                            description(withdrawal)))
                     .then(publish(withdrawal, now)))
         .thenReturn(withdrawal);
   }
@@ -236,8 +235,7 @@ public class WithdrawalStore {
                                       done.id(), accountIds.getT1(), accountIds.getT2(), amount),
                                   Map.of(),
                                   done.accountId(),
-                                  description(done),
-                                  now))
+                                  description(done)))
                       .then(markTerminal(done))
                       .then(publish(done, now))
                       .thenReturn(Settlement.COMPLETED);
@@ -290,8 +288,7 @@ public class WithdrawalStore {
                                                   failed.id(), payout, failed.accountId(), amount),
                                               Map.of(failed.accountId(), balance),
                                               null,
-                                              description(failed),
-                                              now)))
+                                              description(failed))))
                       .then(markTerminal(failed))
                       .then(publish(failed, now))
                       .thenReturn(Settlement.FAILED);
