@@ -9,13 +9,16 @@ import java.util.UUID;
  * complete when it exists; there is no other state.
  *
  * @param reference the client's free text, or null
+ * @param metadata the client's labels
  */
-public record Deposit(UUID id, UUID accountId, Money amount, String reference, Instant createdAt) {
+public record Deposit(
+    UUID id, UUID accountId, Money amount, String reference, Metadata metadata, Instant createdAt) {
 
   public Deposit {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(accountId, "accountId");
     Objects.requireNonNull(amount, "amount");
+    Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(createdAt, "createdAt");
   }
 }

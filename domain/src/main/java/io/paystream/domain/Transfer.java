@@ -15,6 +15,7 @@ public record Transfer(
     UUID toAccountId,
     Money amount,
     String description,
+    Metadata metadata,
     TransferStatus status,
     String failureReason,
     Instant createdAt,
@@ -28,6 +29,7 @@ public record Transfer(
     Objects.requireNonNull(fromAccountId, "fromAccountId");
     Objects.requireNonNull(toAccountId, "toAccountId");
     Objects.requireNonNull(amount, "amount");
+    Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(status, "status");
     if (fromAccountId.equals(toAccountId)) {
       throw new IllegalStateException("transfer " + id + " from an account to itself");
@@ -39,13 +41,19 @@ public record Transfer(
   }
 
   public static Transfer accept(
-      UUID fromAccountId, UUID toAccountId, Money amount, String description, Instant now) {
+      UUID fromAccountId,
+      UUID toAccountId,
+      Money amount,
+      String description,
+      Metadata metadata,
+      Instant now) {
     return new Transfer(
         Ids.newId(),
         fromAccountId,
         toAccountId,
         amount,
         description,
+        metadata,
         TransferStatus.PENDING,
         null,
         now,
@@ -60,6 +68,7 @@ public record Transfer(
         toAccountId,
         amount,
         description,
+        metadata,
         TransferStatus.COMPLETED,
         null,
         createdAt,
@@ -75,6 +84,7 @@ public record Transfer(
         toAccountId,
         amount,
         description,
+        metadata,
         TransferStatus.FAILED,
         reason,
         createdAt,

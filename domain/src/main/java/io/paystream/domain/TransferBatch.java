@@ -78,6 +78,7 @@ public final class TransferBatch {
                   request.toAccountId(),
                   request.amount(),
                   request.description(),
+                  request.metadata(),
                   now),
               payer.balance()));
     }

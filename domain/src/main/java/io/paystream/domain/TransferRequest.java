@@ -8,6 +8,7 @@ import java.util.UUID;
  *
  * @param requestedBy the authenticated user; must own {@code fromAccountId} unless {@code asOps}
  * @param asOps true when the caller has the OPS role and may move money from any account
+ * @param metadata the client's labels, kept on the transfer
  * @param limits the configured risk limits the transfer must satisfy
  */
 public record TransferRequest(
@@ -17,6 +18,7 @@ public record TransferRequest(
     UUID toAccountId,
     Money amount,
     String description,
+    Metadata metadata,
     TransferLimits limits) {
 
   public TransferRequest {
@@ -24,6 +26,7 @@ public record TransferRequest(
     Objects.requireNonNull(fromAccountId, "fromAccountId");
     Objects.requireNonNull(toAccountId, "toAccountId");
     Objects.requireNonNull(amount, "amount");
+    Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(limits, "limits");
   }
 

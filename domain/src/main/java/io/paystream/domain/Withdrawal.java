@@ -17,6 +17,7 @@ public record Withdrawal(
     UUID accountId,
     Money amount,
     String maskedDestination,
+    Metadata metadata,
     WithdrawalStatus status,
     String failureReason,
     String externalReference,
@@ -28,6 +29,7 @@ public record Withdrawal(
     Objects.requireNonNull(accountId, "accountId");
     Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(maskedDestination, "maskedDestination");
+    Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(status, "status");
     if ((status == WithdrawalStatus.FAILED)
         != (failureReason != null && !failureReason.isBlank())) {
@@ -45,12 +47,13 @@ public record Withdrawal(
    *     bound to it (see the persistence module)
    */
   public static Withdrawal accept(
-      UUID id, UUID accountId, Money amount, Iban destination, Instant now) {
+      UUID id, UUID accountId, Money amount, Iban destination, Metadata metadata, Instant now) {
     return new Withdrawal(
         id,
         accountId,
         amount,
         destination.masked(),
+        metadata,
         WithdrawalStatus.PENDING,
         null,
         null,
@@ -77,6 +80,15 @@ public record Withdrawal(
 
   private Withdrawal with(WithdrawalStatus next, String reason, String reference, Instant now) {
     return new Withdrawal(
-        id, accountId, amount, maskedDestination, next, reason, reference, createdAt, now);
+        id,
+        accountId,
+        amount,
+        maskedDestination,
+        metadata,
+        next,
+        reason,
+        reference,
+        createdAt,
+        now);
   }
 }

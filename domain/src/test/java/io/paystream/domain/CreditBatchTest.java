@@ -79,6 +79,7 @@ class CreditBatchTest {
   }
 
   private static Transfer pending(Account payee, long amount, Currency currency) {
-    return Transfer.accept(Ids.newId(), payee.id(), Money.of(amount, currency), null, NOW);
+    return Transfer.accept(
+        Ids.newId(), payee.id(), Money.of(amount, currency), null, Metadata.NONE, NOW);
   }
 }

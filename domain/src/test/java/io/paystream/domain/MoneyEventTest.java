@@ -19,7 +19,7 @@ class MoneyEventTest {
 
   @Test
   void aTransfersEventsAreNamedAfterItsStatusAndKeyedByThePayee() {
-    Transfer pending = Transfer.accept(Ids.newId(), Ids.newId(), TEN, null, NOW);
+    Transfer pending = Transfer.accept(Ids.newId(), Ids.newId(), TEN, null, Metadata.NONE, NOW);
 
     MoneyEvent created = MoneyEvent.of(pending, NOW);
     MoneyEvent completed = MoneyEvent.of(pending.complete(NOW), NOW);
@@ -40,7 +40,8 @@ class MoneyEventTest {
   void aWithdrawalsPendingEventStartsThePayoutAndOnlyThatOne() {
     UUID account = Ids.newId();
     Withdrawal pending =
-        Withdrawal.accept(Ids.newId(), account, TEN, Iban.parse("DE89370400440532013000"), NOW);
+        Withdrawal.accept(
+            Ids.newId(), account, TEN, Iban.parse("DE89370400440532013000"), Metadata.NONE, NOW);
 
     WithdrawalEvent created = (WithdrawalEvent) MoneyEvent.of(pending, NOW);
     WithdrawalEvent processing = (WithdrawalEvent) MoneyEvent.of(pending.processing(NOW), NOW);
@@ -55,7 +56,7 @@ class MoneyEventTest {
 
   @Test
   void aDepositIsCompletedKeyedAndCarriedByItsAccount() {
-    Deposit deposit = new Deposit(Ids.newId(), Ids.newId(), TEN, "salary", NOW);
+    Deposit deposit = new Deposit(Ids.newId(), Ids.newId(), TEN, "salary", Metadata.NONE, NOW);
 
     MoneyEvent event = MoneyEvent.of(deposit, NOW);
 

@@ -75,13 +75,27 @@ class TransferBatchTest {
     Account payee = account(AccountStatus.ACTIVE, EUR, 0);
     TransferRequest stranger =
         new TransferRequest(
-            Ids.newId(), false, payer.id(), payee.id(), Money.of(1, EUR), null, NONE);
+            Ids.newId(),
+            false,
+            payer.id(),
+            payee.id(),
+            Money.of(1, EUR),
+            null,
+            Metadata.NONE,
+            NONE);
     TransferRequest operator =
         new TransferRequest(
-            Ids.newId(), true, payer.id(), payee.id(), Money.of(1, EUR), null, NONE);
+            Ids.newId(), true, payer.id(), payee.id(), Money.of(1, EUR), null, Metadata.NONE, NONE);
     TransferRequest toNobody =
         new TransferRequest(
-            payer.ownerId(), false, payer.id(), Ids.newId(), Money.of(1, EUR), null, NONE);
+            payer.ownerId(),
+            false,
+            payer.id(),
+            Ids.newId(),
+            Money.of(1, EUR),
+            null,
+            Metadata.NONE,
+            NONE);
 
     List<Decided> decided =
         TransferBatch.decide(
@@ -110,6 +124,7 @@ class TransferBatchTest {
                         payee.id(),
                         Money.of(amount, EUR),
                         null,
+                        Metadata.NONE,
                         limits))
             .toList();
 
@@ -141,7 +156,14 @@ class TransferBatchTest {
 
   private static TransferRequest request(Account from, Account to, long amount) {
     return new TransferRequest(
-        from.ownerId(), false, from.id(), to.id(), Money.of(amount, EUR), "rent", NONE);
+        from.ownerId(),
+        false,
+        from.id(),
+        to.id(),
+        Money.of(amount, EUR),
+        "rent",
+        Metadata.NONE,
+        NONE);
   }
 
   private static Map<UUID, Account> accounts(Account... accounts) {

@@ -153,7 +153,9 @@ class TransferStatusPropertiesTest {
     UUID account = Ids.newId();
 
     assertThatThrownBy(
-            () -> Transfer.accept(account, account, Money.of(100, "EUR"), null, ACCEPTED_AT))
+            () ->
+                Transfer.accept(
+                    account, account, Money.of(100, "EUR"), null, Metadata.NONE, ACCEPTED_AT))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -177,7 +179,8 @@ class TransferStatusPropertiesTest {
   }
 
   private static Transfer acceptedTransfer() {
-    return Transfer.accept(Ids.newId(), Ids.newId(), Money.of(2_500, "EUR"), "rent", ACCEPTED_AT);
+    return Transfer.accept(
+        Ids.newId(), Ids.newId(), Money.of(2_500, "EUR"), "rent", Metadata.NONE, ACCEPTED_AT);
   }
 
   private static Transfer withStatus(Transfer t, TransferStatus status, String failureReason) {
@@ -187,6 +190,7 @@ class TransferStatusPropertiesTest {
         t.toAccountId(),
         t.amount(),
         t.description(),
+        Metadata.NONE,
         status,
         failureReason,
         t.createdAt(),

@@ -46,6 +46,7 @@ class WithdrawalStatusTest {
             UUID.randomUUID(),
             Money.of(500, "EUR"),
             Iban.parse("DE89370400440532013000"),
+            Metadata.NONE,
             NOW);
     Withdrawal completed = pending.processing(NOW).complete("ref-1", NOW);
 
@@ -65,6 +66,7 @@ class WithdrawalStatusTest {
             UUID.randomUUID(),
             Money.of(500, "EUR"),
             Iban.parse("DE89370400440532013000"),
+            Metadata.NONE,
             NOW);
     assertThatThrownBy(() -> pending.complete("ref", NOW))
         .isInstanceOf(IllegalStateException.class)

@@ -8,9 +8,12 @@ import io.paystream.api.web.ApiException;
 import io.paystream.api.web.Cursors;
 import io.paystream.api.web.Cursors.Kind;
 import io.paystream.api.web.Cursors.TimeAndId;
+import io.paystream.api.web.FieldChecks;
 import io.paystream.api.web.Page;
+import io.paystream.domain.Metadata;
 import io.paystream.persistence.ledger.LedgerEntry;
 import io.paystream.persistence.ledger.LedgerStore;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -61,7 +64,15 @@ public class HistoryController {
       @PathVariable UUID id,
       @RequestParam(required = false) String month,
       @RequestParam(required = false) Integer limit,
-      @RequestParam(required = false) String cursor) {
+      @RequestParam(required = false) String cursor,
+      @Parameter(description = "with metadataValue: only entries of movements labelled so")
+          @RequestParam(required = false)
+          String metadataKey,
+      @RequestParam(required = false) String metadataValue) {
+    FieldChecks checks = new FieldChecks();
+    Metadata labelled =
+        checks.metadataPair("metadataKey", metadataKey, "metadataValue", metadataValue);
+    checks.throwIfInvalid();
     YearMonth period = month(month);
     int size = Page.limit(limit);
     TimeAndId after = cursors.timeAndId(Kind.ENTRIES, cursor);
@@ -77,6 +88,7 @@ public class HistoryController {
                     until,
                     after == null ? null : after.time(),
                     after == null ? null : after.id(),
+                    labelled,
                     size + 1)
                 .collectList())
         .map(

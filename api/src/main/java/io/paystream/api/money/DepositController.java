@@ -4,6 +4,7 @@ import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.money.MoneyRequests.DepositRequest;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.persistence.deposit.DepositDocument;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -50,14 +51,16 @@ public class DepositController {
     Long amount = checks.amount("amount", request.amount());
     Currency currency = checks.currency("currency", request.currency());
     checks.text("reference", request.reference(), MoneyRequests.TEXT_LENGTH_MAX);
+    Metadata metadata = checks.metadata("metadata", request.metadata());
     checks.throwIfInvalid();
     Money money = MoneyRequests.money(amount, currency);
     return deposits.deposit(
         CurrentUser.of(jwt),
         key,
-        "POST /api/v1/deposits " + json.writeValueAsString(request),
+        "POST /api/v1/deposits " + json.writeValueAsString(request.canonical()),
         request.accountId(),
         money,
-        request.reference());
+        request.reference(),
+        metadata);
   }
 }

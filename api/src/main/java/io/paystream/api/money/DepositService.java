@@ -3,6 +3,7 @@ package io.paystream.api.money;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.persistence.deposit.DepositStore;
 import io.paystream.persistence.idempotency.StoredResponse;
@@ -48,7 +49,8 @@ public class DepositService {
       String request,
       UUID accountId,
       Money amount,
-      String reference) {
+      String reference,
+      Metadata metadata) {
     return idempotency
         .execute(
             user,
@@ -56,7 +58,7 @@ public class DepositService {
             request,
             () ->
                 deposits
-                    .deposit(user.id(), user.isOps(), accountId, amount, reference)
+                    .deposit(user.id(), user.isOps(), accountId, amount, reference, metadata)
                     .map(
                         deposit -> new StoredResponse(201, json.writeValueAsString(deposit), null)))
         .flatMap(response -> recentEntries.afterWrite(accountId, response));

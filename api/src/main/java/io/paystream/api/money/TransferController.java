@@ -7,6 +7,7 @@ import io.paystream.api.live.PreferWait;
 import io.paystream.api.money.MoneyRequests.TransferRequest;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
@@ -89,6 +90,7 @@ public class TransferController {
     Long amount = checks.amount("amount", request.amount());
     Currency currency = checks.currency("currency", request.currency());
     checks.text("description", request.description(), MoneyRequests.TEXT_LENGTH_MAX);
+    Metadata metadata = checks.metadata("metadata", request.metadata());
     checks.throwIfInvalid();
     Money money = MoneyRequests.money(amount, currency);
     CurrentUser user = CurrentUser.of(jwt);
@@ -100,10 +102,15 @@ public class TransferController {
             request.toAccountId(),
             money,
             request.description(),
+            metadata,
             policy.limits());
     Timer.Sample started = Timer.start();
     return acceptor
-        .accept(user, key, "POST /api/v1/transfers " + json.writeValueAsString(request), accept)
+        .accept(
+            user,
+            key,
+            "POST /api/v1/transfers " + json.writeValueAsString(request.canonical()),
+            accept)
         .doOnSuccess(response -> started.stop(acceptLatency))
         // After the commit: the wait holds neither a connection nor the idempotency lock.
         .flatMap(response -> preferWait.apply(prefer, response));

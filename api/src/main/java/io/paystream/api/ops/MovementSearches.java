@@ -2,6 +2,7 @@ package io.paystream.api.ops;
 
 import io.paystream.api.auth.EmailAddresses;
 import io.paystream.api.web.FieldChecks;
+import io.paystream.domain.Metadata;
 import io.paystream.persistence.account.AccountOwners;
 import io.paystream.persistence.ops.MovementSearch;
 import java.time.Instant;
@@ -34,6 +35,8 @@ class MovementSearches {
       UUID id,
       String from,
       String to,
+      String metadataKey,
+      String metadataValue,
       UUID beforeId,
       int limit) {}
 
@@ -55,6 +58,9 @@ class MovementSearches {
     if (from != null && to != null && !from.isBefore(to)) {
       checks.fail("to", "must be later than from");
     }
+    Metadata metadata =
+        checks.metadataPair(
+            "metadataKey", parameters.metadataKey(), "metadataValue", parameters.metadataValue());
     checks.throwIfInvalid();
     Mono<List<UUID>> owned =
         email == null ? Mono.just(List.of()) : owners.accountIdsOf(email).collectList();
@@ -67,6 +73,7 @@ class MovementSearches {
                 parameters.id(),
                 from,
                 to,
+                metadata,
                 parameters.beforeId(),
                 parameters.limit()));
   }

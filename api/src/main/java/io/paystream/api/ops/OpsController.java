@@ -112,13 +112,25 @@ public class OpsController {
       @RequestParam(required = false) UUID id,
       @RequestParam(required = false) String from,
       @RequestParam(required = false) String to,
+      @RequestParam(required = false) String metadataKey,
+      @RequestParam(required = false) String metadataValue,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String cursor) {
     int size = Page.limit(limit);
     UUID before = cursors.id(Kind.TRANSFERS, cursor);
     return searches
         .parse(
-            new Parameters(status, accountId, email, id, from, to, before, size + 1),
+            new Parameters(
+                status,
+                accountId,
+                email,
+                id,
+                from,
+                to,
+                metadataKey,
+                metadataValue,
+                before,
+                size + 1),
             TRANSFER_STATUSES)
         .flatMapMany(transfers::search)
         .map(TransferDocument::of)
@@ -135,13 +147,25 @@ public class OpsController {
       @RequestParam(required = false) UUID id,
       @RequestParam(required = false) String from,
       @RequestParam(required = false) String to,
+      @RequestParam(required = false) String metadataKey,
+      @RequestParam(required = false) String metadataValue,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String cursor) {
     int size = Page.limit(limit);
     UUID before = cursors.id(Kind.WITHDRAWALS, cursor);
     return searches
         .parse(
-            new Parameters(status, accountId, email, id, from, to, before, size + 1),
+            new Parameters(
+                status,
+                accountId,
+                email,
+                id,
+                from,
+                to,
+                metadataKey,
+                metadataValue,
+                before,
+                size + 1),
             WITHDRAWAL_STATUSES)
         .flatMapMany(withdrawals::search)
         .map(WithdrawalDocument::of)

@@ -1,12 +1,16 @@
 package io.paystream.api.web;
 
 import io.paystream.domain.CurrencyCodes;
+import io.paystream.domain.Metadata;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Currency;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -63,6 +67,66 @@ public final class FieldChecks {
       return null;
     }
     return at;
+  }
+
+  /**
+   * Optional metadata ({@link Metadata}): none when absent; each bad key or value is recorded on
+   * {@code field.key}, too many keys on {@code field}.
+   */
+  public Metadata metadata(String field, Map<String, Object> value) {
+    if (value == null || value.isEmpty()) {
+      return Metadata.NONE;
+    }
+    boolean valid = true;
+    if (value.size() > Metadata.KEYS_MAX) {
+      fail(field, "must have at most " + Metadata.KEYS_MAX + " keys");
+      valid = false;
+    }
+    Map<String, String> pairs = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> pair : value.entrySet()) {
+      String name = field + "." + pair.getKey();
+      Optional<String> refusal =
+          Metadata.keyRefusal(pair.getKey())
+              .or(
+                  () ->
+                      pair.getValue() instanceof String text
+                          ? Metadata.valueRefusal(text)
+                          : Optional.of("must be a string"));
+      if (refusal.isPresent()) {
+        fail(name, refusal.get());
+        valid = false;
+      } else if (!plainText(name, (String) pair.getValue())) {
+        valid = false;
+      } else {
+        pairs.put(pair.getKey(), (String) pair.getValue());
+      }
+    }
+    return valid ? Metadata.of(pairs) : Metadata.NONE;
+  }
+
+  /**
+   * An optional search by one metadata pair, from two query parameters that come together: null
+   * when both are absent, else the pair as {@link Metadata}; a lone one, a bad key or a bad value
+   * is recorded on its parameter.
+   */
+  public Metadata metadataPair(String keyField, String key, String valueField, String value) {
+    if (key == null && value == null) {
+      return null;
+    }
+    if (key == null || value == null) {
+      fail(
+          key == null ? keyField : valueField,
+          "is required with " + (key == null ? valueField : keyField));
+      return null;
+    }
+    Optional<String> badKey = Metadata.keyRefusal(key);
+    badKey.ifPresent(refusal -> fail(keyField, refusal));
+    Optional<String> badValue = Metadata.valueRefusal(value);
+    badValue.ifPresent(refusal -> fail(valueField, refusal));
+    if (badKey.isPresent() || badValue.isPresent() || !plainText(valueField, value)) {
+      return null;
+    }
+    return Metadata.of(Map.of(key, value));
   }
 
   public Long amount(String field, Long value) {

@@ -1,11 +1,13 @@
 package io.paystream.api.withdrawal;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.live.PreferWait;
 import io.paystream.api.money.MoneyRequests;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Iban;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
@@ -15,6 +17,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Currency;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -39,7 +42,18 @@ public class WithdrawalController {
 
   /** The request body, as the contract names its fields. */
   public record WithdrawalRequest(
-      UUID accountId, Long amount, String currency, String destination) {}
+      UUID accountId,
+      Long amount,
+      String currency,
+      String destination,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> metadata) {
+
+    /** With its metadata in canonical form ({@link MoneyRequests#canonical}). */
+    WithdrawalRequest canonical() {
+      return new WithdrawalRequest(
+          accountId, amount, currency, destination, MoneyRequests.canonical(metadata));
+    }
+  }
 
   private final WithdrawalService withdrawals;
   private final WithdrawalStore store;
@@ -84,6 +98,7 @@ public class WithdrawalController {
     Long amount = checks.amount("amount", request.amount());
     Currency currency = checks.currency("currency", request.currency());
     Iban destination = destination(checks, request.destination());
+    Metadata metadata = checks.metadata("metadata", request.metadata());
     checks.throwIfInvalid();
     Money money = MoneyRequests.money(amount, currency);
     CurrentUser user = CurrentUser.of(jwt);
@@ -91,10 +106,11 @@ public class WithdrawalController {
         .withdraw(
             user,
             key,
-            "POST /api/v1/withdrawals " + json.writeValueAsString(request),
+            "POST /api/v1/withdrawals " + json.writeValueAsString(request.canonical()),
             request.accountId(),
             money,
-            destination)
+            destination,
+            metadata)
         // After the commit: a wait holds neither a connection nor the idempotency lock.
         .flatMap(response -> preferWait.apply(prefer, response));
   }

@@ -6,6 +6,7 @@ import io.paystream.api.recent.RecentEntriesCache;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.domain.Iban;
 import io.paystream.domain.Ids;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.messaging.secrets.SecretSealer;
 import io.paystream.messaging.secrets.SecretSealer.Purpose;
@@ -62,7 +63,8 @@ public class WithdrawalService {
       String request,
       UUID accountId,
       Money amount,
-      Iban destination) {
+      Iban destination,
+      Metadata metadata) {
     return idempotency
         .execute(
             user,
@@ -79,6 +81,7 @@ public class WithdrawalService {
                       amount,
                       destination,
                       sealer.seal(Purpose.PAYOUT_DESTINATION, id, destination.value()),
+                      metadata,
                       policy.limits());
               return withdrawals
                   .accept(accept)

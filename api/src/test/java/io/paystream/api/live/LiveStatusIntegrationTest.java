@@ -271,7 +271,7 @@ public class LiveStatusIntegrationTest extends ApiIntegrationTest {
   }
 
   /** The named events of a stream, comments dropped. */
-  static Flux<ServerSentEvent<String>> events(
+  public static Flux<ServerSentEvent<String>> events(
       int port, User user, String path, String lastEventId) {
     return raw(port, user, path, lastEventId).filter(event -> event.event() != null);
   }

@@ -2,6 +2,7 @@ package io.paystream.messaging.credit;
 
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferLimits;
@@ -62,7 +63,7 @@ final class CreditFixtures {
     Account account = accounts.open(owner, EUR).block(PATIENCE);
     if (funding > 0) {
       deposits
-          .deposit(owner, false, account.id(), Money.of(funding, EUR), "funding")
+          .deposit(owner, false, account.id(), Money.of(funding, EUR), "funding", Metadata.NONE)
           .as(transaction::transactional)
           .block(PATIENCE);
     }
@@ -79,6 +80,7 @@ final class CreditFixtures {
                 to,
                 Money.of(amount, EUR),
                 "batch " + amount,
+                Metadata.NONE,
                 TransferLimits.none()))
         .as(transaction::transactional)
         .block(PATIENCE);

@@ -2,6 +2,7 @@ package io.paystream.messaging.credit;
 
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferLimits;
@@ -89,7 +90,7 @@ class CreditLegRedeliveryIntegrationTest {
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
     deposits
-        .deposit(owner, false, payer.id(), Money.of(10_000, EUR), "funding")
+        .deposit(owner, false, payer.id(), Money.of(10_000, EUR), "funding", Metadata.NONE)
         .as(transaction::transactional)
         .as(StepVerifier::create)
         .expectNextCount(1)
@@ -104,6 +105,7 @@ class CreditLegRedeliveryIntegrationTest {
                     payee.id(),
                     Money.of(4_000, EUR),
                     "rent",
+                    Metadata.NONE,
                     TransferLimits.none()))
             .as(transaction::transactional)
             .block(PATIENCE);
@@ -157,7 +159,7 @@ class CreditLegRedeliveryIntegrationTest {
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
     deposits
-        .deposit(owner, false, payer.id(), Money.of(500, EUR), null)
+        .deposit(owner, false, payer.id(), Money.of(500, EUR), null, Metadata.NONE)
         .as(transaction::transactional)
         .block(PATIENCE);
     Transfer pending =
@@ -170,6 +172,7 @@ class CreditLegRedeliveryIntegrationTest {
                     payee.id(),
                     Money.of(500, EUR),
                     null,
+                    Metadata.NONE,
                     TransferLimits.none()))
             .as(transaction::transactional)
             .block(PATIENCE);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.messaging.testing.MessagingTestApplication;
 import io.paystream.messaging.testing.TestKafka;
@@ -185,7 +186,7 @@ class RecentEntriesUpdaterIntegrationTest {
   private UUID deposit(long cents) {
     DepositDocument deposit =
         deposits
-            .deposit(owner, false, account, Money.of(cents, EUR), "salary")
+            .deposit(owner, false, account, Money.of(cents, EUR), "salary", Metadata.NONE)
             .as(transaction::transactional)
             .block(PATIENCE);
     return deposit.id();

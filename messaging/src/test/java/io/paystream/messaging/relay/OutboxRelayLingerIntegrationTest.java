@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.messaging.kafka.KafkaAdmin;
 import io.paystream.messaging.testing.MessagingTestApplication;
@@ -99,7 +100,7 @@ class OutboxRelayLingerIntegrationTest {
 
   private void deposit(UUID account) {
     deposits
-        .deposit(owner, false, account, Money.of(10, EUR), "linger")
+        .deposit(owner, false, account, Money.of(10, EUR), "linger", Metadata.NONE)
         .as(transaction::transactional)
         .block(PATIENCE);
   }

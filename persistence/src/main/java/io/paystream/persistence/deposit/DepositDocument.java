@@ -1,8 +1,10 @@
 package io.paystream.persistence.deposit;
 
 import io.paystream.domain.Deposit;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** A deposit as clients see it (CONTRACT.md, Money movement), in responses and in events. */
@@ -12,6 +14,7 @@ public record DepositDocument(
     long amount,
     String currency,
     String reference,
+    Map<String, String> metadata,
     String status,
     Instant createdAt) {
 
@@ -25,6 +28,7 @@ public record DepositDocument(
         deposit.amount().minorUnits(),
         deposit.amount().currencyCode(),
         deposit.reference(),
+        deposit.metadata().asMap(),
         COMPLETED,
         deposit.createdAt());
   }
@@ -39,8 +43,14 @@ public record DepositDocument(
       throw new IllegalArgumentException("a deposit is COMPLETED, not " + status);
     }
     try {
-      return new Deposit(id, accountId, Money.of(amount, currency), reference, createdAt);
-    } catch (NullPointerException e) {
+      return new Deposit(
+          id,
+          accountId,
+          Money.of(amount, currency),
+          reference,
+          metadata == null ? Metadata.NONE : Metadata.of(metadata),
+          createdAt);
+    } catch (NullPointerException | IllegalArgumentException e) {
       throw new IllegalArgumentException("not a deposit: " + e.getMessage(), e);
     }
   }

@@ -4,6 +4,7 @@ import io.paystream.domain.Account;
 import io.paystream.domain.Decision;
 import io.paystream.domain.Deposit;
 import io.paystream.domain.Ids;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.PostingRules;
@@ -14,6 +15,7 @@ import io.paystream.persistence.account.AccountBalances.Change;
 import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
+import io.paystream.persistence.metadata.MetadataJson;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
@@ -65,7 +67,12 @@ public class DepositStore {
    * hold more than an account may. Call inside a transaction.
    */
   public Mono<DepositDocument> deposit(
-      UUID requestedBy, boolean asOps, UUID accountId, Money amount, String reference) {
+      UUID requestedBy,
+      boolean asOps,
+      UUID accountId,
+      Money amount,
+      String reference,
+      Metadata metadata) {
     return accounts
         .lock(List.of(accountId))
         .flatMap(
@@ -77,28 +84,30 @@ public class DepositStore {
                       : account.credit(amount);
               return credit.refusal() != null
                   ? Mono.error(credit.refusal().exception())
-                  : record(requestedBy, credit.value(), amount, reference);
+                  : record(requestedBy, credit.value(), amount, reference, metadata);
             });
   }
 
   private Mono<DepositDocument> record(
-      UUID requestedBy, Account credited, Money amount, String reference) {
+      UUID requestedBy, Account credited, Money amount, String reference, Metadata metadata) {
     Instant now = Timestamps.now(clock);
     UUID accountId = credited.id();
-    Deposit deposit = new Deposit(Ids.newId(), accountId, amount, reference, now);
+    Deposit deposit = new Deposit(Ids.newId(), accountId, amount, reference, metadata, now);
     return balances
         .credit(List.of(new Change(accountId, amount.minorUnits(), credited.balance())))
         .then(
             db.sql(
                     """
-                    INSERT INTO deposit (id, account_id, amount, currency, reference, created_by,
-                                         created_at)
-                    VALUES (:id, :account, :amount, :currency, :reference, :createdBy, :at)""")
+                    INSERT INTO deposit (id, account_id, amount, currency, reference, metadata,
+                                         created_by, created_at)
+                    VALUES (:id, :account, :amount, :currency, :reference, :metadata::jsonb,
+                            :createdBy, :at)""")
                 .bind("id", deposit.id())
                 .bind("account", accountId)
                 .bind("amount", amount.minorUnits())
                 .bind("currency", amount.currencyCode())
                 .bind("reference", Parameters.in(R2dbcType.VARCHAR, reference))
+                .bind("metadata", MetadataJson.write(metadata))
                 .bind("createdBy", requestedBy)
                 .bind("at", now)
                 .fetch()

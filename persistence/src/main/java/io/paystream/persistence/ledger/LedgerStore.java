@@ -3,8 +3,10 @@ package io.paystream.persistence.ledger;
 import io.paystream.domain.Direction;
 import io.paystream.domain.Ids;
 import io.paystream.domain.Journal;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Posting;
 import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.metadata.MetadataJson;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -225,8 +227,21 @@ public class LedgerStore {
   }
 
   /**
+   * The entries of movements whose metadata holds every pair of a search: the transfers, deposits
+   * and withdrawals found by their partial metadata indexes (V12), each an entry's {@code
+   * movement_id}.
+   */
+  private static final String OF_LABELLED_MOVEMENTS =
+      " AND movement_id IN ("
+          + "SELECT id FROM transfer WHERE metadata <> '{}' AND metadata @> :metadata::jsonb"
+          + " UNION ALL SELECT id FROM deposit WHERE metadata <> '{}' AND metadata @> :metadata::jsonb"
+          + " UNION ALL SELECT id FROM withdrawal"
+          + " WHERE metadata <> '{}' AND metadata @> :metadata::jsonb)";
+
+  /**
    * One page of an account's entries in [{@code from}, {@code until}), newest first, strictly after
-   * the position ({@code afterCreatedAt}, {@code afterId}) when given.
+   * the position ({@code afterCreatedAt}, {@code afterId}) when given, and only those of movements
+   * labelled with {@code metadata} when it is not null.
    */
   public Flux<LedgerEntry> page(
       UUID accountId,
@@ -234,6 +249,7 @@ public class LedgerStore {
       Instant until,
       Instant afterCreatedAt,
       UUID afterId,
+      Metadata metadata,
       int limit) {
     String position =
         afterCreatedAt == null ? "" : " AND (created_at, id) < (:afterCreatedAt, :afterId)";
@@ -244,6 +260,7 @@ public class LedgerStore {
                     + " FROM entry WHERE account_id = :account"
                     + " AND created_at >= :from AND created_at < :until"
                     + position
+                    + (metadata == null ? "" : OF_LABELLED_MOVEMENTS)
                     + " ORDER BY created_at DESC, id DESC LIMIT :limit")
             .bind("account", accountId)
             .bind("from", from)
@@ -251,6 +268,9 @@ public class LedgerStore {
             .bind("limit", limit);
     if (afterCreatedAt != null) {
       spec = spec.bind("afterCreatedAt", afterCreatedAt).bind("afterId", afterId);
+    }
+    if (metadata != null) {
+      spec = spec.bind("metadata", MetadataJson.write(metadata));
     }
     return spec.map(LedgerStore::map).all();
   }

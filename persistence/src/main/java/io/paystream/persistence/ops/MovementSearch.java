@@ -1,5 +1,7 @@
 package io.paystream.persistence.ops;
 
+import io.paystream.domain.Metadata;
+import io.paystream.persistence.metadata.MetadataJson;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
  * @param id the exact id
  * @param from earliest {@code createdAt}, inclusive
  * @param to {@code createdAt} bound, exclusive
+ * @param metadata pairs the movement's metadata must hold (the API searches by one)
  */
 public record MovementSearch(
     String status,
@@ -28,6 +31,7 @@ public record MovementSearch(
     UUID id,
     Instant from,
     Instant to,
+    Metadata metadata,
     UUID beforeId,
     int limit) {
 
@@ -58,6 +62,13 @@ public record MovementSearch(
         ownedAccountIds == null ? null : ownedAccountIds.toArray(UUID[]::new));
     where(sql, binds, " AND created_at >= :from", "from", from);
     where(sql, binds, " AND created_at < :to", "to", to);
+    // The first condition lets the partial index on metadata (V12) serve the second.
+    where(
+        sql,
+        binds,
+        " AND metadata <> '{}' AND metadata @> :metadata::jsonb",
+        "metadata",
+        metadata == null ? null : MetadataJson.write(metadata));
     where(sql, binds, " AND id < :before", "before", beforeId);
     sql.append(" ORDER BY id DESC LIMIT :limit");
     GenericExecuteSpec spec = db.sql(sql.toString()).bind("limit", limit);

@@ -17,6 +17,7 @@ import io.paystream.persistence.account.OutgoingPayments;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
 import io.paystream.persistence.ledger.LedgerStore.Appended;
+import io.paystream.persistence.metadata.MetadataJson;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.paystream.persistence.outbox.TraceParents;
 import java.time.Clock;
@@ -170,6 +171,7 @@ public class TransferAccepts {
     Long[] amounts = new Long[n];
     String[] currencies = new String[n];
     String[] descriptions = new String[n];
+    String[] metadata = new String[n];
     UUID[] createdBy = requestedBy.toArray(UUID[]::new);
     for (int i = 0; i < n; i++) {
       Transfer transfer = accepted.get(i).transfer();
@@ -179,18 +181,20 @@ public class TransferAccepts {
       amounts[i] = transfer.amount().minorUnits();
       currencies[i] = transfer.amount().currencyCode();
       descriptions[i] = transfer.description();
+      metadata[i] = MetadataJson.write(transfer.metadata());
     }
     return db.sql(
             """
             INSERT INTO transfer (id, from_account_id, to_account_id, amount, currency,
-                                  description, status, failure_reason, created_by,
+                                  description, metadata, status, failure_reason, created_by,
                                   created_at, updated_at)
             SELECT id, from_account_id, to_account_id, amount, currency, description,
-                   'PENDING', NULL, created_by, :at, :at
+                   metadata::jsonb, 'PENDING', NULL, created_by, :at, :at
               FROM unnest(:ids::uuid[], :from::uuid[], :to::uuid[], :amounts::bigint[],
-                          :currencies::text[], :descriptions::text[], :createdBy::uuid[])
+                          :currencies::text[], :descriptions::text[], :metadata::text[],
+                          :createdBy::uuid[])
                    WITH ORDINALITY AS t(id, from_account_id, to_account_id, amount, currency,
-                                        description, created_by, n)
+                                        description, metadata, created_by, n)
              ORDER BY n""")
         .bind("ids", ids)
         .bind("from", from)
@@ -198,6 +202,7 @@ public class TransferAccepts {
         .bind("amounts", amounts)
         .bind("currencies", currencies)
         .bind("descriptions", descriptions)
+        .bind("metadata", metadata)
         .bind("createdBy", createdBy)
         .bind("at", at)
         .fetch()

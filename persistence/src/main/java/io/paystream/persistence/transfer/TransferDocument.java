@@ -1,12 +1,17 @@
 package io.paystream.persistence.transfer;
 
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferStatus;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
-/** A transfer as clients see it (CONTRACT.md, Money movement), in responses and in events. */
+/**
+ * A transfer as clients see it (CONTRACT.md, Money movement), in responses and in events. {@code
+ * metadata} is absent from events written before it existed; such a transfer has none.
+ */
 public record TransferDocument(
     UUID id,
     UUID fromAccountId,
@@ -14,6 +19,7 @@ public record TransferDocument(
     long amount,
     String currency,
     String description,
+    Map<String, String> metadata,
     String status,
     String failureReason,
     Instant createdAt,
@@ -27,6 +33,7 @@ public record TransferDocument(
         transfer.amount().minorUnits(),
         transfer.amount().currencyCode(),
         transfer.description(),
+        transfer.metadata().asMap(),
         transfer.status().name(),
         transfer.failureReason(),
         transfer.createdAt(),
@@ -46,11 +53,12 @@ public record TransferDocument(
           toAccountId,
           Money.of(amount, currency),
           description,
+          metadata == null ? Metadata.NONE : Metadata.of(metadata),
           TransferStatus.valueOf(status),
           failureReason,
           createdAt,
           updatedAt);
-    } catch (NullPointerException | IllegalStateException e) {
+    } catch (NullPointerException | IllegalStateException | IllegalArgumentException e) {
       throw new IllegalArgumentException("not a transfer: " + e.getMessage(), e);
     }
   }

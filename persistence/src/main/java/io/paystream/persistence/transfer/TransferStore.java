@@ -8,6 +8,7 @@ import io.paystream.domain.TransferBatch.Refused;
 import io.paystream.domain.TransferRequest;
 import io.paystream.domain.TransferStatus;
 import io.paystream.persistence.Timestamps;
+import io.paystream.persistence.metadata.MetadataJson;
 import io.paystream.persistence.ops.MovementSearch;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -28,7 +29,8 @@ public class TransferStore {
 
   static final String COLUMNS =
       "id, from_account_id, to_account_id, amount, currency,"
-          + " description, status, failure_reason, created_at, updated_at";
+          + " description, metadata::text AS metadata, status, failure_reason, created_at,"
+          + " updated_at";
 
   private final DatabaseClient db;
   private final TransferAccepts accepts;
@@ -112,6 +114,7 @@ public class TransferStore {
         row.get("to_account_id", UUID.class),
         Money.of(row.get("amount", Long.class), row.get("currency", String.class)),
         row.get("description", String.class),
+        MetadataJson.read(row.get("metadata", String.class)),
         TransferStatus.valueOf(row.get("status", String.class)),
         row.get("failure_reason", String.class),
         Timestamps.instant(row.get("created_at", Instant.class)),

@@ -1,6 +1,7 @@
 package io.paystream.persistence.withdrawal;
 
 import io.paystream.domain.Iban;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.TransferLimits;
 import java.util.Objects;
@@ -12,6 +13,7 @@ import java.util.UUID;
  * @param id the new withdrawal's id, chosen before encryption because the ciphertext is bound to it
  * @param requestedBy the authenticated user; must own {@code accountId} unless {@code asOps}
  * @param destinationCiphertext {@code destination} sealed for {@code id} (never stored in clear)
+ * @param metadata the client's labels, kept on the withdrawal
  * @param limits the per-transfer ceiling applies to withdrawals too
  */
 public record AcceptWithdrawal(
@@ -22,6 +24,7 @@ public record AcceptWithdrawal(
     Money amount,
     Iban destination,
     byte[] destinationCiphertext,
+    Metadata metadata,
     TransferLimits limits) {
 
   public AcceptWithdrawal {
@@ -31,6 +34,7 @@ public record AcceptWithdrawal(
     Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(destinationCiphertext, "destinationCiphertext");
+    Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(limits, "limits");
   }
 }

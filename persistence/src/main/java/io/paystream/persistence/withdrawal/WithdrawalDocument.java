@@ -1,9 +1,11 @@
 package io.paystream.persistence.withdrawal;
 
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.Withdrawal;
 import io.paystream.domain.WithdrawalStatus;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -17,6 +19,7 @@ public record WithdrawalDocument(
     long amount,
     String currency,
     String destination,
+    Map<String, String> metadata,
     String status,
     String failureReason,
     String externalReference,
@@ -30,6 +33,7 @@ public record WithdrawalDocument(
         withdrawal.amount().minorUnits(),
         withdrawal.amount().currencyCode(),
         withdrawal.maskedDestination(),
+        withdrawal.metadata().asMap(),
         withdrawal.status().name(),
         withdrawal.failureReason(),
         withdrawal.externalReference(),
@@ -49,12 +53,13 @@ public record WithdrawalDocument(
           accountId,
           Money.of(amount, currency),
           destination,
+          metadata == null ? Metadata.NONE : Metadata.of(metadata),
           WithdrawalStatus.valueOf(status),
           failureReason,
           externalReference,
           createdAt,
           updatedAt);
-    } catch (NullPointerException | IllegalStateException e) {
+    } catch (NullPointerException | IllegalStateException | IllegalArgumentException e) {
       throw new IllegalArgumentException("not a withdrawal: " + e.getMessage(), e);
     }
   }

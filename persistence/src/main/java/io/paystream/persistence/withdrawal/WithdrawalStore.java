@@ -16,6 +16,7 @@ import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.account.OutgoingPayments;
 import io.paystream.persistence.account.SystemAccounts;
 import io.paystream.persistence.ledger.LedgerStore;
+import io.paystream.persistence.metadata.MetadataJson;
 import io.paystream.persistence.ops.MovementSearch;
 import io.paystream.persistence.outbox.OutboxStore;
 import io.r2dbc.spi.Parameters;
@@ -51,7 +52,7 @@ import reactor.core.publisher.Mono;
 public class WithdrawalStore {
 
   static final String COLUMNS =
-      "id, account_id, amount, currency, destination_masked, status,"
+      "id, account_id, amount, currency, destination_masked, metadata::text AS metadata, status,"
           + " failure_reason, external_reference, created_at, updated_at";
 
   private final DatabaseClient db;
@@ -130,7 +131,12 @@ public class WithdrawalStore {
     Instant now = Timestamps.now(clock);
     Withdrawal withdrawal =
         Withdrawal.accept(
-            request.id(), request.accountId(), request.amount(), request.destination(), now);
+            request.id(),
+            request.accountId(),
+            request.amount(),
+            request.destination(),
+            request.metadata(),
+            now);
     return systemAccounts
         .id(SystemAccounts.Kind.PAYOUT, request.amount().currency())
         .flatMap(
@@ -138,16 +144,17 @@ public class WithdrawalStore {
                 db.sql(
                         """
                 INSERT INTO withdrawal (id, account_id, amount, currency, destination_ciphertext,
-                                        destination_masked, status, created_by, created_at,
-                                        updated_at)
-                VALUES (:id, :account, :amount, :currency, :ciphertext, :masked, 'PENDING',
-                        :createdBy, :at, :at)""")
+                                        destination_masked, metadata, status, created_by,
+                                        created_at, updated_at)
+                VALUES (:id, :account, :amount, :currency, :ciphertext, :masked,
+                        :metadata::jsonb, 'PENDING', :createdBy, :at, :at)""")
                     .bind("id", withdrawal.id())
                     .bind("account", withdrawal.accountId())
                     .bind("amount", withdrawal.amount().minorUnits())
                     .bind("currency", withdrawal.amount().currencyCode())
                     .bind("ciphertext", ByteBuffer.wrap(request.destinationCiphertext()))
                     .bind("masked", withdrawal.maskedDestination())
+                    .bind("metadata", MetadataJson.write(withdrawal.metadata()))
                     .bind("createdBy", request.requestedBy())
                     .bind("at", now)
                     .fetch()
@@ -423,6 +430,7 @@ public class WithdrawalStore {
         row.get("account_id", UUID.class),
         Money.of(row.get("amount", Long.class), row.get("currency", String.class)),
         row.get("destination_masked", String.class),
+        MetadataJson.read(row.get("metadata", String.class)),
         WithdrawalStatus.valueOf(row.get("status", String.class)),
         row.get("failure_reason", String.class),
         row.get("external_reference", String.class),

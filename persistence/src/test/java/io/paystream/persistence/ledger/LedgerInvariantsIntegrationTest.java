@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
@@ -76,7 +77,7 @@ class LedgerInvariantsIntegrationTest {
   @Test
   void concurrentDebitsNeverSpendTheSameMoneyTwice() {
     deposits
-        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null, Metadata.NONE)
         .as(transaction::transactional)
         .block(PATIENCE);
 
@@ -109,7 +110,7 @@ class LedgerInvariantsIntegrationTest {
   @Test
   void ledgerEntriesCannotBeUpdatedOrDeleted() {
     deposits
-        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null, Metadata.NONE)
         .as(transaction::transactional)
         .block(PATIENCE);
 
@@ -144,7 +145,7 @@ class LedgerInvariantsIntegrationTest {
   @Test
   void aTerminalTransferCannotChangeStatusAgain() {
     deposits
-        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null, Metadata.NONE)
         .as(transaction::transactional)
         .block(PATIENCE);
     Transfer pending = transfers.accept(accept(300)).as(transaction::transactional).block(PATIENCE);
@@ -166,7 +167,7 @@ class LedgerInvariantsIntegrationTest {
   @Test
   void aSettledTransferLeavesEveryCurrencyBalancedAndEveryBalanceReconciled() {
     deposits
-        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null, Metadata.NONE)
         .as(transaction::transactional)
         .block(PATIENCE);
     Transfer pending = transfers.accept(accept(250)).as(transaction::transactional).block(PATIENCE);
@@ -185,7 +186,14 @@ class LedgerInvariantsIntegrationTest {
 
   private TransferRequest accept(long amount) {
     return new TransferRequest(
-        owner, false, payer.id(), payee.id(), Money.of(amount, EUR), "test", TransferLimits.none());
+        owner,
+        false,
+        payer.id(),
+        payee.id(),
+        Money.of(amount, EUR),
+        "test",
+        Metadata.NONE,
+        TransferLimits.none());
   }
 
   /** One transfer's credit leg, in its own transaction, as the consumer runs it. */

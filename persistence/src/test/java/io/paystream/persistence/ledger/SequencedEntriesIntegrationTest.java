@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.domain.Account;
 import io.paystream.domain.Ids;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferLimits;
@@ -67,7 +68,7 @@ class SequencedEntriesIntegrationTest {
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
     deposits
-        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null, Metadata.NONE)
         .as(transaction::transactional)
         .block(PATIENCE);
     Transfer transfer =
@@ -80,6 +81,7 @@ class SequencedEntriesIntegrationTest {
                     payee.id(),
                     Money.of(300, EUR),
                     "rent",
+                    Metadata.NONE,
                     TransferLimits.none()))
             .as(transaction::transactional)
             .block(PATIENCE);
@@ -127,7 +129,7 @@ class SequencedEntriesIntegrationTest {
     Account payer = accounts.open(owner, EUR).block(PATIENCE);
     Account payee = accounts.open(owner, EUR).block(PATIENCE);
     deposits
-        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null)
+        .deposit(owner, false, payer.id(), Money.of(1_000, EUR), null, Metadata.NONE)
         .as(transaction::transactional)
         .block(PATIENCE);
     Transfer first =
@@ -140,6 +142,7 @@ class SequencedEntriesIntegrationTest {
                     payee.id(),
                     Money.of(300, EUR),
                     "one",
+                    Metadata.NONE,
                     TransferLimits.none()))
             .as(transaction::transactional)
             .block(PATIENCE);
@@ -153,6 +156,7 @@ class SequencedEntriesIntegrationTest {
                     payee.id(),
                     Money.of(200, EUR),
                     "two",
+                    Metadata.NONE,
                     TransferLimits.none()))
             .as(transaction::transactional)
             .block(PATIENCE);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.paystream.domain.Deposit;
 import io.paystream.domain.Iban;
 import io.paystream.domain.Ids;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.Transfer;
@@ -13,6 +14,7 @@ import io.paystream.domain.Withdrawal;
 import io.paystream.persistence.outbox.EventEnvelope.Received;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,13 +32,15 @@ class EventEnvelopeTest {
   @Test
   void everyKindOfEventReadsBackAsItWasWritten() {
     Transfer transfer =
-        Transfer.accept(Ids.newId(), Ids.newId(), Money.of(2_550, "EUR"), "rent", NOW);
+        Transfer.accept(
+            Ids.newId(), Ids.newId(), Money.of(2_550, "EUR"), "rent", Metadata.NONE, NOW);
     Withdrawal withdrawal =
         Withdrawal.accept(
             Ids.newId(),
             Ids.newId(),
             Money.of(7, "JPY"),
             Iban.parse("DE89370400440532013000"),
+            Metadata.NONE,
             NOW);
     List<MoneyEvent> events =
         List.of(
@@ -44,7 +48,8 @@ class EventEnvelopeTest {
             MoneyEvent.of(transfer.fail("recipient account is closed", NOW), NOW),
             MoneyEvent.of(withdrawal.processing(NOW), NOW),
             MoneyEvent.of(
-                new Deposit(Ids.newId(), Ids.newId(), Money.of(1, "KWD"), null, NOW), NOW));
+                new Deposit(Ids.newId(), Ids.newId(), Money.of(1, "KWD"), null, Metadata.NONE, NOW),
+                NOW));
 
     for (MoneyEvent event : events) {
       Received received = envelope.read(payload(event));
@@ -56,7 +61,13 @@ class EventEnvelopeTest {
   @Test
   void theDataIsTheResourcesPublicJsonWithTheContractsMemberNames() {
     Transfer transfer =
-        Transfer.accept(Ids.newId(), Ids.newId(), Money.of(2_550, "EUR"), "rent", NOW);
+        Transfer.accept(
+            Ids.newId(),
+            Ids.newId(),
+            Money.of(2_550, "EUR"),
+            "rent",
+            Metadata.of(Map.of("orderId", "A-1")),
+            NOW);
 
     JsonNode data = JSON.readTree(envelope.read(payload(MoneyEvent.of(transfer, NOW))).data());
 
@@ -68,11 +79,13 @@ class EventEnvelopeTest {
             "amount",
             "currency",
             "description",
+            "metadata",
             "status",
             "failureReason",
             "createdAt",
             "updatedAt");
     assertThat(data.get("amount").asLong()).isEqualTo(2_550);
+    assertThat(data.get("metadata").get("orderId").asString()).isEqualTo("A-1");
     assertThat(data.get("status").asString()).isEqualTo("PENDING");
   }
 
@@ -95,7 +108,8 @@ class EventEnvelopeTest {
 
   @Test
   void anEnvelopeWhoseTypeOrKeyDisagreesWithItsResourceIsUndecodable() {
-    Transfer transfer = Transfer.accept(Ids.newId(), Ids.newId(), Money.of(1, "EUR"), null, NOW);
+    Transfer transfer =
+        Transfer.accept(Ids.newId(), Ids.newId(), Money.of(1, "EUR"), null, Metadata.NONE, NOW);
     OutboxEvent written = envelope.write(MoneyEvent.of(transfer, NOW));
 
     OutboxEvent wrongType =
@@ -121,7 +135,8 @@ class EventEnvelopeTest {
 
   @Test
   void aResourceThatBreaksItsOwnRulesIsUndecodable() {
-    Transfer transfer = Transfer.accept(Ids.newId(), Ids.newId(), Money.of(1, "EUR"), null, NOW);
+    Transfer transfer =
+        Transfer.accept(Ids.newId(), Ids.newId(), Money.of(1, "EUR"), null, Metadata.NONE, NOW);
     OutboxEvent written = envelope.write(MoneyEvent.of(transfer, NOW));
     String zeroAmount = written.data().replace("\"amount\":1", "\"amount\":0");
 

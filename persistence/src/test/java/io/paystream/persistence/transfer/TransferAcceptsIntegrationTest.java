@@ -6,6 +6,7 @@ import io.paystream.domain.Account;
 import io.paystream.domain.AccountStatus;
 import io.paystream.domain.Direction;
 import io.paystream.domain.Ids;
+import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
 import io.paystream.domain.RejectedException;
 import io.paystream.domain.Transfer;
@@ -133,6 +134,7 @@ class TransferAcceptsIntegrationTest {
                     payee.id(),
                     Money.of(100, EUR),
                     null,
+                    Metadata.NONE,
                     TransferLimits.none()),
                 new TransferRequest(
                     owner,
@@ -141,12 +143,20 @@ class TransferAcceptsIntegrationTest {
                     Ids.newId(),
                     Money.of(100, EUR),
                     null,
+                    Metadata.NONE,
                     TransferLimits.none()),
                 transfer(payer, dollars, 100),
                 transfer(payer, payer, 100),
                 transfer(payer, frozen, 100),
                 new TransferRequest(
-                    owner, false, payer.id(), payee.id(), Money.of(501, EUR), null, capped),
+                    owner,
+                    false,
+                    payer.id(),
+                    payee.id(),
+                    Money.of(501, EUR),
+                    null,
+                    Metadata.NONE,
+                    capped),
                 transfer(payer, payee, 100)));
 
     assertThat(outcomes)
@@ -181,6 +191,7 @@ class TransferAcceptsIntegrationTest {
                     payee.id(),
                     Money.of(300, EUR),
                     "by ops",
+                    Metadata.NONE,
                     TransferLimits.none())));
 
     assertThat(outcomes)
@@ -231,7 +242,7 @@ class TransferAcceptsIntegrationTest {
 
   private TransferRequest limited(long amount, TransferLimits limits) {
     return new TransferRequest(
-        owner, false, payer.id(), payee.id(), Money.of(amount, EUR), null, limits);
+        owner, false, payer.id(), payee.id(), Money.of(amount, EUR), null, Metadata.NONE, limits);
   }
 
   @Test
@@ -306,6 +317,7 @@ class TransferAcceptsIntegrationTest {
         to.id(),
         Money.of(amount, EUR),
         "batch",
+        Metadata.NONE,
         TransferLimits.none());
   }
 
@@ -327,7 +339,13 @@ class TransferAcceptsIntegrationTest {
 
   private void fund(Account account, long amount) {
     deposits
-        .deposit(account.ownerId(), false, account.id(), Money.of(amount, account.currency()), null)
+        .deposit(
+            account.ownerId(),
+            false,
+            account.id(),
+            Money.of(amount, account.currency()),
+            null,
+            Metadata.NONE)
         .as(transaction::transactional)
         .block(PATIENCE);
   }
