@@ -148,7 +148,7 @@ record FuzzFixtures(
       return statementLink.get(name);
     }
     return switch (name) {
-      case "status" -> "COMPLETED";
+      case "status" -> path.endsWith("/webhook-deliveries") ? "DELIVERED" : "COMPLETED";
       case "accountId" -> payer.toString();
       case "userId" -> customer.id().toString();
       case "limit" -> "5";
@@ -173,6 +173,7 @@ record FuzzFixtures(
       case "destination" -> quoted(IBAN);
       case "url" -> quoted("http://127.0.0.1:9/fuzz");
       case "events" -> "[\"transfer.*\"]";
+      case "metadata" -> "{\"fuzz\": \"x\"}";
       case "email" -> quoted("fuzz-" + UUID.randomUUID() + "@example.com");
       case "password" -> quoted(PaystreamClient.PASSWORD);
       case "name" -> quoted("Fuzz");

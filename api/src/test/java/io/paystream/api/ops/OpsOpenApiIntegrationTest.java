@@ -35,6 +35,8 @@ class OpsOpenApiIntegrationTest extends ApiIntegrationTest {
         "id",
         "from",
         "to",
+        "metadataKey",
+        "metadataValue",
         "limit",
         "cursor");
     assertOpsGet(
@@ -46,6 +48,8 @@ class OpsOpenApiIntegrationTest extends ApiIntegrationTest {
         "id",
         "from",
         "to",
+        "metadataKey",
+        "metadataValue",
         "limit",
         "cursor");
     assertOpsGet(paths, "/api/v1/ops/webhook-deliveries", "status", "webhookId", "limit", "cursor");

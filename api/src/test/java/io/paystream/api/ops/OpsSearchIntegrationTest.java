@@ -173,6 +173,7 @@ class OpsSearchIntegrationTest extends ApiIntegrationTest {
             "amount",
             "currency",
             "destination",
+            "metadata",
             "status",
             "failureReason",
             "externalReference",
