@@ -8,6 +8,10 @@ import java.util.UUID;
  * A movement between two customer accounts of one currency. Created {@code PENDING} when the
  * payer's debit commits; becomes {@code COMPLETED} when the payee is credited, or {@code FAILED}
  * (with a reason) when the credit cannot be applied and the payer is refunded. Nothing else.
+ *
+ * <p>A refund is a transfer too, back from the payee to the payer of a {@code COMPLETED} transfer,
+ * which it names in {@code refundOf} (null for any other transfer). It completes or fails like any
+ * transfer.
  */
 public record Transfer(
     UUID id,
@@ -16,6 +20,7 @@ public record Transfer(
     Money amount,
     String description,
     Metadata metadata,
+    UUID refundOf,
     TransferStatus status,
     String failureReason,
     Instant createdAt,
@@ -31,6 +36,9 @@ public record Transfer(
     Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(status, "status");
+    if (id.equals(refundOf)) {
+      throw new IllegalStateException("transfer " + id + " refunds itself");
+    }
     if (fromAccountId.equals(toAccountId)) {
       throw new IllegalStateException("transfer " + id + " from an account to itself");
     }
@@ -46,6 +54,7 @@ public record Transfer(
       Money amount,
       String description,
       Metadata metadata,
+      UUID refundOf,
       Instant now) {
     return new Transfer(
         Ids.newId(),
@@ -54,10 +63,15 @@ public record Transfer(
         amount,
         description,
         metadata,
+        refundOf,
         TransferStatus.PENDING,
         null,
         now,
         now);
+  }
+
+  public boolean isRefund() {
+    return refundOf != null;
   }
 
   public Transfer complete(Instant now) {
@@ -69,6 +83,7 @@ public record Transfer(
         amount,
         description,
         metadata,
+        refundOf,
         TransferStatus.COMPLETED,
         null,
         createdAt,
@@ -85,6 +100,7 @@ public record Transfer(
         amount,
         description,
         metadata,
+        refundOf,
         TransferStatus.FAILED,
         reason,
         createdAt,

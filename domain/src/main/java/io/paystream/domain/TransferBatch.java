@@ -79,6 +79,7 @@ public final class TransferBatch {
                   request.amount(),
                   request.description(),
                   request.metadata(),
+                  request.refundOf(),
                   now),
               payer.balance()));
     }

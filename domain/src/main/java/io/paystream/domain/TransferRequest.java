@@ -9,6 +9,7 @@ import java.util.UUID;
  * @param requestedBy the authenticated user; must own {@code fromAccountId} unless {@code asOps}
  * @param asOps true when the caller has the OPS role and may move money from any account
  * @param metadata the client's labels, kept on the transfer
+ * @param refundOf the completed transfer this one refunds (payee back to payer), or null
  * @param limits the configured risk limits the transfer must satisfy
  */
 public record TransferRequest(
@@ -19,6 +20,7 @@ public record TransferRequest(
     Money amount,
     String description,
     Metadata metadata,
+    UUID refundOf,
     TransferLimits limits) {
 
   public TransferRequest {

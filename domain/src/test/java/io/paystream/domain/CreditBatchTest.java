@@ -80,6 +80,6 @@ class CreditBatchTest {
 
   private static Transfer pending(Account payee, long amount, Currency currency) {
     return Transfer.accept(
-        Ids.newId(), payee.id(), Money.of(amount, currency), null, Metadata.NONE, NOW);
+        Ids.newId(), payee.id(), Money.of(amount, currency), null, Metadata.NONE, null, NOW);
   }
 }

@@ -19,7 +19,8 @@ class MoneyEventTest {
 
   @Test
   void aTransfersEventsAreNamedAfterItsStatusAndKeyedByThePayee() {
-    Transfer pending = Transfer.accept(Ids.newId(), Ids.newId(), TEN, null, Metadata.NONE, NOW);
+    Transfer pending =
+        Transfer.accept(Ids.newId(), Ids.newId(), TEN, null, Metadata.NONE, null, NOW);
 
     MoneyEvent created = MoneyEvent.of(pending, NOW);
     MoneyEvent completed = MoneyEvent.of(pending.complete(NOW), NOW);

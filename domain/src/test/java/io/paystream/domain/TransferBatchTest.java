@@ -82,10 +82,19 @@ class TransferBatchTest {
             Money.of(1, EUR),
             null,
             Metadata.NONE,
+            null,
             NONE);
     TransferRequest operator =
         new TransferRequest(
-            Ids.newId(), true, payer.id(), payee.id(), Money.of(1, EUR), null, Metadata.NONE, NONE);
+            Ids.newId(),
+            true,
+            payer.id(),
+            payee.id(),
+            Money.of(1, EUR),
+            null,
+            Metadata.NONE,
+            null,
+            NONE);
     TransferRequest toNobody =
         new TransferRequest(
             payer.ownerId(),
@@ -95,6 +104,7 @@ class TransferBatchTest {
             Money.of(1, EUR),
             null,
             Metadata.NONE,
+            null,
             NONE);
 
     List<Decided> decided =
@@ -125,6 +135,7 @@ class TransferBatchTest {
                         Money.of(amount, EUR),
                         null,
                         Metadata.NONE,
+                        null,
                         limits))
             .toList();
 
@@ -163,6 +174,7 @@ class TransferBatchTest {
         Money.of(amount, EUR),
         "rent",
         Metadata.NONE,
+        null,
         NONE);
   }
 

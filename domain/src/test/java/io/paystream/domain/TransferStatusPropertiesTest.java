@@ -155,7 +155,7 @@ class TransferStatusPropertiesTest {
     assertThatThrownBy(
             () ->
                 Transfer.accept(
-                    account, account, Money.of(100, "EUR"), null, Metadata.NONE, ACCEPTED_AT))
+                    account, account, Money.of(100, "EUR"), null, Metadata.NONE, null, ACCEPTED_AT))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -180,7 +180,7 @@ class TransferStatusPropertiesTest {
 
   private static Transfer acceptedTransfer() {
     return Transfer.accept(
-        Ids.newId(), Ids.newId(), Money.of(2_500, "EUR"), "rent", Metadata.NONE, ACCEPTED_AT);
+        Ids.newId(), Ids.newId(), Money.of(2_500, "EUR"), "rent", Metadata.NONE, null, ACCEPTED_AT);
   }
 
   private static Transfer withStatus(Transfer t, TransferStatus status, String failureReason) {
@@ -191,6 +191,7 @@ class TransferStatusPropertiesTest {
         t.amount(),
         t.description(),
         Metadata.NONE,
+        null,
         status,
         failureReason,
         t.createdAt(),

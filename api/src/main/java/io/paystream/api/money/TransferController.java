@@ -103,6 +103,7 @@ public class TransferController {
             money,
             request.description(),
             metadata,
+            null,
             policy.limits());
     Timer.Sample started = Timer.start();
     return acceptor

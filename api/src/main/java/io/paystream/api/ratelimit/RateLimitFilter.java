@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
@@ -28,6 +29,9 @@ public class RateLimitFilter implements WebFilter, org.springframework.core.Orde
   /** The contract's money-moving POSTs (CONTRACT.md, Money movement). */
   static final Set<String> MONEY_PATHS =
       Set.of("/api/v1/deposits", "/api/v1/transfers", "/api/v1/withdrawals");
+
+  /** A refund of a transfer moves money too (docs/CONTRACT.md, Refunds). */
+  static final Pattern REFUND_PATH = Pattern.compile("/api/v1/transfers/[^/]+/refunds");
 
   private static final List<RateLimit> API_LIMITS = List.of(RateLimit.API_PER_USER);
   private static final List<RateLimit> MONEY_LIMITS =
@@ -88,7 +92,8 @@ public class RateLimitFilter implements WebFilter, org.springframework.core.Orde
   private record Refusal(UUID user, RateDecision decision) {}
 
   private static boolean isMoney(ServerWebExchange exchange) {
+    String path = exchange.getRequest().getPath().pathWithinApplication().value();
     return exchange.getRequest().getMethod() == HttpMethod.POST
-        && MONEY_PATHS.contains(exchange.getRequest().getPath().pathWithinApplication().value());
+        && (MONEY_PATHS.contains(path) || REFUND_PATH.matcher(path).matches());
   }
 }

@@ -42,6 +42,14 @@ public enum ApiError {
   ACCOUNT_NOT_FOUND("account_not_found", HttpStatus.NOT_FOUND, "Account not found"),
   TRANSFER_NOT_FOUND("transfer_not_found", HttpStatus.NOT_FOUND, "Transfer not found"),
   WITHDRAWAL_NOT_FOUND("withdrawal_not_found", HttpStatus.NOT_FOUND, "Withdrawal not found"),
+  TRANSFER_NOT_REFUNDABLE(
+      "transfer_not_refundable",
+      HttpStatus.UNPROCESSABLE_CONTENT,
+      "Only a completed transfer that is not itself a refund can be refunded"),
+  REFUND_EXCEEDS_TRANSFER(
+      "refund_exceeds_transfer",
+      HttpStatus.UNPROCESSABLE_CONTENT,
+      "The refunds would return more than the transfer paid"),
   EMAIL_TAKEN("email_taken", HttpStatus.CONFLICT, "Email already registered"),
   INVALID_CREDENTIALS("invalid_credentials", HttpStatus.UNAUTHORIZED, "Invalid credentials"),
   INVALID_REFRESH_TOKEN("invalid_refresh_token", HttpStatus.UNAUTHORIZED, "Invalid refresh token"),
@@ -104,6 +112,8 @@ public enum ApiError {
       case ACCOUNT_NOT_FOUND -> ACCOUNT_NOT_FOUND;
       case TRANSFER_NOT_FOUND -> TRANSFER_NOT_FOUND;
       case WITHDRAWAL_NOT_FOUND -> WITHDRAWAL_NOT_FOUND;
+      case TRANSFER_NOT_REFUNDABLE -> TRANSFER_NOT_REFUNDABLE;
+      case REFUND_EXCEEDS_TRANSFER -> REFUND_EXCEEDS_TRANSFER;
       case BALANCE_NOT_ZERO -> BALANCE_NOT_ZERO;
       case EMAIL_TAKEN -> EMAIL_TAKEN;
       case INVALID_CREDENTIALS -> INVALID_CREDENTIALS;

@@ -172,7 +172,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
     return customers.open(client, "EUR", FUNDS);
   }
 
-  private static Connection connect() throws SQLException {
+  static Connection connect() throws SQLException {
     return DriverManager.getConnection(
         TestDatabase.jdbcUrl(),
         env("PAYSTREAM_TEST_PG_USER", "postgres"),
@@ -180,8 +180,7 @@ class CreditRefundIntegrationTest extends ApiIntegrationTest {
   }
 
   /** The statement AccountStore.changeStatus runs, left uncommitted: it holds the row lock. */
-  private static void setStatusUncommitted(Connection db, UUID account, String status)
-      throws SQLException {
+  static void setStatusUncommitted(Connection db, UUID account, String status) throws SQLException {
     try (PreparedStatement update =
         db.prepareStatement(
             "UPDATE account SET status = ? WHERE id = ? AND kind = 'CUSTOMER' AND status = 'ACTIVE'")) {

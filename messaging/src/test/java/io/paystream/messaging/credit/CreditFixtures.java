@@ -81,6 +81,7 @@ final class CreditFixtures {
                 Money.of(amount, EUR),
                 "batch " + amount,
                 Metadata.NONE,
+                null,
                 TransferLimits.none()))
         .as(transaction::transactional)
         .block(PATIENCE);

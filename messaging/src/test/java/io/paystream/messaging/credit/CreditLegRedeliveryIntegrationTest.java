@@ -106,6 +106,7 @@ class CreditLegRedeliveryIntegrationTest {
                     Money.of(4_000, EUR),
                     "rent",
                     Metadata.NONE,
+                    null,
                     TransferLimits.none()))
             .as(transaction::transactional)
             .block(PATIENCE);
@@ -173,6 +174,7 @@ class CreditLegRedeliveryIntegrationTest {
                     Money.of(500, EUR),
                     null,
                     Metadata.NONE,
+                    null,
                     TransferLimits.none()))
             .as(transaction::transactional)
             .block(PATIENCE);

@@ -172,6 +172,7 @@ public class TransferAccepts {
     String[] currencies = new String[n];
     String[] descriptions = new String[n];
     String[] metadata = new String[n];
+    UUID[] refundOf = new UUID[n];
     UUID[] createdBy = requestedBy.toArray(UUID[]::new);
     for (int i = 0; i < n; i++) {
       Transfer transfer = accepted.get(i).transfer();
@@ -182,19 +183,20 @@ public class TransferAccepts {
       currencies[i] = transfer.amount().currencyCode();
       descriptions[i] = transfer.description();
       metadata[i] = MetadataJson.write(transfer.metadata());
+      refundOf[i] = transfer.refundOf();
     }
     return db.sql(
             """
             INSERT INTO transfer (id, from_account_id, to_account_id, amount, currency,
-                                  description, metadata, status, failure_reason, created_by,
-                                  created_at, updated_at)
+                                  description, metadata, refund_of, status, failure_reason,
+                                  created_by, created_at, updated_at)
             SELECT id, from_account_id, to_account_id, amount, currency, description,
-                   metadata::jsonb, 'PENDING', NULL, created_by, :at, :at
+                   metadata::jsonb, refund_of, 'PENDING', NULL, created_by, :at, :at
               FROM unnest(:ids::uuid[], :from::uuid[], :to::uuid[], :amounts::bigint[],
                           :currencies::text[], :descriptions::text[], :metadata::text[],
-                          :createdBy::uuid[])
+                          :refundOf::uuid[], :createdBy::uuid[])
                    WITH ORDINALITY AS t(id, from_account_id, to_account_id, amount, currency,
-                                        description, metadata, created_by, n)
+                                        description, metadata, refund_of, created_by, n)
              ORDER BY n""")
         .bind("ids", ids)
         .bind("from", from)
@@ -203,6 +205,7 @@ public class TransferAccepts {
         .bind("currencies", currencies)
         .bind("descriptions", descriptions)
         .bind("metadata", metadata)
+        .bind("refundOf", refundOf)
         .bind("createdBy", createdBy)
         .bind("at", at)
         .fetch()

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * A transfer as clients see it (CONTRACT.md, Money movement), in responses and in events. {@code
- * metadata} is absent from events written before it existed; such a transfer has none.
+ * metadata} is absent from events written before it existed; such a transfer has none. {@code
+ * refundOf} names the transfer a refund gives back, null for any other.
  */
 public record TransferDocument(
     UUID id,
@@ -20,6 +21,7 @@ public record TransferDocument(
     String currency,
     String description,
     Map<String, String> metadata,
+    UUID refundOf,
     String status,
     String failureReason,
     Instant createdAt,
@@ -34,6 +36,7 @@ public record TransferDocument(
         transfer.amount().currencyCode(),
         transfer.description(),
         transfer.metadata().asMap(),
+        transfer.refundOf(),
         transfer.status().name(),
         transfer.failureReason(),
         transfer.createdAt(),
@@ -54,6 +57,7 @@ public record TransferDocument(
           Money.of(amount, currency),
           description,
           metadata == null ? Metadata.NONE : Metadata.of(metadata),
+          refundOf,
           TransferStatus.valueOf(status),
           failureReason,
           createdAt,

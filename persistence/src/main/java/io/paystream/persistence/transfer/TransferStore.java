@@ -29,8 +29,8 @@ public class TransferStore {
 
   static final String COLUMNS =
       "id, from_account_id, to_account_id, amount, currency,"
-          + " description, metadata::text AS metadata, status, failure_reason, created_at,"
-          + " updated_at";
+          + " description, metadata::text AS metadata, refund_of, status, failure_reason,"
+          + " created_at, updated_at";
 
   private final DatabaseClient db;
   private final TransferAccepts accepts;
@@ -107,6 +107,52 @@ public class TransferStore {
         .all();
   }
 
+  /**
+   * A completed transfer with what its refunds have taken so far.
+   *
+   * @param refunded the refunds that did not fail (PENDING or COMPLETED), in minor units
+   */
+  public record Refundable(Transfer transfer, long refunded) {
+
+    /** What can still be refunded. */
+    public long remaining() {
+      return transfer.amount().minorUnits() - refunded;
+    }
+  }
+
+  /**
+   * The transfer and its refunded total, its row locked until the transaction ends: the refunds of
+   * one transfer are decided one at a time, so together they never pass its amount (the database
+   * checks the same under the same lock, V13). Empty if there is no such transfer. Call inside a
+   * transaction.
+   */
+  public Mono<Refundable> lockForRefund(UUID transferId) {
+    return db.sql("SELECT " + COLUMNS + " FROM transfer WHERE id = :id FOR UPDATE")
+        .bind("id", transferId)
+        .map(TransferStore::map)
+        .one()
+        .flatMap(transfer -> refunded(transfer.id()).map(sum -> new Refundable(transfer, sum)));
+  }
+
+  /** The amounts of the transfer's refunds that did not fail. */
+  public Mono<Long> refunded(UUID transferId) {
+    return db.sql(
+            """
+            SELECT COALESCE(sum(amount), 0)::bigint AS refunded FROM transfer
+             WHERE refund_of = :id AND status <> 'FAILED'""")
+        .bind("id", transferId)
+        .map(row -> row.get("refunded", Long.class))
+        .one();
+  }
+
+  /** The transfer's refunds, oldest first. */
+  public Flux<Transfer> refundsOf(UUID transferId) {
+    return db.sql("SELECT " + COLUMNS + " FROM transfer WHERE refund_of = :id ORDER BY id")
+        .bind("id", transferId)
+        .map(TransferStore::map)
+        .all();
+  }
+
   static Transfer map(Readable row) {
     return new Transfer(
         row.get("id", UUID.class),
@@ -115,6 +161,7 @@ public class TransferStore {
         Money.of(row.get("amount", Long.class), row.get("currency", String.class)),
         row.get("description", String.class),
         MetadataJson.read(row.get("metadata", String.class)),
+        row.get("refund_of", UUID.class),
         TransferStatus.valueOf(row.get("status", String.class)),
         row.get("failure_reason", String.class),
         Timestamps.instant(row.get("created_at", Instant.class)),

@@ -193,6 +193,7 @@ class LedgerInvariantsIntegrationTest {
         Money.of(amount, EUR),
         "test",
         Metadata.NONE,
+        null,
         TransferLimits.none());
   }
 

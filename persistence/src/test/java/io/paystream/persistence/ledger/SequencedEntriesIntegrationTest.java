@@ -82,6 +82,7 @@ class SequencedEntriesIntegrationTest {
                     Money.of(300, EUR),
                     "rent",
                     Metadata.NONE,
+                    null,
                     TransferLimits.none()))
             .as(transaction::transactional)
             .block(PATIENCE);
@@ -143,6 +144,7 @@ class SequencedEntriesIntegrationTest {
                     Money.of(300, EUR),
                     "one",
                     Metadata.NONE,
+                    null,
                     TransferLimits.none()))
             .as(transaction::transactional)
             .block(PATIENCE);
@@ -157,6 +159,7 @@ class SequencedEntriesIntegrationTest {
                     Money.of(200, EUR),
                     "two",
                     Metadata.NONE,
+                    null,
                     TransferLimits.none()))
             .as(transaction::transactional)
             .block(PATIENCE);

@@ -33,7 +33,7 @@ class EventEnvelopeTest {
   void everyKindOfEventReadsBackAsItWasWritten() {
     Transfer transfer =
         Transfer.accept(
-            Ids.newId(), Ids.newId(), Money.of(2_550, "EUR"), "rent", Metadata.NONE, NOW);
+            Ids.newId(), Ids.newId(), Money.of(2_550, "EUR"), "rent", Metadata.NONE, null, NOW);
     Withdrawal withdrawal =
         Withdrawal.accept(
             Ids.newId(),
@@ -67,6 +67,7 @@ class EventEnvelopeTest {
             Money.of(2_550, "EUR"),
             "rent",
             Metadata.of(Map.of("orderId", "A-1")),
+            null,
             NOW);
 
     JsonNode data = JSON.readTree(envelope.read(payload(MoneyEvent.of(transfer, NOW))).data());
@@ -80,6 +81,7 @@ class EventEnvelopeTest {
             "currency",
             "description",
             "metadata",
+            "refundOf",
             "status",
             "failureReason",
             "createdAt",
@@ -109,7 +111,8 @@ class EventEnvelopeTest {
   @Test
   void anEnvelopeWhoseTypeOrKeyDisagreesWithItsResourceIsUndecodable() {
     Transfer transfer =
-        Transfer.accept(Ids.newId(), Ids.newId(), Money.of(1, "EUR"), null, Metadata.NONE, NOW);
+        Transfer.accept(
+            Ids.newId(), Ids.newId(), Money.of(1, "EUR"), null, Metadata.NONE, null, NOW);
     OutboxEvent written = envelope.write(MoneyEvent.of(transfer, NOW));
 
     OutboxEvent wrongType =
@@ -136,7 +139,8 @@ class EventEnvelopeTest {
   @Test
   void aResourceThatBreaksItsOwnRulesIsUndecodable() {
     Transfer transfer =
-        Transfer.accept(Ids.newId(), Ids.newId(), Money.of(1, "EUR"), null, Metadata.NONE, NOW);
+        Transfer.accept(
+            Ids.newId(), Ids.newId(), Money.of(1, "EUR"), null, Metadata.NONE, null, NOW);
     OutboxEvent written = envelope.write(MoneyEvent.of(transfer, NOW));
     String zeroAmount = written.data().replace("\"amount\":1", "\"amount\":0");
 

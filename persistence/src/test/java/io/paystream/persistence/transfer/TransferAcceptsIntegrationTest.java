@@ -1,6 +1,7 @@
 package io.paystream.persistence.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paystream.domain.Account;
 import io.paystream.domain.AccountStatus;
@@ -135,6 +136,7 @@ class TransferAcceptsIntegrationTest {
                     Money.of(100, EUR),
                     null,
                     Metadata.NONE,
+                    null,
                     TransferLimits.none()),
                 new TransferRequest(
                     owner,
@@ -144,6 +146,7 @@ class TransferAcceptsIntegrationTest {
                     Money.of(100, EUR),
                     null,
                     Metadata.NONE,
+                    null,
                     TransferLimits.none()),
                 transfer(payer, dollars, 100),
                 transfer(payer, payer, 100),
@@ -156,6 +159,7 @@ class TransferAcceptsIntegrationTest {
                     Money.of(501, EUR),
                     null,
                     Metadata.NONE,
+                    null,
                     capped),
                 transfer(payer, payee, 100)));
 
@@ -192,6 +196,7 @@ class TransferAcceptsIntegrationTest {
                     Money.of(300, EUR),
                     "by ops",
                     Metadata.NONE,
+                    null,
                     TransferLimits.none())));
 
     assertThat(outcomes)
@@ -242,7 +247,15 @@ class TransferAcceptsIntegrationTest {
 
   private TransferRequest limited(long amount, TransferLimits limits) {
     return new TransferRequest(
-        owner, false, payer.id(), payee.id(), Money.of(amount, EUR), null, Metadata.NONE, limits);
+        owner,
+        false,
+        payer.id(),
+        payee.id(),
+        Money.of(amount, EUR),
+        null,
+        Metadata.NONE,
+        null,
+        limits);
   }
 
   @Test
@@ -292,6 +305,56 @@ class TransferAcceptsIntegrationTest {
     LedgerAssertions.assertBalanced(ledger);
   }
 
+  @Test
+  void theDatabaseRefusesRefundsBeyondTheTransferOfAnOpenOneOrNotBackToThePayer() {
+    fund(payer, 1_000);
+    // The payee can pay every refund below without the credit leg's credit.
+    fund(payee, 1_000);
+    Transfer paid = acceptInOneTransaction(List.of(transfer(payer, payee, 500))).get(0).transfer();
+    // Without the credit leg here: refunds are checked against a PENDING transfer, then a
+    // COMPLETED one (the status the credit leg would give it).
+    assertThatThrownBy(() -> acceptInOneTransaction(List.of(refund(paid, 100, payee, payer))))
+        .hasMessageContaining("cannot be refunded");
+    db.sql("UPDATE transfer SET status = 'COMPLETED' WHERE id = :id")
+        .bind("id", paid.id())
+        .fetch()
+        .rowsUpdated()
+        .block(PATIENCE);
+
+    // Two refunds within the amount pass; one more cent, or one the wrong way round, does not.
+    // The API decides the same before it writes; this is the database's own guard.
+    Transfer first =
+        acceptInOneTransaction(List.of(refund(paid, 300, payee, payer))).get(0).transfer();
+    acceptInOneTransaction(List.of(refund(paid, 200, payee, payer)));
+    assertThatThrownBy(() -> acceptInOneTransaction(List.of(refund(paid, 1, payee, payer))))
+        .hasMessageContaining("would reach 501 of its 500");
+    assertThatThrownBy(() -> acceptInOneTransaction(List.of(refund(paid, 1, payer, payee))))
+        .hasMessageContaining("does not reverse");
+    assertThatThrownBy(() -> acceptInOneTransaction(List.of(refund(first, 1, payer, payee))))
+        .hasMessageContaining("cannot be refunded");
+    // A FAILED refund no longer counts.
+    db.sql("UPDATE transfer SET status = 'FAILED', failure_reason = 'test' WHERE id = :id")
+        .bind("id", first.id())
+        .fetch()
+        .rowsUpdated()
+        .block(PATIENCE);
+    assertThat(code(acceptInOneTransaction(List.of(refund(paid, 300, payee, payer))).get(0)))
+        .isEqualTo("PENDING");
+  }
+
+  private TransferRequest refund(Transfer of, long amount, Account from, Account to) {
+    return new TransferRequest(
+        from.ownerId(),
+        false,
+        from.id(),
+        to.id(),
+        Money.of(amount, EUR),
+        "refund",
+        Metadata.NONE,
+        of.id(),
+        TransferLimits.none());
+  }
+
   private List<Outcome> acceptInOneTransaction(List<TransferRequest> batch) {
     return accepts
         .accept(batch)
@@ -318,6 +381,7 @@ class TransferAcceptsIntegrationTest {
         Money.of(amount, EUR),
         "batch",
         Metadata.NONE,
+        null,
         TransferLimits.none());
   }
 
