@@ -9,8 +9,9 @@ import java.util.Objects;
  * to problem+json in one place. No caller reconstructs a limit's name or a detail.
  *
  * @param limit the breached limit's stable name ({@code per_transfer_max}, ...), or null
+ * @param leg the index of the transfer that refused an all-or-none batch, or null
  */
-public record Refusal(Rejection rejection, String limit, String detail) {
+public record Refusal(Rejection rejection, String limit, String detail, Integer leg) {
 
   public Refusal {
     Objects.requireNonNull(rejection, "rejection");
@@ -18,7 +19,16 @@ public record Refusal(Rejection rejection, String limit, String detail) {
   }
 
   public static Refusal of(Rejection rejection, String detail) {
-    return new Refusal(rejection, null, detail);
+    return new Refusal(rejection, null, detail, null);
+  }
+
+  public Refusal(Rejection rejection, String limit, String detail) {
+    this(rejection, limit, detail, null);
+  }
+
+  /** This refusal as the refusal of a whole batch, by its transfer at {@code index}. */
+  public Refusal atLeg(int index) {
+    return new Refusal(rejection, limit, "transfer " + index + ": " + detail, index);
   }
 
   /** This refusal as an exception, for a reactive chain that must end in an error. */

@@ -32,4 +32,9 @@ public final class RejectedException extends RuntimeException {
   public String limit() {
     return refusal.limit();
   }
+
+  /** The index of the batch's transfer that refused it, or null. */
+  public Integer leg() {
+    return refusal.leg();
+  }
 }

@@ -17,6 +17,7 @@ public enum Rejection {
   ACCOUNT_NOT_FOUND("account_not_found"),
   TRANSFER_NOT_FOUND("transfer_not_found"),
   WITHDRAWAL_NOT_FOUND("withdrawal_not_found"),
+  TRANSFER_BATCH_NOT_FOUND("transfer_batch_not_found"),
   TRANSFER_NOT_REFUNDABLE("transfer_not_refundable"),
   REFUND_EXCEEDS_TRANSFER("refund_exceeds_transfer"),
   BALANCE_NOT_ZERO("balance_not_zero"),

@@ -28,7 +28,11 @@ public class RateLimitFilter implements WebFilter, org.springframework.core.Orde
 
   /** The contract's money-moving POSTs (CONTRACT.md, Money movement). */
   static final Set<String> MONEY_PATHS =
-      Set.of("/api/v1/deposits", "/api/v1/transfers", "/api/v1/withdrawals");
+      Set.of(
+          "/api/v1/deposits",
+          "/api/v1/transfers",
+          "/api/v1/withdrawals",
+          "/api/v1/transfer-batches");
 
   /** A refund of a transfer moves money too (docs/CONTRACT.md, Refunds). */
   static final Pattern REFUND_PATH = Pattern.compile("/api/v1/transfers/[^/]+/refunds");

@@ -42,6 +42,8 @@ public enum ApiError {
   ACCOUNT_NOT_FOUND("account_not_found", HttpStatus.NOT_FOUND, "Account not found"),
   TRANSFER_NOT_FOUND("transfer_not_found", HttpStatus.NOT_FOUND, "Transfer not found"),
   WITHDRAWAL_NOT_FOUND("withdrawal_not_found", HttpStatus.NOT_FOUND, "Withdrawal not found"),
+  TRANSFER_BATCH_NOT_FOUND(
+      "transfer_batch_not_found", HttpStatus.NOT_FOUND, "Transfer batch not found"),
   TRANSFER_NOT_REFUNDABLE(
       "transfer_not_refundable",
       HttpStatus.UNPROCESSABLE_CONTENT,
@@ -112,6 +114,7 @@ public enum ApiError {
       case ACCOUNT_NOT_FOUND -> ACCOUNT_NOT_FOUND;
       case TRANSFER_NOT_FOUND -> TRANSFER_NOT_FOUND;
       case WITHDRAWAL_NOT_FOUND -> WITHDRAWAL_NOT_FOUND;
+      case TRANSFER_BATCH_NOT_FOUND -> TRANSFER_BATCH_NOT_FOUND;
       case TRANSFER_NOT_REFUNDABLE -> TRANSFER_NOT_REFUNDABLE;
       case REFUND_EXCEEDS_TRANSFER -> REFUND_EXCEEDS_TRANSFER;
       case BALANCE_NOT_ZERO -> BALANCE_NOT_ZERO;

@@ -39,6 +39,16 @@ public class ProblemWriter {
       List<ApiException.FieldError> errors,
       String instance,
       String limit) {
+    return body(error, detail, errors, instance, limit, null);
+  }
+
+  private String body(
+      ApiError error,
+      String detail,
+      List<ApiException.FieldError> errors,
+      String instance,
+      String limit,
+      Integer leg) {
     Map<String, Object> problem = new LinkedHashMap<>();
     problem.put("type", "urn:paystream:problem:" + error.code());
     problem.put("title", error.title());
@@ -54,12 +64,20 @@ public class ProblemWriter {
     if (limit != null) {
       problem.put("limit", limit);
     }
+    if (leg != null) {
+      problem.put("leg", leg);
+    }
     return json.writeValueAsString(problem);
   }
 
   public String body(ApiException exception, String instance) {
     return body(
-        exception.error(), exception.getMessage(), exception.errors(), instance, exception.limit());
+        exception.error(),
+        exception.getMessage(),
+        exception.errors(),
+        instance,
+        exception.limit(),
+        exception.leg());
   }
 
   /** Writes the problem as the whole response; used by filters and security handlers. */

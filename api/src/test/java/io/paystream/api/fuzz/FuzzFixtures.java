@@ -174,6 +174,7 @@ record FuzzFixtures(
       case "url" -> quoted("http://127.0.0.1:9/fuzz");
       case "events" -> "[\"transfer.*\"]";
       case "metadata" -> "{\"fuzz\": \"x\"}";
+      case "transfers" -> "[{\"toAccountId\": " + quoted(payee.toString()) + ", \"amount\": 1}]";
       case "email" -> quoted("fuzz-" + UUID.randomUUID() + "@example.com");
       case "password" -> quoted(PaystreamClient.PASSWORD);
       case "name" -> quoted("Fuzz");

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -147,6 +148,49 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
     assertRateLimitHeaders(refused, MONEY_PER_USER);
     // Reading is still allowed, and the refused deposit moved nothing.
     assertThat(client.balance(alice, account)).isEqualTo(MONEY_PER_USER * 100L);
+  }
+
+  @Test
+  void refundsAndTransferBatchesAreMoneyPostsToo() {
+    User alice = register(newAddress());
+    UUID account = client.openAccount(alice, "EUR");
+    UUID other = client.openAccount(alice, "EUR");
+    for (int i = 0; i < MONEY_PER_USER - 1; i++) {
+      client.deposit(alice, account, 100, "EUR");
+    }
+    // The last money request the window allows: a batch; then a refund is one too many.
+    EntityExchangeResult<byte[]> batch =
+        http.post()
+            .uri("/api/v1/transfer-batches")
+            .headers(h -> h.setBearerAuth(alice.token()))
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(
+                Map.of(
+                    "fromAccountId",
+                    account.toString(),
+                    "currency",
+                    "EUR",
+                    "transfers",
+                    List.of(Map.of("toAccountId", other.toString(), "amount", 10))))
+            .exchange()
+            .expectBody()
+            .returnResult();
+    assertThat(batch.getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+
+    EntityExchangeResult<byte[]> refund =
+        http.post()
+            .uri("/api/v1/transfers/{id}/refunds", UUID.randomUUID())
+            .headers(h -> h.setBearerAuth(alice.token()))
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(Map.of("amount", 1))
+            .exchange()
+            .expectBody()
+            .returnResult();
+
+    JsonNode problem = assertProblem(refund, HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
+    assertThat(problem.get("limit").asString()).isEqualTo("money_per_user");
   }
 
   @Test

@@ -50,6 +50,7 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
   private UUID aliceTransfer;
   private String aliceWithdrawal;
   private String aliceWebhook;
+  private String aliceBatch;
 
   @BeforeEach
   void aliceOwnsAnAccountAndATransferAndBobIsAnotherCustomer() {
@@ -76,6 +77,28 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
                             "EUR",
                             "destination",
                             "DE89370400440532013000"))
+                    .exchange()
+                    .expectStatus()
+                    .isAccepted()
+                    .expectBody()
+                    .returnResult())
+            .get("id")
+            .asString();
+    aliceBatch =
+        PaystreamClient.json(
+                http.post()
+                    .uri("/api/v1/transfer-batches")
+                    .headers(h -> h.setBearerAuth(alice.token()))
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(
+                        Map.of(
+                            "fromAccountId",
+                            aliceAccount.toString(),
+                            "currency",
+                            "EUR",
+                            "transfers",
+                            List.of(Map.of("toAccountId", aliceSecond.toString(), "amount", 10))))
                     .exchange()
                     .expectStatus()
                     .isAccepted()
@@ -224,6 +247,9 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
     }
     if (path.startsWith("/api/v1/webhooks/{id}")) {
       return aliceWebhook;
+    }
+    if (path.startsWith("/api/v1/transfer-batches/{id}")) {
+      return aliceBatch;
     }
     if (path.startsWith("/api/v1/ops/accounts/{id}")) {
       return aliceAccount.toString();

@@ -4,10 +4,13 @@ import io.paystream.domain.Account;
 import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.OutgoingHistory;
 import io.paystream.domain.PostingRules;
+import io.paystream.domain.Refusal;
+import io.paystream.domain.RejectedException;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferBatch;
 import io.paystream.domain.TransferBatch.Accepted;
 import io.paystream.domain.TransferBatch.Decided;
+import io.paystream.domain.TransferBatch.Refused;
 import io.paystream.domain.TransferRequest;
 import io.paystream.persistence.Timestamps;
 import io.paystream.persistence.account.AccountBalances;
@@ -94,6 +97,35 @@ public class TransferAccepts {
                 histories(requests, found)
                     .map(histories -> TransferBatch.decide(requests, found, histories, now)))
         .flatMap(decided -> write(requests, decided, now).thenReturn(decided));
+  }
+
+  /**
+   * Accepts every one of {@code requests} or none: decided as {@link #accept} decides a batch (each
+   * against what the earlier ones left), then written only if none was refused. The first refusal
+   * fails the call with its {@link RejectedException}, naming the request's index ({@link
+   * Refusal#atLeg}), and nothing is written. Call inside a transaction.
+   */
+  public Mono<List<Transfer>> acceptAllOrNone(List<TransferRequest> requests) {
+    Instant now = Timestamps.now(clock);
+    List<UUID> payers = requests.stream().map(TransferRequest::fromAccountId).toList();
+    List<UUID> payees = requests.stream().map(TransferRequest::toAccountId).toList();
+    return accounts
+        .lock(payers, payees)
+        .flatMap(
+            found ->
+                histories(requests, found)
+                    .map(histories -> TransferBatch.decide(requests, found, histories, now)))
+        .flatMap(
+            decided -> {
+              List<Transfer> accepted = new ArrayList<>(decided.size());
+              for (int i = 0; i < decided.size(); i++) {
+                if (decided.get(i) instanceof Refused refused) {
+                  return Mono.error(refused.refusal().atLeg(i).exception());
+                }
+                accepted.add(((Accepted) decided.get(i)).transfer());
+              }
+              return write(requests, decided, now).thenReturn(accepted);
+            });
   }
 
   /** The outgoing history of each payer whose currency has a daily or velocity limit. */
