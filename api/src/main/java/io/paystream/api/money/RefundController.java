@@ -146,7 +146,7 @@ public class RefundController {
                         .flatMap(
                             refundable ->
                                 transfers.accept(
-                                    refund(user, refundable, request, reason, metadata)))
+                                    refundRequest(user, refundable, request, reason, metadata)))
                         .map(
                             refund ->
                                 new StoredResponse(
@@ -230,7 +230,7 @@ public class RefundController {
    * The refund to accept, decided on the locked transfer: refused unless the transfer is COMPLETED,
    * not itself a refund, and the amount (all that is left when absent) fits in what is left.
    */
-  private TransferRequest refund(
+  private TransferRequest refundRequest(
       CurrentUser user,
       TransferStore.Refundable refundable,
       RefundRequest request,

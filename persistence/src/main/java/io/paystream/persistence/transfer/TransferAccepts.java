@@ -88,14 +88,7 @@ public class TransferAccepts {
       return Mono.just(List.of());
     }
     Instant now = Timestamps.now(clock);
-    List<UUID> payers = requests.stream().map(TransferRequest::fromAccountId).toList();
-    List<UUID> payees = requests.stream().map(TransferRequest::toAccountId).toList();
-    return accounts
-        .lock(payers, payees)
-        .flatMap(
-            found ->
-                histories(requests, found)
-                    .map(histories -> TransferBatch.decide(requests, found, histories, now)))
+    return decide(requests, now)
         .flatMap(decided -> write(requests, decided, now).thenReturn(decided));
   }
 
@@ -107,14 +100,7 @@ public class TransferAccepts {
    */
   public Mono<List<Transfer>> acceptAllOrNone(List<TransferRequest> requests) {
     Instant now = Timestamps.now(clock);
-    List<UUID> payers = requests.stream().map(TransferRequest::fromAccountId).toList();
-    List<UUID> payees = requests.stream().map(TransferRequest::toAccountId).toList();
-    return accounts
-        .lock(payers, payees)
-        .flatMap(
-            found ->
-                histories(requests, found)
-                    .map(histories -> TransferBatch.decide(requests, found, histories, now)))
+    return decide(requests, now)
         .flatMap(
             decided -> {
               List<Transfer> accepted = new ArrayList<>(decided.size());
@@ -126,6 +112,21 @@ public class TransferAccepts {
               }
               return write(requests, decided, now).thenReturn(accepted);
             });
+  }
+
+  /**
+   * Locks the payers (and reads the payees) in id order, then decides every request in order, each
+   * against what the earlier ones left; writes nothing.
+   */
+  private Mono<List<Decided>> decide(List<TransferRequest> requests, Instant now) {
+    List<UUID> payers = requests.stream().map(TransferRequest::fromAccountId).toList();
+    List<UUID> payees = requests.stream().map(TransferRequest::toAccountId).toList();
+    return accounts
+        .lock(payers, payees)
+        .flatMap(
+            found ->
+                histories(requests, found)
+                    .map(histories -> TransferBatch.decide(requests, found, histories, now)));
   }
 
   /** The outgoing history of each payer whose currency has a daily or velocity limit. */
