@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import tools.jackson.databind.JsonNode;
@@ -326,14 +325,6 @@ class MetadataIntegrationTest extends ApiIntegrationTest {
   }
 
   private EntityExchangeResult<byte[]> post(User user, String path, String key, Object body) {
-    return http.post()
-        .uri(path)
-        .headers(h -> h.setBearerAuth(user.token()))
-        .header("Idempotency-Key", key)
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(body)
-        .exchange()
-        .expectBody()
-        .returnResult();
+    return client.moneyPost(user, path, key, body);
   }
 }

@@ -338,14 +338,6 @@ class RefundIntegrationTest extends ApiIntegrationTest {
   }
 
   private EntityExchangeResult<byte[]> refund(User user, UUID transfer, String key, Object body) {
-    return http.post()
-        .uri("/api/v1/transfers/{id}/refunds", transfer)
-        .headers(h -> h.setBearerAuth(user.token()))
-        .header("Idempotency-Key", key)
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(body)
-        .exchange()
-        .expectBody()
-        .returnResult();
+    return client.moneyPost(user, "/api/v1/transfers/" + transfer + "/refunds", key, body);
   }
 }

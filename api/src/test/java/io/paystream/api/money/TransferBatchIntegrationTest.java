@@ -336,14 +336,6 @@ class TransferBatchIntegrationTest extends ApiIntegrationTest {
   }
 
   private EntityExchangeResult<byte[]> post(User user, String key, Object body) {
-    return http.post()
-        .uri("/api/v1/transfer-batches")
-        .headers(h -> h.setBearerAuth(user.token()))
-        .header("Idempotency-Key", key)
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(body)
-        .exchange()
-        .expectBody()
-        .returnResult();
+    return client.moneyPost(user, "/api/v1/transfer-batches", key, body);
   }
 }

@@ -129,6 +129,22 @@ public final class PaystreamClient {
         .returnResult();
   }
 
+  /**
+   * A POST that moves money, with {@code key} as its Idempotency-Key and {@code body} as JSON;
+   * returns the raw response for the caller to assert on.
+   */
+  public EntityExchangeResult<byte[]> moneyPost(User user, String path, String key, Object body) {
+    return http.post()
+        .uri(path)
+        .headers(h -> h.setBearerAuth(user.token()))
+        .header("Idempotency-Key", key)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(body)
+        .exchange()
+        .expectBody()
+        .returnResult();
+  }
+
   /** A transfer that must be accepted (202); returns its id. */
   public UUID acceptedTransfer(User user, UUID from, UUID to, long amount, String currency) {
     EntityExchangeResult<byte[]> result =
