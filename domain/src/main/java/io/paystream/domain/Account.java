@@ -7,15 +7,17 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A customer account: one currency, a balance in minor units that is never negative, a status. The
- * policies here answer "may this happen?" with a {@link Rejection}; the database's conditional
- * UPDATE is what makes the answer hold under concurrency.
+ * A customer account: one currency, a balance in minor units that is never negative, the part of it
+ * reserved by holds ({@code held}, never more than the balance), a status. The policies here answer
+ * "may this happen?" with a {@link Rejection}; the database's conditional UPDATE is what makes the
+ * answer hold under concurrency.
  */
 public record Account(
     UUID id,
     UUID ownerId,
     Currency currency,
     long balance,
+    long held,
     AccountStatus status,
     Instant createdAt) {
 
@@ -35,10 +37,19 @@ public record Account(
     if (balance < 0) {
       throw new IllegalStateException("account " + id + " has a negative balance: " + balance);
     }
+    if (held < 0 || held > balance) {
+      throw new IllegalStateException(
+          "account " + id + " holds " + held + " of a balance of " + balance);
+    }
   }
 
   public static Account open(UUID ownerId, Currency currency, Instant now) {
-    return new Account(Ids.newId(), ownerId, currency, 0L, AccountStatus.ACTIVE, now);
+    return new Account(Ids.newId(), ownerId, currency, 0L, 0L, AccountStatus.ACTIVE, now);
+  }
+
+  /** What can be spent: the balance less what holds reserve. */
+  public long availableBalance() {
+    return balance - held;
   }
 
   public boolean isOwnedBy(UUID userId) {
@@ -55,16 +66,61 @@ public record Account(
 
   /**
    * The debit of {@code amount}: this account with that much less, or why not (not ACTIVE, another
-   * currency, too little money).
+   * currency, too little money that is not held).
    */
   public Decision<Account> debit(Money amount) {
     return movable(amount)
         .then(
             account ->
-                balance < amount.minorUnits()
-                    ? Decision.refused(
-                        Rejection.INSUFFICIENT_FUNDS, "the balance does not cover " + amount)
+                availableBalance() < amount.minorUnits()
+                    ? Decision.refused(Rejection.INSUFFICIENT_FUNDS, insufficient(amount))
                     : Decision.allowed(withBalance(balance - amount.minorUnits())));
+  }
+
+  /**
+   * A hold of {@code amount}: this account with that much more reserved, or why not, as for a debit
+   * of the same amount.
+   */
+  public Decision<Account> hold(Money amount) {
+    return movable(amount)
+        .then(
+            account ->
+                availableBalance() < amount.minorUnits()
+                    ? Decision.refused(Rejection.INSUFFICIENT_FUNDS, insufficient(amount))
+                    : Decision.allowed(
+                        new Account(
+                            id,
+                            ownerId,
+                            currency,
+                            balance,
+                            held + amount.minorUnits(),
+                            status,
+                            createdAt)));
+  }
+
+  /**
+   * This account with a hold of {@code amount} released: what it reserved can be spent again.
+   *
+   * @throws IllegalStateException if the account does not hold that much: a bug
+   */
+  public Account release(long amount) {
+    if (amount <= 0 || amount > held) {
+      throw new IllegalStateException(
+          "account " + id + " holds " + held + " and cannot release " + amount);
+    }
+    return new Account(id, ownerId, currency, balance, held - amount, status, createdAt);
+  }
+
+  private String insufficient(Money amount) {
+    return held == 0
+        ? "the balance does not cover " + amount
+        : "the available balance ("
+            + availableBalance()
+            + " of "
+            + balance
+            + " not held) does not"
+            + " cover "
+            + amount;
   }
 
   /**
@@ -109,7 +165,7 @@ public record Account(
   }
 
   private Account withBalance(long newBalance) {
-    return new Account(id, ownerId, currency, newBalance, status, createdAt);
+    return new Account(id, ownerId, currency, newBalance, held, status, createdAt);
   }
 
   /** Who asks for a status change. */

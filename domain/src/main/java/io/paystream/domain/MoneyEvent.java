@@ -29,7 +29,11 @@ public sealed interface MoneyEvent {
           "withdrawal.processing",
           "withdrawal.completed",
           "withdrawal.failed",
-          "deposit.completed");
+          "deposit.completed",
+          "hold.created",
+          "hold.captured",
+          "hold.voided",
+          "hold.expired");
 
   /** Whether a client's stream or webhook may carry an event of {@code type}. */
   static boolean isPublic(String type) {
@@ -49,7 +53,7 @@ public sealed interface MoneyEvent {
    */
   UUID key();
 
-  /** The transfer, deposit or withdrawal the event is about. */
+  /** The transfer, deposit, withdrawal or hold the event is about. */
   UUID resourceId();
 
   /** The accounts whose streams carry the event: the payer first, then the payee if any. */
@@ -173,6 +177,49 @@ public sealed interface MoneyEvent {
     public boolean startsPayout() {
       return withdrawal.status() == WithdrawalStatus.PENDING;
     }
+  }
+
+  /**
+   * A hold's event, as its status says: {@code hold.created} (HELD), {@code hold.captured}, {@code
+   * hold.voided} or {@code hold.expired}. Keyed by the payer, whose account the hold reserves.
+   */
+  record HoldEvent(UUID eventId, Instant occurredAt, Hold hold) implements MoneyEvent {
+
+    public HoldEvent {
+      Objects.requireNonNull(eventId, "eventId");
+      Objects.requireNonNull(occurredAt, "occurredAt");
+      Objects.requireNonNull(hold, "hold");
+    }
+
+    @Override
+    public String type() {
+      return hold.status().eventType();
+    }
+
+    @Override
+    public UUID key() {
+      return hold.fromAccountId();
+    }
+
+    @Override
+    public UUID resourceId() {
+      return hold.id();
+    }
+
+    @Override
+    public List<UUID> accounts() {
+      return List.of(hold.fromAccountId(), hold.toAccountId());
+    }
+
+    @Override
+    public boolean isTerminal() {
+      return hold.status().isFinal();
+    }
+  }
+
+  /** A new event of {@code hold} as it is now, with a fresh id. */
+  static MoneyEvent of(Hold hold, Instant at) {
+    return new HoldEvent(Ids.newId(), at, hold);
   }
 
   /** A new event of {@code transfer} as it is now, with a fresh id. */

@@ -20,6 +20,11 @@ public enum Rejection {
   TRANSFER_BATCH_NOT_FOUND("transfer_batch_not_found"),
   TRANSFER_NOT_REFUNDABLE("transfer_not_refundable"),
   REFUND_EXCEEDS_TRANSFER("refund_exceeds_transfer"),
+  HOLD_NOT_FOUND("hold_not_found"),
+  HOLD_CAPTURED("hold_captured"),
+  HOLD_VOIDED("hold_voided"),
+  HOLD_EXPIRED("hold_expired"),
+  CAPTURE_EXCEEDS_HOLD("capture_exceeds_hold"),
   BALANCE_NOT_ZERO("balance_not_zero"),
   EMAIL_TAKEN("email_taken"),
   INVALID_CREDENTIALS("invalid_credentials");

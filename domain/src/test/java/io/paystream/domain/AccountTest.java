@@ -57,6 +57,44 @@ class AccountTest {
         .contains(Rejection.INSUFFICIENT_FUNDS);
   }
 
+  // --- holds -------------------------------------------------------------------------------
+
+  @Test
+  void heldMoneyCannotBeDebitedOrHeldAgainUntilReleased() {
+    Account held = account(AccountStatus.ACTIVE, EUR, 1_000).hold(Money.of(600, EUR)).value();
+
+    assertThat(held.balance()).isEqualTo(1_000);
+    assertThat(held.held()).isEqualTo(600);
+    assertThat(held.availableBalance()).isEqualTo(400);
+    assertThat(refusal(held.debit(Money.of(401, EUR)))).contains(Rejection.INSUFFICIENT_FUNDS);
+    assertThat(refusal(held.hold(Money.of(401, EUR)))).contains(Rejection.INSUFFICIENT_FUNDS);
+    assertThat(held.debit(Money.of(400, EUR)).value().balance()).isEqualTo(600);
+    Account released = held.release(600);
+    assertThat(released.availableBalance()).isEqualTo(1_000);
+    assertThat(refusal(released.debit(Money.of(1_000, EUR)))).isEmpty();
+  }
+
+  @Test
+  void aHoldIsRefusedAsADebitWouldBe() {
+    assertThat(refusal(account(AccountStatus.FROZEN, EUR, 1_000).hold(Money.of(1, EUR))))
+        .contains(Rejection.ACCOUNT_NOT_ACTIVE);
+    assertThat(refusal(account(AccountStatus.ACTIVE, EUR, 1_000).hold(Money.of(1, USD))))
+        .contains(Rejection.CURRENCY_MISMATCH);
+  }
+
+  @Test
+  void releasingMoreThanIsHeldOrHoldingMoreThanTheBalanceIsABug() {
+    Account held = account(AccountStatus.ACTIVE, EUR, 1_000).hold(Money.of(600, EUR)).value();
+
+    assertThatThrownBy(() -> held.release(601)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> held.release(0)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                new Account(Ids.newId(), Ids.newId(), EUR, 10, 11, AccountStatus.ACTIVE, OPENED_AT))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("holds 11");
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = AccountStatus.class,
@@ -232,6 +270,6 @@ class AccountTest {
   }
 
   static Account account(AccountStatus status, Currency currency, long balance) {
-    return new Account(Ids.newId(), Ids.newId(), currency, balance, status, OPENED_AT);
+    return new Account(Ids.newId(), Ids.newId(), currency, balance, 0L, status, OPENED_AT);
   }
 }

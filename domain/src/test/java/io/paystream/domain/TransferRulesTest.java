@@ -44,6 +44,7 @@ class TransferRulesTest {
             payer.ownerId(),
             payer.currency(),
             payer.balance(),
+            payer.held(),
             payer.status(),
             payer.createdAt());
 

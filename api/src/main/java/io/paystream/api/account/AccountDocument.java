@@ -4,9 +4,19 @@ import io.paystream.domain.Account;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An account as clients see it (CONTRACT.md, Accounts). */
+/**
+ * An account as clients see it (CONTRACT.md, Accounts).
+ *
+ * @param availableBalance what can be spent: the balance less what holds reserve
+ */
 public record AccountDocument(
-    UUID id, UUID ownerId, String currency, long balance, String status, Instant createdAt) {
+    UUID id,
+    UUID ownerId,
+    String currency,
+    long balance,
+    long availableBalance,
+    String status,
+    Instant createdAt) {
 
   public static AccountDocument of(Account account) {
     return new AccountDocument(
@@ -14,6 +24,7 @@ public record AccountDocument(
         account.ownerId(),
         account.currency().getCurrencyCode(),
         account.balance(),
+        account.availableBalance(),
         account.status().name(),
         account.createdAt());
   }

@@ -3,6 +3,7 @@ package io.paystream.api.account;
 import io.paystream.api.security.CurrentUser;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Account;
+import io.paystream.persistence.hold.HoldStore;
 import io.paystream.persistence.ledger.LedgerStore;
 import io.swagger.v3.oas.annotations.Parameter;
 import java.time.Clock;
@@ -26,11 +27,13 @@ public class BalanceController {
 
   private final AccountAccess access;
   private final LedgerStore ledger;
+  private final HoldStore holds;
   private final Clock clock;
 
-  public BalanceController(AccountAccess access, LedgerStore ledger, Clock clock) {
+  public BalanceController(AccountAccess access, LedgerStore ledger, HoldStore holds, Clock clock) {
     this.access = access;
     this.ledger = ledger;
+    this.holds = holds;
     this.clock = clock;
   }
 
@@ -38,15 +41,14 @@ public class BalanceController {
    * A balance at one instant.
    *
    * @param at the instant it is the balance of: the one asked for, or when the answer was read
-   * @param availableBalance what can be spent: the balance less money held at that instant. Nothing
-   *     can be held yet, so it equals {@code balance}
+   * @param availableBalance what can be spent: the balance less what holds reserved at that instant
    */
   public record BalanceDocument(
       UUID accountId, String currency, Instant at, long balance, long availableBalance) {
 
-    static BalanceDocument of(Account account, Instant at, long balance) {
+    static BalanceDocument of(Account account, Instant at, long balance, long held) {
       return new BalanceDocument(
-          account.id(), account.currency().getCurrencyCode(), at, balance, balance);
+          account.id(), account.currency().getCurrencyCode(), at, balance, balance - held);
     }
   }
 
@@ -66,12 +68,14 @@ public class BalanceController {
     checks.throwIfInvalid();
     Mono<Account> account = access.visible(CurrentUser.of(jwt), id);
     if (asOf == null) {
-      return account.map(found -> BalanceDocument.of(found, clock.instant(), found.balance()));
+      return account.map(
+          found -> BalanceDocument.of(found, clock.instant(), found.balance(), found.held()));
     }
     return account.flatMap(
         found ->
             ledger
                 .balanceAt(found.id(), asOf)
-                .map(balance -> BalanceDocument.of(found, asOf, balance)));
+                .zipWith(holds.heldAt(found.id(), asOf))
+                .map(t -> BalanceDocument.of(found, asOf, t.getT1(), t.getT2())));
   }
 }

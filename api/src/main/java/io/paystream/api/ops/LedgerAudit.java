@@ -1,5 +1,7 @@
 package io.paystream.api.ops;
 
+import io.paystream.persistence.hold.HoldStore;
+import io.paystream.persistence.hold.HoldStore.CurrencyHeld;
 import io.paystream.persistence.ledger.LedgerStore;
 import io.paystream.persistence.ledger.LedgerStore.CurrencySum;
 import java.time.Instant;
@@ -21,22 +23,47 @@ import reactor.core.publisher.Mono;
 public class LedgerAudit {
 
   private final LedgerStore ledger;
+  private final HoldStore holds;
 
-  public LedgerAudit(LedgerStore ledger) {
+  public LedgerAudit(LedgerStore ledger, HoldStore holds) {
     this.ledger = ledger;
+    this.holds = holds;
   }
 
   /**
    * The check's answer.
    *
+   * @param heldByCurrency what holds reserve of customer balances, per currency (part of those
+   *     balances, not money on its own: it moves no entry)
+   * @param unreconciledHolds customer accounts whose held amount is not the sum of their HELD
+   *     holds; null for a check as of an instant, which reads the holds of then only
    * @param at the instant the check was made as of, or null for the ledger as it stands
    */
   public record LedgerCheck(
-      boolean balanced, List<CurrencySum> byCurrency, long unreconciledAccounts, Instant at) {}
+      boolean balanced,
+      List<CurrencySum> byCurrency,
+      long unreconciledAccounts,
+      List<CurrencyHeld> heldByCurrency,
+      Long unreconciledHolds,
+      Instant at) {}
 
   /** Reads only; safe to retry, and to run on every instance at once. */
   public Mono<LedgerCheck> check() {
-    return verdict(ledger.sumsByCurrency(), ledger.countUnreconciledAccounts(), null);
+    return verdict(
+            ledger.sumsByCurrency(),
+            ledger.countUnreconciledAccounts(),
+            holds.heldByCurrency(),
+            null)
+        .zipWith(holds.countUnreconciledHolds())
+        .map(
+            t ->
+                new LedgerCheck(
+                    t.getT1().balanced() && t.getT2() == 0,
+                    t.getT1().byCurrency(),
+                    t.getT1().unreconciledAccounts(),
+                    t.getT1().heldByCurrency(),
+                    t.getT2(),
+                    null));
   }
 
   /**
@@ -45,19 +72,24 @@ public class LedgerAudit {
    * at} equals the sum of its entries up to then.
    */
   public Mono<LedgerCheck> checkAt(Instant at) {
-    return verdict(ledger.sumsByCurrencyAt(at), ledger.countUnreconciledAccountsAt(at), at);
+    return verdict(
+        ledger.sumsByCurrencyAt(at),
+        ledger.countUnreconciledAccountsAt(at),
+        holds.heldByCurrencyAt(at),
+        at);
   }
 
   private static Mono<LedgerCheck> verdict(
-      Flux<CurrencySum> sums, Mono<Long> unreconciled, Instant at) {
-    return sums.collectList()
-        .zipWith(unreconciled)
+      Flux<CurrencySum> sums, Mono<Long> unreconciled, Flux<CurrencyHeld> held, Instant at) {
+    return Mono.zip(sums.collectList(), unreconciled, held.collectList())
         .map(
             t ->
                 new LedgerCheck(
                     t.getT1().stream().allMatch(sum -> sum.sum() == 0) && t.getT2() == 0,
                     t.getT1(),
                     t.getT2(),
+                    t.getT3(),
+                    null,
                     at));
   }
 }

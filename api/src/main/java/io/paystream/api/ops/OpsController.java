@@ -7,8 +7,11 @@ import io.paystream.api.web.Cursors;
 import io.paystream.api.web.Cursors.Kind;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.api.web.Page;
+import io.paystream.domain.HoldStatus;
 import io.paystream.domain.TransferStatus;
 import io.paystream.domain.WithdrawalStatus;
+import io.paystream.persistence.hold.HoldDocument;
+import io.paystream.persistence.hold.HoldStore;
 import io.paystream.persistence.ops.MovementSearch;
 import io.paystream.persistence.ops.OpsQueries;
 import io.paystream.persistence.ops.OpsQueries.Volume;
@@ -43,6 +46,7 @@ public class OpsController {
   private final Cursors cursors;
   private final OpsOverview overview;
   private final WithdrawalStore withdrawals;
+  private final HoldStore holds;
   private final MovementSearches searches;
   private final Clock clock;
 
@@ -50,6 +54,7 @@ public class OpsController {
   private static final Set<String> TRANSFER_STATUSES = names(TransferStatus.values());
 
   private static final Set<String> WITHDRAWAL_STATUSES = names(WithdrawalStatus.values());
+  private static final Set<String> HOLD_STATUSES = names(HoldStatus.values());
 
   public OpsController(
       OpsQueries queries,
@@ -59,12 +64,14 @@ public class OpsController {
       Cursors cursors,
       OpsOverview overview,
       WithdrawalStore withdrawals,
+      HoldStore holds,
       MovementSearches searches,
       Clock clock) {
     this.clock = clock;
     this.cursors = cursors;
     this.overview = overview;
     this.withdrawals = withdrawals;
+    this.holds = holds;
     this.searches = searches;
     this.queries = queries;
     this.outbox = outbox;
@@ -171,6 +178,41 @@ public class OpsController {
         .map(WithdrawalDocument::of)
         .collectList()
         .map(items -> Page.of(items, size, last -> cursors.of(Kind.WITHDRAWALS, last.id())));
+  }
+
+  /** Holds newest first, filtered as transfers are (an account matches as payer or payee). */
+  @GetMapping("/holds")
+  public Mono<Page<HoldDocument>> holds(
+      @RequestParam(required = false) String status,
+      @RequestParam(required = false) UUID accountId,
+      @RequestParam(required = false) String email,
+      @RequestParam(required = false) UUID id,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      @RequestParam(required = false) String metadataKey,
+      @RequestParam(required = false) String metadataValue,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String cursor) {
+    int size = Page.limit(limit);
+    UUID before = cursors.id(Kind.HOLDS, cursor);
+    return searches
+        .parse(
+            new Parameters(
+                status,
+                accountId,
+                email,
+                id,
+                from,
+                to,
+                metadataKey,
+                metadataValue,
+                before,
+                size + 1),
+            HOLD_STATUSES)
+        .flatMapMany(holds::search)
+        .map(HoldDocument::of)
+        .collectList()
+        .map(items -> Page.of(items, size, last -> cursors.of(Kind.HOLDS, last.id())));
   }
 
   /**

@@ -32,10 +32,15 @@ public class RateLimitFilter implements WebFilter, org.springframework.core.Orde
           "/api/v1/deposits",
           "/api/v1/transfers",
           "/api/v1/withdrawals",
-          "/api/v1/transfer-batches");
+          "/api/v1/transfer-batches",
+          "/api/v1/holds");
 
-  /** A refund of a transfer moves money too (docs/CONTRACT.md, Refunds). */
-  static final Pattern REFUND_PATH = Pattern.compile("/api/v1/transfers/[^/]+/refunds");
+  /**
+   * The money POSTs under a resource: a refund of a transfer (docs/CONTRACT.md, Refunds), and a
+   * hold's capture and void (Holds).
+   */
+  static final Pattern MONEY_SUBPATH =
+      Pattern.compile("/api/v1/transfers/[^/]+/refunds|/api/v1/holds/[^/]+/(capture|void)");
 
   private static final List<RateLimit> API_LIMITS = List.of(RateLimit.API_PER_USER);
   private static final List<RateLimit> MONEY_LIMITS =
@@ -98,6 +103,6 @@ public class RateLimitFilter implements WebFilter, org.springframework.core.Orde
   private static boolean isMoney(ServerWebExchange exchange) {
     String path = exchange.getRequest().getPath().pathWithinApplication().value();
     return exchange.getRequest().getMethod() == HttpMethod.POST
-        && (MONEY_PATHS.contains(path) || REFUND_PATH.matcher(path).matches());
+        && (MONEY_PATHS.contains(path) || MONEY_SUBPATH.matcher(path).matches());
   }
 }

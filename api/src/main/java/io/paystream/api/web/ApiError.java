@@ -52,6 +52,14 @@ public enum ApiError {
       "refund_exceeds_transfer",
       HttpStatus.UNPROCESSABLE_CONTENT,
       "The refunds would return more than the transfer paid"),
+  HOLD_NOT_FOUND("hold_not_found", HttpStatus.NOT_FOUND, "Hold not found"),
+  HOLD_CAPTURED("hold_captured", HttpStatus.CONFLICT, "The hold was already captured"),
+  HOLD_VOIDED("hold_voided", HttpStatus.CONFLICT, "The hold was voided"),
+  HOLD_EXPIRED("hold_expired", HttpStatus.CONFLICT, "The hold has expired"),
+  CAPTURE_EXCEEDS_HOLD(
+      "capture_exceeds_hold",
+      HttpStatus.UNPROCESSABLE_CONTENT,
+      "The capture is more than the hold reserves"),
   EMAIL_TAKEN("email_taken", HttpStatus.CONFLICT, "Email already registered"),
   INVALID_CREDENTIALS("invalid_credentials", HttpStatus.UNAUTHORIZED, "Invalid credentials"),
   INVALID_REFRESH_TOKEN("invalid_refresh_token", HttpStatus.UNAUTHORIZED, "Invalid refresh token"),
@@ -117,6 +125,11 @@ public enum ApiError {
       case TRANSFER_BATCH_NOT_FOUND -> TRANSFER_BATCH_NOT_FOUND;
       case TRANSFER_NOT_REFUNDABLE -> TRANSFER_NOT_REFUNDABLE;
       case REFUND_EXCEEDS_TRANSFER -> REFUND_EXCEEDS_TRANSFER;
+      case HOLD_NOT_FOUND -> HOLD_NOT_FOUND;
+      case HOLD_CAPTURED -> HOLD_CAPTURED;
+      case HOLD_VOIDED -> HOLD_VOIDED;
+      case HOLD_EXPIRED -> HOLD_EXPIRED;
+      case CAPTURE_EXCEEDS_HOLD -> CAPTURE_EXCEEDS_HOLD;
       case BALANCE_NOT_ZERO -> BALANCE_NOT_ZERO;
       case EMAIL_TAKEN -> EMAIL_TAKEN;
       case INVALID_CREDENTIALS -> INVALID_CREDENTIALS;

@@ -40,7 +40,8 @@ public class Cursors {
     DEAD_LETTERS,
     ACCOUNTS,
     WITHDRAWALS,
-    WEBHOOK_DELIVERIES
+    WEBHOOK_DELIVERIES,
+    HOLDS
   }
 
   /** A position in time order: an item's timestamp, then its id to break ties. */

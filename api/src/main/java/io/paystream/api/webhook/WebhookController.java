@@ -116,7 +116,7 @@ public class WebhookController {
       throw ApiException.invalid(
           "events",
           "must list event names (transfer.completed, ...)"
-              + " or families (transfer.*, withdrawal.*, deposit.*)");
+              + " or families (transfer.*, withdrawal.*, deposit.*, hold.*)");
     }
     return List.copyOf(new LinkedHashSet<>(requested));
   }

@@ -29,7 +29,9 @@ class AccountIntegrationTest extends ApiIntegrationTest {
     assertThat(result.getStatus()).isEqualTo(HttpStatus.CREATED);
     JsonNode account = json(result);
     assertThat(account.propertyNames())
-        .containsExactlyInAnyOrder("id", "ownerId", "currency", "balance", "status", "createdAt");
+        .containsExactlyInAnyOrder(
+            "id", "ownerId", "currency", "balance", "availableBalance", "status", "createdAt");
+    assertThat(account.get("availableBalance").asLong()).isZero();
     UUID id = UUID.fromString(account.get("id").asString());
     assertThat(id.version()).isEqualTo(7);
     assertThat(result.getResponseHeaders().getLocation()).hasToString("/api/v1/accounts/" + id);

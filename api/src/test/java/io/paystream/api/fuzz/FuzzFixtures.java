@@ -3,6 +3,8 @@ package io.paystream.api.fuzz;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -148,7 +150,10 @@ record FuzzFixtures(
       return statementLink.get(name);
     }
     return switch (name) {
-      case "status" -> path.endsWith("/webhook-deliveries") ? "DELIVERED" : "COMPLETED";
+      case "status" ->
+          path.endsWith("/webhook-deliveries")
+              ? "DELIVERED"
+              : path.endsWith("/holds") ? "HELD" : "COMPLETED";
       case "accountId" -> payer.toString();
       case "userId" -> customer.id().toString();
       case "limit" -> "5";
@@ -174,6 +179,7 @@ record FuzzFixtures(
       case "url" -> quoted("http://127.0.0.1:9/fuzz");
       case "events" -> "[\"transfer.*\"]";
       case "metadata" -> "{\"fuzz\": \"x\"}";
+      case "expiresAt" -> quoted(Instant.now().plus(Duration.ofDays(1)).toString());
       case "transfers" -> "[{\"toAccountId\": " + quoted(payee.toString()) + ", \"amount\": 1}]";
       case "email" -> quoted("fuzz-" + UUID.randomUUID() + "@example.com");
       case "password" -> quoted(PaystreamClient.PASSWORD);

@@ -16,9 +16,9 @@ import reactor.test.StepVerifier;
 class LedgerCheckProbeTest {
 
   private static final LedgerCheck BALANCED =
-      new LedgerCheck(true, List.of(new CurrencySum("EUR", 0)), 0, null);
+      new LedgerCheck(true, List.of(new CurrencySum("EUR", 0)), 0, List.of(), 0L, null);
   private static final LedgerCheck UNBALANCED =
-      new LedgerCheck(false, List.of(new CurrencySum("EUR", 7)), 2, null);
+      new LedgerCheck(false, List.of(new CurrencySum("EUR", 7)), 2, List.of(), 0L, null);
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final Deque<Mono<LedgerCheck>> answers = new ArrayDeque<>();
@@ -68,7 +68,7 @@ class LedgerCheckProbeTest {
     private final Deque<Mono<LedgerCheck>> answers;
 
     ScriptedAudit(Deque<Mono<LedgerCheck>> answers) {
-      super(null);
+      super(null, null);
       this.answers = answers;
     }
 

@@ -52,6 +52,19 @@ class OpsOpenApiIntegrationTest extends ApiIntegrationTest {
         "metadataValue",
         "limit",
         "cursor");
+    assertOpsGet(
+        paths,
+        "/api/v1/ops/holds",
+        "status",
+        "accountId",
+        "email",
+        "id",
+        "from",
+        "to",
+        "metadataKey",
+        "metadataValue",
+        "limit",
+        "cursor");
     assertOpsGet(paths, "/api/v1/ops/webhook-deliveries", "status", "webhookId", "limit", "cursor");
     for (String action : new String[] {"freeze", "unfreeze", "close"}) {
       JsonNode body = paths.get("/api/v1/accounts/{id}/" + action).get("post").get("requestBody");

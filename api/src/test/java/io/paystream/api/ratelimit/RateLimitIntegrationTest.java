@@ -151,7 +151,7 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
   }
 
   @Test
-  void refundsAndTransferBatchesAreMoneyPostsToo() {
+  void refundsBatchesAndHoldsAreMoneyPostsToo() {
     User alice = register(newAddress());
     UUID account = client.openAccount(alice, "EUR");
     UUID other = client.openAccount(alice, "EUR");
@@ -191,6 +191,26 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
 
     JsonNode problem = assertProblem(refund, HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
     assertThat(problem.get("limit").asString()).isEqualTo("money_per_user");
+    // So are a hold and its capture and void, refused by the same spent window.
+    for (String path :
+        List.of(
+            "/api/v1/holds",
+            "/api/v1/holds/" + UUID.randomUUID() + "/capture",
+            "/api/v1/holds/" + UUID.randomUUID() + "/void")) {
+      JsonNode refused =
+          assertProblem(
+              client.moneyPost(alice, path, UUID.randomUUID().toString(), Map.of()),
+              HttpStatus.TOO_MANY_REQUESTS,
+              "rate_limited");
+      assertThat(refused.get("limit").asString()).as(path).isEqualTo("money_per_user");
+    }
+    // A read of holds is not a money request.
+    http.get()
+        .uri("/api/v1/accounts/{id}/holds", account)
+        .headers(h -> h.setBearerAuth(alice.token()))
+        .exchange()
+        .expectStatus()
+        .isOk();
   }
 
   @Test

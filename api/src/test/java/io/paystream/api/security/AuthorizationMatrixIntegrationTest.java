@@ -51,6 +51,7 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
   private String aliceWithdrawal;
   private String aliceWebhook;
   private String aliceBatch;
+  private String aliceHold;
 
   @BeforeEach
   void aliceOwnsAnAccountAndATransferAndBobIsAnotherCustomer() {
@@ -104,6 +105,23 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
                     .isAccepted()
                     .expectBody()
                     .returnResult())
+            .get("id")
+            .asString();
+    aliceHold =
+        PaystreamClient.json(
+                client.moneyPost(
+                    alice,
+                    "/api/v1/holds",
+                    UUID.randomUUID().toString(),
+                    Map.of(
+                        "fromAccountId",
+                        aliceAccount.toString(),
+                        "toAccountId",
+                        aliceSecond.toString(),
+                        "amount",
+                        10,
+                        "currency",
+                        "EUR")))
             .get("id")
             .asString();
     // Loopback is allowed in tests; nothing listens on port 9, so deliveries just fail.
@@ -250,6 +268,9 @@ class AuthorizationMatrixIntegrationTest extends ApiIntegrationTest {
     }
     if (path.startsWith("/api/v1/transfer-batches/{id}")) {
       return aliceBatch;
+    }
+    if (path.startsWith("/api/v1/holds/{id}")) {
+      return aliceHold;
     }
     if (path.startsWith("/api/v1/ops/accounts/{id}")) {
       return aliceAccount.toString();

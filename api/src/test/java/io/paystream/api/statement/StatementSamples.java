@@ -29,6 +29,7 @@ final class StatementSamples {
         UUID.randomUUID(),
         Currency.getInstance(currency),
         0,
+        0,
         AccountStatus.ACTIVE,
         Instant.parse("2026-09-01T10:00:00Z"));
   }

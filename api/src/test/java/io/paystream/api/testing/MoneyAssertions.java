@@ -150,27 +150,33 @@ public final class MoneyAssertions {
     }
 
     public void assertUnchanged() {
-      assertThat(read(client, owners)).as("balances and ledger entries").isEqualTo(states);
+      assertThat(read(client, owners))
+          .as("balances, available balances and ledger entries")
+          .isEqualTo(states);
     }
 
     private static Map<UUID, State> read(PaystreamClient client, Map<UUID, User> owners) {
       Map<UUID, State> read = new LinkedHashMap<>();
       owners.forEach(
-          (account, owner) ->
-              read.put(
-                  account,
-                  new State(
-                      client.balance(owner, account),
-                      client
-                          .get(owner, "/api/v1/accounts/" + account + "/transactions?limit=100")
-                          .get("items")
-                          .valueStream()
-                          .map(entry -> entry.get("id").asString())
-                          .toList())));
+          (account, owner) -> {
+            JsonNode document = client.account(owner, account);
+            read.put(
+                account,
+                new State(
+                    document.get("balance").asLong(),
+                    document.get("availableBalance").asLong(),
+                    client
+                        .get(owner, "/api/v1/accounts/" + account + "/transactions?limit=100")
+                        .get("items")
+                        .valueStream()
+                        .map(entry -> entry.get("id").asString())
+                        .toList()));
+          });
       return read;
     }
 
-    private record State(long balance, List<String> entryIds) {}
+    /** An account's balance, what of it is available (not held), and its entries. */
+    private record State(long balance, long availableBalance, List<String> entryIds) {}
 
     public static final class Builder {
 

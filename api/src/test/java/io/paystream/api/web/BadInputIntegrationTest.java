@@ -80,6 +80,20 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
             "\"EUR\"",
             "reference",
             "\"bad input test\"")),
+    HOLDS(
+        "/api/v1/holds",
+        true,
+        members(
+            "fromAccountId",
+            quote(FROM),
+            "toAccountId",
+            quote(TO),
+            "amount",
+            "100",
+            "currency",
+            "\"EUR\"",
+            "description",
+            "\"bad input test\"")),
     ACCOUNTS("/api/v1/accounts", false, members("currency", "\"EUR\""));
 
     final String path;
@@ -205,7 +219,8 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
       json(cases, e, "amount NaN", e.with("amount", "NaN"), 400);
       json(cases, e, "amount with plus sign", e.with("amount", "+100"), 400);
       // ids
-      String id = e == Endpoint.TRANSFERS ? "fromAccountId" : "accountId";
+      boolean payerAndPayee = e == Endpoint.TRANSFERS || e == Endpoint.HOLDS;
+      String id = payerAndPayee ? "fromAccountId" : "accountId";
       json(cases, e, id + " not a UUID", e.with(id, "\"not-a-uuid\""), 400);
       json(
           cases,
@@ -218,13 +233,24 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
       json(cases, e, id + " as number", e.with(id, "12"), 400);
       json(cases, e, id + " missing", e.with(id, null), 400);
       // free text
-      String text = e == Endpoint.TRANSFERS ? "description" : "reference";
+      String text = payerAndPayee ? "description" : "reference";
       json(cases, e, text + " of 141 characters", e.with(text, quote("d".repeat(141))), 400);
       json(cases, e, text + " with a NUL", e.with(text, "\"a\\u0000b\""), 400);
       json(cases, e, text + " with a newline", e.with(text, "\"a\\nb\""), 400);
-      if (e == Endpoint.TRANSFERS) {
+      if (payerAndPayee) {
         json(cases, e, "toAccountId not a UUID", e.with("toAccountId", "\"nope\""), 400);
         json(cases, e, "toAccountId missing", e.with("toAccountId", null), 400);
+      }
+      if (e == Endpoint.HOLDS) {
+        json(
+            cases,
+            e,
+            "expiresAt in the past",
+            e.with("expiresAt", "\"2020-01-01T00:00:00Z\""),
+            400);
+        json(
+            cases, e, "expiresAt without offset", e.with("expiresAt", "\"2030-01-01T00:00\""), 400);
+        json(cases, e, "expiresAt as number", e.with("expiresAt", "1"), 400);
       }
     }
     return cases.stream().map(Arguments::of);
@@ -322,6 +348,8 @@ class BadInputIntegrationTest extends ApiIntegrationTest {
         "/api/v1/accounts/12345/transactions",
         "/api/v1/accounts/xyz/transactions/recent",
         "/api/v1/accounts/nope/balance",
+        "/api/v1/accounts/nope/holds",
+        "/api/v1/holds/not-a-uuid",
         "/api/v1/transfers/00000000-0000-0000-0000-00000000000g"
       })
   void aPathIdThatIsNotAUuidIsRefusedWithValidationFailed(String path) {

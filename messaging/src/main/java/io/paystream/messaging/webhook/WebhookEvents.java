@@ -11,7 +11,8 @@ public final class WebhookEvents {
 
   public static final Set<String> PUBLIC = MoneyEvent.PUBLIC_TYPES;
 
-  public static final Set<String> FAMILIES = Set.of("transfer.*", "withdrawal.*", "deposit.*");
+  public static final Set<String> FAMILIES =
+      Set.of("transfer.*", "withdrawal.*", "deposit.*", "hold.*");
 
   /** More subscriptions than names would only be duplicates. */
   public static final int SUBSCRIPTIONS_MAX = PUBLIC.size() + FAMILIES.size();

@@ -44,7 +44,10 @@ public class AccountBalances {
     this.db = db;
   }
 
-  /** Takes each change's delta out of an ACTIVE account that holds at least that much. */
+  /**
+   * Takes each change's delta out of an ACTIVE account whose available balance (not held) covers
+   * it.
+   */
   public Mono<Void> debit(List<Change> changes) {
     return apply(
         changes,
@@ -52,8 +55,37 @@ public class AccountBalances {
         UPDATE account a SET balance = a.balance - c.delta
           FROM unnest(:ids::uuid[], :deltas::bigint[]) AS c(id, delta)
          WHERE a.id = c.id AND a.kind = 'CUSTOMER' AND a.status = 'ACTIVE'
-           AND a.balance >= c.delta
+           AND a.balance - a.held >= c.delta
         RETURNING a.id, a.balance""");
+  }
+
+  /**
+   * Reserves each change's delta of an ACTIVE account whose available balance covers it (a hold).
+   * Here {@link Change#balanceAfter()} is the held amount the decision leaves.
+   */
+  public Mono<Void> hold(List<Change> changes) {
+    return apply(
+        changes,
+        """
+        UPDATE account a SET held = a.held + c.delta
+          FROM unnest(:ids::uuid[], :deltas::bigint[]) AS c(id, delta)
+         WHERE a.id = c.id AND a.kind = 'CUSTOMER' AND a.status = 'ACTIVE'
+           AND a.balance - a.held >= c.delta
+        RETURNING a.id, a.held AS balance""");
+  }
+
+  /**
+   * Releases each change's delta of what an account holds (a hold captured, voided or expired),
+   * whatever its status. Here {@link Change#balanceAfter()} is the held amount the decision leaves.
+   */
+  public Mono<Void> release(List<Change> changes) {
+    return apply(
+        changes,
+        """
+        UPDATE account a SET held = a.held - c.delta
+          FROM unnest(:ids::uuid[], :deltas::bigint[]) AS c(id, delta)
+         WHERE a.id = c.id AND a.kind = 'CUSTOMER' AND a.held >= c.delta
+        RETURNING a.id, a.held AS balance""");
   }
 
   /** Puts each change's delta into an ACTIVE account. */

@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 public class AccountOwners {
 
   private static final String COLUMNS =
-      "a.id, a.owner_id, a.currency, a.balance, a.status, a.created_at,"
+      "a.id, a.owner_id, a.currency, a.balance, a.held, a.status, a.created_at,"
           + " u.email AS owner_email, u.name AS owner_name";
 
   private final DatabaseClient db;

@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
 @Repository
 public class AccountStore {
 
-  static final String COLUMNS = "id, owner_id, currency, balance, status, created_at";
+  static final String COLUMNS = "id, owner_id, currency, balance, held, status, created_at";
 
   private final DatabaseClient db;
   private final SystemAccounts systemAccounts;
@@ -161,6 +161,7 @@ public class AccountStore {
         row.get("owner_id", UUID.class),
         Currency.getInstance(row.get("currency", String.class)),
         row.get("balance", Long.class),
+        row.get("held", Long.class),
         AccountStatus.valueOf(row.get("status", String.class)),
         Timestamps.instant(row.get("created_at", Instant.class)));
   }

@@ -2,9 +2,11 @@ package io.paystream.persistence.outbox;
 
 import io.paystream.domain.MoneyEvent;
 import io.paystream.domain.MoneyEvent.DepositCompleted;
+import io.paystream.domain.MoneyEvent.HoldEvent;
 import io.paystream.domain.MoneyEvent.TransferEvent;
 import io.paystream.domain.MoneyEvent.WithdrawalEvent;
 import io.paystream.persistence.deposit.DepositDocument;
+import io.paystream.persistence.hold.HoldDocument;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.withdrawal.WithdrawalDocument;
 import org.springframework.stereotype.Component;
@@ -91,6 +93,12 @@ public class EventEnvelope {
           envelope.occurredAt(),
           json.readValue(envelope.data(), WithdrawalDocument.class).toWithdrawal());
     }
+    if (type.startsWith("hold.")) {
+      return new HoldEvent(
+          envelope.eventId(),
+          envelope.occurredAt(),
+          json.readValue(envelope.data(), HoldDocument.class).toHold());
+    }
     if (type.equals(DepositCompleted.TYPE)) {
       return new DepositCompleted(
           envelope.eventId(),
@@ -106,6 +114,9 @@ public class EventEnvelope {
     }
     if (event instanceof WithdrawalEvent withdrawal) {
       return WithdrawalDocument.of(withdrawal.withdrawal());
+    }
+    if (event instanceof HoldEvent hold) {
+      return HoldDocument.of(hold.hold());
     }
     return DepositDocument.of(((DepositCompleted) event).deposit());
   }

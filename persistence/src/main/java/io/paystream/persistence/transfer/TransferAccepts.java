@@ -119,14 +119,75 @@ public class TransferAccepts {
    * against what the earlier ones left; writes nothing.
    */
   private Mono<List<Decided>> decide(List<TransferRequest> requests, Instant now) {
+    return lockAndDecide(requests, now, null, 0L).map(Locked::decided);
+  }
+
+  /** The accounts as locked and read (before any decision), and the decisions. */
+  private record Locked(Map<UUID, Account> found, List<Decided> decided) {}
+
+  /**
+   * {@link #decide}, with {@code released} minor units of what {@code releasing} holds counted as
+   * available (a hold being captured); none when {@code releasing} is null.
+   */
+  private Mono<Locked> lockAndDecide(
+      List<TransferRequest> requests, Instant now, UUID releasing, long released) {
     List<UUID> payers = requests.stream().map(TransferRequest::fromAccountId).toList();
     List<UUID> payees = requests.stream().map(TransferRequest::toAccountId).toList();
     return accounts
         .lock(payers, payees)
         .flatMap(
-            found ->
-                histories(requests, found)
-                    .map(histories -> TransferBatch.decide(requests, found, histories, now)));
+            locked -> {
+              Map<UUID, Account> found = new LinkedHashMap<>(locked);
+              if (releasing != null) {
+                found.computeIfPresent(releasing, (id, account) -> account.release(released));
+              }
+              return histories(requests, found)
+                  .map(
+                      histories ->
+                          new Locked(
+                              locked, TransferBatch.decide(requests, found, histories, now)));
+            });
+  }
+
+  /**
+   * Decides {@code request} as a transfer now (the payer's status, currency, available balance and
+   * limits) without writing anything, for a hold of its amount. The payer's row stays locked until
+   * the transaction ends. Fails with the refusal's {@link RejectedException}.
+   *
+   * @return the payer as locked, before the hold
+   */
+  public Mono<Account> decideHold(TransferRequest request) {
+    return lockAndDecide(List.of(request), Timestamps.now(clock), null, 0L)
+        .flatMap(
+            locked ->
+                locked.decided().get(0) instanceof Refused refused
+                    ? Mono.error(refused.refusal().exception())
+                    : Mono.just(locked.found().get(request.fromAccountId())));
+  }
+
+  /**
+   * Accepts {@code request}, the capture of a hold that reserves {@code held} minor units of its
+   * payer: decided with that money available again, then (if accepted) the hold's reservation is
+   * released and the transfer written as {@link #accept} writes one. A refusal fails the call with
+   * its {@link RejectedException} and writes nothing, so the hold stays as it was. Call inside a
+   * transaction, with the hold's row locked.
+   */
+  public Mono<Transfer> capture(TransferRequest request, long held) {
+    Instant now = Timestamps.now(clock);
+    List<TransferRequest> requests = List.of(request);
+    return lockAndDecide(requests, now, request.fromAccountId(), held)
+        .flatMap(
+            locked -> {
+              if (locked.decided().get(0) instanceof Refused refused) {
+                return Mono.error(refused.refusal().exception());
+              }
+              Account payer = locked.found().get(request.fromAccountId());
+              Accepted accepted = (Accepted) locked.decided().get(0);
+              return balances
+                  .release(List.of(new Change(payer.id(), held, payer.held() - held)))
+                  .then(write(requests, locked.decided(), now))
+                  .thenReturn(accepted.transfer());
+            });
   }
 
   /** The outgoing history of each payer whose currency has a daily or velocity limit. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paystream.domain.Deposit;
+import io.paystream.domain.Hold;
+import io.paystream.domain.HoldStatus;
 import io.paystream.domain.Iban;
 import io.paystream.domain.Ids;
 import io.paystream.domain.Metadata;
@@ -15,6 +17,7 @@ import io.paystream.persistence.outbox.EventEnvelope.Received;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,13 +52,58 @@ class EventEnvelopeTest {
             MoneyEvent.of(withdrawal.processing(NOW), NOW),
             MoneyEvent.of(
                 new Deposit(Ids.newId(), Ids.newId(), Money.of(1, "KWD"), null, Metadata.NONE, NOW),
-                NOW));
+                NOW),
+            MoneyEvent.of(hold(HoldStatus.HELD, null, null), NOW),
+            MoneyEvent.of(hold(HoldStatus.CAPTURED, 300L, Ids.newId()), NOW),
+            MoneyEvent.of(hold(HoldStatus.EXPIRED, null, null), NOW));
 
     for (MoneyEvent event : events) {
       Received received = envelope.read(payload(event));
 
       assertThat(received.event()).isEqualTo(event);
     }
+  }
+
+  private static Hold hold(HoldStatus status, Long captured, UUID transfer) {
+    return new Hold(
+        Ids.newId(),
+        Ids.newId(),
+        Ids.newId(),
+        Money.of(500, "EUR"),
+        "hotel",
+        Metadata.of(Map.of("booking", "B-7")),
+        status,
+        captured,
+        transfer,
+        NOW.plusSeconds(3_600),
+        NOW,
+        NOW);
+  }
+
+  @Test
+  void aHoldsDataIsItsPublicJson() {
+    MoneyEvent event = MoneyEvent.of(hold(HoldStatus.CAPTURED, 300L, Ids.newId()), NOW);
+
+    JsonNode data = JSON.readTree(envelope.read(payload(event)).data());
+
+    assertThat(event.type()).isEqualTo("hold.captured");
+    assertThat(data.propertyNames())
+        .containsExactlyInAnyOrder(
+            "id",
+            "fromAccountId",
+            "toAccountId",
+            "amount",
+            "currency",
+            "description",
+            "metadata",
+            "status",
+            "capturedAmount",
+            "transferId",
+            "expiresAt",
+            "createdAt",
+            "updatedAt");
+    assertThat(data.get("capturedAmount").asLong()).isEqualTo(300);
+    assertThat(data.get("status").asString()).isEqualTo("CAPTURED");
   }
 
   @Test
