@@ -79,18 +79,18 @@ SELECT user_id, idem_key, fingerprint, response_status, response_body, location
 
 -- TransferAccepts.lockPayersReadPayees: the payers locked in id order, the other payees read
 WITH locked AS (
-    SELECT id, owner_id, currency, balance, status, created_at FROM account
+    SELECT id, owner_id, currency, balance, held, status, created_at FROM account
      WHERE id = ANY(:b_payers::uuid[]) AND kind = 'CUSTOMER' ORDER BY id FOR NO KEY UPDATE
 )
-SELECT id, owner_id, currency, balance, status, created_at FROM locked
+SELECT id, owner_id, currency, balance, held, status, created_at FROM locked
  UNION ALL
-SELECT id, owner_id, currency, balance, status, created_at FROM account
+SELECT id, owner_id, currency, balance, held, status, created_at FROM account
  WHERE id = ANY(:b_payees::uuid[]) AND kind = 'CUSTOMER' AND NOT id = ANY(:b_payers::uuid[]);
 
 -- TransferAccepts.debit: each payer's total in one conditional UPDATE
 UPDATE account a SET balance = a.balance - d.total
   FROM unnest(:b_debited::uuid[], :b_totals::bigint[]) AS d(id, total)
- WHERE a.id = d.id AND a.kind = 'CUSTOMER' AND a.status = 'ACTIVE' AND a.balance >= d.total
+ WHERE a.id = d.id AND a.kind = 'CUSTOMER' AND a.status = 'ACTIVE' AND a.balance - a.held >= d.total
 RETURNING a.id, a.balance;
 
 -- TransferAccepts.insertTransfers: the PENDING transfers

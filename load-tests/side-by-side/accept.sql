@@ -32,12 +32,12 @@ SELECT fingerprint, response_status, response_body, location FROM idempotency_re
  WHERE user_id = pgbench_uuid(1, :payer) AND idem_key = 'pgbench-' || :seq::bigint;
 
 -- AccountStore.findPair: payer and payee in one statement
-SELECT id, owner_id, currency, balance, status, created_at FROM account WHERE id IN (pgbench_uuid(2, :payer), pgbench_uuid(2, :payee)) AND kind = 'CUSTOMER';
+SELECT id, owner_id, currency, balance, held, status, created_at FROM account WHERE id IN (pgbench_uuid(2, :payer), pgbench_uuid(2, :payee)) AND kind = 'CUSTOMER';
 
 -- AccountBalances.debit: the conditional debit
 UPDATE account SET balance = balance - 1
  WHERE id = pgbench_uuid(2, :payer) AND kind = 'CUSTOMER' AND status = 'ACTIVE'
-   AND currency = 'EUR' AND balance >= 1
+   AND currency = 'EUR' AND balance - held >= 1
 RETURNING balance \gset
 
 -- TransferStore.record: the PENDING transfer

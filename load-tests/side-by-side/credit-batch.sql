@@ -61,12 +61,12 @@ SELECT id, from_account_id, to_account_id, amount, currency, description, status
 
 -- AccountStore.lock: the payees, in id order
 WITH locked AS (
-    SELECT id, owner_id, currency, balance, status, created_at FROM account
+    SELECT id, owner_id, currency, balance, held, status, created_at FROM account
      WHERE id = ANY(:c_credited::uuid[]) AND kind = 'CUSTOMER' ORDER BY id FOR NO KEY UPDATE
 )
-SELECT id, owner_id, currency, balance, status, created_at FROM locked
+SELECT id, owner_id, currency, balance, held, status, created_at FROM locked
  UNION ALL
-SELECT id, owner_id, currency, balance, status, created_at FROM account
+SELECT id, owner_id, currency, balance, held, status, created_at FROM account
  WHERE id = ANY('{}'::uuid[]) AND kind = 'CUSTOMER' AND NOT id = ANY(:c_credited::uuid[]);
 
 -- AccountBalances.credit: each payee's total in one UPDATE
