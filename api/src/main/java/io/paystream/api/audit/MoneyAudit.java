@@ -20,11 +20,13 @@ import tools.jackson.databind.json.JsonMapper;
 public class MoneyAudit {
 
   /**
-   * Request fields copied into the event: who, what, how much. Free text (description, reference,
-   * destination) is left out: it is the client's and may hold personal data.
+   * Request fields copied into the event: who, what, how much, and why for the requests that ask
+   * for a reason (a refund, a hold's void: required of operators for the audit trail's sake). Other
+   * free text (description, reference, destination) is left out: it is the client's and may hold
+   * personal data.
    */
   static final List<String> RECORDED_FIELDS =
-      List.of("accountId", "fromAccountId", "toAccountId", "amount", "currency");
+      List.of("accountId", "fromAccountId", "toAccountId", "amount", "currency", "reason");
 
   private final AuditTrail audit;
   private final JsonMapper json;

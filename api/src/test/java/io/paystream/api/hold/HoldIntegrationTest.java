@@ -369,9 +369,23 @@ class HoldIntegrationTest extends ApiIntegrationTest {
     JsonNode payer = client.account(ops, parties.payerAccount());
     assertThat(payer.get("balance").asLong()).isEqualTo(1_000);
     assertThat(payer.get("availableBalance").asLong()).isEqualTo(500);
-    // A void needs no movable account: it only releases.
-    EntityExchangeResult<byte[]> voided = voidHold(parties.merchant(), hold, key());
+    // A void needs no movable account: it only releases. An operator's reason is audited.
+    EntityExchangeResult<byte[]> voided =
+        client.moneyPost(
+            ops, "/api/v1/holds/" + hold + "/void", key(), Map.of("reason", "account frozen"));
     assertThat(voided.getStatus()).isEqualTo(HttpStatus.OK);
+    JsonNode audited =
+        client
+            .get(ops, "/api/v1/ops/audit?type=money.accepted&limit=100")
+            .get("items")
+            .valueStream()
+            .filter(
+                event ->
+                    hold.toString().equals(event.get("metadata").path("resourceId").asString()))
+            .filter(event -> event.get("metadata").get("operation").asString().endsWith("/void"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(audited.get("metadata").get("reason").asString()).isEqualTo("account frozen");
     assertThat(client.account(ops, parties.payerAccount()).get("availableBalance").asLong())
         .isEqualTo(1_000);
     assertLedgerBalanced(client, ops);
