@@ -126,6 +126,22 @@ class HoldIntegrationTest extends ApiIntegrationTest {
         "insufficient_funds");
     assertProblem(
         place(parties, 401, null), HttpStatus.UNPROCESSABLE_CONTENT, "insufficient_funds");
+    assertProblem(
+        client.moneyPost(
+            parties.payer(),
+            "/api/v1/withdrawals",
+            key(),
+            Map.of(
+                "accountId",
+                parties.payerAccount(),
+                "amount",
+                401,
+                "currency",
+                "EUR",
+                "destination",
+                "DE89370400440532013000")),
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        "insufficient_funds");
     UUID spent =
         client.acceptedTransfer(
             parties.payer(), parties.payerAccount(), parties.merchantAccount(), 400, "EUR");

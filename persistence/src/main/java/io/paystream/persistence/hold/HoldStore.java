@@ -150,7 +150,7 @@ public class HoldStore {
                         "the hold reserves "
                             + hold.amount()
                             + "; "
-                            + amount
+                            + Money.of(amount, hold.amount().currency())
                             + " cannot be captured"));
               }
               TransferRequest request = factory.request(locked, amount, capture);
