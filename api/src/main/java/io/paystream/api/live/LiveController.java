@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -161,7 +162,9 @@ public class LiveController {
             exchange
                 .getResponse()
                 .getHeaders()
-                .set(HttpHeaders.RETRY_AFTER, Long.toString(properties.retryAfterSeconds()));
+                .set(
+                    HttpHeaders.RETRY_AFTER,
+                    Long.toString(properties.retryAfter(ThreadLocalRandom.current())));
             return Flux.error(
                 refused == LiveSubscribers.Refusal.USER_FULL
                     ? new ApiException(

@@ -1,5 +1,6 @@
 package io.paystream.api.live;
 
+import java.util.random.RandomGenerator;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -17,8 +18,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     rate_limited} (limit {@code streams_per_user}) with Retry-After. A customer watches a few
  *     accounts and a transfer or two from a few devices; 20 covers that, and without a cap one
  *     customer could take every slot of an instance from everyone else
- * @param retryAfterSeconds what a refused subscriber is told to wait; long enough for streams to
- *     end or a load balancer to pick another instance
+ * @param retryAfterSeconds the least a refused subscriber is told to wait; long enough for streams
+ *     to end or a load balancer to pick another instance
+ * @param retryAfterJitterSeconds up to this much more, uniformly at random per refusal: clients
+ *     refused together (an instance full after a restart's reconnect storm) come back spread over
+ *     this many seconds instead of all at once
  * @param reconnectMillis the SSE {@code retry:} hint sent first, how soon a dropped client
  *     reconnects (with Last-Event-ID); 2 s keeps a flapping network from hammering the API
  */
@@ -28,4 +32,19 @@ public record LiveProperties(
     @DefaultValue("10000") int subscribersMax,
     @DefaultValue("20") int subscribersPerUserMax,
     @DefaultValue("5") long retryAfterSeconds,
-    @DefaultValue("2000") long reconnectMillis) {}
+    @DefaultValue("10") long retryAfterJitterSeconds,
+    @DefaultValue("2000") long reconnectMillis) {
+
+  public LiveProperties {
+    if (retryAfterSeconds < 1 || retryAfterJitterSeconds < 0) {
+      throw new IllegalArgumentException(
+          "paystream.live.retry-after-seconds must be at least 1 and"
+              + " retry-after-jitter-seconds at least 0");
+    }
+  }
+
+  /** The Retry-After of one refusal: {@link #retryAfterSeconds} plus a uniform share of jitter. */
+  public long retryAfter(RandomGenerator random) {
+    return retryAfterSeconds + random.nextLong(retryAfterJitterSeconds + 1);
+  }
+}
