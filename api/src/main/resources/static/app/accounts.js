@@ -56,6 +56,15 @@ function accountCard(account) {
       badge(account.status),
     ),
     h('p', { className: 'account-balance' }, money(account.balance, account.currency)),
+    account.availableBalance != null && account.availableBalance !== account.balance
+      ? h(
+          'p',
+          { className: 'account-available' },
+          h('span', { className: 'label' }, 'Available'),
+          ' ',
+          money(account.availableBalance, account.currency),
+        )
+      : null,
     h(
       'p',
       { className: 'account-number' },

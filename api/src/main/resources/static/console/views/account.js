@@ -77,6 +77,8 @@ function showSummary(summary, view) {
   fact('Account', el('span', {class: 'id'}, account.id));
   fact('Status', el('span', {class: `status ${account.status}`}, account.status), 'account-status');
   fact('Balance', money(account.balance, account.currency), 'account-balance');
+  // what holds do not reserve; the same as the balance when nothing is held
+  fact('Available', money(account.availableBalance, account.currency), 'account-available');
   fact('Currency', account.currency);
   fact('Opened', time(account.createdAt));
   if (owner) {

@@ -28,6 +28,16 @@ export function render(container) {
           ],
           check.byCurrency || [],
         ),
+        el('p', {id: 'ledger-holds'},
+          `Customer accounts whose held amount differs from their holds: ${count(check.unreconciledHolds || 0)}`),
+        table(
+          [
+            {label: 'Currency', value: (row) => row.currency},
+            // reserved by holds: part of the customer balances above, not money of its own
+            {label: 'Held (minor units)', value: (row) => String(row.held)},
+          ],
+          check.heldByCurrency || [],
+        ),
       );
     } catch (error) {
       result.replaceChildren();

@@ -1,4 +1,4 @@
-// Search: transfers or withdrawals by id, account, customer email, status and time range, one page
+// Search: transfers, withdrawals or holds by id, account, customer email, status and time range, one page
 // at a time ("More" follows nextCursor with the same filters).
 
 import * as api from '../api.js';
@@ -34,6 +34,22 @@ const KINDS = {
       {label: 'Provider ref.', value: (w) => w.externalReference},
       {label: 'Failure', value: (w) => w.failureReason},
       {label: 'Created', value: (w) => time(w.createdAt)},
+    ],
+  },
+  holds: {
+    label: 'Holds',
+    path: '/api/v1/ops/holds',
+    statuses: ['HELD', 'CAPTURED', 'VOIDED', 'EXPIRED'],
+    columns: [
+      {label: 'Id', value: (x) => el('span', {class: 'id'}, x.id)},
+      {label: 'Status', value: (x) => el('span', {class: `status ${x.status}`}, x.status)},
+      {label: 'Amount', value: (x) => money(x.amount, x.currency)},
+      {label: 'Captured', value: (x) => (x.capturedAmount == null ? '' : money(x.capturedAmount, x.currency))},
+      {label: 'From', value: (x) => viewLink(`#account/${x.fromAccountId}`, x.fromAccountId)},
+      {label: 'To', value: (x) => viewLink(`#account/${x.toAccountId}`, x.toAccountId)},
+      {label: 'Description', value: (x) => x.description},
+      {label: 'Expires', value: (x) => time(x.expiresAt)},
+      {label: 'Created', value: (x) => time(x.createdAt)},
     ],
   },
 };

@@ -6,6 +6,7 @@ import io.paystream.api.browser.BrowserIntegrationTest;
 import io.paystream.api.testing.MoneyAssertions;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -58,6 +59,35 @@ class WalletSendIntegrationTest extends BrowserIntegrationTest {
     MoneyAssertions.assertLedgerBalanced(client, client.ops());
 
     wallet.goTo("accounts");
+    assertThat(wallet.balanceShown(account)).isEqualTo("74.50 EUR");
+    assertThat(browser.driver().findElements(By.cssSelector(".account-available")))
+        .as("nothing held, so no separate available balance")
+        .isEmpty();
+    // A hold: the card shows what is still available beside the balance, which does not move.
+    assertThat(
+            client
+                .moneyPost(
+                    payer,
+                    "/api/v1/holds",
+                    UUID.randomUUID().toString(),
+                    Map.of(
+                        "fromAccountId",
+                        account.toString(),
+                        "toAccountId",
+                        payeeAccount.toString(),
+                        "amount",
+                        2_000,
+                        "currency",
+                        "EUR"))
+                .getStatus()
+                .value())
+        .isEqualTo(201);
+    // The accounts page reads the accounts whenever it is shown.
+    wallet.goTo("send");
+    wallet.goTo("accounts");
+    browser.waitForText(
+        By.cssSelector("li.account[data-account-id='" + account + "'] .account-available"),
+        "54.50 EUR");
     assertThat(wallet.balanceShown(account)).isEqualTo("74.50 EUR");
     browser.screenshot("wallet-home-phone");
     browser.desktop();
