@@ -41,7 +41,8 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
         OtherInstance.start(
             Map.of(
                 "paystream.live.subscribers-max", "1",
-                "paystream.live.retry-after-seconds", "7"));
+                "paystream.live.retry-after-seconds", "7",
+                "paystream.live.retry-after-jitter-seconds", "3"));
     secondPort = OtherInstance.port(second);
   }
 
@@ -160,7 +161,9 @@ class SecondInstanceIntegrationTest extends ApiIntegrationTest {
               .returnResult();
 
       assertThat(refused.getStatus()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-      assertThat(refused.getResponseHeaders().getFirst("Retry-After")).isEqualTo("7");
+      // 7 s and up to 3 s of jitter: the configured values, not the defaults.
+      assertThat(Long.parseLong(refused.getResponseHeaders().getFirst("Retry-After")))
+          .isBetween(7L, 10L);
       assertThat(refused.getResponseHeaders().getContentType())
           .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
       UUID other = client.openAccount(bob, "EUR");
