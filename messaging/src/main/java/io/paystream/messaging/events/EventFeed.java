@@ -1,5 +1,7 @@
 package io.paystream.messaging.events;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.paystream.persistence.events.EventLogRow;
@@ -42,6 +44,9 @@ public class EventFeed {
   private final Clock clock;
   private final Timer deliveryLag;
   private final LiveRoutes routes = new LiveRoutes();
+  private final RecentWindow window;
+  private final Counter replaysFromMemory;
+  private final Counter replaysFromDatabase;
   private final Sinks.Empty<Void> ready = Sinks.empty();
   private final AtomicLong published = new AtomicLong(-1);
 
@@ -58,6 +63,19 @@ public class EventFeed {
             // interpolated.
             .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(100))
             .register(meters);
+    this.window = new RecentWindow(properties.replayWindowRows());
+    this.replaysFromMemory = replays(meters, "memory");
+    this.replaysFromDatabase = replays(meters, "database");
+    Gauge.builder("paystream.events.replay.window.rows", window, RecentWindow::size)
+        .description("rows this instance keeps in memory to answer resumes from")
+        .register(meters);
+  }
+
+  private static Counter replays(MeterRegistry meters, String source) {
+    return Counter.builder("paystream.events.replays")
+        .description("resumes with Last-Event-ID, by where their missed rows were read")
+        .tag("source", source)
+        .register(meters);
   }
 
   /**
@@ -72,7 +90,9 @@ public class EventFeed {
                 .maxSeq()
                 .doOnNext(
                     seq -> {
-                      published.compareAndSet(-1, seq);
+                      if (published.compareAndSet(-1, seq)) {
+                        window.startAfter(seq);
+                      }
                       ready.tryEmitEmpty();
                     })
                 .then();
@@ -110,6 +130,9 @@ public class EventFeed {
   private void publish(List<EventLogRow> rows) {
     for (EventLogRow row : rows) {
       published.set(row.seq());
+      // In the window before any subscriber has it: a subscriber that registers after this and
+      // reads the window finds it there (and drops it from its live buffer by position).
+      window.append(row);
       // Each matching subscriber's own bounded buffer decides: never blocks the poller.
       routes.publish(row);
     }
@@ -156,10 +179,11 @@ public class EventFeed {
                             }
                           });
                   AtomicLong seen = new AtomicLong(replay == null ? -1 : replay.afterSeq());
+                  // Read after the live registration above, so no row falls between the two.
                   Flux<EventLogRow> replayed =
                       replay == null
                           ? Flux.empty()
-                          : replayAll(replay).doOnNext(row -> seen.set(row.seq()));
+                          : resume(route, replay).doOnNext(row -> seen.set(row.seq()));
                   Flux<EventLogRow> liveRows =
                       buffered
                           .asFlux()
@@ -178,6 +202,23 @@ public class EventFeed {
                   return Flux.merge(1, rows, overflow.asMono().then(Mono.<EventLogRow>empty()))
                       .doFinally(signal -> unsubscribe.run());
                 }));
+  }
+
+  /**
+   * The rows a resume missed: from the recent window when it covers the position, else from
+   * PostgreSQL. The window's rows on the route are exactly what the replay's query would select.
+   */
+  private Flux<EventLogRow> resume(Route route, Replay replay) {
+    return Flux.defer(
+        () -> {
+          List<EventLogRow> recent = window.after(replay.afterSeq(), route);
+          if (recent != null) {
+            replaysFromMemory.increment();
+            return Flux.fromIterable(recent);
+          }
+          replaysFromDatabase.increment();
+          return replayAll(replay);
+        });
   }
 
   /** Live subscriptions open on this instance; for tests. */

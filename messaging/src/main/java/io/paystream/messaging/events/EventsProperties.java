@@ -20,6 +20,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     resumes with Last-Event-ID); 256 events of ~400 bytes caps one client near 100 KiB
  * @param retentionHours the contract's minimum replay window is 24 hours, so less is refused
  * @param purgeIntervalMinutes how often old events are deleted; any instance may do it
+ * @param replayWindowRows the last rows each instance keeps in memory to answer resumes from
+ *     (EventFeed's recent window): a client resuming from a position the window covers is replayed
+ *     from it, with no query; an older position, or one from before the instance started, is
+ *     replayed from PostgreSQL. 20 000 rows of ~400 bytes of data hold about 16 MB and, at 200
+ *     events a second, the last 100 s; 0 turns the window off
  */
 @ConfigurationProperties("paystream.events")
 public record EventsProperties(
@@ -28,7 +33,8 @@ public record EventsProperties(
     @DefaultValue("500") int replayPageSizeMax,
     @DefaultValue("256") int subscriberBufferMax,
     @DefaultValue("24") int retentionHours,
-    @DefaultValue("10") int purgeIntervalMinutes) {
+    @DefaultValue("10") int purgeIntervalMinutes,
+    @DefaultValue("20000") int replayWindowRows) {
 
   private static final String PREFIX = "paystream.events.";
 
@@ -39,6 +45,7 @@ public record EventsProperties(
     check(PREFIX + "subscriber-buffer-max", subscriberBufferMax, 1, 65_536);
     check(PREFIX + "retention-hours", retentionHours, 24, 24 * 366);
     check(PREFIX + "purge-interval-minutes", purgeIntervalMinutes, 1, 24 * 60);
+    check(PREFIX + "replay-window-rows", replayWindowRows, 0, 1_000_000);
   }
 
   public Duration pollInterval() {

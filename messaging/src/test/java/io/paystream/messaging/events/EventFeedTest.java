@@ -43,13 +43,108 @@ class EventFeedTest {
   void startFeedOnALogHoldingTwoEvents() {
     log.add(row(1));
     log.add(row(2));
+    startFeed(1_000);
+  }
+
+  /** A feed on the in-memory log, keeping up to {@code windowRows} rows for resumes. */
+  private void startFeed(int windowRows) {
     EventLogStore store = mock(EventLogStore.class);
     when(store.maxSeq()).thenAnswer(call -> Mono.just(log.get(log.size() - 1).seq()));
     when(store.after(anyLong(), anyInt()))
         .thenAnswer(call -> Flux.defer(() -> rowsAfter(call.getArgument(0), call.getArgument(1))));
-    EventsProperties properties = new EventsProperties(1000, 500, 2, SUBSCRIBER_BUFFER_MAX, 24, 10);
+    EventsProperties properties =
+        new EventsProperties(1000, 500, 2, SUBSCRIBER_BUFFER_MAX, 24, 10, windowRows);
     feed = new EventFeed(store, properties, Clock.systemUTC(), new SimpleMeterRegistry());
     polling = feed.run(wakeUps.asFlux()).subscribe();
+  }
+
+  @Test
+  void aRecentResumeIsAnsweredFromMemoryWithoutAQuery() {
+    append(3);
+    append(4);
+    append(5);
+    Eventually.await(VERIFY_TIMEOUT, "rows 3 to 5 fanned out", () -> feed.publishedSeq() == 5);
+    Replay neverQueried =
+        new Replay(3, (after, limit) -> Flux.error(new AssertionError("the log was queried")));
+
+    StepVerifier.create(feed.subscribe(Route.everything(), neverQueried).map(EventLogRow::seq))
+        .expectNext(4L, 5L)
+        .then(() -> append(6))
+        .expectNext(6L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
+  }
+
+  @Test
+  void aResumeFromBeforeTheFeedStartedIsReplayedFromTheLog() {
+    append(3);
+    Eventually.await(VERIFY_TIMEOUT, "row 3 fanned out", () -> feed.publishedSeq() == 3);
+    List<Long> queried = new CopyOnWriteArrayList<>();
+    Replay fromOne =
+        new Replay(
+            1,
+            (after, limit) -> {
+              queried.add(after);
+              return rowsAfter(after, limit);
+            });
+
+    // Row 2 was in the log before this feed started: only the log has it.
+    StepVerifier.create(feed.subscribe(Route.everything(), fromOne).map(EventLogRow::seq))
+        .expectNext(2L, 3L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    assertThat(queried).isNotEmpty();
+    polling.dispose();
+  }
+
+  @Test
+  void aFullWindowForgetsItsOldestRowsAndSendsResumesFromBeforeThemToTheLog() {
+    polling.dispose();
+    startFeed(2);
+    for (long seq = 3; seq <= 6; seq++) {
+      append(seq);
+    }
+    Eventually.await(VERIFY_TIMEOUT, "rows 3 to 6 fanned out", () -> feed.publishedSeq() == 6);
+    List<Long> queried = new CopyOnWriteArrayList<>();
+    EventFeed.Page counting =
+        (after, limit) -> {
+          queried.add(after);
+          return rowsAfter(after, limit);
+        };
+
+    // The window holds 5 and 6: a resume after 4 needs nothing older.
+    StepVerifier.create(
+            feed.subscribe(Route.everything(), new Replay(4, counting)).map(EventLogRow::seq))
+        .expectNext(5L, 6L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    assertThat(queried).isEmpty();
+    // A resume after 3 needs 4, which the window dropped.
+    StepVerifier.create(
+            feed.subscribe(Route.everything(), new Replay(3, counting)).map(EventLogRow::seq))
+        .expectNext(4L, 5L, 6L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    assertThat(queried).as("pages of the log, the first after 3").startsWith(3L);
+    polling.dispose();
+  }
+
+  @Test
+  void aResumeFromMemoryKeepsToItsRoute() {
+    UUID account = UUID.randomUUID();
+    append(row(3, UUID.randomUUID(), account, null));
+    append(row(4, UUID.randomUUID(), UUID.randomUUID(), null));
+    append(row(5, UUID.randomUUID(), UUID.randomUUID(), account));
+    Eventually.await(VERIFY_TIMEOUT, "rows 3 to 5 fanned out", () -> feed.publishedSeq() == 5);
+    Replay neverQueried =
+        new Replay(2, (after, limit) -> Flux.error(new AssertionError("the log was queried")));
+
+    StepVerifier.create(feed.subscribe(Route.account(account), neverQueried).map(EventLogRow::seq))
+        .expectNext(3L, 5L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
   }
 
   @Test
