@@ -2,12 +2,11 @@ package io.paystream.api.hold;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.paystream.api.account.AccountAccess;
+import io.paystream.api.account.PayeeAccess;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.money.MoneyPolicy;
 import io.paystream.api.money.MoneyRequests;
 import io.paystream.api.security.CurrentUser;
-import io.paystream.api.web.ApiError;
-import io.paystream.api.web.ApiException;
 import io.paystream.api.web.Cursors;
 import io.paystream.api.web.Cursors.Kind;
 import io.paystream.api.web.FieldChecks;
@@ -20,7 +19,6 @@ import io.paystream.domain.RejectedException;
 import io.paystream.domain.Rejection;
 import io.paystream.domain.TransferRequest;
 import io.paystream.persistence.Timestamps;
-import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.hold.HoldDocument;
 import io.paystream.persistence.hold.HoldStore;
 import io.paystream.persistence.hold.HoldStore.Capture;
@@ -61,7 +59,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class HoldController {
 
   private final HoldStore holds;
-  private final AccountStore accounts;
+  private final PayeeAccess payees;
   private final AccountAccess access;
   private final IdempotencyService idempotency;
   private final MoneyPolicy policy;
@@ -71,7 +69,7 @@ public class HoldController {
 
   HoldController(
       HoldStore holds,
-      AccountStore accounts,
+      PayeeAccess payees,
       AccountAccess access,
       IdempotencyService idempotency,
       MoneyPolicy policy,
@@ -79,7 +77,7 @@ public class HoldController {
       JsonMapper json,
       Clock clock) {
     this.holds = holds;
-    this.accounts = accounts;
+    this.payees = payees;
     this.access = access;
     this.idempotency = idempotency;
     this.policy = policy;
@@ -267,7 +265,13 @@ public class HoldController {
     checks.text("reason", request.reason(), MoneyRequests.TEXT_LENGTH_MAX);
     checks.throwIfInvalid();
     CurrentUser user = CurrentUser.of(jwt);
-    return mayVoid(user, id)
+    return payees
+        .require(
+            user,
+            holds.find(id).map(Hold::toAccountId),
+            holds.isParty(id, user.id()),
+            HoldController::holdNotFound,
+            "only the payee or an operator can void a hold; it ends at its expiry")
         .then(
             idempotency.execute(
                 user,
@@ -329,40 +333,6 @@ public class HoldController {
     return holds
         .isParty(holdId, user.id())
         .flatMap(party -> party ? Mono.<Void>empty() : Mono.error(holdNotFound()));
-  }
-
-  /**
-   * Completes when {@code user} may void the hold: OPS, or the owner of its payee's account. The
-   * payer's owner gets 403; anyone else the hold's 404.
-   */
-  private Mono<Void> mayVoid(CurrentUser user, UUID holdId) {
-    if (user.isOps()) {
-      return Mono.empty();
-    }
-    return holds
-        .find(holdId)
-        .switchIfEmpty(Mono.error(HoldController::holdNotFound))
-        .flatMap(
-            hold ->
-                accounts
-                    .find(hold.toAccountId())
-                    .filter(payee -> payee.isOwnedBy(user.id()))
-                    .hasElement()
-                    .flatMap(
-                        payee ->
-                            payee
-                                ? Mono.<Void>empty()
-                                : holds
-                                    .isParty(holdId, user.id())
-                                    .flatMap(
-                                        party ->
-                                            Mono.error(
-                                                party
-                                                    ? new ApiException(
-                                                        ApiError.FORBIDDEN,
-                                                        "only the payee or an operator can void a"
-                                                            + " hold; it ends at its expiry")
-                                                    : holdNotFound()))));
   }
 
   private StoredResponse response(int status, Hold hold) {

@@ -16,11 +16,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * Expires HELD holds past their {@code expiresAt}, on every instance, every {@link
- * HoldProperties#expirySweep()}. Instances never double an expiry: each sweep locks the rows it
- * takes with {@code SKIP LOCKED} and only a HELD row can become EXPIRED (the database refuses
- * anything else), so a hold another instance, a capture or a void holds is left to them. A full
- * batch is followed by another at once; a failed sweep (database down) is logged and the next tick
- * tries again.
+ * HoldProperties#expirySweep()}. No hold is expired twice, whatever the instances: each sweep locks
+ * the rows it takes with {@code SKIP LOCKED} and only a HELD row can become EXPIRED (the database
+ * refuses anything else), so a hold another instance, a capture or a void holds is left to them. A
+ * full batch is followed by another at once; a failed sweep (database down) is logged and the next
+ * tick tries again.
  */
 @Component
 public class HoldExpiry implements SmartLifecycle {

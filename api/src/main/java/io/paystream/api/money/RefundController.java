@@ -1,11 +1,10 @@
 package io.paystream.api.money;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.paystream.api.account.PayeeAccess;
 import io.paystream.api.idempotency.IdempotencyService;
 import io.paystream.api.live.PreferWait;
 import io.paystream.api.security.CurrentUser;
-import io.paystream.api.web.ApiError;
-import io.paystream.api.web.ApiException;
 import io.paystream.api.web.FieldChecks;
 import io.paystream.domain.Metadata;
 import io.paystream.domain.Money;
@@ -14,7 +13,6 @@ import io.paystream.domain.Rejection;
 import io.paystream.domain.Transfer;
 import io.paystream.domain.TransferRequest;
 import io.paystream.domain.TransferStatus;
-import io.paystream.persistence.account.AccountStore;
 import io.paystream.persistence.idempotency.StoredResponse;
 import io.paystream.persistence.transfer.TransferDocument;
 import io.paystream.persistence.transfer.TransferStore;
@@ -53,7 +51,7 @@ public class RefundController {
   static final int REASON_LENGTH_MAX = MoneyRequests.TEXT_LENGTH_MAX;
 
   private final TransferStore transfers;
-  private final AccountStore accounts;
+  private final PayeeAccess payees;
   private final IdempotencyService idempotency;
   private final MoneyPolicy policy;
   private final JsonMapper json;
@@ -61,13 +59,13 @@ public class RefundController {
 
   RefundController(
       TransferStore transfers,
-      AccountStore accounts,
+      PayeeAccess payees,
       IdempotencyService idempotency,
       MoneyPolicy policy,
       JsonMapper json,
       PreferWait preferWait) {
     this.transfers = transfers;
-    this.accounts = accounts;
+    this.payees = payees;
     this.idempotency = idempotency;
     this.policy = policy;
     this.json = json;
@@ -133,7 +131,13 @@ public class RefundController {
     }
     String canonical =
         "POST /api/v1/transfers/" + id + "/refunds " + json.writeValueAsString(request.canonical());
-    return mayRefund(user, id)
+    return payees
+        .require(
+            user,
+            transfers.find(id).map(Transfer::toAccountId),
+            transfers.isParty(id, user.id()),
+            RefundController::transferNotFound,
+            "only the payee or an operator can refund a transfer")
         .then(
             idempotency.execute(
                 user,
@@ -187,43 +191,6 @@ public class RefundController {
         refunded,
         refundable ? transfer.amount().minorUnits() - refunded : 0,
         items);
-  }
-
-  /**
-   * Completes when {@code user} may refund the transfer: OPS, or the owner of its payee's account.
-   * A party who is not the payee's owner (the payer) gets 403; anyone else the transfer's 404, as
-   * for a transfer they cannot see.
-   */
-  private Mono<Void> mayRefund(CurrentUser user, UUID transferId) {
-    if (user.isOps()) {
-      return Mono.empty();
-    }
-    return transfers
-        .find(transferId)
-        .switchIfEmpty(Mono.error(RefundController::transferNotFound))
-        .flatMap(
-            transfer ->
-                accounts
-                    .find(transfer.toAccountId())
-                    .filter(payee -> payee.isOwnedBy(user.id()))
-                    .hasElement()
-                    .flatMap(
-                        payee -> {
-                          if (payee) {
-                            return Mono.<Void>empty();
-                          }
-                          return transfers
-                              .isParty(transferId, user.id())
-                              .flatMap(
-                                  party ->
-                                      Mono.error(
-                                          party
-                                              ? new ApiException(
-                                                  ApiError.FORBIDDEN,
-                                                  "only the payee or an operator can refund a"
-                                                      + " transfer")
-                                              : transferNotFound()));
-                        }));
   }
 
   /**
