@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import io.paystream.api.account.AccountAccess;
+import io.paystream.api.account.PayeeAccess;
 import io.paystream.api.audit.AuditContext;
 import io.paystream.api.audit.AuditTrail;
 import io.paystream.api.audit.EmailMask;
@@ -65,6 +66,8 @@ class ApiArchitectureTest {
       Set.of(
           // Who may see an account: history, live status and statements ask before they read.
           AccountAccess.class,
+          // Who may act for a movement's payee: a refund, a hold's void.
+          PayeeAccess.class,
           // The audit trail, written by every feature that changes something.
           AuditTrail.class,
           AuditContext.class,
