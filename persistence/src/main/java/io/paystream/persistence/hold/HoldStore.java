@@ -24,6 +24,7 @@ import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -213,14 +214,37 @@ public class HoldStore {
         .all()
         .collectList()
         .flatMap(
-            due ->
-                due.isEmpty()
-                    ? Mono.just(List.<Hold>of())
-                    : release(due)
-                        .thenMany(
-                            Flux.fromIterable(due)
-                                .concatMap(hold -> end(hold, HoldStatus.EXPIRED, null, null)))
-                        .collectList());
+            due -> due.isEmpty() ? Mono.just(List.<Hold>of()) : release(due).then(expire(due)));
+  }
+
+  /**
+   * Moves the locked, due holds to EXPIRED in one statement and records their events in one more,
+   * soonest expiry first: a full sweep costs the same four statements whatever its size.
+   */
+  private Mono<List<Hold>> expire(List<Hold> due) {
+    Instant now = Timestamps.now(clock);
+    return db.sql(
+            """
+            UPDATE hold SET status = 'EXPIRED', updated_at = :now,
+                            released_at = statement_timestamp()
+             WHERE id = ANY(:ids) AND status = 'HELD'
+            RETURNING %s"""
+                .formatted(COLUMNS))
+        .bind("ids", due.stream().map(Hold::id).toArray(UUID[]::new))
+        .bind("now", now)
+        .map(HoldStore::map)
+        .all()
+        .sort(Comparator.comparing(Hold::expiresAt))
+        .collectList()
+        .flatMap(
+            expired ->
+                expired.size() != due.size()
+                    ? Mono.error(
+                        new IllegalStateException(
+                            expired.size() + " of " + due.size() + " locked holds were HELD"))
+                    : outbox
+                        .appendAll(expired.stream().map(hold -> MoneyEvent.of(hold, now)).toList())
+                        .thenReturn(expired));
   }
 
   /** Releases what {@code holds} reserve: one statement, the accounts locked in id order. */
