@@ -16,14 +16,18 @@ import io.paystream.messaging.tracing.SagaTracing;
 import io.paystream.persistence.events.EventLogRow;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.transfer.TransferStore;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,7 +37,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * CONTRACT.md, Live status: server-sent events for a transfer (a party's owner or OPS; ends after
@@ -45,6 +48,15 @@ import reactor.core.scheduler.Schedulers;
 public class LiveController {
 
   static final String LAST_EVENT_ID = "Last-Event-ID";
+
+  /** What Spring's server-sent-event writer answered with before streams were handed over. */
+  static final MediaType EVENT_STREAM =
+      new MediaType(MediaType.TEXT_EVENT_STREAM, java.nio.charset.StandardCharsets.UTF_8);
+
+  /** The document of a stream's answer, for the OpenAPI document. */
+  static final String STREAM_DESCRIPTION =
+      "Server-sent events: an opening comment with the retry hint, one event per change"
+          + " (id: its position, event: its name, data: the resource), and heartbeat comments";
 
   /** The {@code limit} named in the problem when a user's streams are at their cap. */
   static final String STREAMS_PER_USER = "streams_per_user";
@@ -58,6 +70,8 @@ public class LiveController {
   private final EventsProperties events;
   private final Clock clock;
   private final SagaTracing tracing;
+  private final StreamHandover handover;
+  private final Consumer<EventLogRow> delivered = this::traceDelivery;
 
   public LiveController(
       EventFeed feed,
@@ -68,7 +82,9 @@ public class LiveController {
       LiveProperties properties,
       EventsProperties events,
       Clock clock,
-      SagaTracing tracing) {
+      SagaTracing tracing,
+      StreamHandover handover) {
+    this.handover = handover;
     this.events = events;
     this.tracing = tracing;
     this.clock = clock;
@@ -81,8 +97,15 @@ public class LiveController {
   }
 
   /** Without Last-Event-ID the whole (retained) history of the transfer comes first. */
+  @ApiResponse(
+      responseCode = "200",
+      description = STREAM_DESCRIPTION,
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+              schema = @Schema(type = "string")))
   @GetMapping(path = "/api/v1/transfers/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public Flux<ServerSentEvent<String>> transfer(
+  public Mono<Void> transfer(
       @AuthenticationPrincipal Jwt jwt,
       @PathVariable UUID id,
       @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
@@ -97,7 +120,7 @@ public class LiveController {
         .switchIfEmpty(
             Mono.error(
                 () -> new RejectedException(Rejection.TRANSFER_NOT_FOUND, "transfer not found")))
-        .flatMapMany(transfer -> stream(user, untilTerminal(transfer, replay, after), exchange));
+        .flatMap(transfer -> stream(user, untilTerminal(transfer, replay, after), exchange));
   }
 
   /**
@@ -124,8 +147,15 @@ public class LiveController {
   }
 
   /** Without Last-Event-ID, events from now on. */
+  @ApiResponse(
+      responseCode = "200",
+      description = STREAM_DESCRIPTION,
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+              schema = @Schema(type = "string")))
   @GetMapping(path = "/api/v1/accounts/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public Flux<ServerSentEvent<String>> account(
+  public Mono<Void> account(
       @AuthenticationPrincipal Jwt jwt,
       @PathVariable UUID id,
       @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
@@ -138,13 +168,19 @@ public class LiveController {
     CurrentUser user = CurrentUser.of(jwt);
     return accounts
         .check(user, id)
-        .thenMany(
-            Flux.defer(() -> stream(user, feed.subscribe(Route.account(id), replay), exchange)));
+        .then(Mono.defer(() -> stream(user, feed.subscribe(Route.account(id), replay), exchange)));
   }
 
   /** Every event; the path is OPS-only in the security configuration. */
+  @ApiResponse(
+      responseCode = "200",
+      description = STREAM_DESCRIPTION,
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+              schema = @Schema(type = "string")))
   @GetMapping(path = "/api/v1/ops/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public Flux<ServerSentEvent<String>> everything(
+  public Mono<Void> everything(
       @AuthenticationPrincipal Jwt jwt,
       @RequestHeader(name = LAST_EVENT_ID, required = false) String last,
       ServerWebExchange exchange) {
@@ -153,9 +189,13 @@ public class LiveController {
     return stream(CurrentUser.of(jwt), feed.subscribe(Route.everything(), replay), exchange);
   }
 
-  private Flux<ServerSentEvent<String>> stream(
-      CurrentUser user, Flux<EventLogRow> rows, ServerWebExchange exchange) {
-    return Flux.defer(
+  /**
+   * Takes a stream slot for {@code user} and hands the stream over to be written straight to the
+   * connection once this request completes ({@link StreamHandover}); refused, the request answers
+   * 429 or 503 with a jittered Retry-After.
+   */
+  private Mono<Void> stream(CurrentUser user, Flux<EventLogRow> rows, ServerWebExchange exchange) {
+    return Mono.defer(
         () -> {
           LiveSubscribers.Refusal refused = subscribers.tryAcquire(user.id());
           if (refused != null) {
@@ -165,7 +205,7 @@ public class LiveController {
                 .set(
                     HttpHeaders.RETRY_AFTER,
                     Long.toString(properties.retryAfter(ThreadLocalRandom.current())));
-            return Flux.error(
+            return Mono.error(
                 refused == LiveSubscribers.Refusal.USER_FULL
                     ? new ApiException(
                         ApiError.RATE_LIMITED,
@@ -179,15 +219,26 @@ public class LiveController {
                         ApiError.SERVICE_UNAVAILABLE,
                         "this instance serves as many streams as it can; retry later"));
           }
-          exchange.getResponse().getHeaders().setCacheControl("no-store");
-          return SseFrames.frame(
-                  rows.doOnNext(this::traceDelivery),
+          UUID owner = user.id();
+          LiveStream stream =
+              new LiveStream(
+                  rows,
+                  delivered,
+                  () -> subscribers.release(owner),
                   Duration.ofSeconds(properties.heartbeatSeconds()),
-                  Duration.ofMillis(properties.reconnectMillis()),
-                  Schedulers.parallel())
-              // A slow subscriber's stream ends here; the client resumes with Last-Event-ID.
-              .onErrorResume(EventFeed.SlowSubscriberException.class, slow -> Flux.empty())
-              .doFinally(signal -> subscribers.release(user.id()));
+                  Duration.ofMillis(properties.reconnectMillis()));
+          HttpHeaders headers = exchange.getResponse().getHeaders();
+          headers.setContentType(EVENT_STREAM);
+          headers.setCacheControl("no-store");
+          if (!handover.hand(exchange, stream)) {
+            // A HEAD request: its headers are its answer, and it holds no stream.
+            stream.dispose();
+            if (!HttpMethod.HEAD.equals(exchange.getRequest().getMethod())) {
+              return Mono.error(
+                  new IllegalStateException("streams are served on Reactor Netty connections"));
+            }
+          }
+          return Mono.empty();
         });
   }
 
