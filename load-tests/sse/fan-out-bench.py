@@ -2,15 +2,21 @@
 """SSE fan-out benchmark: N account streams held on one instance while transfers flow.
 
     load-tests/sse/fan-out-bench.py --base http://127.0.0.1:8080 --api-pid PID \
-        --ops-email E --ops-password P [--users 100] [--accounts-per-user 100] \
-        [--rate 50[,RATE...]] [--seconds 60] [--work DIR]
+        --ops-email E --ops-password P [--streams N] [--accounts-per-user 20] \
+        [--streams-per-account 1] [--rate 50[,RATE...]] [--seconds 60] [--idle 30] [--work DIR]
 
 What it does, in order, against a running API (bin/paystream-local):
-  1. registers --users users; each opens --accounts-per-user EUR accounts and funds each one;
-  2. measures the API's heap after two full GCs (jcmd GC.run, GC.heap_info);
-  3. opens one stream per account (GET /api/v1/accounts/{id}/events) with hold-streams.py,
-     which counts the events every stream receives;
-  4. measures the heap again: (with - without) / streams is the heap per stream;
+  1. registers as many users as --streams needs (each opens --accounts-per-user EUR accounts and
+     funds each one; every account gets --streams-per-account streams, so each user holds
+     accounts-per-user x streams-per-account streams: keep that within the API's per-user cap,
+     paystream.live.subscribers-per-user-max, 20 by default); without --streams, --users users;
+  2. measures the API's heap after two full GCs (jcmd GC.run, GC.heap_info), and the API's CPU
+     time at rest over --idle seconds (/proc/PID/stat);
+  3. opens the streams (GET /api/v1/accounts/{id}/events) with hold-streams.py, which counts the
+     events every stream receives;
+  4. measures the heap again: (with - without) / streams is the heap per stream; and the CPU over
+     --idle seconds with every stream open and idle: the difference from step 2 is what the
+     heartbeats cost (paystream.live.heartbeat-seconds, 10 by default);
   5. posts transfers at --rate per second for --seconds with wrk (side-by-side/transfers.lua),
      from a random account to a random other one, so each transfer's two events reach the two
      accounts' streams; with several rates (--rate 10,25,50), one load after the other;
@@ -18,9 +24,15 @@ What it does, in order, against a running API (bin/paystream-local):
      reports the p50/p99 of the deliveries made during it (histogram bucket upper bounds) and
      the share delivered within 100 ms (an exact bucket bound: p99 <= 100 ms means >= 99 %).
 
+  7. reads the API's CPU time over each load: CPU per transfer, and per delivered event (all of
+     the API's CPU during the load divided by the events handed to streams, so an upper bound:
+     it includes accepting and completing the transfers).
+
 It prints a Markdown table. The lag is measured inside the API, on one clock: from the business
 transaction's timestamp to the hand-over of the event to the stream. Standard library only, plus
-wrk and the JDK's jcmd. Access tokens live 15 minutes: a run must end within that.
+wrk and the JDK's jcmd. Access tokens live 15 minutes: the users log in again after onboarding,
+and the streams and the load must start within that (an open stream outlives its token). Raise
+`ulimit -n` above the stream count first (the API's and this client's), see README.
 """
 import argparse
 import concurrent.futures
@@ -50,6 +62,25 @@ def onboard(base, run, index, accounts_per_user):
         deposit(base, token, account, 100_000_000, "fan-out bench")
         accounts.append(account)
     return token, accounts
+
+
+def log_in(base, email, password):
+    status, answer = call(base, "POST", "/api/v1/auth/login", {"email": email, "password": password})
+    assert status == 200, f"login {email}: {status} {answer}"
+    return answer["accessToken"]
+
+
+def cpu_seconds(pid):
+    """The process's user + system CPU time so far (clock ticks of /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cpu_ms_per_s(pid, seconds):
+    before = cpu_seconds(pid)
+    time.sleep(seconds)
+    return (cpu_seconds(pid) - before) * 1000 / seconds
 
 
 def heap_used_kb(pid):
@@ -92,8 +123,14 @@ def main():
     parser.add_argument("--api-pid", type=int, required=True)
     parser.add_argument("--ops-email", required=True)
     parser.add_argument("--ops-password", required=True)
+    parser.add_argument("--streams", type=int, default=0,
+                        help="streams to hold; sets the number of users (default: --users x"
+                             " --accounts-per-user x --streams-per-account)")
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--accounts-per-user", type=int, default=100)
+    parser.add_argument("--accounts-per-user", type=int, default=20)
+    parser.add_argument("--streams-per-account", type=int, default=1)
+    parser.add_argument("--idle", type=int, default=30,
+                        help="seconds of CPU measured at rest, without and with the streams")
     parser.add_argument("--rate", default="50",
                         help="transfers per second; several, comma-separated, run one after the"
                              " other on the same streams (one row each)")
@@ -103,20 +140,30 @@ def main():
     rates = [int(rate) for rate in args.rate.split(",")]
     os.makedirs(args.work, exist_ok=True)
     run = uuid.uuid4().hex[:8]
+    per_user = args.accounts_per_user * args.streams_per_account
+    user_count = -(-args.streams // per_user) if args.streams else args.users
+    streams = args.streams or user_count * per_user
 
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         users = list(pool.map(lambda i: onboard(args.base, run, i, args.accounts_per_user),
-                              range(args.users)))
-    streams = sum(len(accounts) for _, accounts in users)
-    print(f"onboarded {args.users} users, {streams} funded accounts in"
-          f" {time.monotonic() - started:.0f} s", flush=True)
+                              range(user_count)))
+        # Fresh tokens: onboarding many users can take a good part of a token's 15 minutes.
+        users = list(pool.map(
+            lambda i: (log_in(args.base, f"fanout-{run}-{i}@bench.paystream.test",
+                             "fan-out-bench-password-" + run), users[i][1]),
+            range(user_count)))
+    accounts_total = sum(len(accounts) for _, accounts in users)
+    print(f"onboarded {user_count} users, {accounts_total} funded accounts in"
+          f" {time.monotonic() - started:.0f} s; {streams} streams to open, {per_user} per user",
+          flush=True)
     streams_file = os.path.join(args.work, "streams.txt")
     transfers_file = os.path.join(args.work, "transfers.txt")
     with open(streams_file, "w") as out:
-        for token, accounts in users:
-            for account in accounts:
-                out.write(f"{token} {account}\n")
+        # hold-streams.py opens its streams round-robin over these lines: one line per stream.
+        lines = [f"{token} {account}\n" for token, accounts in users for account in accounts
+                 for _ in range(args.streams_per_account)]
+        out.writelines(lines[:streams])
     with open(transfers_file, "w") as out:
         out.write(f"hot {users[0][1][0]}\n")
         for token, accounts in users:
@@ -128,7 +175,8 @@ def main():
     ops_token = login["accessToken"]
 
     heap_before = heap_used_kb(args.api_pid)
-    hold_seconds = len(rates) * (args.seconds + 15) + 60
+    idle_without = idle_cpu_ms_per_s(args.api_pid, args.idle)
+    hold_seconds = len(rates) * (args.seconds + 15) + args.idle + 60
     holder = subprocess.Popen([sys.executable, HOLD, "--base", args.base, "--users", streams_file,
                                "--streams", str(streams), "--seconds", str(hold_seconds)],
                               stdout=subprocess.PIPE, text=True)
@@ -137,20 +185,26 @@ def main():
     opened = int(re.search(r"opened (\d+)", opened_line).group(1))
     time.sleep(5)
     heap_with = heap_used_kb(args.api_pid)
+    idle_with = idle_cpu_ms_per_s(args.api_pid, args.idle)
+    print(f"API CPU at rest: {idle_without:.1f} ms/s without streams, {idle_with:.1f} ms/s with"
+          f" {opened} open: {(idle_with - idle_without) * 10_000 / max(opened, 1):.1f} ms/s per"
+          f" 10 000 idle streams", flush=True)
 
     rows = []
     for rate in rates:
         before = lag_buckets(args.base, ops_token)
+        cpu_before = cpu_seconds(args.api_pid)
         wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.seconds}s", "--latency", "-s", LUA,
                               args.base, "--", transfers_file, "uniform", f"{run}-{rate}",
                               str(rate), "2"],
                              capture_output=True, text=True)
         time.sleep(5)  # the last transfers' credits and their deliveries
+        cpu = cpu_seconds(args.api_pid) - cpu_before
         after = lag_buckets(args.base, ops_token)
         if wrk.returncode != 0:
             print(wrk.stdout + wrk.stderr, file=sys.stderr)
             sys.exit("wrk failed")
-        rows.append((rate, wrk.stdout, before, after))
+        rows.append((rate, wrk.stdout, before, after, cpu))
     holder.terminate()
     tail = holder.communicate(timeout=120)[0].strip().splitlines()
     print("hold-streams: " + (tail[-1] if tail else "(nothing)"), flush=True)
@@ -158,9 +212,10 @@ def main():
     ms = lambda seconds: "n/a" if seconds is None else f"<= {seconds * 1000:.0f} ms"
     print()
     print(f"| streams open | heap without / with streams | heap per stream | transfers"
-          f" in {args.seconds} s (asked rate) | deliveries | lag p50 | lag p99 | within 100 ms |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for rate, out, before, after in rows:
+          f" in {args.seconds} s (asked rate) | deliveries | lag p50 | lag p99 | within 100 ms"
+          f" | API CPU per transfer | API CPU per delivery (upper bound) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for rate, out, before, after, cpu in rows:
         requests = re.search(r"(\d+) requests in", out)
         non202 = re.search(r"non202 (\d+)", out)
         delta = {bound: after.get(bound, 0) - before.get(bound, 0) for bound in after}
@@ -172,7 +227,8 @@ def main():
               f" {requests.group(1) if requests else '?'} ({rate}/s;"
               f" non-202: {non202.group(1) if non202 else '?'})"
               f" | {deliveries} | {ms(quantile(delta, 0.50))} | {ms(quantile(delta, 0.99))}"
-              f" | {within} |")
+              f" | {within} | {cpu * 1000 / max(int(requests.group(1)) if requests else 1, 1):.2f} ms"
+              f" | {cpu * 1e6 / max(deliveries, 1):.0f} µs |")
 
 
 if __name__ == "__main__":

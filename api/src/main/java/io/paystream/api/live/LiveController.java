@@ -72,6 +72,8 @@ public class LiveController {
   private final SagaTracing tracing;
   private final StreamHandover handover;
   private final Consumer<EventLogRow> delivered = this::traceDelivery;
+  private final Duration heartbeat;
+  private final Duration reconnect;
 
   public LiveController(
       EventFeed feed,
@@ -85,6 +87,8 @@ public class LiveController {
       SagaTracing tracing,
       StreamHandover handover) {
     this.handover = handover;
+    this.heartbeat = Duration.ofSeconds(properties.heartbeatSeconds());
+    this.reconnect = Duration.ofMillis(properties.reconnectMillis());
     this.events = events;
     this.tracing = tracing;
     this.clock = clock;
@@ -222,11 +226,7 @@ public class LiveController {
           UUID owner = user.id();
           LiveStream stream =
               new LiveStream(
-                  rows,
-                  delivered,
-                  () -> subscribers.release(owner),
-                  Duration.ofSeconds(properties.heartbeatSeconds()),
-                  Duration.ofMillis(properties.reconnectMillis()));
+                  rows, delivered, () -> subscribers.release(owner), heartbeat, reconnect);
           HttpHeaders headers = exchange.getResponse().getHeaders();
           headers.setContentType(EVENT_STREAM);
           headers.setCacheControl("no-store");

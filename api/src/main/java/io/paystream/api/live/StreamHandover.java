@@ -3,9 +3,11 @@ package io.paystream.api.live;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpStatusClass;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
+import org.springframework.http.server.reactive.AbstractServerHttpRequest;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -91,10 +93,12 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
     private final Channel channel;
     private final Disposable.Swap request = Disposables.swap();
 
-    // Guarded by this. The WebFlux request and response are let go once the request has started:
-    // filters leave commit actions on the response that reach the whole exchange.
+    /** Kept by Spring's Reactor Netty adapter for the response's life, whatever this does. */
+    private final ServerHttpRequest httpRequest;
+
+    // Guarded by this. The WebFlux response is let go once the request has started: filters
+    // leave commit actions on it that reach the whole exchange.
     private HttpHandler handler;
-    private ServerHttpRequest httpRequest;
     private ServerHttpResponse httpResponse;
     private MonoSink<Void> sink;
     private LiveStream stream;
@@ -120,14 +124,11 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
     @Override
     public void accept(MonoSink<Void> subscriber) {
       HttpHandler webFlux;
-      ServerHttpRequest startedRequest;
       ServerHttpResponse startedResponse;
       synchronized (this) {
         webFlux = handler;
-        startedRequest = httpRequest;
         startedResponse = httpResponse;
         handler = null;
-        httpRequest = null;
         httpResponse = null;
         if (webFlux != null) {
           sink = subscriber;
@@ -141,7 +142,7 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
       subscriber.onDispose(this::close);
       request.replace(
           webFlux
-              .handle(startedRequest, startedResponse)
+              .handle(httpRequest, startedResponse)
               .subscribe(
                   null, subscriber::error, this::answered, Context.of(subscriber.contextView())));
     }
@@ -164,6 +165,11 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
         end = sink;
       }
       answering.remove(nettyRequest);
+      if (httpRequest instanceof AbstractServerHttpRequest answeredRequest) {
+        // The exchange hands the request a way to its attributes (and through them to the whole
+        // exchange); the request outlives the exchange here, for as long as the stream is open.
+        answeredRequest.setAttributesSupplier(Map::of);
+      }
       if (prepared == null) {
         end.success();
       } else if (nettyResponse.status().codeClass() != HttpStatusClass.SUCCESS) {
