@@ -56,7 +56,7 @@ final class LiveStream implements CoreSubscriber<EventLogRow>, ChannelFutureList
 
   /**
    * @param rows the subscription, not yet subscribed
-   * @param delivered told of each row once its frame is handed to the connection
+   * @param delivered told of each row as its frame is handed to the connection
    * @param release gives back the stream's slot; runs once, however the stream ends
    */
   LiveStream(
@@ -99,11 +99,7 @@ final class LiveStream implements CoreSubscriber<EventLogRow>, ChannelFutureList
 
   @Override
   public void onNext(EventLogRow row) {
-    if (channel.eventLoop().inEventLoop()) {
-      write(row);
-    } else {
-      channel.eventLoop().execute(() -> write(row));
-    }
+    onLoop(() -> write(row));
   }
 
   @Override
@@ -162,10 +158,10 @@ final class LiveStream implements CoreSubscriber<EventLogRow>, ChannelFutureList
     if (closed != 0) {
       return;
     }
+    delivered.accept(row);
     channel
         .writeAndFlush(new DefaultHttpContent(SseFrames.event(channel.alloc(), row)))
         .addListener(this);
-    delivered.accept(row);
   }
 
   private void beat() {
@@ -184,12 +180,13 @@ final class LiveStream implements CoreSubscriber<EventLogRow>, ChannelFutureList
     }
   }
 
+  /**
+   * Always queued, even on the event loop itself: rows arrive on whichever thread emitted them (the
+   * feed's poller, a replay, the event loop when a finished write asks for more), and only the
+   * queue keeps their frames, and the end, in the order they were signalled.
+   */
   private void onLoop(Runnable task) {
-    if (channel.eventLoop().inEventLoop()) {
-      task.run();
-    } else {
-      channel.eventLoop().execute(task);
-    }
+    channel.eventLoop().execute(task);
   }
 
   private void close() {

@@ -44,8 +44,10 @@ class LiveStreamTest {
         .then(
             () -> {
               rows.assertSubscribers(1);
+              drain();
               assertThat(next()).isEqualTo("retry:2000\n:stream open\n\n");
               rows.next(row(7, "transfer.pending"), row(9, "transfer.completed"));
+              drain();
             })
         .then(
             () -> {
@@ -53,10 +55,35 @@ class LiveStreamTest {
               assertThat(next()).startsWith("id:9\nevent:transfer.completed\ndata:{");
               assertThat(delivered).containsExactly(7L, 9L);
               rows.complete();
+              drain();
             })
         .expectComplete()
         .verify(WAIT);
     assertThat(released).hasValue(1);
+  }
+
+  /**
+   * Rows are signalled on whichever thread emitted them: the feed's poller, a replay, or the event
+   * loop itself when a finished write asks for more. A frame written at once when signalled on the
+   * loop would overtake a row signalled before it elsewhere and still queued (seen in a reconnect
+   * storm as events out of order); so every frame waits its turn in the loop's queue.
+   */
+  @Test
+  void aRowSignalledOnTheEventLoopWaitsBehindTheRowsQueuedBeforeIt() {
+    TestPublisher<EventLogRow> rows = TestPublisher.create();
+    LiveStream stream = stream(rows.flux());
+    Mono.<Void>create(sink -> stream.serve(channel, sink)).subscribe();
+    drain();
+    assertThat(next()).contains(":stream open");
+
+    rows.next(row(1, "transfer.pending"));
+    assertThat((Object) channel.readOutbound()).as("written before its turn").isNull();
+    rows.next(row(2, "transfer.completed"));
+    drain();
+
+    assertThat(next()).startsWith("id:1\n");
+    assertThat(next()).startsWith("id:2\n");
+    stream.dispose();
   }
 
   @Test
@@ -64,6 +91,7 @@ class LiveStreamTest {
     channel.freezeTime();
     LiveStream stream = stream(Flux.never());
     Mono.<Void>create(sink -> stream.serve(channel, sink)).subscribe();
+    drain();
     assertThat(next()).contains(":stream open");
 
     channel.advanceTimeBy(HEARTBEAT.toMillis() - 1, TimeUnit.MILLISECONDS);
@@ -103,6 +131,7 @@ class LiveStreamTest {
     LiveStream stream = stream(rows);
 
     Mono.<Void>create(sink -> stream.serve(channel, sink)).subscribe();
+    drain();
 
     assertThat(requested).hasValue(LiveStream.IN_FLIGHT);
     assertThat(delivered).hasSize(LiveStream.IN_FLIGHT);
@@ -118,10 +147,12 @@ class LiveStreamTest {
             .doOnRequest(requested::addAndGet);
 
     StepVerifier.create(Mono.<Void>create(sink -> stream(rows).serve(channel, sink)))
+        .then(this::drain)
         .expectComplete()
         .verify(WAIT);
 
     assertThat(delivered).hasSize(100);
+    assertThat(delivered).isSorted();
     assertThat(requested.get()).isEqualTo(LiveStream.IN_FLIGHT + 100L);
   }
 
@@ -132,11 +163,13 @@ class LiveStreamTest {
                 sink ->
                     stream(Flux.error(new EventFeed.SlowSubscriberException(100)))
                         .serve(channel, sink)))
+        .then(this::drain)
         .expectComplete()
         .verify(WAIT);
     StepVerifier.create(
             Mono.<Void>create(
                 sink -> stream(Flux.error(new IllegalStateException("boom"))).serve(channel, sink)))
+        .then(this::drain)
         .expectErrorMessage("boom")
         .verify(WAIT);
     assertThat(released).hasValue(2);
@@ -151,6 +184,7 @@ class LiveStreamTest {
     stream.dispose();
 
     Mono.<Void>create(sink -> stream.serve(channel, sink)).subscribe();
+    drain();
 
     rows.assertNoSubscribers();
     assertThat((Object) channel.readOutbound()).isNull();
@@ -161,6 +195,16 @@ class LiveStreamTest {
   private LiveStream stream(Flux<EventLogRow> rows) {
     return new LiveStream(
         rows, row -> delivered.add(row.seq()), released::incrementAndGet, HEARTBEAT, RECONNECT);
+  }
+
+  /**
+   * Runs what the stream queued on the connection's event loop, until nothing is left: every frame
+   * is written from the loop's queue, in the order its row was signalled.
+   */
+  private void drain() {
+    while (channel.hasPendingTasks()) {
+      channel.runPendingTasks();
+    }
   }
 
   /** The next frame written, as text; the frame is released as the socket would. */
