@@ -24,9 +24,9 @@ What it does, in order, against a running API (bin/paystream-local):
      reports the p50/p99 of the deliveries made during it (histogram bucket upper bounds) and
      the share delivered within 100 ms (an exact bucket bound: p99 <= 100 ms means >= 99 %).
 
-  7. reads the API's CPU time over each load: CPU per transfer, and per delivered event (all of
-     the API's CPU during the load divided by the events handed to streams, so an upper bound:
-     it includes accepting and completing the transfers).
+  7. reads the API's CPU time over each load: CPU per transfer, and, with --baseline (each load
+     first run before any stream is open), CPU per delivered event: the CPU the load cost with
+     the streams open less what it cost without, divided by the events handed to streams.
 
 It prints a Markdown table. The lag is measured inside the API, on one clock: from the business
 transaction's timestamp to the hand-over of the event to the stream. Standard library only, plus
@@ -83,6 +83,20 @@ def idle_cpu_ms_per_s(pid, seconds):
     return (cpu_seconds(pid) - before) * 1000 / seconds
 
 
+def load(args, transfers_file, label, rate):
+    """Transfers at rate/s for --seconds with wrk; (wrk's output, the API's CPU seconds)."""
+    cpu_before = cpu_seconds(args.api_pid)
+    wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.seconds}s", "--latency", "-s", LUA,
+                          args.base, "--", transfers_file, "uniform", label, str(rate), "2"],
+                         capture_output=True, text=True)
+    time.sleep(5)  # the last transfers' credits and their deliveries
+    cpu = cpu_seconds(args.api_pid) - cpu_before
+    if wrk.returncode != 0:
+        print(wrk.stdout + wrk.stderr, file=sys.stderr)
+        sys.exit("wrk failed")
+    return wrk.stdout, cpu
+
+
 def heap_used_kb(pid):
     for _ in range(2):
         subprocess.run(["jcmd", str(pid), "GC.run"], check=True, capture_output=True)
@@ -117,6 +131,12 @@ def quantile(delta, q):
     return float("inf")
 
 
+def per_delivery(cpu, alone, deliveries):
+    if alone is None or deliveries == 0:
+        return "n/a (--baseline)"
+    return f"{(cpu - alone) * 1e6 / deliveries:.0f} µs"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", default="http://127.0.0.1:8080")
@@ -129,6 +149,8 @@ def main():
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--accounts-per-user", type=int, default=20)
     parser.add_argument("--streams-per-account", type=int, default=1)
+    parser.add_argument("--baseline", action="store_true",
+                        help="first run each load without streams, for the CPU per delivered event")
     parser.add_argument("--idle", type=int, default=30,
                         help="seconds of CPU measured at rest, without and with the streams")
     parser.add_argument("--rate", default="50",
@@ -176,7 +198,15 @@ def main():
 
     heap_before = heap_used_kb(args.api_pid)
     idle_without = idle_cpu_ms_per_s(args.api_pid, args.idle)
-    hold_seconds = len(rates) * (args.seconds + 15) + args.idle + 60
+    # The same loads without a stream open: what the transfers cost the API on their own, so that
+    # the CPU the streams add can be divided by the events they delivered.
+    baseline = {}
+    if args.baseline:
+        for rate in rates:
+            baseline[rate] = load(args, transfers_file, f"{run}-{rate}-alone", rate)[1]
+            print(f"without streams at {rate}/s: API CPU {baseline[rate] * 1000 / args.seconds:.0f}"
+                  f" ms/s", flush=True)
+    hold_seconds = len(rates) * (args.seconds + 15) + args.idle + 90
     holder = subprocess.Popen([sys.executable, HOLD, "--base", args.base, "--users", streams_file,
                                "--streams", str(streams), "--seconds", str(hold_seconds)],
                               stdout=subprocess.PIPE, text=True)
@@ -193,18 +223,9 @@ def main():
     rows = []
     for rate in rates:
         before = lag_buckets(args.base, ops_token)
-        cpu_before = cpu_seconds(args.api_pid)
-        wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.seconds}s", "--latency", "-s", LUA,
-                              args.base, "--", transfers_file, "uniform", f"{run}-{rate}",
-                              str(rate), "2"],
-                             capture_output=True, text=True)
-        time.sleep(5)  # the last transfers' credits and their deliveries
-        cpu = cpu_seconds(args.api_pid) - cpu_before
+        wrk, cpu = load(args, transfers_file, f"{run}-{rate}", rate)
         after = lag_buckets(args.base, ops_token)
-        if wrk.returncode != 0:
-            print(wrk.stdout + wrk.stderr, file=sys.stderr)
-            sys.exit("wrk failed")
-        rows.append((rate, wrk.stdout, before, after, cpu))
+        rows.append((rate, wrk, before, after, cpu))
     holder.terminate()
     tail = holder.communicate(timeout=120)[0].strip().splitlines()
     print("hold-streams: " + (tail[-1] if tail else "(nothing)"), flush=True)
@@ -213,7 +234,7 @@ def main():
     print()
     print(f"| streams open | heap without / with streams | heap per stream | transfers"
           f" in {args.seconds} s (asked rate) | deliveries | lag p50 | lag p99 | within 100 ms"
-          f" | API CPU per transfer | API CPU per delivery (upper bound) |")
+          f" | API CPU per transfer | API CPU per delivery (with - without streams) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for rate, out, before, after, cpu in rows:
         requests = re.search(r"(\d+) requests in", out)
@@ -228,7 +249,7 @@ def main():
               f" non-202: {non202.group(1) if non202 else '?'})"
               f" | {deliveries} | {ms(quantile(delta, 0.50))} | {ms(quantile(delta, 0.99))}"
               f" | {within} | {cpu * 1000 / max(int(requests.group(1)) if requests else 1, 1):.2f} ms"
-              f" | {cpu * 1e6 / max(deliveries, 1):.0f} µs |")
+              f" | {per_delivery(cpu, baseline.get(rate), deliveries)} |")
 
 
 if __name__ == "__main__":

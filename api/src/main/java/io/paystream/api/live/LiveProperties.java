@@ -12,8 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeatSeconds a comment is sent this often on an idle stream; the contract asks for at
  *     least every 15 s, and 10 s leaves room for a proxy that cuts idle connections at 15 s
  * @param subscribersMax open streams one instance serves; past it, 503 with Retry-After. Each
- *     stream costs one connection and a bounded buffer (paystream.events.subscriber-buffer-max), 10
- *     000 fit the 512 MB heap the benchmark aims at
+ *     stream costs one connection (a file descriptor: the process's limit must be higher) and about
+ *     8 KB of heap while idle (docs/benchmarks, tenth pass), more while events wait for a slow
+ *     client (paystream.events.subscriber-buffer-max)
  * @param subscribersPerUserMax open streams one user may hold on one instance; past it, 429 {@code
  *     rate_limited} (limit {@code streams_per_user}) with Retry-After. A customer watches a few
  *     accounts and a transfer or two from a few devices; 20 covers that, and without a cap one

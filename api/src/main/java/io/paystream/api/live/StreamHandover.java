@@ -185,7 +185,11 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
             .subscribe(
                 null,
                 end::error,
-                () -> prepared.serve(channel, end),
+                () -> {
+                  // Encoded and gone: nothing reads a streaming response's headers after this.
+                  nettyResponse.responseHeaders().clear();
+                  prepared.serve(channel, end);
+                },
                 Context.of(end.contextView()));
       }
     }
