@@ -4,6 +4,7 @@ Standard library only, so a script needs nothing installed. Each setup helper as
 contract's status, so a benchmark stops at the first call that did not do what it set up.
 """
 import json
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -26,12 +27,33 @@ def call(base, method, path, body=None, token=None, key=None):
         return error.code, error.read().decode()
 
 
+def call_patiently(base, method, path, body=None, token=None, attempts=10):
+    """A call that waits out 429s as a client should (Retry-After), for onboarding many users
+    from one address: registrations and logins are limited per address and minute."""
+    for _ in range(attempts - 1):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(base + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", "Bearer " + token)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                text = answer.read().decode()
+                return answer.status, (json.loads(text) if text[:1] in ("{", "[") else text)
+        except urllib.error.HTTPError as error:
+            if error.code != 429:
+                return error.code, error.read().decode()
+            time.sleep(int(error.headers.get("Retry-After") or 5))
+    return call(base, method, path, body, token)
+
+
 def customer(base, email, password, name):
     """Registers a customer and logs in; their access token."""
-    status, _ = call(base, "POST", "/api/v1/auth/register",
-                     {"email": email, "password": password, "name": name})
+    status, _ = call_patiently(base, "POST", "/api/v1/auth/register",
+                               {"email": email, "password": password, "name": name})
     assert status == 201, f"register {email}: {status}"
-    status, login = call(base, "POST", "/api/v1/auth/login", {"email": email, "password": password})
+    status, login = call_patiently(base, "POST", "/api/v1/auth/login",
+                                   {"email": email, "password": password})
     assert status == 200, f"login {email}: {status} {login}"
     return login["accessToken"]
 

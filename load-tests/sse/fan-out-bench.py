@@ -50,7 +50,7 @@ HOLD = os.path.join(HERE, "hold-streams.py")
 LAG = "paystream_events_delivery_lag_seconds"
 
 sys.path.insert(0, os.path.dirname(HERE))
-from paystream_api import call, customer, deposit, open_account  # noqa: E402
+from paystream_api import call, call_patiently, customer, deposit, open_account  # noqa: E402
 
 
 def onboard(base, run, index, accounts_per_user):
@@ -65,7 +65,8 @@ def onboard(base, run, index, accounts_per_user):
 
 
 def log_in(base, email, password):
-    status, answer = call(base, "POST", "/api/v1/auth/login", {"email": email, "password": password})
+    status, answer = call_patiently(base, "POST", "/api/v1/auth/login",
+                                    {"email": email, "password": password})
     assert status == 200, f"login {email}: {status} {answer}"
     return answer["accessToken"]
 

@@ -79,8 +79,9 @@ public class EventFeed {
   }
 
   /**
-   * The poll loop: starts at the current end of the log, then drains on every element of {@code
-   * wakeUps}. Signals arriving while draining collapse into one.
+   * The poll loop: starts at the current end of the log, with the window filled from the log's
+   * latest rows, then drains on every element of {@code wakeUps}. Signals arriving while draining
+   * collapse into one.
    */
   public Flux<Integer> run(Flux<?> wakeUps) {
     Mono<Void> start =
@@ -88,10 +89,11 @@ public class EventFeed {
             ? Mono.empty()
             : eventLog
                 .maxSeq()
+                .flatMap(this::latestRows)
                 .doOnNext(
-                    seq -> {
-                      if (published.compareAndSet(-1, seq)) {
-                        window.startAfter(seq);
+                    latest -> {
+                      if (published.compareAndSet(-1, latest.end())) {
+                        window.startWith(latest.after(), latest.rows());
                       }
                       ready.tryEmitEmpty();
                     })
@@ -111,6 +113,26 @@ public class EventFeed {
                             }),
                 1));
   }
+
+  /**
+   * The rows up to {@code end} that fit the window, read once at start: every row after {@code end
+   * - capacity}. Positions are only ever added at the end of the log, so none below {@code end} can
+   * appear later; rows past {@code end} committed meanwhile are left to the poller.
+   */
+  private Mono<Latest> latestRows(long end) {
+    long after = Math.max(0, end - window.capacity());
+    if (after >= end) {
+      return Mono.just(new Latest(end, end, List.of()));
+    }
+    return eventLog
+        .after(after, (int) (end - after))
+        .filter(row -> row.seq() <= end)
+        .collectList()
+        .map(rows -> new Latest(end, after, rows));
+  }
+
+  /** The end of the log at start, and the rows after {@code after} up to it. */
+  private record Latest(long end, long after, List<EventLogRow> rows) {}
 
   /** Reads and fans out pages until one comes back short; emits the number of rows. */
   Mono<Integer> drain() {

@@ -11,10 +11,11 @@ import java.util.List;
  * rows (a reconnect storm resumes thousands of streams at once, all a few seconds behind).
  *
  * <p>It knows which positions it covers: every row after {@link #coveredAfter} that the log holds
- * is here, because the one poller appends each row it publishes, in order, before fanning it out. A
- * replay from a position it does not cover (older, or before the poller started) goes to PostgreSQL
- * as before. Bounded by a number of rows; the oldest is dropped first. Thread-safe: one writer (the
- * poller), many readers (subscribers resuming), each under the same short lock.
+ * is here, because it starts with the log's latest rows and the one poller then appends each row it
+ * publishes, in order, before fanning it out. A replay from a position it does not cover (older
+ * than its oldest row) goes to PostgreSQL as before. Bounded by a number of rows; the oldest is
+ * dropped first. Thread-safe: one writer (the poller), many readers (subscribers resuming), each
+ * under the same short lock.
  */
 final class RecentWindow {
 
@@ -27,11 +28,24 @@ final class RecentWindow {
     rows = new EventLogRow[Math.max(capacity, 0)];
   }
 
-  /** From now on every row after {@code position} will be appended, in order. */
-  synchronized void startAfter(long position) {
-    if (rows.length > 0 && coveredAfter == Long.MAX_VALUE) {
-      coveredAfter = position;
+  /**
+   * At start: {@code recent}, every row the log holds after {@code position} (oldest first, at most
+   * the capacity), so that resumes right after this instance starts (a restart's reconnect storm)
+   * are answered from memory too. The poller then appends every row after the last of them.
+   */
+  synchronized void startWith(long position, List<EventLogRow> recent) {
+    if (rows.length == 0 || coveredAfter != Long.MAX_VALUE) {
+      return;
     }
+    coveredAfter = position;
+    for (EventLogRow row : recent) {
+      append(row);
+    }
+  }
+
+  /** The most rows this window holds. */
+  int capacity() {
+    return rows.length;
   }
 
   /** The poller's row, newer than every row here. */

@@ -77,24 +77,54 @@ class EventFeedTest {
   }
 
   @Test
-  void aResumeFromBeforeTheFeedStartedIsReplayedFromTheLog() {
+  void aFeedStartedOnALogWithRowsAnswersResumesFromItsLatestRowsFromMemory() {
+    // An instance restarting into a reconnect storm: its clients resume a few rows back.
+    polling.dispose();
     append(3);
-    Eventually.await(VERIFY_TIMEOUT, "row 3 fanned out", () -> feed.publishedSeq() == 3);
+    append(4);
+    startFeed(1_000);
+    Eventually.await(VERIFY_TIMEOUT, "the feed started", () -> feed.publishedSeq() == 4);
+    Replay neverQueried =
+        new Replay(1, (after, limit) -> Flux.error(new AssertionError("the log was queried")));
+
+    StepVerifier.create(feed.subscribe(Route.everything(), neverQueried).map(EventLogRow::seq))
+        .expectNext(2L, 3L, 4L)
+        .then(() -> append(5))
+        .expectNext(5L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
+  }
+
+  @Test
+  void aResumeFromBeforeWhatTheFeedLoadedAtStartIsReplayedFromTheLog() {
+    polling.dispose();
+    append(3);
+    append(4);
+    append(5);
+    // A window of 2 starts with rows 4 and 5: row 3 and older are only in the log.
+    startFeed(2);
+    Eventually.await(VERIFY_TIMEOUT, "the feed started", () -> feed.publishedSeq() == 5);
     List<Long> queried = new CopyOnWriteArrayList<>();
-    Replay fromOne =
+    Replay fromTwo =
         new Replay(
-            1,
+            2,
             (after, limit) -> {
               queried.add(after);
               return rowsAfter(after, limit);
             });
 
-    // Row 2 was in the log before this feed started: only the log has it.
-    StepVerifier.create(feed.subscribe(Route.everything(), fromOne).map(EventLogRow::seq))
-        .expectNext(2L, 3L)
+    StepVerifier.create(feed.subscribe(Route.everything(), fromTwo).map(EventLogRow::seq))
+        .expectNext(3L, 4L, 5L)
         .thenCancel()
         .verify(VERIFY_TIMEOUT);
     assertThat(queried).isNotEmpty();
+    Replay fromThree =
+        new Replay(3, (after, limit) -> Flux.error(new AssertionError("the log was queried")));
+    StepVerifier.create(feed.subscribe(Route.everything(), fromThree).map(EventLogRow::seq))
+        .expectNext(4L, 5L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
     polling.dispose();
   }
 
