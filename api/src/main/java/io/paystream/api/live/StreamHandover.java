@@ -2,6 +2,7 @@ package io.paystream.api.live;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpStatusClass;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -177,8 +178,14 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
         prepared.dispose();
         end.success();
       } else {
-        // The stream holds no credential: the request it came with has been answered.
-        nettyRequest.requestHeaders().remove(HttpHeaderNames.AUTHORIZATION);
+        // The request has been answered: the stream keeps none of its headers (its credential
+        // least of all) but the one its connection's keep-alive is decided by.
+        HttpHeaders requestHeaders = nettyRequest.requestHeaders();
+        String connection = requestHeaders.get(HttpHeaderNames.CONNECTION);
+        requestHeaders.clear();
+        if (connection != null) {
+          requestHeaders.set(HttpHeaderNames.CONNECTION, connection);
+        }
         nettyResponse
             .sendHeaders()
             .then()
