@@ -16,9 +16,6 @@ import io.paystream.messaging.tracing.SagaTracing;
 import io.paystream.persistence.events.EventLogRow;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.transfer.TransferStore;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -52,11 +49,6 @@ public class LiveController {
   /** What Spring's server-sent-event writer answered with before streams were handed over. */
   static final MediaType EVENT_STREAM =
       new MediaType(MediaType.TEXT_EVENT_STREAM, java.nio.charset.StandardCharsets.UTF_8);
-
-  /** The document of a stream's answer, for the OpenAPI document. */
-  static final String STREAM_DESCRIPTION =
-      "Server-sent events: an opening comment with the retry hint, one event per change"
-          + " (id: its position, event: its name, data: the resource), and heartbeat comments";
 
   /** The {@code limit} named in the problem when a user's streams are at their cap. */
   static final String STREAMS_PER_USER = "streams_per_user";
@@ -101,13 +93,7 @@ public class LiveController {
   }
 
   /** Without Last-Event-ID the whole (retained) history of the transfer comes first. */
-  @ApiResponse(
-      responseCode = "200",
-      description = STREAM_DESCRIPTION,
-      content =
-          @Content(
-              mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
-              schema = @Schema(type = "string")))
+  @StreamResponse
   @GetMapping(path = "/api/v1/transfers/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   public Mono<Void> transfer(
       @AuthenticationPrincipal Jwt jwt,
@@ -151,13 +137,7 @@ public class LiveController {
   }
 
   /** Without Last-Event-ID, events from now on. */
-  @ApiResponse(
-      responseCode = "200",
-      description = STREAM_DESCRIPTION,
-      content =
-          @Content(
-              mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
-              schema = @Schema(type = "string")))
+  @StreamResponse
   @GetMapping(path = "/api/v1/accounts/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   public Mono<Void> account(
       @AuthenticationPrincipal Jwt jwt,
@@ -176,13 +156,7 @@ public class LiveController {
   }
 
   /** Every event; the path is OPS-only in the security configuration. */
-  @ApiResponse(
-      responseCode = "200",
-      description = STREAM_DESCRIPTION,
-      content =
-          @Content(
-              mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
-              schema = @Schema(type = "string")))
+  @StreamResponse
   @GetMapping(path = "/api/v1/ops/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   public Mono<Void> everything(
       @AuthenticationPrincipal Jwt jwt,
