@@ -7,9 +7,11 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.paystream.messaging.events.EventFeed;
 import io.paystream.persistence.events.EventLogRow;
 import java.time.Duration;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
+import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +23,8 @@ import reactor.core.publisher.MonoSink;
  * One open stream, written straight to its connection once the request that opened it has been
  * answered ({@link StreamHandover}): the rows of its subscription become frames on the channel, a
  * heartbeat is scheduled on the connection's own event loop, and nothing of the WebFlux request
- * stays behind. Per event, what is allocated is the frame: its buffer, its HTTP chunk and its write
- * promise.
+ * stays behind. Per event, what is allocated is the frame: its buffer, its HTTP chunk, its write
+ * promise and the task that queues it on the event loop.
  *
  * <p>Back-pressure is the feed's: at most {@link #IN_FLIGHT} frames are handed to the connection
  * before the socket has taken them; further rows wait in the subscription's bounded buffer, and a
@@ -42,7 +44,7 @@ final class LiveStream implements CoreSubscriber<EventLogRow>, ChannelFutureList
   private static final AtomicIntegerFieldUpdater<LiveStream> CLOSED =
       AtomicIntegerFieldUpdater.newUpdater(LiveStream.class, "closed");
 
-  private final org.reactivestreams.Publisher<EventLogRow> rows;
+  private final Publisher<EventLogRow> rows;
   private final Consumer<EventLogRow> delivered;
   private final Runnable release;
   private final Duration heartbeat;
@@ -51,7 +53,7 @@ final class LiveStream implements CoreSubscriber<EventLogRow>, ChannelFutureList
   private Channel channel;
   private MonoSink<Void> end;
   private volatile Subscription subscription;
-  private volatile java.util.concurrent.Future<?> beats;
+  private volatile Future<?> beats;
   private volatile int closed;
 
   /**
@@ -60,7 +62,7 @@ final class LiveStream implements CoreSubscriber<EventLogRow>, ChannelFutureList
    * @param release gives back the stream's slot; runs once, however the stream ends
    */
   LiveStream(
-      org.reactivestreams.Publisher<EventLogRow> rows,
+      Publisher<EventLogRow> rows,
       Consumer<EventLogRow> delivered,
       Runnable release,
       Duration heartbeat,
@@ -197,7 +199,7 @@ final class LiveStream implements CoreSubscriber<EventLogRow>, ChannelFutureList
     if (current != null) {
       current.cancel();
     }
-    java.util.concurrent.Future<?> scheduled = beats;
+    Future<?> scheduled = beats;
     if (scheduled != null) {
       scheduled.cancel(false);
     }
