@@ -32,6 +32,12 @@ public class BriefLibraryWaits implements BlockHoundIntegration {
     // while another thread writes to the same connection parks briefly. Seen under load with
     // paystream.blockhound.enabled.
     builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
+    // OpenTelemetry finds its context storage through ServiceLoader (reading a jar) once, when
+    // LazyStorage is first initialized: on an event loop when the first request of a JVM is the
+    // first code to need a context. Failing there leaves the class unusable for the JVM's life,
+    // and every later request answers 500 (seen in a clean-clone CI run whose first test class
+    // sent the first request).
+    builder.allowBlockingCallsInside("io.opentelemetry.context.LazyStorage", "<clinit>");
     // zstd-jni loads its native library on first use by the Kafka client.
     builder.allowBlockingCallsInside("com.github.luben.zstd.util.Native", "load");
   }
