@@ -10,8 +10,8 @@ import urllib.request
 import uuid
 
 
-def call(base, method, path, body=None, token=None, key=None):
-    """One request; (status, JSON document or text)."""
+def _send(base, method, path, body=None, token=None, key=None):
+    """One request; (status, JSON document or text, response headers)."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(base + path, data=data, method=method)
     request.add_header("Content-Type", "application/json")
@@ -22,28 +22,26 @@ def call(base, method, path, body=None, token=None, key=None):
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
             text = answer.read().decode()
-            return answer.status, (json.loads(text) if text[:1] in ("{", "[") else text)
+            return (answer.status, (json.loads(text) if text[:1] in ("{", "[") else text),
+                    answer.headers)
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+        return error.code, error.read().decode(), error.headers
+
+
+def call(base, method, path, body=None, token=None, key=None):
+    """One request; (status, JSON document or text)."""
+    status, document, _ = _send(base, method, path, body, token, key)
+    return status, document
 
 
 def call_patiently(base, method, path, body=None, token=None, attempts=10):
     """A call that waits out 429s as a client should (Retry-After), for onboarding many users
     from one address: registrations and logins are limited per address and minute."""
     for _ in range(attempts - 1):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(base + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        if token:
-            request.add_header("Authorization", "Bearer " + token)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                text = answer.read().decode()
-                return answer.status, (json.loads(text) if text[:1] in ("{", "[") else text)
-        except urllib.error.HTTPError as error:
-            if error.code != 429:
-                return error.code, error.read().decode()
-            time.sleep(int(error.headers.get("Retry-After") or 5))
+        status, document, headers = _send(base, method, path, body, token)
+        if status != 429:
+            return status, document
+        time.sleep(int(headers.get("Retry-After") or 5))
     return call(base, method, path, body, token)
 
 

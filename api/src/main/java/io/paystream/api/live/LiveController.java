@@ -16,6 +16,7 @@ import io.paystream.messaging.tracing.SagaTracing;
 import io.paystream.persistence.events.EventLogRow;
 import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.transfer.TransferStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,7 @@ public class LiveController {
 
   /** What Spring's server-sent-event writer answered with before streams were handed over. */
   static final MediaType EVENT_STREAM =
-      new MediaType(MediaType.TEXT_EVENT_STREAM, java.nio.charset.StandardCharsets.UTF_8);
+      new MediaType(MediaType.TEXT_EVENT_STREAM, StandardCharsets.UTF_8);
 
   /** The {@code limit} named in the problem when a user's streams are at their cap. */
   static final String STREAMS_PER_USER = "streams_per_user";

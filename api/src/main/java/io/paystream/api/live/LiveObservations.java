@@ -8,10 +8,11 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 
 /**
- * No {@code http.server.requests} observation for SSE streams. Its duration would be the stream's
- * life, which says nothing about the server, and its context (key values, three maps, the
- * observation) stayed reachable for as long as the stream was open: about 1.5 KB for each of up to
- * 10,000 streams. Open streams are counted by {@code paystream.live.subscribers}, and their
+ * No {@code http.server.requests} observation for SSE streams. It was added when a stream's request
+ * lasted the stream's life (its duration said nothing about the server, and its context stayed
+ * reachable: about 1.5 KB per stream). Since {@link StreamHandover} the request ends when the
+ * stream is handed over, so neither holds any more; streams stay out of that metric so that it
+ * means what it meant. Open streams are counted by {@code paystream.live.subscribers}, and their
  * deliveries timed by {@code paystream.events.delivery.lag}.
  */
 @Configuration(proxyBeanMethods = false)
