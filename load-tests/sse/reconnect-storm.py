@@ -2,7 +2,7 @@
 """Reconnect storm: N account streams dropped at once while transfers flow, resumed with Last-Event-ID.
 
     load-tests/sse/reconnect-storm.py --base http://127.0.0.1:8080 --users FILE --streams N \
-        [--rate 50] [--before 20] [--after 20] [--concurrency 500] [--work DIR]
+        [--rate 50] [--before 20] [--after 20] [--concurrency 500] [--api-pid PID] [--work DIR]
 
 FILE has one line per account: "<access token> <account id>" (the account's owner), as
 fan-out-bench.py writes it (streams.txt). What it does, as an independent client of the contract:
@@ -14,7 +14,10 @@ fan-out-bench.py writes it (streams.txt). What it does, as an independent client
   3. after --before seconds cuts every connection at once (the client side closes its sockets),
      then reopens all of them at once, each with the Last-Event-ID of the last event it saw;
      a refusal (429, 503) is retried after its Retry-After, as a client should;
-  4. measures how long until every stream is open again (its opening comment arrived);
+  4. measures how long until every stream is open again (its opening comment arrived), and over
+     that time: the API's CPU (with --api-pid), this client's own CPU (it shares the machine), and
+     the connections the kernel dropped because a listen queue was full (TcpExt ListenOverflows
+     in /proc/net/netstat; a dropped handshake is retried by the client's TCP after 1, 3, 7 s);
   5. when the load has ended and settled, replays every account from Last-Event-ID 0 on a fresh
      connection (until 2 s pass without an event) and compares: each stream must have received
      every event of its account exactly once and in order, across the drop.
@@ -33,6 +36,20 @@ from urllib.parse import urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LUA = os.path.join(HERE, "..", "side-by-side", "transfers.lua")
+
+
+def cpu_seconds(pid):
+    """A process's user + system CPU time so far (/proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def listen_overflows():
+    """The machine's count of handshakes dropped on a full listen queue, so far."""
+    with open("/proc/net/netstat") as netstat:
+        lines = [line.split() for line in netstat if line.startswith("TcpExt:")]
+    return int(dict(zip(lines[0], lines[1]))["ListenOverflows"])
 
 
 class Stream:
@@ -137,6 +154,7 @@ async def main():
     parser.add_argument("--before", type=float, default=20)
     parser.add_argument("--after", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=500)
+    parser.add_argument("--api-pid", type=int, help="the API's pid: its CPU over the storm")
     parser.add_argument("--work", default="target/reconnect-storm")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -171,14 +189,21 @@ async def main():
 
     # The drop: every connection cut at once; each follower reconnects with its last id.
     dropped_at = time.monotonic()
+    api_cpu, own_cpu, overflows = (cpu_seconds(args.api_pid) if args.api_pid else 0.0,
+                                   cpu_seconds(os.getpid()), listen_overflows())
     for stream in streams:
         stream.open.clear()
         if stream.writer is not None:
             stream.writer.transport.abort()
     await asyncio.gather(*(s.open.wait() for s in streams))
     back = time.monotonic() - dropped_at
+    api_cpu = cpu_seconds(args.api_pid) - api_cpu if args.api_pid else float("nan")
+    own_cpu = cpu_seconds(os.getpid()) - own_cpu
+    overflows = listen_overflows() - overflows
     refused = sum((s.refusals for s in streams), collections.Counter())
-    print(f"all {len(streams)} streams back in {back:.1f} s; refusals {dict(refused)}", flush=True)
+    print(f"all {len(streams)} streams back in {back:.1f} s; refusals {dict(refused)};"
+          f" CPU meanwhile: API {api_cpu:.1f} s, this client {own_cpu:.1f} s;"
+          f" handshakes dropped on a full listen queue: {overflows}", flush=True)
 
     wrk_out = await asyncio.get_running_loop().run_in_executor(None, wrk.communicate)
     await asyncio.sleep(5)  # the last credits and their events

@@ -9,16 +9,16 @@ import io.paystream.persistence.events.EventLogStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 
 /**
  * This instance's view of the event log: one poller reads {@code seq > last} whenever a NOTIFY (or
@@ -49,6 +49,8 @@ public class EventFeed {
   private final Counter replaysFromDatabase;
   private final Sinks.Empty<Void> ready = Sinks.empty();
   private final AtomicLong published = new AtomicLong(-1);
+  private final Consumer<EventLogRow> recordLag = this::recordLag;
+  private volatile boolean serving;
 
   public EventFeed(
       EventLogStore eventLog, EventsProperties properties, Clock clock, MeterRegistry meters) {
@@ -95,6 +97,7 @@ public class EventFeed {
                       if (published.compareAndSet(-1, latest.end())) {
                         window.startWith(latest.after(), latest.rows());
                       }
+                      serving = true;
                       ready.tryEmitEmpty();
                     })
                 .then();
@@ -167,80 +170,59 @@ public class EventFeed {
 
   /**
    * The rows on {@code route}: when {@code replay} is given, every row after its position first
-   * (from PostgreSQL, paged; the replay's query must select the route's rows), then live rows, in
-   * position order, each once.
+   * (from the recent window when it covers the position, else from PostgreSQL, paged; the replay's
+   * query must select the route's rows), then live rows, in position order, each once.
    *
    * <p>A subscriber that falls {@code subscriberBufferMax} rows behind fails with {@link
-   * SlowSubscriberException}; the caller closes the stream, and the client resumes.
+   * SlowSubscriberException}; the caller closes the stream, and the client resumes. Each
+   * subscription is one {@link FeedSubscription}.
    */
   public Flux<EventLogRow> subscribe(Route route, Replay replay) {
-    return ready
-        .asMono()
-        .thenMany(
-            Flux.defer(
-                () -> {
-                  // The buffer grows in chunks of 16 as rows wait and is bounded by the count of
-                  // rows waiting, so an idle stream holds next to nothing (docs/benchmarks).
-                  Sinks.Many<EventLogRow> buffered =
-                      Sinks.many()
-                          .unicast()
-                          .onBackpressureBuffer(Queues.<EventLogRow>unbounded(16).get());
-                  AtomicInteger waiting = new AtomicInteger();
-                  // An overflow must end the stream now, not after the full buffer drains: a
-                  // stalled client would never drain it, and would silently lose every later
-                  // event.
-                  Sinks.Empty<Void> overflow = Sinks.empty();
-                  Runnable unsubscribe =
-                      routes.add(
-                          route,
-                          row -> {
-                            if (waiting.incrementAndGet() > properties.subscriberBufferMax()
-                                || buffered.tryEmitNext(row).isFailure()) {
-                              overflow.tryEmitError(
-                                  new SlowSubscriberException(properties.subscriberBufferMax()));
-                            }
-                          });
-                  AtomicLong seen = new AtomicLong(replay == null ? -1 : replay.afterSeq());
-                  // Read after the live registration above, so no row falls between the two.
-                  Flux<EventLogRow> replayed =
-                      replay == null
-                          ? Flux.empty()
-                          : resume(route, replay).doOnNext(row -> seen.set(row.seq()));
-                  Flux<EventLogRow> liveRows =
-                      buffered
-                          .asFlux()
-                          .doOnNext(row -> waiting.decrementAndGet())
-                          .filter(row -> row.seq() > seen.get())
-                          .doOnNext(
-                              row -> {
-                                seen.set(row.seq());
-                                deliveryLag.record(
-                                    Duration.between(row.occurredAt(), clock.instant()));
-                              });
-                  Flux<EventLogRow> rows =
-                      Flux.concat(replayed, liveRows).doFinally(signal -> overflow.tryEmitEmpty());
-                  // Prefetch 1: the merge must not become a second, larger buffer in front of the
-                  // bounded one.
-                  return Flux.merge(1, rows, overflow.asMono().then(Mono.<EventLogRow>empty()))
-                      .doFinally(signal -> unsubscribe.run());
-                }));
+    return new Live(route, replay);
   }
 
-  /**
-   * The rows a resume missed: from the recent window when it covers the position, else from
-   * PostgreSQL. The window's rows on the route are exactly what the replay's query would select.
-   */
-  private Flux<EventLogRow> resume(Route route, Replay replay) {
-    return Flux.defer(
-        () -> {
-          List<EventLogRow> recent = window.after(replay.afterSeq(), route);
-          if (recent != null) {
-            replaysFromMemory.increment();
-            return Flux.fromIterable(recent);
-          }
+  /** What {@link #subscribe} returns: each subscriber gets its own {@link FeedSubscription}. */
+  private final class Live extends Flux<EventLogRow> {
+
+    private final Route route;
+    private final Replay replay;
+
+    Live(Route route, Replay replay) {
+      this.route = route;
+      this.replay = replay;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super EventLogRow> actual) {
+      if (!serving) {
+        // Only before the poller has loaded the window: wait for it, then subscribe again.
+        ready.asMono().thenMany(this).subscribe(actual);
+        return;
+      }
+      FeedSubscription subscription =
+          new FeedSubscription(
+              actual,
+              replay == null ? -1 : replay.afterSeq(),
+              properties.subscriberBufferMax(),
+              recordLag);
+      // Registered before the replay is read, so no row falls between the two.
+      subscription.registered(routes.add(route, subscription));
+      if (replay != null) {
+        List<EventLogRow> recent = window.after(replay.afterSeq(), route);
+        if (recent != null) {
+          replaysFromMemory.increment();
+          subscription.replayFrom(recent);
+        } else {
           replaysFromDatabase.increment();
-          return replayAll(replay);
-        });
+          subscription.replayFrom(replayAll(replay));
+        }
+      }
+      subscription.start();
+    }
+  }
+
+  private void recordLag(EventLogRow row) {
+    deliveryLag.record(Duration.between(row.occurredAt(), clock.instant()));
   }
 
   /** Live subscriptions open on this instance; for tests. */

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -24,6 +25,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
+import reactor.test.publisher.PublisherProbe;
 
 /**
  * The seam between replay and live, on an in-memory log standing in for the event_log table (the
@@ -179,6 +181,10 @@ class EventFeedTest {
 
   @Test
   void anEventFannedOutLiveWhileTheReplayIsPendingIsDeliveredOnceAtItsPlace() {
+    // No window: the replay is read from the log, and row 3 is both in it and in the live rows.
+    polling.dispose();
+    startFeed(0);
+    Eventually.await(VERIFY_TIMEOUT, "the feed started", () -> feed.publishedSeq() == 2);
     Sinks.Empty<Void> replayMayRun = Sinks.empty();
     Replay fromStart =
         new Replay(
@@ -244,6 +250,133 @@ class EventFeedTest {
         .expectNextCount(rows)
         .then(() -> append(3 + rows))
         .expectNext(3L + rows)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
+  }
+
+  @Test
+  void aSubscriberGetsNoMoreRowsThanItRequestedAndTheRestWaitInOrder() {
+    StepVerifier.create(feed.subscribe(Route.everything(), null).map(EventLogRow::seq), 0)
+        .expectSubscription()
+        .then(
+            () -> {
+              append(3);
+              append(4);
+              append(5);
+            })
+        .expectNoEvent(Duration.ofMillis(200))
+        .thenRequest(1)
+        .expectNext(3L)
+        .expectNoEvent(Duration.ofMillis(100))
+        .thenRequest(2)
+        .expectNext(4L, 5L)
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    polling.dispose();
+  }
+
+  @Test
+  void aFullBufferEndsTheStreamAtOnceAheadOfTheRowsStillWaiting() {
+    StepVerifier.create(feed.subscribe(Route.everything(), null).map(EventLogRow::seq), 1)
+        .then(() -> append(3))
+        .expectNext(3L)
+        .then(
+            () -> {
+              for (int seq = 4; seq <= 4 + SUBSCRIBER_BUFFER_MAX; seq++) {
+                append(seq);
+              }
+            })
+        // No row 4: the rows waiting are not sent first.
+        .expectError(EventFeed.SlowSubscriberException.class)
+        .verify(VERIFY_TIMEOUT);
+    Eventually.await(
+        VERIFY_TIMEOUT, "the failed stream left the index", () -> feed.liveSubscriptions() == 0);
+    polling.dispose();
+  }
+
+  @Test
+  void aLongReplayFromTheLogPagedBehindTheSubscriberJoinsTheLiveRowsWithoutAGapOrARepeat() {
+    polling.dispose();
+    for (long seq = 3; seq <= 200; seq++) {
+      log.add(row(seq));
+    }
+    // A window of 8 rows: a resume from 1 is read from the log, in pages of 2.
+    startFeed(8);
+    Eventually.await(VERIFY_TIMEOUT, "the feed started", () -> feed.publishedSeq() == 200);
+    List<Long> received = new CopyOnWriteArrayList<>();
+    Disposable stream =
+        feed.subscribe(Route.everything(), new Replay(1, (after, limit) -> rowsAfter(after, limit)))
+            .limitRate(3)
+            .subscribe(row -> received.add(row.seq()));
+    for (long seq = 201; seq <= 230; seq++) {
+      append(seq);
+    }
+
+    Eventually.await(
+        VERIFY_TIMEOUT, "every row after 1 received", () -> received, r -> r.size() >= 229);
+    assertThat(received).containsExactlyElementsOf(LongStream.rangeClosed(2, 230).boxed().toList());
+    stream.dispose();
+    assertThat(feed.liveSubscriptions()).isZero();
+    polling.dispose();
+  }
+
+  @Test
+  void aFailedReplayEndsTheStreamWithItsErrorAndLeavesTheIndex() {
+    polling.dispose();
+    startFeed(0);
+    Eventually.await(VERIFY_TIMEOUT, "the feed started", () -> feed.publishedSeq() == 2);
+    Replay failing =
+        new Replay(1, (after, limit) -> Flux.error(new IllegalStateException("the log is down")));
+
+    StepVerifier.create(feed.subscribe(Route.everything(), failing))
+        .expectErrorMessage("the log is down")
+        .verify(VERIFY_TIMEOUT);
+    assertThat(feed.liveSubscriptions()).isZero();
+    polling.dispose();
+  }
+
+  @Test
+  void aStreamClosedDuringItsReplayStopsTheReplayAndLeavesTheIndex() {
+    polling.dispose();
+    startFeed(0);
+    Eventually.await(VERIFY_TIMEOUT, "the feed started", () -> feed.publishedSeq() == 2);
+    PublisherProbe<EventLogRow> pending = PublisherProbe.of(Flux.never());
+    Replay neverAnswered = new Replay(1, (after, limit) -> pending.flux());
+
+    StepVerifier.create(feed.subscribe(Route.everything(), neverAnswered))
+        .then(() -> assertThat(feed.liveSubscriptions()).isEqualTo(1))
+        .thenCancel()
+        .verify(VERIFY_TIMEOUT);
+    pending.assertWasCancelled();
+    assertThat(feed.liveSubscriptions()).isZero();
+    polling.dispose();
+  }
+
+  @Test
+  void aStreamOpenedBeforeTheFeedHasStartedWaitsForItAndMissesNothing() {
+    polling.dispose();
+    EventLogStore store = mock(EventLogStore.class);
+    when(store.maxSeq()).thenAnswer(call -> Mono.just(log.get(log.size() - 1).seq()));
+    when(store.after(anyLong(), anyInt()))
+        .thenAnswer(call -> Flux.defer(() -> rowsAfter(call.getArgument(0), call.getArgument(1))));
+    feed =
+        new EventFeed(
+            store,
+            new EventsProperties(1000, 500, 2, SUBSCRIBER_BUFFER_MAX, 24, 10, 1_000),
+            Clock.systemUTC(),
+            new SimpleMeterRegistry());
+
+    StepVerifier.create(
+            feed.subscribe(
+                    Route.everything(), new Replay(1, (after, limit) -> rowsAfter(after, limit)))
+                .map(EventLogRow::seq))
+        .expectSubscription()
+        .expectNoEvent(Duration.ofMillis(100))
+        .then(() -> polling = feed.run(wakeUps.asFlux()).subscribe())
+        .expectNext(2L)
+        .then(() -> append(3))
+        .expectNext(3L)
         .thenCancel()
         .verify(VERIFY_TIMEOUT);
     polling.dispose();
