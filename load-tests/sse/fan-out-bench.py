@@ -3,14 +3,18 @@
 
     load-tests/sse/fan-out-bench.py --base http://127.0.0.1:8080 --api-pid PID \
         --ops-email E --ops-password P [--streams N] [--accounts-per-user 20] \
-        [--streams-per-account 1] [--rate 50[,RATE...]] [--seconds 60] [--idle 30] [--work DIR]
+        [--streams-per-account 1] [--rate 50[,RATE...]] [--seconds 60] [--idle 30] [--warmup 60]
+        [--work DIR]
 
 What it does, in order, against a running API (bin/paystream-local):
   1. registers as many users as --streams needs (each opens --accounts-per-user EUR accounts and
      funds each one; every account gets --streams-per-account streams, so each user holds
      accounts-per-user x streams-per-account streams: keep that within the API's per-user cap,
      paystream.live.subscribers-per-user-max, 20 by default); without --streams, --users users;
-  2. measures the API's heap after two full GCs (jcmd GC.run, GC.heap_info), and the API's CPU
+  2. warms the API up: transfers at the highest --rate for --warmup seconds, not measured (a JVM
+     just started spends a third of its CPU compiling under the first minute of load, which
+     would be counted against the transfers and the deliveries);
+     measures the API's heap after two full GCs (jcmd GC.run, GC.heap_info), and the API's CPU
      time at rest over --idle seconds (/proc/PID/stat);
   3. opens the streams (GET /api/v1/accounts/{id}/events) with hold-streams.py, which counts the
      events every stream receives;
@@ -84,10 +88,11 @@ def idle_cpu_ms_per_s(pid, seconds):
     return (cpu_seconds(pid) - before) * 1000 / seconds
 
 
-def load(args, transfers_file, label, rate):
+def load(args, transfers_file, label, rate, seconds=None):
     """Transfers at rate/s for --seconds with wrk; (wrk's output, the API's CPU seconds)."""
     cpu_before = cpu_seconds(args.api_pid)
-    wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.seconds}s", "--latency", "-s", LUA,
+    wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds or args.seconds}s", "--latency",
+                          "-s", LUA,
                           args.base, "--", transfers_file, "uniform", label, str(rate), "2"],
                          capture_output=True, text=True)
     time.sleep(5)  # the last transfers' credits and their deliveries
@@ -158,6 +163,8 @@ def main():
                         help="transfers per second; several, comma-separated, run one after the"
                              " other on the same streams (one row each)")
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=60,
+                        help="seconds of transfers at the highest rate before anything is measured")
     parser.add_argument("--work", default="target/fan-out-bench")
     args = parser.parse_args()
     rates = [int(rate) for rate in args.rate.split(",")]
@@ -197,6 +204,9 @@ def main():
     assert status == 200, f"OPS login: {status} {login}"
     ops_token = login["accessToken"]
 
+    if args.warmup > 0:
+        load(args, transfers_file, f"{run}-warmup", max(rates), args.warmup)
+        print(f"warmed up: {args.warmup} s of transfers at {max(rates)}/s", flush=True)
     heap_before = heap_used_kb(args.api_pid)
     idle_without = idle_cpu_ms_per_s(args.api_pid, args.idle)
     # The same loads without a stream open: what the transfers cost the API on their own, so that

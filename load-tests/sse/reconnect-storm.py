@@ -2,7 +2,8 @@
 """Reconnect storm: N account streams dropped at once while transfers flow, resumed with Last-Event-ID.
 
     load-tests/sse/reconnect-storm.py --base http://127.0.0.1:8080 --users FILE --streams N \
-        [--rate 50] [--before 20] [--after 20] [--concurrency 500] [--api-pid PID] [--work DIR]
+        [--rate 50] [--before 20] [--after 20] [--concurrency 500] [--api-pid PID [--restart]]
+        [--work DIR]
 
 FILE has one line per account: "<access token> <account id>" (the account's owner), as
 fan-out-bench.py writes it (streams.txt). What it does, as an independent client of the contract:
@@ -13,8 +14,13 @@ fan-out-bench.py writes it (streams.txt). What it does, as an independent client
      (side-by-side/transfers.lua), for --before + --after seconds plus the storm itself;
   3. after --before seconds cuts every connection at once (the client side closes its sockets),
      then reopens all of them at once, each with the Last-Event-ID of the last event it saw;
-     a refusal (429, 503) is retried after its Retry-After, as a client should;
-  4. measures how long until every stream is open again (its opening comment arrived), and over
+     a refusal (429, 503) is retried after its Retry-After, as a client should. With --restart,
+     the drop is the API's: its process (--api-pid) is killed with SIGKILL and started again with
+     the same command line, environment and directory (its output in --work/api-restarted.log),
+     and the streams reconnect every 0.5 s until it answers. The Kafka broker must outlive it:
+     start it with `bin/kafka-local start` before bin/paystream-local, which then leaves it be;
+  4. measures how long until every stream is open again (its opening comment arrived; with
+     --restart, from the moment the restarted API reports ready), and over
      that time: the API's CPU (with --api-pid), this client's own CPU (it shares the machine), and
      the connections the kernel dropped because a listen queue was full (TcpExt ListenOverflows
      in /proc/net/netstat; a dropped handshake is retried by the client's TCP after 1, 3, 7 s);
@@ -29,9 +35,11 @@ import asyncio
 import collections
 import os
 import random
+import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from urllib.parse import urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -50,6 +58,34 @@ def listen_overflows():
     with open("/proc/net/netstat") as netstat:
         lines = [line.split() for line in netstat if line.startswith("TcpExt:")]
     return int(dict(zip(lines[0], lines[1]))["ListenOverflows"])
+
+
+async def restart(pid, base, work):
+    """Kills the API with SIGKILL, starts it again as it was started; its new pid once ready."""
+    with open(f"/proc/{pid}/cmdline", "rb") as raw:
+        command = [part.decode() for part in raw.read().split(b"\0") if part]
+    with open(f"/proc/{pid}/environ", "rb") as raw:
+        env = dict(part.decode().split("=", 1) for part in raw.read().split(b"\0") if b"=" in part)
+    cwd = os.readlink(f"/proc/{pid}/cwd")
+    os.kill(pid, signal.SIGKILL)
+    while os.path.exists(f"/proc/{pid}") and "zombie" not in open(f"/proc/{pid}/status").read():
+        await asyncio.sleep(0.05)
+    log = open(os.path.join(os.path.abspath(work), "api-restarted.log"), "w")
+    api = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
+                           stderr=subprocess.STDOUT, start_new_session=True)
+    ready = base + "/actuator/health/readiness"
+    loop = asyncio.get_running_loop()
+    while True:
+        if api.poll() is not None:
+            sys.exit(f"the restarted API exited with {api.returncode}; see {log.name}")
+        try:
+            status = await loop.run_in_executor(
+                None, lambda: urllib.request.urlopen(ready, timeout=2).status)
+            if status == 200:
+                return api.pid
+        except OSError:
+            pass
+        await asyncio.sleep(0.1)
 
 
 class Stream:
@@ -155,6 +191,9 @@ async def main():
     parser.add_argument("--after", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=500)
     parser.add_argument("--api-pid", type=int, help="the API's pid: its CPU over the storm")
+    parser.add_argument("--restart", action="store_true",
+                        help="kill the API (--api-pid) and start it again, instead of cutting"
+                             " the connections")
     parser.add_argument("--work", default="target/reconnect-storm")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -188,16 +227,26 @@ async def main():
     await asyncio.sleep(args.before)
 
     # The drop: every connection cut at once; each follower reconnects with its last id.
-    dropped_at = time.monotonic()
-    api_cpu, own_cpu, overflows = (cpu_seconds(args.api_pid) if args.api_pid else 0.0,
-                                   cpu_seconds(os.getpid()), listen_overflows())
     for stream in streams:
         stream.open.clear()
-        if stream.writer is not None:
-            stream.writer.transport.abort()
+    if args.restart:
+        dropped_at = time.monotonic()
+        api_pid = await restart(args.api_pid, args.base, args.work)
+        returned_at = time.monotonic()
+        print(f"the API was down {returned_at - dropped_at:.1f} s (killed, started again as pid"
+              f" {api_pid}, ready)", flush=True)
+        api_cpu = 0.0  # the new process's whole CPU so far is part of the storm
+    else:
+        api_pid = args.api_pid
+        api_cpu = cpu_seconds(api_pid) if api_pid else 0.0
+        dropped_at = returned_at = time.monotonic()
+        for stream in streams:
+            if stream.writer is not None:
+                stream.writer.transport.abort()
+    own_cpu, overflows = cpu_seconds(os.getpid()), listen_overflows()
     await asyncio.gather(*(s.open.wait() for s in streams))
-    back = time.monotonic() - dropped_at
-    api_cpu = cpu_seconds(args.api_pid) - api_cpu if args.api_pid else float("nan")
+    back = time.monotonic() - returned_at
+    api_cpu = cpu_seconds(api_pid) - api_cpu if api_pid else float("nan")
     own_cpu = cpu_seconds(os.getpid()) - own_cpu
     overflows = listen_overflows() - overflows
     refused = sum((s.refusals for s in streams), collections.Counter())
