@@ -37,12 +37,22 @@ import reactor.util.context.Context;
  *
  * <p>Reactor Netty ends a response when its handler's {@code Mono} completes, so the handler
  * returned to it runs the request, then the stream.
+ *
+ * <p>At most {@code paystream.live.openings-max} stream requests go through the chain at once; the
+ * others wait their turn first ({@link Openings}), so that a reconnect storm does not queue ahead
+ * of every payment on the event loops.
  */
 @Component
 class StreamHandover implements WebHttpHandlerBuilderCustomizer {
 
   /** Stream requests being answered, by their Reactor Netty request, until they complete. */
   private final ConcurrentHashMap<HttpServerRequest, Answer> answering = new ConcurrentHashMap<>();
+
+  private final Openings openings;
+
+  StreamHandover(LiveProperties properties) {
+    this.openings = new Openings(properties.openingsMax());
+  }
 
   @Override
   public void customize(WebHttpHandlerBuilder builder) {
@@ -70,6 +80,11 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
         new Answer(nettyRequest, nettyResponse, connection.channel(), handler, request, response));
   }
 
+  /** Stream requests waiting for their turn now; for tests. */
+  int waitingOpenings() {
+    return openings.waiting();
+  }
+
   /**
    * Takes {@code stream} for {@code exchange}'s connection, to be served once the request
    * completes. False when the request did not come through this handover (a HEAD, or a server other
@@ -87,7 +102,7 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
    * exchange) stays reachable from the open stream: what remains is this, the sink Reactor Netty
    * waits on, and the stream.
    */
-  private final class Answer implements Consumer<MonoSink<Void>> {
+  private final class Answer implements Consumer<MonoSink<Void>>, Openings.Opening {
 
     private final HttpServerRequest nettyRequest;
     private final HttpServerResponse nettyResponse;
@@ -103,6 +118,7 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
     private ServerHttpResponse httpResponse;
     private MonoSink<Void> sink;
     private LiveStream stream;
+    private boolean inside;
     private boolean answered;
     private boolean closed;
 
@@ -121,31 +137,80 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
       this.httpResponse = httpResponse;
     }
 
-    /** Reactor Netty subscribes once: the request starts. */
+    /** Reactor Netty subscribes once: the request waits for its turn. */
     @Override
     public void accept(MonoSink<Void> subscriber) {
-      HttpHandler webFlux;
-      ServerHttpResponse startedResponse;
       synchronized (this) {
-        webFlux = handler;
-        startedResponse = httpResponse;
-        handler = null;
-        httpResponse = null;
-        if (webFlux != null) {
+        if (sink == null) {
           sink = subscriber;
+          subscriber = null;
         }
       }
-      if (webFlux == null) {
+      if (subscriber != null) {
         subscriber.error(new IllegalStateException("a stream request is answered once"));
         return;
       }
       answering.put(nettyRequest, this);
-      subscriber.onDispose(this::close);
+      sink.onDispose(this::close);
+      openings.arrive(this);
+    }
+
+    /** Its turn has come: the request goes through WebFlux on its connection's event loop. */
+    @Override
+    public void enter() {
+      synchronized (this) {
+        inside = true;
+      }
+      if (channel.eventLoop().inEventLoop()) {
+        start();
+      } else {
+        channel.eventLoop().execute(this::start);
+      }
+    }
+
+    @Override
+    public synchronized boolean isClosed() {
+      return closed;
+    }
+
+    private void start() {
+      HttpHandler webFlux;
+      ServerHttpResponse startedResponse;
+      MonoSink<Void> end;
+      synchronized (this) {
+        webFlux = closed ? null : handler;
+        startedResponse = httpResponse;
+        handler = null;
+        httpResponse = null;
+        end = sink;
+      }
+      if (webFlux == null) {
+        // The client went while this was on its way to the event loop.
+        leave();
+        return;
+      }
       request.replace(
           webFlux
               .handle(httpRequest, startedResponse)
               .subscribe(
-                  null, subscriber::error, this::answered, Context.of(subscriber.contextView())));
+                  null,
+                  error -> {
+                    leave();
+                    end.error(error);
+                  },
+                  this::answered,
+                  Context.of(end.contextView())));
+    }
+
+    /** This request's place among the openings is given up, once. */
+    private void leave() {
+      synchronized (this) {
+        if (!inside) {
+          return;
+        }
+        inside = false;
+      }
+      openings.leave();
     }
 
     synchronized boolean give(LiveStream prepared) {
@@ -158,6 +223,7 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
 
     /** WebFlux has answered: its status and headers are set on the response, nothing is sent. */
     private void answered() {
+      leave();
       LiveStream prepared;
       MonoSink<Void> end;
       synchronized (this) {
@@ -208,6 +274,7 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
         closed = true;
         prepared = stream;
       }
+      leave();
       request.dispose();
       answering.remove(nettyRequest);
       if (prepared != null) {

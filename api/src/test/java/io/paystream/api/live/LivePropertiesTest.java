@@ -12,7 +12,7 @@ class LivePropertiesTest {
 
   @Test
   void refusedSubscribersAreToldToComeBackSpreadOverTheJitter() {
-    LiveProperties properties = new LiveProperties(10, 10_000, 20, 5, 10, 2_000);
+    LiveProperties properties = new LiveProperties(10, 10_000, 20, 5, 10, 2_000, 32);
     Random random = new Random(7);
     Set<Long> told = new HashSet<>();
 
@@ -28,16 +28,23 @@ class LivePropertiesTest {
 
   @Test
   void withoutJitterEveryRefusalIsToldTheSame() {
-    LiveProperties properties = new LiveProperties(10, 10_000, 20, 5, 0, 2_000);
+    LiveProperties properties = new LiveProperties(10, 10_000, 20, 5, 0, 2_000, 32);
 
     assertThat(properties.retryAfter(new Random(1))).isEqualTo(5);
   }
 
   @Test
   void aRetryAfterBelowOneSecondOrANegativeJitterIsRefused() {
-    assertThatThrownBy(() -> new LiveProperties(10, 10_000, 20, 0, 10, 2_000))
+    assertThatThrownBy(() -> new LiveProperties(10, 10_000, 20, 0, 10, 2_000, 32))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new LiveProperties(10, 10_000, 20, 5, -1, 2_000))
+    assertThatThrownBy(() -> new LiveProperties(10, 10_000, 20, 5, -1, 2_000, 32))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void noRoomForStreamRequestsToBeAnsweredIsRefused() {
+    assertThatThrownBy(() -> new LiveProperties(10, 10_000, 20, 5, 10, 2_000, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("openings-max");
   }
 }

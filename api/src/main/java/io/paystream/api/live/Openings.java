@@ -1,0 +1,77 @@
+package io.paystream.api.live;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+
+/**
+ * How many stream requests one instance answers at once ({@code paystream.live.openings-max}); the
+ * others wait their turn, first come first served, before any of the WebFlux chain runs for them.
+ *
+ * <p>A reconnect storm is thousands of stream requests arriving within a second, each costing the
+ * chain's work (security, rate limits, the controller: about 0.4 ms of CPU). Let in all at once,
+ * they queue on the event loops ahead of everything else, and a payment arriving meanwhile waits
+ * behind a second of them. Let in a few at a time, the payment waits behind those few. The storm
+ * takes the CPU it takes either way; only the order changes.
+ */
+final class Openings {
+
+  /** A request waiting for its turn. */
+  interface Opening {
+
+    /** Its turn has come: it now holds a place, and must {@link #leave} once answered. */
+    void enter();
+
+    /** Gone while waiting (the client closed its connection): skipped, holding no place. */
+    boolean isClosed();
+  }
+
+  private final int max;
+
+  // Guarded by this.
+  private final Queue<Opening> waiting = new ArrayDeque<>();
+  private int inside;
+
+  /**
+   * @param max at least 1 ({@link LiveProperties} checks it)
+   */
+  Openings(int max) {
+    this.max = max;
+  }
+
+  /** Enters {@code opening} now if a place is free, else when one is. */
+  void arrive(Opening opening) {
+    synchronized (this) {
+      if (inside >= max) {
+        waiting.add(opening);
+        return;
+      }
+      inside++;
+    }
+    opening.enter();
+  }
+
+  /** A place held is given up: the first of the waiting still open enters in its stead. */
+  void leave() {
+    Opening next;
+    synchronized (this) {
+      do {
+        next = waiting.poll();
+      } while (next != null && next.isClosed());
+      if (next == null) {
+        inside--;
+        return;
+      }
+    }
+    next.enter();
+  }
+
+  /** Requests answered now, for tests. */
+  synchronized int inside() {
+    return inside;
+  }
+
+  /** Requests waiting now, closed ones not yet skipped included; for tests. */
+  synchronized int waiting() {
+    return waiting.size();
+  }
+}
