@@ -18,7 +18,11 @@ final class Openings {
   /** A request waiting for its turn. */
   interface Opening {
 
-    /** Its turn has come: it now holds a place, and must {@link #leave} once answered. */
+    /**
+     * Its turn has come, after waiting: it now holds a place, and must {@link #leave} once
+     * answered. Called from whichever thread gave the place up, inside that request's own signals:
+     * the request must start on a thread of its own, not from this call.
+     */
     void enter();
 
     /** Gone while waiting (the client closed its connection): skipped, holding no place. */
@@ -38,16 +42,17 @@ final class Openings {
     this.max = max;
   }
 
-  /** Enters {@code opening} now if a place is free, else when one is. */
-  void arrive(Opening opening) {
-    synchronized (this) {
-      if (inside >= max) {
-        waiting.add(opening);
-        return;
-      }
-      inside++;
+  /**
+   * True when a place is free: {@code opening} holds it now and goes on. Else it waits, and is told
+   * to {@link Opening#enter} when a place is given up.
+   */
+  synchronized boolean arrive(Opening opening) {
+    if (inside >= max) {
+      waiting.add(opening);
+      return false;
     }
-    opening.enter();
+    inside++;
+    return true;
   }
 
   /** A place held is given up: the first of the waiting still open enters in its stead. */
@@ -70,7 +75,7 @@ final class Openings {
     return inside;
   }
 
-  /** Requests waiting now, closed ones not yet skipped included; for tests. */
+  /** Requests waiting now, closed ones not yet skipped included. */
   synchronized int waiting() {
     return waiting.size();
   }

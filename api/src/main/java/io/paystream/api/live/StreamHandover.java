@@ -1,5 +1,7 @@
 package io.paystream.api.live;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -50,8 +52,11 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
 
   private final Openings openings;
 
-  StreamHandover(LiveProperties properties) {
+  StreamHandover(LiveProperties properties, MeterRegistry meters) {
     this.openings = new Openings(properties.openingsMax());
+    Gauge.builder("paystream.live.openings.waiting", openings, Openings::waiting)
+        .description("stream requests waiting for their turn (paystream.live.openings-max)")
+        .register(meters);
   }
 
   @Override
@@ -152,20 +157,25 @@ class StreamHandover implements WebHttpHandlerBuilderCustomizer {
       }
       answering.put(nettyRequest, this);
       sink.onDispose(this::close);
-      openings.arrive(this);
+      if (openings.arrive(this)) {
+        synchronized (this) {
+          inside = true;
+        }
+        start();
+      }
     }
 
-    /** Its turn has come: the request goes through WebFlux on its connection's event loop. */
+    /**
+     * Its turn has come after waiting: the request goes through WebFlux as a task of its own on its
+     * connection's event loop, never inside the signal of the request that gave its place up (whose
+     * thread-locals are in scope there).
+     */
     @Override
     public void enter() {
       synchronized (this) {
         inside = true;
       }
-      if (channel.eventLoop().inEventLoop()) {
-        start();
-      } else {
-        channel.eventLoop().execute(this::start);
-      }
+      channel.eventLoop().execute(this::start);
     }
 
     @Override

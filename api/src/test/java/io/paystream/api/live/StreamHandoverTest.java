@@ -2,6 +2,7 @@ package io.paystream.api.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paystream.persistence.testing.Eventually;
 import java.io.IOException;
 import java.io.InputStream;
@@ -137,7 +138,10 @@ class StreamHandoverTest {
 
   /** A server whose only handler is {@code controller}, behind the handover. */
   private void startServer(int openingsMax, WebHandler controller) {
-    handover = new StreamHandover(new LiveProperties(10, 10_000, 20, 5, 10, 2_000, openingsMax));
+    handover =
+        new StreamHandover(
+            new LiveProperties(10, 10_000, 20, 5, 10, 2_000, openingsMax),
+            new SimpleMeterRegistry());
     server =
         HttpServer.create()
             .host("127.0.0.1")
