@@ -1,4 +1,4 @@
-# The chart in docs/benchmarks/README.md (tenth pass): gnuplot docs/benchmarks/stream-heap-per-stream.gp
+# The chart in docs/benchmarks/README.md (tenth and eleventh passes): gnuplot docs/benchmarks/stream-heap-per-stream.gp
 # Data: heap per open stream, KB, from that section's table.
 $heap << EOD
 "ninth pass\n(WebFlux request\nkept open)" 40.4
@@ -8,8 +8,9 @@ $heap << EOD
 "10 000 streams\n(b4bfabd)" 8.3
 "19 000 streams\n(8f40b7d)" 8.1
 "headers let go,\n10 000 streams" 7.5
+"one subscription\nobject (median\nof 5 runs)" 6.5
 EOD
-set terminal pngcairo size 1050,540 font "DejaVu Sans,10"
+set terminal pngcairo size 1150,540 font "DejaVu Sans,10"
 set output "docs/benchmarks/stream-heap-per-stream.png"  # run from the repository root
 set title "Heap per open SSE stream (fan-out bench; ninth pass: histogram), issue 24 target 8 KB"
 set style data histograms

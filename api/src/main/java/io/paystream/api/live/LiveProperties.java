@@ -28,8 +28,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     reconnects (with Last-Event-ID); 2 s keeps a flapping network from hammering the API
  * @param openingsMax stream requests one instance answers at once; the others wait their turn
  *     before any of their work is done, so a reconnect storm does not queue ahead of payments on
- *     the event loops. Each costs about 0.4 ms of CPU and a Redis round trip (rate limits); 32
- *     keeps two cores busy with a storm while a payment waits behind 32 of them at most
+ *     the event loops. Fewer places cut a storm's accept latency but cost throughput (smaller
+ *     batches of socket reads and Redis commands): on 2 cores a 10 000-stream storm was back in 7.5
+ *     s with 256 and 11 s with 32 (accept p99 over the run 318-421 ms against 154-214 ms;
+ *     docs/benchmarks, eleventh pass). 256 keeps the storm well within 10 s
  */
 @ConfigurationProperties("paystream.live")
 public record LiveProperties(
@@ -39,7 +41,7 @@ public record LiveProperties(
     @DefaultValue("5") long retryAfterSeconds,
     @DefaultValue("10") long retryAfterJitterSeconds,
     @DefaultValue("2000") long reconnectMillis,
-    @DefaultValue("32") int openingsMax) {
+    @DefaultValue("256") int openingsMax) {
 
   public LiveProperties {
     if (retryAfterSeconds < 1 || retryAfterJitterSeconds < 0) {

@@ -8,10 +8,11 @@ import java.util.Queue;
  * others wait their turn, first come first served, before any of the WebFlux chain runs for them.
  *
  * <p>A reconnect storm is thousands of stream requests arriving within a second, each costing the
- * chain's work (security, rate limits, the controller: about 0.4 ms of CPU). Let in all at once,
- * they queue on the event loops ahead of everything else, and a payment arriving meanwhile waits
- * behind a second of them. Let in a few at a time, the payment waits behind those few. The storm
- * takes the CPU it takes either way; only the order changes.
+ * chain's work (security, rate limits, the controller: about 0.3 ms of CPU when they come in large
+ * batches). Let in all at once, they queue on the event loops ahead of everything else, and a
+ * payment arriving meanwhile waits behind many of them. Let in a few at a time, the payment waits
+ * behind those few, but the storm costs more CPU and lasts longer: the requests' socket reads and
+ * Redis commands come in smaller batches (docs/benchmarks, eleventh pass).
  */
 final class Openings {
 
