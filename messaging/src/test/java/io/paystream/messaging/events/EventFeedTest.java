@@ -1,5 +1,6 @@
 package io.paystream.messaging.events;
 
+import static io.paystream.messaging.events.EventRows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -13,7 +14,6 @@ import io.paystream.persistence.events.EventLogStore;
 import io.paystream.persistence.testing.Eventually;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -460,21 +460,5 @@ class EventFeedTest {
 
   private Flux<EventLogRow> rowsAfter(long after, int limit) {
     return Flux.fromIterable(log).filter(row -> row.seq() > after).take(limit);
-  }
-
-  private static EventLogRow row(long seq) {
-    return row(seq, UUID.randomUUID(), UUID.randomUUID(), null);
-  }
-
-  private static EventLogRow row(long seq, UUID resource, UUID account, UUID otherAccount) {
-    return new EventLogRow(
-        seq,
-        UUID.randomUUID(),
-        "transfer.pending",
-        resource,
-        account,
-        otherAccount,
-        "{}",
-        Instant.now());
   }
 }

@@ -1,9 +1,9 @@
 package io.paystream.messaging.events;
 
+import static io.paystream.messaging.events.EventRows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paystream.persistence.events.EventLogRow;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -74,17 +74,5 @@ class RecentWindowTest {
 
   private static List<Long> seqs(List<EventLogRow> rows) {
     return rows.stream().map(EventLogRow::seq).toList();
-  }
-
-  private static EventLogRow row(long seq, UUID resource, UUID account, UUID otherAccount) {
-    return new EventLogRow(
-        seq,
-        UUID.randomUUID(),
-        "transfer.pending",
-        resource,
-        account,
-        otherAccount,
-        "{}",
-        Instant.now());
   }
 }
