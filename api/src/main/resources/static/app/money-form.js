@@ -31,6 +31,9 @@ export function moneyFormParts(prefix) {
 export function wireMoneyForm({ form, submit, parts, path, body, onAccepted }) {
   const attempt = new Attempt();
   let inFlight = false;
+  // Accepted, and the form not touched since: a second click of a double click that lands after
+  // the answer must not pay again with a fresh key. Editing the form allows the next payment.
+  let accepted = false;
   let unsettled = null; // the body whose answer never came, resent as is by "retry"
 
   async function send(payload) {
@@ -46,6 +49,7 @@ export function wireMoneyForm({ form, submit, parts, path, body, onAccepted }) {
       attempt.settle();
       unsettled = null;
       parts.unconfirmed.hidden = true;
+      accepted = true;
       onAccepted(result);
     } catch (failed) {
       if (settles(failed)) {
@@ -65,14 +69,23 @@ export function wireMoneyForm({ form, submit, parts, path, body, onAccepted }) {
       }
     } finally {
       inFlight = false;
-      submit.disabled = false;
+      submit.disabled = accepted;
       parts.retry.disabled = false;
     }
   }
 
+  const touched = () => {
+    if (accepted) {
+      accepted = false;
+      submit.disabled = inFlight;
+    }
+  };
+  form.addEventListener('input', touched);
+  form.addEventListener('change', touched);
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (inFlight) {
+    if (inFlight || accepted) {
       return;
     }
     say(parts.error, null);

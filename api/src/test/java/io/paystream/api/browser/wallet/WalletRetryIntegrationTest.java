@@ -6,12 +6,15 @@ import io.paystream.api.browser.BrowserIntegrationTest;
 import io.paystream.api.testing.MoneyAssertions;
 import io.paystream.api.testing.PaystreamClient;
 import io.paystream.api.testing.PaystreamClient.User;
+import io.paystream.persistence.testing.Eventually;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.interactions.Actions;
 import tools.jackson.databind.JsonNode;
 
@@ -83,6 +86,32 @@ class WalletRetryIntegrationTest extends BrowserIntegrationTest {
     assertThat(proxy.transferKeys()).as("requests that reached the API").hasSize(1);
     assertPaidOnce(1200);
     assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void sendAgainAfterTheAnswerCameSendsNothingUntilTheFormIsChanged() {
+    WalletPage wallet = walletThroughProxy();
+    wallet.fillSend(payerAccount, payeeAccount, "12.00", "Coffee beans");
+    wallet.click("send-submit");
+    wallet.awaitTransferStatus("COMPLETED");
+
+    // The second click of a double click that lands after the answer: the button is off, and a
+    // submit that gets through anyway (Enter in a field) is ignored.
+    assertThat(wallet.element("send-submit").isEnabled()).isFalse();
+    ((JavascriptExecutor) browser.driver())
+        .executeScript("document.getElementById('send-form').requestSubmit();");
+    assertThat(proxy.transferKeys()).as("requests that reached the API").hasSize(1);
+    assertPaidOnce(1200);
+
+    // A changed form is a new payment.
+    wallet.element("send-amount").clear();
+    wallet.element("send-amount").sendKeys("3.00");
+    wallet.click("send-submit");
+    Eventually.await(
+        Duration.ofSeconds(10),
+        "the second payment debited",
+        () -> client.balance(payer, payerAccount) == FUNDS - 1_500);
+    assertThat(proxy.transferKeys()).hasSize(2).doesNotHaveDuplicates();
   }
 
   private WalletPage walletThroughProxy() {
